@@ -1,0 +1,85 @@
+// buffers.ts: GPU buffers with explicit owners and a live count. Imports util only.
+// Every buffer is made through a BufferTracker so tests can check that nothing leaks.
+import { DisposedError } from '../util/errors';
+
+/** STORAGE | COPY_SRC | COPY_DST: the usage of every tensor buffer (numeric, so it also works without DOM globals). */
+export const STORAGE = 0x0080 | 0x0004 | 0x0008;
+/** UNIFORM | COPY_DST. */
+export const UNIFORM = 0x0040 | 0x0008;
+
+/** A GPU buffer with one owner; dispose() is the only way it is freed. */
+export class ManagedBuffer {
+  private disposed = false;
+
+  constructor(
+    readonly buffer: GPUBuffer,
+    readonly byteSize: number,
+    readonly label: string,
+    private readonly tracker: BufferTracker,
+  ) {}
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** The GPUBuffer; throws if this buffer was disposed. */
+  get gpuBuffer(): GPUBuffer {
+    if (this.disposed) throw new DisposedError(`Buffer "${this.label}" was disposed and then used. Keep its owner alive, or make a new one.`);
+    return this.buffer;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.tracker.release(this);
+    this.buffer.destroy();
+  }
+}
+
+export class BufferTracker {
+  private live = new Set<ManagedBuffer>();
+  private bytes = 0;
+
+  constructor(private readonly device: GPUDevice) {}
+
+  /** A storage buffer of at least `byteSize` bytes (rounded up to 4; at least 4). */
+  create(label: string, byteSize: number, usage: number = STORAGE): ManagedBuffer {
+    if (!Number.isFinite(byteSize) || byteSize < 0) {
+      throw new RangeError(`buffers.create(${label}): byte size must be a non-negative number; got ${byteSize}.`);
+    }
+    const size = Math.max(4, Math.ceil(byteSize / 4) * 4);
+    const max = this.device.limits.maxBufferSize;
+    if (size > max) {
+      throw new RangeError(`buffers.create(${label}): ${size} bytes exceeds this adapter's maxBufferSize (${max}). Use a smaller batch or dataset subset.`);
+    }
+    const buffer = this.device.createBuffer({ label, size, usage });
+    const managed = new ManagedBuffer(buffer, size, label, this);
+    this.live.add(managed);
+    this.bytes += size;
+    return managed;
+  }
+
+  /** A storage buffer holding `data`. */
+  fromData(label: string, data: Float32Array | Uint32Array | Int32Array, usage: number = STORAGE): ManagedBuffer {
+    const b = this.create(label, data.byteLength, usage);
+    this.device.queue.writeBuffer(b.buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+    return b;
+  }
+
+  release(buffer: ManagedBuffer): void {
+    if (this.live.delete(buffer)) this.bytes -= buffer.byteSize;
+  }
+
+  liveBufferCount(): number {
+    return this.live.size;
+  }
+
+  liveBytes(): number {
+    return this.bytes;
+  }
+
+  /** Labels of live buffers, for leak reports. */
+  liveLabels(): string[] {
+    return [...this.live].map((b) => b.label);
+  }
+}

@@ -1,0 +1,29 @@
+// readback.ts: copying GPU buffers back to the CPU. Imports util only (through device/buffers).
+import type { Gpu } from './device';
+import type { ManagedBuffer } from './buffers';
+
+/** Reads `count` floats starting at float `offset` (default: the whole buffer). */
+export async function readFloat32(gpu: Gpu, source: ManagedBuffer, offset = 0, count?: number): Promise<Float32Array> {
+  const n = count ?? source.byteSize / 4 - offset;
+  const byteSize = n * 4;
+  if (byteSize === 0) return new Float32Array(0);
+  const staging = gpu.device.createBuffer({ label: `readback:${source.label}`, size: byteSize, usage: 0x0001 | 0x0008 /* MAP_READ | COPY_DST */ });
+  try {
+    const encoder = gpu.device.createCommandEncoder({ label: `readback:${source.label}` });
+    encoder.copyBufferToBuffer(source.gpuBuffer, offset * 4, staging, 0, byteSize);
+    gpu.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(0x0001 /* GPUMapMode.READ */);
+    if (gpu.lostError) throw gpu.lostError;
+    return new Float32Array(staging.getMappedRange().slice(0));
+  } catch (e) {
+    if (gpu.lostError) throw gpu.lostError;
+    throw e;
+  } finally {
+    staging.destroy();
+  }
+}
+
+/** Writes floats into a buffer at float `offset`. */
+export function writeFloat32(gpu: Gpu, target: ManagedBuffer, data: Float32Array, offset = 0): void {
+  gpu.device.queue.writeBuffer(target.gpuBuffer, offset * 4, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+}

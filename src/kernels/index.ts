@@ -1,0 +1,6 @@
+// kernels: the registry of WGSL kernels (reflected with wgsl_reflect). May import gpu and util.
+export { KernelRegistry, BoundKernel, Kernel, reflectShader } from './registry';
+export type { EntryInfo, BindingInfo, UniformField, ShaderSource, Params } from './registry';
+export { SHADERS } from './shaders';
+export type { ShaderName } from './shaders';
+export { linearWorkgroups, ceilDiv } from './dispatch';

@@ -1,0 +1,57 @@
+// op.ts: what an op is. Imports kernels, gpu (types) and util.
+// An op names its kernel(s), checks shapes when the graph is built, records its GPU work once
+// (call sites with their bind groups), and has a float64 CPU reference in `<op>.ref.ts`.
+// Backward rules are composed from other ops through the GradBuilder the graph provides.
+import type { Gpu } from '../gpu/device';
+import type { ManagedBuffer } from '../gpu/buffers';
+import type { BoundKernel, KernelRegistry } from '../kernels/registry';
+import type { Shape } from '../util/shape';
+
+/** One recorded dispatch: a bound call site and its workgroup counts. */
+export interface Dispatch {
+  bound: BoundKernel;
+  workgroups: readonly [number, number, number];
+}
+
+export interface BuildContext {
+  gpu: Gpu;
+  registry: KernelRegistry;
+  /** A temporary buffer owned by the compiled graph (freed with it). */
+  scratch(label: string, numel: number): ManagedBuffer;
+}
+
+/** A symbolic tensor while gradients are being built. */
+export interface Sym {
+  readonly shape: Shape;
+}
+
+/** The graph's side of backward: ops applied to symbolic tensors, recorded as new nodes. */
+export interface GradBuilder {
+  apply<A>(op: OpDef<A>, inputs: readonly Sym[], attrs: A): Sym;
+}
+
+export interface BackwardArgs<A> {
+  inputs: readonly Sym[];
+  output: Sym;
+  dy: Sym;
+  attrs: A;
+  /** needsGrad[i]: whether input i wants a gradient; return null for the others. */
+  needsGrad: readonly boolean[];
+}
+
+export interface OpDef<A = Record<string, never>> {
+  readonly name: string;
+  /** Output shape, or a ShapeError naming the op and the offending shapes. */
+  inferShape(shapes: readonly Shape[], attrs: A): Shape;
+  /** Records the GPU work that computes `out` from `inputs`. Called once per compiled graph. */
+  build(ctx: BuildContext, inputs: readonly ManagedBuffer[], shapes: readonly Shape[], out: ManagedBuffer, outShape: Shape, attrs: A): Dispatch[];
+  /** Float64 CPU reference of the forward computation. */
+  reference(inputs: readonly Float64Array[], shapes: readonly Shape[], attrs: A): Float64Array;
+  /** Gradients for each input, composed from ops; 'none' for ops that are not differentiable. */
+  backward: ((b: GradBuilder, args: BackwardArgs<A>) => (Sym | null)[]) | 'none';
+}
+
+/** Declares an op; the generic keeps attrs typed. */
+export function defineOp<A>(op: OpDef<A>): OpDef<A> {
+  return op;
+}
