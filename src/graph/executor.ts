@@ -1,0 +1,147 @@
+// executor.ts: compiles a graph once into a fixed list of dispatches with their bind groups, and
+// runs it as one compute pass. Imports ops, gpu, kernels, util.
+//
+// Buffers: inputs get their own buffers; params use their Module's buffers; op outputs share a
+// pool: once a tensor's last reader has run, its buffer is handed to a later op output of the same
+// size. Tensors named in `keep` (loss, gradients, predictions) are never recycled.
+import type { Gpu } from '../gpu/device';
+import type { ManagedBuffer } from '../gpu/buffers';
+import { readFloat32 } from '../gpu/readback';
+import type { KernelRegistry } from '../kernels/registry';
+import type { BuildContext, Dispatch } from '../ops/op';
+import { DisposedError, ShapeError } from '../util/errors';
+import { fmt } from '../util/shape';
+import type { Graph } from './graph';
+import type { Tensor } from './tensor';
+
+export interface ExecContext {
+  gpu: Gpu;
+  registry: KernelRegistry;
+}
+
+export interface CompileOptions {
+  /** Tensors whose values must be readable after a run. */
+  keep: readonly Tensor[];
+  /** Inputs that hold a constant, written once at compile time (gradient seeds: 1). */
+  constants?: ReadonlyMap<Tensor, Float32Array>;
+  label?: string;
+}
+
+export class Executable {
+  private readonly buffers = new Map<Tensor, ManagedBuffer>();
+  private readonly owned: ManagedBuffer[] = [];
+  private readonly dispatches: Dispatch[] = [];
+  private disposed = false;
+  readonly label: string;
+
+  constructor(
+    private readonly ctx: ExecContext,
+    readonly graph: Graph,
+    options: CompileOptions,
+  ) {
+    this.label = options.label ?? 'graph';
+    const { gpu } = ctx;
+    const alloc = (label: string, floats: number): ManagedBuffer => {
+      const b = gpu.buffers.create(`${this.label}:${label}`, floats * 4);
+      this.owned.push(b);
+      return b;
+    };
+    for (const t of graph.inputs) this.buffers.set(t, alloc(t.name, t.numel));
+    for (const t of graph.params) this.buffers.set(t, t.buffer!);
+    for (const [t, data] of options.constants ?? []) this.write(t, data);
+
+    const keep = new Set(options.keep);
+    const lastUse = new Map<Tensor, number>();
+    graph.nodes.forEach((node, i) => node.inputs.forEach((t) => lastUse.set(t, i)));
+    const free = new Map<number, ManagedBuffer[]>();
+    const buildCtx: BuildContext = {
+      gpu,
+      registry: ctx.registry,
+      scratch: (label, n) => alloc(`scratch:${label}`, n),
+    };
+    graph.nodes.forEach((node, i) => {
+      const out = node.output;
+      const bytes = Math.max(4, out.numel * 4);
+      const pooled = free.get(bytes)?.pop();
+      const buffer = pooled ?? alloc(out.name, out.numel);
+      this.buffers.set(out, buffer);
+      const ins = node.inputs.map((t) => this.buffers.get(t)!);
+      const made = node.op.build(buildCtx, ins, node.inputs.map((t) => t.shape), buffer, out.shape, node.attrs as never);
+      this.dispatches.push(...made);
+      // Release buffers whose last reader was this node (never params, inputs or kept tensors).
+      for (const t of new Set(node.inputs)) {
+        if (t.kind !== 'op' || keep.has(t) || lastUse.get(t) !== i) continue;
+        const b = this.buffers.get(t)!;
+        const list = free.get(b.byteSize) ?? [];
+        list.push(b);
+        free.set(b.byteSize, list);
+      }
+      // An output nobody reads and nobody keeps can be recycled at once.
+      if (!lastUse.has(out) && !keep.has(out)) {
+        const list = free.get(buffer.byteSize) ?? [];
+        list.push(buffer);
+        free.set(buffer.byteSize, list);
+      }
+    });
+    for (const t of keep) {
+      if (!this.buffers.has(t)) throw new ShapeError(`Executable(${this.label}): tensor "${t.name}" ${fmt(t.shape)} is not part of this graph.`);
+    }
+  }
+
+  private check(): void {
+    if (this.disposed) throw new DisposedError(`Executable "${this.label}" was disposed and then used. Compile the graph again.`);
+    if (this.ctx.gpu.lostError) throw this.ctx.gpu.lostError;
+  }
+
+  /** The buffer holding a tensor's value (valid after a run for kept tensors, inputs and params). */
+  buffer(t: Tensor): ManagedBuffer {
+    const b = this.buffers.get(t);
+    if (!b) throw new ShapeError(`Executable(${this.label}): tensor "${t.name}" is not part of this graph.`);
+    return b;
+  }
+
+  /** Writes an input's value; the length must match its shape. */
+  write(t: Tensor, data: Float32Array): void {
+    this.check();
+    if (t.kind !== 'input') throw new ShapeError(`Executable.write: "${t.name}" is a ${t.kind}, not an input.`);
+    if (data.length !== t.numel) {
+      throw new ShapeError(`Executable.write(${t.name}): expected ${t.numel} values for shape ${fmt(t.shape)}, got ${data.length}.`);
+    }
+    this.ctx.gpu.device.queue.writeBuffer(this.buffer(t).gpuBuffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+  }
+
+  /** Records every dispatch into an open compute pass. */
+  encode(pass: GPUComputePassEncoder): void {
+    this.check();
+    for (const d of this.dispatches) d.bound.encode(pass, d.workgroups);
+  }
+
+  /** Runs the graph once, as one command buffer. */
+  run(): void {
+    this.check();
+    const encoder = this.ctx.gpu.device.createCommandEncoder({ label: this.label });
+    const pass = encoder.beginComputePass({ label: this.label });
+    this.encode(pass);
+    pass.end();
+    this.ctx.gpu.device.queue.submit([encoder.finish()]);
+  }
+
+  /** Reads a tensor back (waits for the GPU). */
+  async read(t: Tensor): Promise<Float32Array> {
+    this.check();
+    return readFloat32(this.ctx.gpu, this.buffer(t), 0, t.numel);
+  }
+
+  get dispatchCount(): number {
+    return this.dispatches.length;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const d of this.dispatches) d.bound.dispose();
+    for (const b of this.owned) b.dispose();
+    this.dispatches.length = 0;
+    this.buffers.clear();
+  }
+}

@@ -1,0 +1,7 @@
+// graph: symbolic tensors, reverse-mode autodiff and the compiled executor. May import ops, kernels, gpu, util.
+export { Graph } from './graph';
+export { Tensor } from './tensor';
+export type { Node, TensorKind } from './tensor';
+export { gradients, gradSeed } from './autodiff';
+export { Executable } from './executor';
+export type { ExecContext, CompileOptions } from './executor';
