@@ -1,7 +1,13 @@
 // ops: each op's kernel, shape rule, backward and CPU reference. May import kernels, gpu (types), util.
 import { activation, activationGradX, activationGradY, leakyReluInverse, leakyReluInverseGrad } from './activation';
+import { channelSum, conv2d, conv2dBackwardInput, conv2dBackwardWeight, convTranspose2d } from './conv';
 import { add, addRow, broadcastRows, broadcastScalar, mul, scale, sub } from './elementwise';
 import { linear, matmul } from './matmul';
+import {
+  bceLoss, bceLossGrad, bceWithLogitsLoss, bceWithLogitsLossGrad, circularLoss, circularLossGrad, crossEntropyLoss,
+  crossEntropyLossGrad, klDivLoss, klDivLossGrad, mseLoss, mseLossGrad,
+} from './loss';
+import { columnMean, columnStd, frobeniusNorm, logSoftmax, meanAbsOffDiagonal, pearson, softmax } from './stats';
 import { sumAll, sumRows } from './reduce';
 
 /** Every op, by name. Test helpers key their tables on this, so an op without a test is a type error. */
@@ -9,7 +15,11 @@ export const OPS = {
   activation, activationGradX, activationGradY, leakyReluInverse, leakyReluInverseGrad,
   add, sub, mul, scale, addRow, broadcastRows, broadcastScalar,
   matmul, linear,
+  conv2d, convTranspose2d, conv2dBackwardInput, conv2dBackwardWeight, channelSum,
   sumRows, sumAll,
+  mseLoss, mseLossGrad, bceLoss, bceLossGrad, bceWithLogitsLoss, bceWithLogitsLossGrad, klDivLoss, klDivLossGrad,
+  crossEntropyLoss, crossEntropyLossGrad, circularLoss, circularLossGrad,
+  softmax, logSoftmax, columnMean, columnStd, pearson, meanAbsOffDiagonal, frobeniusNorm,
 } as const;
 
 export type OpName = keyof typeof OPS;
@@ -21,3 +31,11 @@ export { add, sub, mul, scale, addRow, broadcastRows, broadcastScalar } from './
 export { matmul, linear, matmulDims } from './matmul';
 export type { MatmulAttrs } from './matmul';
 export { sumRows, sumAll } from './reduce';
+export {
+  mseLoss, mseLossGrad, bceLoss, bceLossGrad, bceWithLogitsLoss, bceWithLogitsLossGrad, klDivLoss, klDivLossGrad,
+  crossEntropyLoss, crossEntropyLossGrad, circularLoss, circularLossGrad, checkClassTargets, wrapDegrees,
+} from './loss';
+export type { KlDivAttrs } from './loss';
+export { softmax, logSoftmax, columnMean, columnStd, pearson, meanAbsOffDiagonal, frobeniusNorm } from './stats';
+export { conv2d, convTranspose2d, conv2dBackwardInput, conv2dBackwardWeight, channelSum, conv2dGeometry, convTranspose2dGeometry } from './conv';
+export type { Conv2dAttrs, Conv2dBackwardInputAttrs, Conv2dBackwardWeightAttrs, ConvGeometry } from './conv';

@@ -1,0 +1,35 @@
+// adadelta.wgsl: one Adadelta step, in place, over one parameter tensor of n elements (the update rule
+// of torch.optim.Adadelta).
+//   g = grad + weight_decay * param
+//   square_avg = rho * square_avg + (1 - rho) * g * g
+//   delta = sqrt(acc_delta + eps) / sqrt(square_avg + eps) * g
+//   acc_delta = rho * acc_delta + (1 - rho) * delta * delta
+//   param -= lr * delta
+// Bindings (by name, src/optim/adadelta.ts): params; grad (read); param, square_avg, acc_delta (read_write).
+// Dispatch: ceil(n / 256) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*256 + x).
+// CPU reference: src/optim/adadelta.ref.ts
+struct Params { n: u32, lr: f32, rho: f32, eps: f32, weight_decay: f32 }
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> grad: array<f32>;
+@group(0) @binding(2) var<storage, read_write> param: array<f32>;
+@group(0) @binding(3) var<storage, read_write> square_avg: array<f32>;
+@group(0) @binding(4) var<storage, read_write> acc_delta: array<f32>;
+
+const WG: u32 = 256u;
+
+fn index(gid: vec3<u32>) -> u32 { return gid.y * 65535u * WG + gid.x; }
+
+@compute @workgroup_size(WG)
+fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = index(gid);
+  if (i >= params.n) { return; }
+  let p = param[i];
+  let g = grad[i] + params.weight_decay * p;
+  let v = params.rho * square_avg[i] + (1.0 - params.rho) * g * g;
+  square_avg[i] = v;
+  let a = acc_delta[i];
+  let delta = sqrt(a + params.eps) / sqrt(v + params.eps) * g;
+  acc_delta[i] = params.rho * a + (1.0 - params.rho) * delta * delta;
+  param[i] = p - params.lr * delta;
+}

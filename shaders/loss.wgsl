@@ -1,0 +1,125 @@
+// loss.wgsl: scalar losses with mean reduction, and their gradients w.r.t. the prediction.
+// kind: 0 MSE, 1 BCE on probabilities, 2 BCE with logits, 3 KL divergence (pred = log-probs),
+//       4 cross-entropy (pred = logits [rows, cols], tgt = class index per row as f32), 5 circular (degrees).
+//   forward:  out[g] = alpha * Σ term(i) over the terms workgroup g visits (grid-stride over n terms).
+//             With one workgroup this is the loss; otherwise src/ops/loss.ts sums the partials
+//             (reduce.wgsl#sum_all) and applies alpha there. n = elements, or rows for kind 4.
+//   backward: out[i] = dy[0] * alpha * d term / d pred[i], for i < n (n = elements of pred).
+// alpha is 1/count (the mean's divisor), so the gradient of mean(term) is alpha * term'.
+// Conventions (the CPU reference src/ops/loss.ref.ts states the same):
+//   BCE clamps pred into [0, 1] and each log at -100 (as PyTorch); gradient (p - t) / max(p(1-p), 1e-12)
+//   inside [0, 1] (PyTorch's), 0 outside. KL terms with tgt <= 0 are 0 (0·log 0 = 0), gradient -tgt.
+//   Cross-entropy clamps the class index into [0, cols) so reads stay in bounds; validate on the CPU.
+//   Circular wraps d = pred - tgt to d - 360·floor(d/360 + 1/2) in [-180, 180): a tie maps to -180.
+// Bindings (by name, src/ops/loss.ts): params; pred, tgt, dy (read); out (read_write).
+// Dispatch: forward: min(ceil(n / 1024), 1024) workgroups of 256; backward: ceil(n / 256) workgroups,
+// wrapping onto y beyond 65535 (index = y*65535*256 + x).
+struct Params { n: u32, cols: u32, kind: u32, alpha: f32 }
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> pred: array<f32>;
+@group(0) @binding(2) var<storage, read> tgt: array<f32>;
+@group(0) @binding(3) var<storage, read> dy: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+
+const WG: u32 = 256u;
+var<workgroup> partial: array<f32, 256>;
+
+// log(v) clamped below at -100; v <= 0 (or a flushed denormal) gives -100 without evaluating log(0).
+fn clamped_log(v: f32) -> f32 {
+  return select(-100.0, max(log(v), -100.0), v > 0.0);
+}
+
+// log(1 + v) for v in [0, 1], accurate when v is below f32's epsilon.
+fn log1p(v: f32) -> f32 {
+  let u = 1.0 + v;
+  if (u == 1.0) { return v; }
+  return log(u) * v / (u - 1.0);
+}
+
+fn sigmoid(z: f32) -> f32 {
+  let e = exp(-abs(z));
+  return select(e / (1.0 + e), 1.0 / (1.0 + e), z >= 0.0);
+}
+
+fn wrap_degrees(d: f32) -> f32 {
+  return d - 360.0 * floor(d / 360.0 + 0.5);
+}
+
+// The class index of a row, clamped into [0, cols).
+fn class_of(row: u32) -> u32 {
+  return u32(clamp(tgt[row], 0.0, f32(params.cols - 1u)));
+}
+
+// Row maximum and log Σ exp(z - max) of the logits in row `row`.
+fn row_max_lse(row: u32) -> vec2<f32> {
+  let base = row * params.cols;
+  var m = pred[base];
+  for (var j = 1u; j < params.cols; j++) { m = max(m, pred[base + j]); }
+  var s = 0.0;
+  for (var j = 0u; j < params.cols; j++) { s += exp(pred[base + j] - m); }
+  return vec2<f32>(m, log(s));
+}
+
+fn term(i: u32) -> f32 {
+  switch params.kind {
+    case 0u: { let d = pred[i] - tgt[i]; return d * d; }
+    case 1u: {
+      let q = clamp(pred[i], 0.0, 1.0);
+      let y = tgt[i];
+      return -(y * clamped_log(q) + (1.0 - y) * clamped_log(1.0 - q));
+    }
+    case 2u: { let z = pred[i]; return max(z, 0.0) - z * tgt[i] + log1p(exp(-abs(z))); }
+    case 3u: { let y = tgt[i]; return select(0.0, y * (log(max(y, 1e-37)) - pred[i]), y > 0.0); }
+    case 4u: {
+      let ml = row_max_lse(i);
+      // (max - z_y) first: both are large for large logits, and their difference is exact-ish.
+      return (ml.x - pred[i * params.cols + class_of(i)]) + ml.y;
+    }
+    case 5u: { let w = wrap_degrees(pred[i] - tgt[i]); return w * w; }
+    default: { return 0.0; }
+  }
+}
+
+fn grad(i: u32) -> f32 {
+  switch params.kind {
+    case 0u: { return 2.0 * (pred[i] - tgt[i]); }
+    case 1u: {
+      let q = pred[i];
+      if (q < 0.0 || q > 1.0) { return 0.0; }
+      return (q - tgt[i]) / max(q * (1.0 - q), 1e-12);
+    }
+    case 2u: { return sigmoid(pred[i]) - tgt[i]; }
+    case 3u: { let y = tgt[i]; return select(0.0, -y, y > 0.0); }
+    case 4u: {
+      let row = i / params.cols;
+      let col = i % params.cols;
+      let ml = row_max_lse(row);
+      return exp(pred[i] - ml.x - ml.y) - select(0.0, 1.0, col == class_of(row));
+    }
+    case 5u: { return 2.0 * wrap_degrees(pred[i] - tgt[i]); }
+    default: { return 0.0; }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
+           @builtin(num_workgroups) groups: vec3<u32>) {
+  let stride = groups.x * WG;
+  var s = 0.0;
+  for (var i = wid.x * WG + lid.x; i < params.n; i += stride) { s += term(i); }
+  partial[lid.x] = s;
+  workgroupBarrier();
+  for (var width = 128u; width > 0u; width >>= 1u) {
+    if (lid.x < width) { partial[lid.x] += partial[lid.x + width]; }
+    workgroupBarrier();
+  }
+  if (lid.x == 0u) { out[wid.x] = params.alpha * partial[0]; }
+}
+
+@compute @workgroup_size(WG)
+fn backward(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.y * 65535u * WG + gid.x;
+  if (i >= params.n) { return; }
+  out[i] = dy[0] * params.alpha * grad(i);
+}

@@ -1,0 +1,46 @@
+// sgd.wgsl: one step of stochastic gradient descent, in place, over one parameter tensor of n
+// elements (the update rule of torch.optim.SGD).
+//   d = grad + weight_decay * param
+//   step:           param -= lr * d                                       (momentum = 0: no state)
+//   step_momentum:  momentum_buffer = first_step ? d : momentum * momentum_buffer + (1 - dampening) * d
+//                   d = nesterov ? d + momentum * momentum_buffer : momentum_buffer
+//                   param -= lr * d
+// first_step is 1 on the optimizer's first step only: the buffer starts as a copy of d, not as zero.
+// Both entries share one Params struct; `step` ignores the momentum fields (the caller passes 0).
+// Bindings (by name, src/optim/sgd.ts): params; grad (read); param, momentum_buffer (read_write).
+// Dispatch: ceil(n / 256) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*256 + x).
+// CPU reference: src/optim/sgd.ref.ts
+struct Params { n: u32, lr: f32, weight_decay: f32, momentum: f32, dampening: f32, nesterov: u32, first_step: u32 }
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> grad: array<f32>;
+@group(0) @binding(2) var<storage, read_write> param: array<f32>;
+@group(0) @binding(3) var<storage, read_write> momentum_buffer: array<f32>;
+
+const WG: u32 = 256u;
+
+fn index(gid: vec3<u32>) -> u32 { return gid.y * 65535u * WG + gid.x; }
+
+@compute @workgroup_size(WG)
+fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = index(gid);
+  if (i >= params.n) { return; }
+  let p = param[i];
+  let d = grad[i] + params.weight_decay * p;
+  param[i] = p - params.lr * d;
+}
+
+@compute @workgroup_size(WG)
+fn step_momentum(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = index(gid);
+  if (i >= params.n) { return; }
+  let p = param[i];
+  let d = grad[i] + params.weight_decay * p;
+  var buf = d;
+  if (params.first_step == 0u) {
+    buf = params.momentum * momentum_buffer[i] + (1.0 - params.dampening) * d;
+  }
+  momentum_buffer[i] = buf;
+  let direction = select(buf, d + params.momentum * buf, params.nesterov != 0u);
+  param[i] = p - params.lr * direction;
+}

@@ -1,0 +1,147 @@
+// trainer.ts: one compiled training step (forward + backward + optimizer) per command buffer.
+// Imports graph, optim, gpu, util.
+//
+// The loss is read back only when asked (every N steps); no readback happens inside a step. On a
+// step whose loss is read, the parameters are first copied to one of two snapshot slots; when the
+// loss comes back finite that slot becomes the "last good" weights. A NaN/Inf loss restores them
+// and stops with NonFiniteLossError, so the weights that produced a finite loss are kept.
+import type { Gpu } from '../gpu/device';
+import type { ManagedBuffer } from '../gpu/buffers';
+import { Executable, type ExecContext } from '../graph/executor';
+import { gradients, gradSeed } from '../graph/autodiff';
+import type { Graph } from '../graph/graph';
+import type { Tensor } from '../graph/tensor';
+import type { Optimizer, ParamSlot } from '../optim/optimizer';
+import { EngineError, ShapeError } from '../util/errors';
+import { paramTensor } from './module';
+import type { Parameter } from './parameter';
+
+export class NonFiniteLossError extends EngineError {
+  constructor(readonly step: number, readonly loss: number, readonly restoredStep: number | null) {
+    super(
+      `training: the loss became ${loss} at step ${step}; expected a finite number. ` +
+        (restoredStep === null ? 'No finite loss had been read yet, so the weights may be damaged. ' : `The weights from step ${restoredStep} (the last finite loss) were restored. `) +
+        'Lower the learning rate or check the data.',
+    );
+  }
+}
+
+export interface TrainerOptions {
+  graph: Graph;
+  loss: Tensor;
+  /** Parameters with their names; frozen ones (trainable = false) get no gradient and no optimizer state. */
+  params: readonly [string, Parameter][];
+  optimizer: Optimizer;
+  /** Extra tensors to keep readable after a step (e.g. the reconstruction). */
+  keep?: readonly Tensor[];
+  label?: string;
+}
+
+export class Trainer {
+  readonly exe: Executable;
+  private readonly slots: ParamSlot[];
+  private readonly snapshots: [ManagedBuffer[], ManagedBuffer[]];
+  private goodSlot: 0 | 1 | null = null;
+  private goodStep: number | null = null;
+  private nextSlot: 0 | 1 = 0;
+  private stepIndex = 0;
+  private disposed = false;
+
+  constructor(private readonly ctx: ExecContext, private readonly options: TrainerOptions) {
+    const { graph, loss, params, optimizer } = options;
+    const trainable = params.filter(([, p]) => p.trainable);
+    const tensors = trainable.map(([, p]) => paramTensor(graph, p));
+    const grads = gradients(graph, loss, tensors);
+    for (const [i, t] of tensors.entries()) {
+      if (!grads.has(t)) throw new ShapeError(`Trainer: parameter "${trainable[i]![0]}" does not affect the loss; freeze it or remove it.`);
+    }
+    const seed = gradSeed(graph, loss)!;
+    this.exe = new Executable(ctx, graph, {
+      keep: [loss, ...grads.values(), ...(options.keep ?? [])],
+      constants: new Map([[seed, Float32Array.of(1)]]),
+      label: options.label ?? 'train',
+    });
+    this.slots = trainable.map(([name, p], i) => ({ name, param: p.buffer, grad: this.exe.buffer(grads.get(tensors[i]!)!), numel: p.numel }));
+    optimizer.build({ gpu: ctx.gpu, registry: ctx.registry, scratch: (label, n) => this.scratch(label, n) }, this.slots);
+    const mk = (k: number) => this.slots.map((s) => ctx.gpu.buffers.create(`snapshot${k}:${s.name}`, s.numel * 4));
+    this.snapshots = [mk(0), mk(1)];
+  }
+
+  private scratchBuffers: ManagedBuffer[] = [];
+  private scratch(label: string, n: number): ManagedBuffer {
+    const b = this.ctx.gpu.buffers.create(`train:${label}`, n * 4);
+    this.scratchBuffers.push(b);
+    return b;
+  }
+
+  get gpu(): Gpu {
+    return this.ctx.gpu;
+  }
+
+  get step(): number {
+    return this.stepIndex;
+  }
+
+  /** Writes the inputs of this step (a batch, its targets). */
+  feed(input: Tensor, data: Float32Array): void {
+    this.exe.write(input, data);
+  }
+
+  /**
+   * Runs one step. With `readLoss`, resolves to the loss computed in this step (before the update);
+   * otherwise resolves at once to null without waiting for the GPU.
+   */
+  async run(readLoss: boolean): Promise<number | null> {
+    if (this.disposed) throw new EngineError('Trainer: used after dispose().');
+    const { device } = this.ctx.gpu;
+    const encoder = device.createCommandEncoder({ label: `${this.exe.label}:step` });
+    const slot = this.nextSlot;
+    if (readLoss) {
+      this.slots.forEach((s, i) => encoder.copyBufferToBuffer(s.param.gpuBuffer, 0, this.snapshots[slot][i]!.gpuBuffer, 0, s.numel * 4));
+    }
+    const pass = encoder.beginComputePass({ label: `${this.exe.label}:step` });
+    this.exe.encode(pass);
+    this.options.optimizer.encode(pass);
+    pass.end();
+    let staging: GPUBuffer | null = null;
+    if (readLoss) {
+      staging = device.createBuffer({ label: 'loss-readback', size: 4, usage: 0x0001 | 0x0008 });
+      encoder.copyBufferToBuffer(this.exe.buffer(this.options.loss).gpuBuffer, 0, staging, 0, 4);
+    }
+    device.queue.submit([encoder.finish()]);
+    const step = this.stepIndex++;
+    if (!staging) return null;
+    try {
+      await staging.mapAsync(0x0001);
+      const loss = new Float32Array(staging.getMappedRange().slice(0))[0]!;
+      if (!Number.isFinite(loss)) {
+        this.restoreGood();
+        throw new NonFiniteLossError(step, loss, this.goodStep);
+      }
+      this.goodSlot = slot;
+      this.goodStep = step;
+      this.nextSlot = slot === 0 ? 1 : 0;
+      return loss;
+    } finally {
+      staging.destroy();
+      if (this.ctx.gpu.lostError) throw this.ctx.gpu.lostError;
+    }
+  }
+
+  /** Copies the last good weights (the parameters of the last step whose loss was finite) back. */
+  private restoreGood(): void {
+    if (this.goodSlot === null) return;
+    const encoder = this.ctx.gpu.device.createCommandEncoder({ label: 'restore' });
+    const snap = this.snapshots[this.goodSlot];
+    this.slots.forEach((s, i) => encoder.copyBufferToBuffer(snap[i]!.gpuBuffer, 0, s.param.gpuBuffer, 0, s.numel * 4));
+    this.ctx.gpu.device.queue.submit([encoder.finish()]);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.exe.dispose();
+    this.options.optimizer.dispose();
+    for (const b of [...this.snapshots[0], ...this.snapshots[1], ...this.scratchBuffers]) b.dispose();
+  }
+}

@@ -1,0 +1,9 @@
+// ui: the Lit components of the project (tag and event prefix `ae-`). Importing this module
+// registers every element; it is the one script a page includes. May import experiments, data,
+// util types, lit and uplot; never gpu, kernels or ops directly.
+export { AeImageGrid } from './components/ae-image-grid/ae-image-grid';
+export type { GridLayout } from './components/ae-image-grid/ae-image-grid';
+export { AeGpuStatus } from './components/ae-gpu-status/ae-gpu-status';
+export { AeDatasetViewer, FASHION_MNIST_CLASSES } from './components/ae-dataset-viewer/ae-dataset-viewer';
+export { emit } from './events';
+export type { AeDoneDetail, AeDoneEvent, AeErrorDetail, AeErrorEvent, AeEventDetails, AeProgressDetail, AeProgressEvent } from './events';

@@ -1,0 +1,96 @@
+// conv2d and convTranspose2d on the GPU against the float64 references: the forward, and every
+// gradient of the composed backward rules (each op of the rule run on the GPU) against the same rule
+// evaluated on the references. Shapes: the second report's four layers at c = 3, N = 2, and odd ones.
+import { expect } from 'chai';
+import { conv2d, conv2dBackwardWeight, convTranspose2d } from '../../../src/ops/conv';
+import { Rng } from '../../../src/util/rng';
+import { numel, type Shape } from '../../../src/util/shape';
+import { allclose, f64, randomArray } from '../../helpers/allclose';
+import { gpuGrads, referenceGrads } from '../../helpers/eager-grad';
+import { runOp } from '../../helpers/gpu';
+
+// f32 sums of K terms of size ≤ 1: rtol 1e-4, atol 1e-5·√K, K the length of that output's reduction.
+const tol = (K: number) => ({ atol: 1e-5 * Math.sqrt(K), rtol: 1e-4 });
+
+interface Case {
+  op: 'conv' | 'transpose';
+  N: number;
+  Cin: number;
+  Cout: number;
+  H: number;
+  W: number;
+  K: [number, number];
+  stride: number;
+  padding: number;
+  bias: boolean;
+}
+
+const conv = (N: number, Cin: number, Cout: number, H: number, W: number, K: [number, number], stride: number, padding: number, bias = true): Case =>
+  ({ op: 'conv', N, Cin, Cout, H, W, K, stride, padding, bias });
+const transpose = (N: number, Cin: number, Cout: number, H: number, W: number, K: [number, number], stride: number, padding: number, bias = true): Case =>
+  ({ op: 'transpose', N, Cin, Cout, H, W, K, stride, padding, bias });
+
+const CASES: Case[] = [
+  conv(2, 1, 3, 28, 28, [4, 4], 2, 1), // report: Conv2d(1→c, 4, 2, 1), 28 → 14
+  conv(2, 3, 6, 14, 14, [4, 4], 2, 1), // report: Conv2d(c→2c, 4, 2, 1), 14 → 7
+  transpose(2, 6, 3, 7, 7, [4, 4], 2, 1), // report: ConvTranspose2d(2c→c, 4, 2, 1), 7 → 14
+  transpose(2, 3, 1, 14, 14, [4, 4], 2, 1), // report: ConvTranspose2d(c→1, 4, 2, 1), 14 → 28
+  conv(2, 2, 3, 5, 6, [3, 3], 1, 1),
+  conv(2, 3, 2, 11, 13, [5, 5], 2, 0),
+  conv(1, 4, 3, 3, 5, [1, 1], 1, 0),
+  conv(1, 2, 2, 5, 4, [1, 1], 2, 0, false), // stride > kernel: skipped pixels get zero gradient
+  conv(1, 2, 3, 8, 7, [3, 2], 2, 2, false), // leftover rows, windows that see only padding
+  transpose(2, 2, 3, 5, 6, [3, 3], 1, 1),
+  transpose(1, 3, 2, 4, 5, [5, 5], 2, 0), // → 11×13
+  transpose(1, 4, 3, 3, 5, [1, 1], 1, 0, false),
+  transpose(1, 2, 2, 3, 3, [2, 2], 3, 0), // stride > kernel: gaps between stamps
+];
+
+function describeCase(c: Case): string {
+  const name = c.op === 'conv' ? 'conv2d' : 'convTranspose2d';
+  return `${name} N=${c.N} ${c.Cin}→${c.Cout} ${c.H}×${c.W} k${c.K[0]}×${c.K[1]} s${c.stride} p${c.padding}${c.bias ? '' : ' (no bias)'}`;
+}
+
+describe('conv2d / convTranspose2d (GPU vs float64 reference)', () => {
+  const rng = new Rng(77);
+  for (const c of CASES) {
+    it(describeCase(c), async () => {
+      const op = c.op === 'conv' ? conv2d : convTranspose2d;
+      const attrs = { stride: c.stride, padding: c.padding };
+      const [KH, KW] = c.K;
+      const x: Shape = [c.N, c.Cin, c.H, c.W];
+      const w: Shape = c.op === 'conv' ? [c.Cout, c.Cin, KH, KW] : [c.Cin, c.Cout, KH, KW];
+      const shapes = c.bias ? [x, w, [c.Cout]] : [x, w];
+      const inputs = shapes.map((s) => randomArray(rng, numel(s)));
+      const yShape = op.inferShape(shapes, attrs);
+      const [, , OH, OW] = yShape as [number, number, number, number];
+      const dy = randomArray(rng, numel(yShape));
+      const what = describeCase(c);
+
+      // Reduction lengths: forward, dx, dw (and db) of each op.
+      const K = c.op === 'conv'
+        ? { y: c.Cin * KH * KW + 1, dx: c.Cout * KH * KW, dw: c.N * OH * OW, db: c.N * OH * OW }
+        : { y: c.Cin * KH * KW + 1, dx: c.Cout * KH * KW, dw: c.N * c.H * c.W, db: c.N * OH * OW };
+
+      const y = await runOp(op, inputs, shapes, attrs);
+      allclose(y, op.reference(inputs.map(f64), shapes, attrs), tol(K.y), `${what}: y`);
+
+      const expected = referenceGrads(op, inputs.map(f64), shapes, attrs, f64(dy));
+      const got = await gpuGrads(op, inputs, shapes, attrs, dy);
+      expect(got.length).to.equal(shapes.length);
+      allclose(got[0]!, expected[0]!, tol(K.dx), `${what}: dx`);
+      allclose(got[1]!, expected[1]!, tol(K.dw), `${what}: dw`);
+      if (c.bias) allclose(got[2]!, expected[2]!, tol(K.db), `${what}: db`);
+    });
+  }
+
+  it('conv2dBackwardWeight with more than 65535 outputs (one workgroup each) wraps its dispatch onto y', async () => {
+    const [N, C, O, H, W] = [1, 128, 64, 3, 3];
+    const attrs = { stride: 1, padding: 1, kernelSize: [3, 3] as [number, number] };
+    const shapes: Shape[] = [[N, C, H, W], [N, O, H, W]];
+    const [x, dy] = shapes.map((s) => randomArray(rng, numel(s)));
+    const got = await runOp(conv2dBackwardWeight, [x!, dy!], shapes, attrs);
+    expect(got.length).to.equal(O * C * 9);
+    allclose(got, conv2dBackwardWeight.reference([f64(x!), f64(dy!)], shapes, attrs), tol(N * H * W), 'dw [64,128,3,3]');
+  });
+});

@@ -1,0 +1,75 @@
+// Losses on the GPU against the float64 references: forward (rtol 1e-4) and gradient (rtol 1e-4, atol
+// 1e-6 of the largest gradient entry) on odd shapes, the BCE edge cases, circular wrap-around, cross-
+// entropy with logits of 1e3, and one input past 1024² elements (grid-stride loop + second pass).
+import { expect } from 'chai';
+import {
+  bceLoss, bceLossGrad, circularLoss, circularLossGrad, crossEntropyLoss, crossEntropyLossGrad, mseLoss, mseLossGrad,
+} from '../../../src/ops/loss';
+import type { OpDef } from '../../../src/ops/op';
+import { Rng } from '../../../src/util/rng';
+import type { Shape } from '../../../src/util/shape';
+import { allclose, f64, randomArray } from '../../helpers/allclose';
+import { runOp } from '../../helpers/gpu';
+import { LOSS_CASES } from '../../cpu/loss/cases';
+
+const LOSS = { atol: 1e-7, rtol: 1e-4 };
+const maxAbs = (a: ArrayLike<number>) => Array.from(a).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+const gradTol = (expected: ArrayLike<number>) => ({ atol: 1e-6 * maxAbs(expected) + 1e-12, rtol: 1e-4 });
+
+/** Runs the loss and its gradient on the GPU and compares both with the references. */
+async function check<A>(loss: OpDef<A>, grad: OpDef<A>, attrs: A, pred: Float32Array, tgt: Float32Array, shapes: readonly Shape[], dy: number, what: string): Promise<{ value: number; dx: Float32Array }> {
+  const got = await runOp(loss, [pred, tgt], shapes, attrs);
+  const want = loss.reference([f64(pred), f64(tgt)], shapes, attrs);
+  allclose(got, want, LOSS, `${what} forward`);
+  const dyArr = Float32Array.of(dy);
+  const dx = await runOp(grad, [pred, tgt, dyArr], [...shapes, [1]], attrs);
+  const dxRef = grad.reference([f64(pred), f64(tgt), f64(dyArr)], [...shapes, [1]], attrs);
+  allclose(dx, dxRef, gradTol(dxRef), `${what} backward`);
+  return { value: got[0]!, dx };
+}
+
+describe('losses (GPU vs float64 reference)', () => {
+  const rng = new Rng(31337);
+  for (const c of LOSS_CASES) {
+    for (const [rows, cols] of [[1, 1], [7, 3], [65, 10], [300, 17]] as const) {
+      it(`${c.name} on [${rows},${cols}]`, async () => {
+        const { pred, tgt, shapes } = c.make(rng, rows, cols);
+        await c.with((loss, grad, attrs) => check(loss, grad, attrs, pred, tgt, shapes, 0.7, `${c.name} [${rows},${cols}]`));
+      });
+    }
+  }
+
+  it('mseLoss over 1030×1024 elements (more than 1024 partials × 1024 per pass)', async () => {
+    const n = 1030 * 1024;
+    const p = randomArray(rng, n);
+    const t = randomArray(rng, n);
+    await check(mseLoss, mseLossGrad, {}, p, t, [[1030, 1024], [1030, 1024]], 1, 'mse large');
+  });
+
+  it('bceLoss edge cases: p exactly 0 and 1, and p outside [0, 1]', async () => {
+    const p = Float32Array.of(0, 1, 0, 1, -0.5, 1.5, 0.5, -3, 2);
+    const t = Float32Array.of(1, 0, 0, 1, 1, 0, 1, 0, 1);
+    const n = p.length;
+    const { value, dx } = await check(bceLoss, bceLossGrad, {}, p, t, [[n], [n]], 1, 'bce edges');
+    expect(value).to.be.closeTo((4 * 100 + Math.LN2) / n, 1e-4);
+    // PyTorch's cap: (0 − 1)/1e-12 at p = 0, t = 1; 0 where p = t; 0 outside [0, 1]
+    allclose(dx, [-1e12, 1e12, 0, 0, 0, 0, -2, 0, 0].map((v) => v / n), { atol: 0, rtol: 1e-6 }, 'bce edge gradient');
+  });
+
+  it('circularLoss wraps around: 350° vs 10°, −170° vs 170°, and the tie 180° vs 0° → −180°', async () => {
+    const p = Float32Array.of(350, -170, 180, 10, 725);
+    const t = Float32Array.of(10, 170, 0, 350, 0);
+    const n = p.length;
+    const { value, dx } = await check(circularLoss, circularLossGrad, {}, p, t, [[n], [n]], 1, 'circular wrap');
+    expect(value).to.be.closeTo((400 + 400 + 32400 + 400 + 25) / n, 1e-2);
+    allclose(dx, [-40, 40, -360, 40, 10].map((v) => v / n), { atol: 1e-5, rtol: 1e-6 }, 'circular wrap gradient');
+  });
+
+  it('crossEntropyLoss with logits of ±1e3 stays finite', async () => {
+    const z = Float32Array.of(1000, -1000, 500, 1000, -1000, 500, -1000, 1000, 999);
+    const y = Float32Array.of(0, 1, 2);
+    const { value, dx } = await check(crossEntropyLoss, crossEntropyLossGrad, {}, z, y, [[3, 3], [3]], 1, 'cross-entropy large logits');
+    expect(Number.isFinite(value)).to.equal(true);
+    expect(Array.from(dx).every(Number.isFinite)).to.equal(true);
+  });
+});
