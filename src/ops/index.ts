@@ -9,12 +9,13 @@ import {
 } from './loss';
 import { columnMean, columnStd, frobeniusNorm, logSoftmax, meanAbsOffDiagonal, pearson, softmax } from './stats';
 import { sumAll, sumRows } from './reduce';
+import { reshape } from './reshape';
 
 /** Every op, by name. Test helpers key their tables on this, so an op without a test is a type error. */
 export const OPS = {
   activation, activationGradX, activationGradY, leakyReluInverse, leakyReluInverseGrad,
   add, sub, mul, scale, addRow, broadcastRows, broadcastScalar,
-  matmul, linear,
+  matmul, linear, reshape,
   conv2d, convTranspose2d, conv2dBackwardInput, conv2dBackwardWeight, channelSum,
   sumRows, sumAll,
   mseLoss, mseLossGrad, bceLoss, bceLossGrad, bceWithLogitsLoss, bceWithLogitsLossGrad, klDivLoss, klDivLossGrad,
@@ -39,3 +40,5 @@ export type { KlDivAttrs } from './loss';
 export { softmax, logSoftmax, columnMean, columnStd, pearson, meanAbsOffDiagonal, frobeniusNorm } from './stats';
 export { conv2d, convTranspose2d, conv2dBackwardInput, conv2dBackwardWeight, channelSum, conv2dGeometry, convTranspose2dGeometry } from './conv';
 export type { Conv2dAttrs, Conv2dBackwardInputAttrs, Conv2dBackwardWeightAttrs, ConvGeometry } from './conv';
+export { reshape } from './reshape';
+export type { ReshapeAttrs } from './reshape';
