@@ -1,8 +1,9 @@
-// matmul.wgsl: C[b] = A[b]·B[b] (+ bias, then activation) for strided A and B.
+// matmul.wgsl: C[b] = A[b]·B[b] (+ bias, then activation) for strided A and B, tiled through
+// workgroup memory: the variant for GPUs. matmul-direct.wgsl is its twin for CPU adapters.
 // A(m, k) = a[b*a_bs + m*a_rs + k*a_cs], B(k, n) = b[b*b_bs + k*b_rs + n*b_cs], C(m, n) = c[b*c_bs + m*N + n].
 // Strides express the transposed variants that backward needs (Aᵀ·B, A·Bᵀ) and batching.
 // Bindings (by name, src/ops/matmul.ts): params; a, b, bias (read); c (read_write).
-// Dispatch: (ceil(N / 64), ceil(M / 64), batch) workgroups of 16×16 threads; each thread owns a 4×4
+// Dispatch: (ceil(N / 64), ceil(M / 64), batch) workgroups of 8×8 threads; each thread owns an 8×8
 // block of C. K is walked in slices of 16 through workgroup memory. Edge tiles are zero-padded on
 // load and masked on store, so any M, N, K is correct. CPU reference: src/ops/matmul.ref.ts.
 struct Params {
@@ -22,8 +23,9 @@ struct Params {
 
 const TILE: u32 = 64u;
 const BK: u32 = 16u;
-var<workgroup> a_tile: array<f32, 1024>; // [BK][TILE]: a_tile[k * TILE + m]
-var<workgroup> b_tile: array<f32, 1024>; // [BK][TILE]: b_tile[k * TILE + n]
+// Tiles are stored as vec4 along M (a) and N (b): a_tile[k * 16 + i] holds rows 4i..4i+3 of slice k.
+var<workgroup> a_tile: array<vec4<f32>, 256>;
+var<workgroup> b_tile: array<vec4<f32>, 256>;
 
 fn load_a(batch: u32, m: u32, k: u32) -> f32 {
   if (m >= params.M || k >= params.K) { return 0.0; }
@@ -35,49 +37,38 @@ fn load_b(batch: u32, k: u32, n: u32) -> f32 {
   return b[batch * params.b_bs + k * params.b_rs + n * params.b_cs];
 }
 
-// Accumulates this thread's 4×4 block; all threads of the workgroup must call it (barriers).
-fn gemm_block(wid: vec3<u32>, lid: vec3<u32>) -> array<f32, 16> {
-  let tid = lid.y * 16u + lid.x;
+struct Block { r0: mat4x4<f32>, r1: mat4x4<f32>, r2: mat4x4<f32>, r3: mat4x4<f32> }
+
+// 8×8 threads, each owning an 8×8 block of C: rows 4·lid.y + {0..3} and 32 + 4·lid.y + {0..3},
+// columns 4·lid.x + {0..3} and 32 + 4·lid.x + {0..3}. All threads must call it (barriers).
+// Each thread loads 4 vec4 of each tile per K slice.
+fn gemm_block(wid: vec3<u32>, lid: vec3<u32>) -> Block {
+  let tid = lid.y * 8u + lid.x;
   let m0 = wid.y * TILE;
   let n0 = wid.x * TILE;
-  var acc: array<f32, 16>;
+  var c00 = mat4x4<f32>(); var c01 = mat4x4<f32>(); var c10 = mat4x4<f32>(); var c11 = mat4x4<f32>();
   for (var k0 = 0u; k0 < params.K; k0 += BK) {
-    // 256 threads load 1024 values of each tile: 4 each. For A, consecutive threads take
-    // consecutive k when A is row-major (a_cs == 1), else consecutive m.
-    for (var i = 0u; i < 4u; i++) {
-      let idx = tid + i * 256u;
-      if (params.a_cs == 1u) {
-        let kk = idx % BK; let mm = idx / BK;
-        a_tile[kk * TILE + mm] = load_a(wid.z, m0 + mm, k0 + kk);
-      } else {
-        let mm = idx % TILE; let kk = idx / TILE;
-        a_tile[kk * TILE + mm] = load_a(wid.z, m0 + mm, k0 + kk);
-      }
-      if (params.b_cs == 1u) {
-        let nn = idx % TILE; let kk = idx / TILE;
-        b_tile[kk * TILE + nn] = load_b(wid.z, k0 + kk, n0 + nn);
-      } else {
-        let kk = idx % BK; let nn = idx / BK;
-        b_tile[kk * TILE + nn] = load_b(wid.z, k0 + kk, n0 + nn);
-      }
+    for (var r = 0u; r < 4u; r++) {
+      let slot = tid + 64u * r;
+      let k = k0 + slot / 16u;
+      let i = 4u * (slot % 16u);
+      a_tile[slot] = vec4<f32>(load_a(wid.z, m0 + i, k), load_a(wid.z, m0 + i + 1u, k), load_a(wid.z, m0 + i + 2u, k), load_a(wid.z, m0 + i + 3u, k));
+      b_tile[slot] = vec4<f32>(load_b(wid.z, k, n0 + i), load_b(wid.z, k, n0 + i + 1u), load_b(wid.z, k, n0 + i + 2u), load_b(wid.z, k, n0 + i + 3u));
     }
     workgroupBarrier();
     for (var kk = 0u; kk < BK; kk++) {
-      var av: array<f32, 4>;
-      var bv: array<f32, 4>;
-      for (var i = 0u; i < 4u; i++) {
-        av[i] = a_tile[kk * TILE + lid.y + 16u * i];
-        bv[i] = b_tile[kk * TILE + lid.x + 16u * i];
-      }
-      for (var i = 0u; i < 4u; i++) {
-        for (var j = 0u; j < 4u; j++) {
-          acc[i * 4u + j] = fma(av[i], bv[j], acc[i * 4u + j]);
-        }
-      }
+      let a0 = a_tile[kk * 16u + lid.y];
+      let a1 = a_tile[kk * 16u + 8u + lid.y];
+      let b0 = b_tile[kk * 16u + lid.x];
+      let b1 = b_tile[kk * 16u + 8u + lid.x];
+      c00 += mat4x4<f32>(a0.x * b0, a0.y * b0, a0.z * b0, a0.w * b0);
+      c01 += mat4x4<f32>(a0.x * b1, a0.y * b1, a0.z * b1, a0.w * b1);
+      c10 += mat4x4<f32>(a1.x * b0, a1.y * b0, a1.z * b0, a1.w * b0);
+      c11 += mat4x4<f32>(a1.x * b1, a1.y * b1, a1.z * b1, a1.w * b1);
     }
     workgroupBarrier();
   }
-  return acc;
+  return Block(c00, c01, c10, c11);
 }
 
 fn activate(v: f32) -> f32 {
@@ -89,30 +80,42 @@ fn activate(v: f32) -> f32 {
   }
 }
 
-// Rows and columns owned by thread (lid.x, lid.y) are strided by 16 so that neighbouring threads
-// touch neighbouring columns of C.
-@compute @workgroup_size(16, 16)
-fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let acc = gemm_block(wid, lid);
+// Writes one 4×4 quarter (rows from m, columns from n) of a thread's block.
+fn store(z: u32, m: u32, n: u32, q: mat4x4<f32>) {
   for (var i = 0u; i < 4u; i++) {
-    let m = wid.y * TILE + lid.y + 16u * i;
     for (var j = 0u; j < 4u; j++) {
-      let n = wid.x * TILE + lid.x + 16u * j;
-      if (m < params.M && n < params.N) { c[wid.z * params.c_bs + m * params.N + n] = acc[i * 4u + j]; }
+      if (m + i < params.M && n + j < params.N) { c[z * params.c_bs + (m + i) * params.N + n + j] = q[i][j]; }
     }
   }
 }
 
-@compute @workgroup_size(16, 16)
-fn forward_bias_act(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let acc = gemm_block(wid, lid);
+// The same with the epilogue: bias of column n + j, then the activation.
+fn store_bias_act(z: u32, m: u32, n: u32, q: mat4x4<f32>) {
   for (var i = 0u; i < 4u; i++) {
-    let m = wid.y * TILE + lid.y + 16u * i;
     for (var j = 0u; j < 4u; j++) {
-      let n = wid.x * TILE + lid.x + 16u * j;
-      if (m < params.M && n < params.N) {
-        c[wid.z * params.c_bs + m * params.N + n] = activate(acc[i * 4u + j] + bias[n]);
-      }
+      if (m + i < params.M && n + j < params.N) { c[z * params.c_bs + (m + i) * params.N + n + j] = activate(q[i][j] + bias[n + j]); }
     }
   }
+}
+
+@compute @workgroup_size(8, 8)
+fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let q = gemm_block(wid, lid);
+  let m = wid.y * TILE + 4u * lid.y;
+  let n = wid.x * TILE + 4u * lid.x;
+  store(wid.z, m, n, q.r0);
+  store(wid.z, m, n + 32u, q.r1);
+  store(wid.z, m + 32u, n, q.r2);
+  store(wid.z, m + 32u, n + 32u, q.r3);
+}
+
+@compute @workgroup_size(8, 8)
+fn forward_bias_act(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let q = gemm_block(wid, lid);
+  let m = wid.y * TILE + 4u * lid.y;
+  let n = wid.x * TILE + 4u * lid.x;
+  store_bias_act(wid.z, m, n, q.r0);
+  store_bias_act(wid.z, m, n + 32u, q.r1);
+  store_bias_act(wid.z, m + 32u, n, q.r2);
+  store_bias_act(wid.z, m + 32u, n + 32u, q.r3);
 }

@@ -20,6 +20,11 @@ export interface Gpu {
   readonly features: ReadonlySet<string>;
   /** Live-buffer accounting for every buffer made through this Gpu. */
   readonly buffers: BufferTracker;
+  /**
+   * Kernel variants chosen for this adapter (the fastest measured on it); ops read this when they
+   * build. 'direct' GEMM suits CPU adapters (SwiftShader), 'tiled' suits GPUs.
+   */
+  tuning: Tuning;
   /** Set once the device is lost; every later use should throw it. */
   lostError: DeviceLostError | null;
   /** Registers a callback for a lost device or an uncaptured GPU error. Returns an unsubscribe function. */
@@ -28,7 +33,13 @@ export interface Gpu {
   destroy(): void;
 }
 
+export interface Tuning {
+  gemm: 'tiled' | 'direct';
+}
+
 export interface AcquireOptions {
+  /** Overrides the kernel variants otherwise chosen from the adapter. */
+  tuning?: Partial<Tuning>;
   /** The WebGPU entry point; defaults to `navigator.gpu`. */
   gpu?: GPU;
   powerPreference?: GPUPowerPreference;
@@ -97,6 +108,7 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<Gpu> {
     limits: device.limits,
     features: new Set(device.features as unknown as Iterable<string>),
     buffers: new BufferTracker(device),
+    tuning: { gemm: isFallback ? 'direct' : 'tiled', ...options.tuning },
     lostError: null,
     onFatal(callback) {
       listeners.add(callback);

@@ -6,6 +6,7 @@ import elementwise from '../../shaders/elementwise.wgsl?raw';
 import loss from '../../shaders/loss.wgsl?raw';
 import stats from '../../shaders/stats.wgsl?raw';
 import matmul from '../../shaders/matmul.wgsl?raw';
+import matmulDirect from '../../shaders/matmul-direct.wgsl?raw';
 import reduce from '../../shaders/reduce.wgsl?raw';
 import adadelta from '../../shaders/adadelta.wgsl?raw';
 import adagrad from '../../shaders/adagrad.wgsl?raw';
@@ -23,6 +24,7 @@ export const SHADERS = {
   loss: { name: 'loss', source: loss },
   stats: { name: 'stats', source: stats },
   matmul: { name: 'matmul', source: matmul },
+  matmulDirect: { name: 'matmul-direct', source: matmulDirect },
   reduce: { name: 'reduce', source: reduce },
   adadelta: { name: 'adadelta', source: adadelta },
   adagrad: { name: 'adagrad', source: adagrad },

@@ -50,7 +50,9 @@ function strideParams(d: Dims, { transA = false, transB = false }: MatmulAttrs) 
 }
 
 function gemmSite(ctx: BuildContext, entry: 'forward' | 'forward_bias_act', resources: Record<string, ManagedBuffer>, d: Dims, t: MatmulAttrs, act = 0, alpha = 0): Dispatch {
-  const kernel = ctx.registry.kernel(SHADERS.matmul, entry);
+  // Both variants share bindings, params and dispatch geometry; the adapter's tuning picks one.
+  const shader = ctx.gpu.tuning.gemm === 'direct' ? SHADERS.matmulDirect : SHADERS.matmul;
+  const kernel = ctx.registry.kernel(shader, entry);
   const params = { ...strideParams(d, t), act, alpha };
   return { bound: ctx.registry.bind(kernel, resources, params), workgroups: [ceilDiv(d.N, 64), ceilDiv(d.M, 64), d.batch] };
 }

@@ -5,12 +5,21 @@ import { matmulRef } from '../../../src/ops/matmul.ref';
 import { Rng } from '../../../src/util/rng';
 import { ShapeError } from '../../../src/util/errors';
 import { allclose, f64, randomArray } from '../../helpers/allclose';
-import { runOp } from '../../helpers/gpu';
+import { getGpu, runOp } from '../../helpers/gpu';
 
 // f32 accumulation over K terms of size ≤ 1: error grows like √K·eps; atol 1e-5·√K, rtol 1e-4.
 const tol = (K: number) => ({ atol: 1e-5 * Math.sqrt(K) * 4, rtol: 1e-4 });
 
-describe('matmul (GPU vs float64 reference)', () => {
+for (const variant of ['direct', 'tiled'] as const) describe(`matmul, ${variant} variant (GPU vs float64 reference)`, () => {
+  let saved: 'direct' | 'tiled' = 'direct';
+  before(async () => {
+    const { gpu } = await getGpu();
+    saved = gpu.tuning.gemm;
+    gpu.tuning.gemm = variant;
+  });
+  after(async () => {
+    (await getGpu()).gpu.tuning.gemm = saved;
+  });
   const sizes = [1, 17, 64, 129];
   const rng = new Rng(1234);
   for (const M of sizes) {

@@ -1,0 +1,109 @@
+// matmul-direct.wgsl: C[b] = A[b]·B[b] (+ bias, then activation), register-blocked with no workgroup
+// memory: the variant for CPU adapters (SwiftShader), where barriers are costly and caches do the
+// tiling. Same bindings, params and dispatch geometry as matmul.wgsl (its tiled twin for GPUs):
+// A(m, k) = a[b*a_bs + m*a_rs + k*a_cs], B(k, n) = b[b*b_bs + k*b_rs + n*b_cs], C(m, n) = c[b*c_bs + m*N + n].
+// Bindings (by name, src/ops/matmul.ts): params; a, b, bias (read); c (read_write).
+// Dispatch: (ceil(N / 64), ceil(M / 64), batch) workgroups of 8×8 threads; each thread owns an 8×8
+// block of C. CPU reference: src/ops/matmul.ref.ts.
+struct Params {
+  M: u32, N: u32, K: u32,
+  a_rs: u32, a_cs: u32, a_bs: u32,
+  b_rs: u32, b_cs: u32, b_bs: u32,
+  c_bs: u32,
+  // Epilogue (entry `forward_bias_act` only): 0 none, 1 leaky ReLU (alpha; ReLU is alpha 0), 2 sigmoid, 3 tanh.
+  act: u32, alpha: f32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> c: array<f32>;
+
+const TILE: u32 = 64u;
+
+struct Block { r0: mat4x4<f32>, r1: mat4x4<f32>, r2: mat4x4<f32>, r3: mat4x4<f32> }
+
+// 8×8 threads, each owning an 8×8 block of C (rows 4·lid.y + {0..3} and 32 + 4·lid.y + {0..3};
+// columns likewise). Operands are read straight from storage, one k at a time: no workgroup
+// memory and no barriers. Out-of-range rows/columns are clamped on load and masked on store.
+fn gemm_block(wid: vec3<u32>, lid: vec3<u32>) -> Block {
+  let m0 = wid.y * TILE + 4u * lid.y;
+  let n0 = wid.x * TILE + 4u * lid.x;
+  var c00 = mat4x4<f32>(); var c01 = mat4x4<f32>(); var c10 = mat4x4<f32>(); var c11 = mat4x4<f32>();
+  let ab = wid.z * params.a_bs;
+  let bb = wid.z * params.b_bs;
+  // Row/column offsets, clamped into range so loads never leave the arrays.
+  let mmax = params.M - 1u;
+  let nmax = params.N - 1u;
+  let ar0 = ab + min(m0, mmax) * params.a_rs; let ar1 = ab + min(m0 + 1u, mmax) * params.a_rs;
+  let ar2 = ab + min(m0 + 2u, mmax) * params.a_rs; let ar3 = ab + min(m0 + 3u, mmax) * params.a_rs;
+  let ar4 = ab + min(m0 + 32u, mmax) * params.a_rs; let ar5 = ab + min(m0 + 33u, mmax) * params.a_rs;
+  let ar6 = ab + min(m0 + 34u, mmax) * params.a_rs; let ar7 = ab + min(m0 + 35u, mmax) * params.a_rs;
+  let bc0 = bb + min(n0, nmax) * params.b_cs; let bc1 = bb + min(n0 + 1u, nmax) * params.b_cs;
+  let bc2 = bb + min(n0 + 2u, nmax) * params.b_cs; let bc3 = bb + min(n0 + 3u, nmax) * params.b_cs;
+  let bc4 = bb + min(n0 + 32u, nmax) * params.b_cs; let bc5 = bb + min(n0 + 33u, nmax) * params.b_cs;
+  let bc6 = bb + min(n0 + 34u, nmax) * params.b_cs; let bc7 = bb + min(n0 + 35u, nmax) * params.b_cs;
+  for (var k = 0u; k < params.K; k++) {
+    let ak = k * params.a_cs;
+    let bk = k * params.b_rs;
+    let a0 = vec4<f32>(a[ar0 + ak], a[ar1 + ak], a[ar2 + ak], a[ar3 + ak]);
+    let a1 = vec4<f32>(a[ar4 + ak], a[ar5 + ak], a[ar6 + ak], a[ar7 + ak]);
+    let b0 = vec4<f32>(b[bc0 + bk], b[bc1 + bk], b[bc2 + bk], b[bc3 + bk]);
+    let b1 = vec4<f32>(b[bc4 + bk], b[bc5 + bk], b[bc6 + bk], b[bc7 + bk]);
+    c00 += mat4x4<f32>(a0.x * b0, a0.y * b0, a0.z * b0, a0.w * b0);
+    c01 += mat4x4<f32>(a0.x * b1, a0.y * b1, a0.z * b1, a0.w * b1);
+    c10 += mat4x4<f32>(a1.x * b0, a1.y * b0, a1.z * b0, a1.w * b0);
+    c11 += mat4x4<f32>(a1.x * b1, a1.y * b1, a1.z * b1, a1.w * b1);
+  }
+  return Block(c00, c01, c10, c11);
+}
+
+fn activate(v: f32) -> f32 {
+  switch params.act {
+    case 1u: { return select(params.alpha * v, v, v > 0.0); }
+    case 2u: { return 1.0 / (1.0 + exp(-v)); }
+    case 3u: { return tanh(v); }
+    default: { return v; }
+  }
+}
+
+// Writes one 4×4 quarter (rows from m, columns from n) of a thread's block.
+fn store(z: u32, m: u32, n: u32, q: mat4x4<f32>) {
+  for (var i = 0u; i < 4u; i++) {
+    for (var j = 0u; j < 4u; j++) {
+      if (m + i < params.M && n + j < params.N) { c[z * params.c_bs + (m + i) * params.N + n + j] = q[i][j]; }
+    }
+  }
+}
+
+// The same with the epilogue: bias of column n + j, then the activation.
+fn store_bias_act(z: u32, m: u32, n: u32, q: mat4x4<f32>) {
+  for (var i = 0u; i < 4u; i++) {
+    for (var j = 0u; j < 4u; j++) {
+      if (m + i < params.M && n + j < params.N) { c[z * params.c_bs + (m + i) * params.N + n + j] = activate(q[i][j] + bias[n + j]); }
+    }
+  }
+}
+
+@compute @workgroup_size(8, 8)
+fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let q = gemm_block(wid, lid);
+  let m = wid.y * TILE + 4u * lid.y;
+  let n = wid.x * TILE + 4u * lid.x;
+  store(wid.z, m, n, q.r0);
+  store(wid.z, m, n + 32u, q.r1);
+  store(wid.z, m + 32u, n, q.r2);
+  store(wid.z, m + 32u, n + 32u, q.r3);
+}
+
+@compute @workgroup_size(8, 8)
+fn forward_bias_act(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let q = gemm_block(wid, lid);
+  let m = wid.y * TILE + 4u * lid.y;
+  let n = wid.x * TILE + 4u * lid.x;
+  store_bias_act(wid.z, m, n, q.r0);
+  store_bias_act(wid.z, m, n + 32u, q.r1);
+  store_bias_act(wid.z, m + 32u, n, q.r2);
+  store_bias_act(wid.z, m + 32u, n + 32u, q.r3);
+}
