@@ -13,6 +13,9 @@ import type { Graph } from '../graph/graph';
 import type { Tensor } from '../graph/tensor';
 import type { Optimizer, ParamSlot } from '../optim/optimizer';
 import { EngineError, ShapeError } from '../util/errors';
+import { Graph as MonitorGraph } from '../graph/graph';
+import { add, mul, sub } from '../ops/elementwise';
+import { sumAll } from '../ops/reduce';
 import { paramTensor } from './module';
 import type { Parameter } from './parameter';
 
@@ -34,11 +37,30 @@ export interface TrainerOptions {
   optimizer: Optimizer;
   /** Extra tensors to keep readable after a step (e.g. the reconstruction). */
   keep?: readonly Tensor[];
+  /**
+   * Also measure, on steps whose loss is read, the gradient norm ‖∇θ‖ and the parameter change
+   * ‖θₙ₊₁ − θₙ‖ of that step (both over all trainable parameters), for stopping conditions.
+   */
+  monitor?: boolean;
   label?: string;
+}
+
+/** What a step whose loss was read reports. */
+export interface StepReading {
+  loss: number;
+  /** ‖∇θ‖₂ over all trainable parameters (with `monitor`). */
+  gradNorm?: number;
+  /** ‖θ after − θ before‖₂ of this step (with `monitor`). */
+  paramChange?: number;
 }
 
 export class Trainer {
   readonly exe: Executable;
+  /** Per snapshot slot: a graph computing ‖grad‖² and ‖param − snapshot‖² (with `monitor`). */
+  private monitors: [Executable, Executable] | null = null;
+  private monitorOut: { grad: Tensor; change: Tensor }[] = [];
+  /** The last reading, set on steps whose loss was read. */
+  lastReading: StepReading | null = null;
   private readonly slots: ParamSlot[];
   private readonly snapshots: [ManagedBuffer[], ManagedBuffer[]];
   private goodSlot: 0 | 1 | null = null;
@@ -65,6 +87,26 @@ export class Trainer {
     optimizer.build({ gpu: ctx.gpu, registry: ctx.registry, scratch: (label, n) => this.scratch(label, n) }, this.slots);
     const mk = (k: number) => this.slots.map((s) => ctx.gpu.buffers.create(`snapshot${k}:${s.name}`, s.numel * 4));
     this.snapshots = [mk(0), mk(1)];
+    if (options.monitor && this.slots.length) this.monitors = [this.buildMonitor(0), this.buildMonitor(1)];
+  }
+
+  private buildMonitor(slot: 0 | 1): Executable {
+    const g = new MonitorGraph();
+    let grad: Tensor | null = null;
+    let change: Tensor | null = null;
+    this.slots.forEach((s, i) => {
+      const shape = [s.numel];
+      const gr = g.param(`grad:${s.name}`, shape, s.grad, false);
+      const p = g.param(`param:${s.name}`, shape, s.param, false);
+      const snap = g.param(`snapshot:${s.name}`, shape, this.snapshots[slot][i]!, false);
+      const g2 = g.apply(sumAll, [g.apply(mul, [gr, gr], {})], { alpha: 1 });
+      const d = g.apply(sub, [p, snap], {});
+      const d2 = g.apply(sumAll, [g.apply(mul, [d, d], {})], { alpha: 1 });
+      grad = grad ? g.apply(add, [grad, g2], {}) : g2;
+      change = change ? g.apply(add, [change, d2], {}) : d2;
+    });
+    this.monitorOut[slot] = { grad: grad!, change: change! };
+    return new Executable(this.ctx, g, { keep: [grad!, change!], label: `monitor${slot}` });
   }
 
   private scratchBuffers: ManagedBuffer[] = [];
@@ -102,24 +144,33 @@ export class Trainer {
     const pass = encoder.beginComputePass({ label: `${this.exe.label}:step` });
     this.exe.encode(pass);
     this.options.optimizer.encode(pass);
+    const monitor = readLoss && this.monitors ? this.monitors[slot] : null;
+    monitor?.encode(pass);
     pass.end();
     let staging: GPUBuffer | null = null;
     if (readLoss) {
-      staging = device.createBuffer({ label: 'loss-readback', size: 4, usage: 0x0001 | 0x0008 });
+      staging = device.createBuffer({ label: 'loss-readback', size: 12, usage: 0x0001 | 0x0008 });
       encoder.copyBufferToBuffer(this.exe.buffer(this.options.loss).gpuBuffer, 0, staging, 0, 4);
+      if (monitor) {
+        const out = this.monitorOut[slot]!;
+        encoder.copyBufferToBuffer(monitor.buffer(out.grad).gpuBuffer, 0, staging, 4, 4);
+        encoder.copyBufferToBuffer(monitor.buffer(out.change).gpuBuffer, 0, staging, 8, 4);
+      }
     }
     device.queue.submit([encoder.finish()]);
     const step = this.stepIndex++;
     if (!staging) return null;
     try {
       await staging.mapAsync(0x0001);
-      const loss = new Float32Array(staging.getMappedRange().slice(0))[0]!;
+      const values = new Float32Array(staging.getMappedRange().slice(0));
+      const loss = values[0]!;
       if (!Number.isFinite(loss)) {
         this.restoreGood();
         throw new NonFiniteLossError(step, loss, this.goodStep);
       }
       this.goodSlot = slot;
       this.goodStep = step;
+      this.lastReading = monitor ? { loss, gradNorm: Math.sqrt(values[1]!), paramChange: Math.sqrt(values[2]!) } : { loss };
       this.nextSlot = slot === 0 ? 1 : 0;
       return loss;
     } finally {
@@ -141,6 +192,7 @@ export class Trainer {
     if (this.disposed) return;
     this.disposed = true;
     this.exe.dispose();
+    this.monitors?.forEach((m) => m.dispose());
     this.options.optimizer.dispose();
     for (const b of [...this.snapshots[0], ...this.snapshots[1], ...this.scratchBuffers]) b.dispose();
   }

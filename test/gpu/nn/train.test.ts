@@ -109,4 +109,31 @@ describe('training end to end', () => {
       model.dispose();
     }
   });
+
+  it('monitors the gradient norm and parameter change: for plain SGD, ‖Δθ‖ = lr·‖∇θ‖', async () => {
+    const ctx = await getGpu();
+    const model = new FcAutoencoder(ctx.gpu, { inputSize: 16, latent: 2, seed: 4 });
+    const g = new Graph();
+    const input = g.input('x', [8, 16]);
+    const loss = mse(g, model.forward(g, input), input);
+    const lr = 0.05;
+    const trainer = new Trainer(ctx, { graph: g, loss, params: model.namedParameters(), optimizer: createOptimizer('sgd', { lr }), monitor: true });
+    try {
+      trainer.feed(input, new Float32Array(8 * 16).map((_, i) => ((i * 7) % 11) / 11));
+      for (let i = 0; i < 3; i++) {
+        const before = await Promise.all(model.namedParameters().map(([, p]) => p.read()));
+        await trainer.run(true);
+        const after = await Promise.all(model.namedParameters().map(([, p]) => p.read()));
+        let change = 0;
+        before.forEach((b, k) => b.forEach((v, j) => (change += (after[k]![j]! - v) ** 2)));
+        const r = trainer.lastReading!;
+        expect(r.paramChange!).to.be.closeTo(Math.sqrt(change), 1e-4 * Math.sqrt(change) + 1e-7);
+        expect(r.paramChange!).to.be.closeTo(lr * r.gradNorm!, 1e-4 * r.paramChange! + 1e-7);
+        expect(r.gradNorm!).to.be.greaterThan(0);
+      }
+    } finally {
+      trainer.dispose();
+      model.dispose();
+    }
+  });
 });
