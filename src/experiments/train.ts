@@ -1,0 +1,232 @@
+// train.ts: the training loop every experiment uses, and batched inference. Imports graph, nn,
+// optim, losses, data, util (no DOM).
+//
+// Minibatches are gathered on the CPU from the preprocessed arrays and written into the step's input
+// buffers; forward, backward and the optimizer run as one command buffer. The loss is read back on
+// about 50 steps per epoch (every step for short epochs), which also yields to the page so it never
+// freezes. A NaN/Inf loss, an abort or a stopping condition ends the run with its reason; the
+// weights that gave the last finite loss are kept.
+import { batches, batchCount } from '../data/sampling';
+import { Graph } from '../graph/graph';
+import type { Tensor } from '../graph/tensor';
+import { Executable } from '../graph/executor';
+import { applyLoss, type LossName } from '../losses/index';
+import type { Module } from '../nn/module';
+import { NonFiniteLossError, Trainer } from '../nn/trainer';
+import { createOptimizer, type OptimizerName, type OptimizerOptions } from '../optim/optimizer';
+import { ConfigError } from '../util/errors';
+import type { Shape } from '../util/shape';
+import type { Runtime } from './runtime';
+import { stopReason, validateStop, type StopConditions } from './stopping';
+import type { Progress } from './types';
+
+/** Inputs (one sample per row of `x`, `width` floats each) and optional targets (`targetWidth` each). */
+export interface Samples {
+  x: Float32Array;
+  width: number;
+  count: number;
+  /** Targets; omitted for autoencoders (the target is the input). */
+  y?: Float32Array;
+  targetWidth?: number;
+}
+
+export interface TrainSpec {
+  /** Names this run in progress and results, e.g. "latent=8". */
+  name: string;
+  model: Module;
+  /** Builds the model's output on a graph from an input batch. */
+  forward: (g: Graph, x: Tensor) => Tensor;
+  /** Input shape for a batch of n samples, e.g. [n, 784] or [n, 1, 28, 28]. */
+  inputShape: (n: number) => Shape;
+  /** Target shape for a batch of n (default: the input shape). */
+  targetShape?: (n: number) => Shape;
+  loss: LossName;
+  train: Samples;
+  test?: Samples;
+  optimizer: OptimizerName;
+  optimizerOptions?: OptimizerOptions;
+  batchSize: number;
+  stop: StopConditions;
+  seed: number;
+  /** Called after each epoch's test evaluation with the test predictions (e.g. for accuracy). */
+  onTestPredictions?: (predictions: Float32Array, epoch: number) => Record<string, number>;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  testLoss?: number;
+  seconds: number;
+  extra?: Record<string, number>;
+}
+
+export interface TrainRun {
+  name: string;
+  epochs: EpochRecord[];
+  steps: number;
+  stopReason: string;
+  /** True when the run ended on a NaN/Inf loss (weights were restored to the last finite one). */
+  failed: boolean;
+  samplesPerSec: number;
+}
+
+const checkPositiveInt = (key: string, v: number) => {
+  if (!Number.isInteger(v) || v < 1) throw new ConfigError(`${key}: expected a positive integer; got ${v}.`);
+};
+
+function gather(s: Samples, idx: ArrayLike<number>, target: boolean): Float32Array {
+  const w = target ? s.targetWidth! : s.width;
+  const src = target ? s.y! : s.x;
+  const out = new Float32Array(idx.length * w);
+  for (let i = 0; i < idx.length; i++) out.set(src.subarray(idx[i]! * w, (idx[i]! + 1) * w), i * w);
+  return out;
+}
+
+/** Trains `spec.model` in place; returns per-epoch losses and why it stopped. */
+export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: { signal?: AbortSignal; onProgress?: (p: Progress) => void; experiment?: string } = {}): Promise<TrainRun> {
+  checkPositiveInt('batchSize', spec.batchSize);
+  validateStop(spec.stop);
+  if (spec.batchSize > spec.train.count) {
+    throw new ConfigError(`batchSize: ${spec.batchSize} is larger than the training set (${spec.train.count} samples); use at most ${spec.train.count}.`);
+  }
+  const B = spec.batchSize;
+  const g = new Graph();
+  const x = g.input('x', spec.inputShape(B));
+  const supervised = spec.train.y !== undefined;
+  const t = supervised ? g.input('target', spec.targetShape ? spec.targetShape(B) : spec.inputShape(B)) : x;
+  const loss = applyLoss(g, spec.loss, spec.forward(g, x), t);
+  const trainer = new Trainer(runtime, {
+    graph: g, loss, params: spec.model.namedParameters(),
+    optimizer: createOptimizer(spec.optimizer, spec.optimizerOptions as never),
+    monitor: spec.stop.gradNorm !== undefined || spec.stop.paramChange !== undefined,
+    label: `train:${spec.name}`,
+  });
+  const stepsPerEpoch = batchCount(spec.train.count, B, { dropLast: true });
+  const readEvery = Math.max(1, Math.floor(stepsPerEpoch / 50));
+  const totalSteps = Math.min(spec.stop.maxSteps ?? Infinity, stepsPerEpoch * spec.stop.maxEpochs);
+  const started = performance.now();
+  const epochs: EpochRecord[] = [];
+  let reason: string | null = null;
+  let failed = false;
+  let step = 0;
+  const emit = (p: Omit<Progress, 'experiment'>) => hooks.onProgress?.({ experiment: hooks.experiment ?? spec.name, ...p });
+  try {
+    for (let epoch = 1; reason === null; epoch++) {
+      const epochStart = performance.now();
+      let sum = 0;
+      let reads = 0;
+      let i = 0;
+      for (const idx of batches(spec.train.count, B, spec.seed, epoch, { dropLast: true })) {
+        if (hooks.signal?.aborted) {
+          reason = 'stopped by the user';
+          break;
+        }
+        trainer.feed(x, gather(spec.train, idx, false));
+        if (supervised) trainer.feed(t, gather(spec.train, idx, true));
+        const read = i % readEvery === readEvery - 1 || i === stepsPerEpoch - 1;
+        i++;
+        step++;
+        try {
+          const l = await trainer.run(read);
+          if (l !== null) {
+            sum += l;
+            reads++;
+            const r = trainer.lastReading!;
+            const elapsed = (performance.now() - started) / 1000;
+            const rate = (step * B) / elapsed;
+            emit({
+              stage: `train ${spec.name}`, epoch, epochs: spec.stop.maxEpochs, step, steps: totalSteps, loss: l, samplesPerSec: rate,
+              etaSeconds: ((totalSteps - step) * B) / rate, message: `${spec.name}: epoch ${epoch}/${spec.stop.maxEpochs}, step ${step}/${totalSteps}, loss ${l.toPrecision(4)}`,
+            });
+            reason = stopReason(spec.stop, { epoch: 0, step, loss: l, gradNorm: r.gradNorm, paramChange: r.paramChange, elapsedSeconds: elapsed });
+            if (reason) break;
+          }
+        } catch (e) {
+          if (!(e instanceof NonFiniteLossError)) throw e;
+          reason = e.message;
+          failed = true;
+          break;
+        }
+      }
+      if (reads === 0) break;
+      const record: EpochRecord = { epoch, trainLoss: sum / reads, seconds: (performance.now() - epochStart) / 1000 };
+      if (spec.test && !failed) {
+        const ev = await evaluateLoss(runtime, spec, spec.test, Boolean(spec.onTestPredictions));
+        record.testLoss = ev.loss;
+        if (spec.onTestPredictions && ev.predictions) record.extra = spec.onTestPredictions(ev.predictions, epoch);
+      }
+      epochs.push(record);
+      emit({ stage: `train ${spec.name}`, epoch, epochs: spec.stop.maxEpochs, loss: record.trainLoss, point: { chart: 'loss', series: `${spec.name} train`, x: epoch, y: record.trainLoss }, message: `${spec.name}: epoch ${epoch} train loss ${record.trainLoss.toPrecision(4)}${record.testLoss !== undefined ? `, test loss ${record.testLoss.toPrecision(4)}` : ''}` });
+      if (record.testLoss !== undefined) emit({ stage: `train ${spec.name}`, epoch, message: '', point: { chart: 'loss', series: `${spec.name} test`, x: epoch, y: record.testLoss } });
+      reason ??= stopReason(spec.stop, { epoch, step, elapsedSeconds: (performance.now() - started) / 1000 });
+    }
+  } finally {
+    trainer.dispose();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { name: spec.name, epochs, steps: step, stopReason: reason ?? 'max epochs reached', failed, samplesPerSec: (step * B) / seconds };
+}
+
+/** Mean loss over a dataset (weighted by batch sizes), computed on the GPU; optionally the predictions. */
+export async function evaluateLoss(runtime: Runtime, spec: Pick<TrainSpec, 'forward' | 'inputShape' | 'targetShape' | 'loss' | 'batchSize'>, data: Samples, keepPredictions = false): Promise<{ loss: number; predictions?: Float32Array }> {
+  const B = Math.min(spec.batchSize, data.count);
+  let total = 0;
+  let predictions: Float32Array | undefined;
+  const sizes = [B, data.count % B].filter((n, i) => i === 0 || n > 0);
+  const exes = sizes.map((n) => {
+    const g = new Graph();
+    const x = g.input('x', spec.inputShape(n));
+    const supervised = data.y !== undefined;
+    const t = supervised ? g.input('target', spec.targetShape ? spec.targetShape(n) : spec.inputShape(n)) : x;
+    const pred = spec.forward(g, x);
+    const loss = applyLoss(g, spec.loss, pred, t);
+    return { n, x, t, pred, loss, supervised, exe: new Executable(runtime, g, { keep: [loss, pred], label: `eval:${n}` }) };
+  });
+  try {
+    for (let start = 0; start < data.count; start += B) {
+      const n = Math.min(B, data.count - start);
+      const e = exes.find((c) => c.n === n)!;
+      const idx = Array.from({ length: n }, (_, i) => start + i);
+      e.exe.write(e.x, gather(data, idx, false));
+      if (e.supervised) e.exe.write(e.t, gather(data, idx, true));
+      e.exe.run();
+      total += (await e.exe.read(e.loss))[0]! * n;
+      if (keepPredictions) {
+        const p = await e.exe.read(e.pred);
+        predictions ??= new Float32Array((p.length / n) * data.count);
+        predictions.set(p, start * (p.length / n));
+      }
+    }
+  } finally {
+    exes.forEach((e) => e.exe.dispose());
+  }
+  return { loss: total / data.count, predictions };
+}
+
+/** Runs a function of the model (encode, decode, reconstruct) over rows of `x` in batches; returns the outputs. */
+export async function infer(runtime: Runtime, build: (g: Graph, x: Tensor) => Tensor, inputShape: (n: number) => Shape, x: Float32Array, count: number, batchSize = 256): Promise<Float32Array> {
+  const B = Math.min(batchSize, count);
+  const width = x.length / count;
+  const sizes = [B, count % B].filter((n, i) => i === 0 || n > 0);
+  const exes = sizes.map((n) => {
+    const g = new Graph();
+    const input = g.input('x', inputShape(n));
+    const out = build(g, input);
+    return { n, input, out, exe: new Executable(runtime, g, { keep: [out], label: `infer:${n}` }) };
+  });
+  let result: Float32Array | null = null;
+  try {
+    for (let start = 0; start < count; start += B) {
+      const n = Math.min(B, count - start);
+      const e = exes.find((c) => c.n === n)!;
+      e.exe.write(e.input, x.subarray(start * width, (start + n) * width));
+      e.exe.run();
+      const out = await e.exe.read(e.out);
+      result ??= new Float32Array((out.length / n) * count);
+      result.set(out, start * (out.length / n));
+    }
+  } finally {
+    exes.forEach((e) => e.exe.dispose());
+  }
+  return result!;
+}

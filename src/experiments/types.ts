@@ -1,0 +1,109 @@
+// types.ts: what every experiment takes and returns. Plain data: the UI renders it, the CLI writes it
+// to result.json and PNGs, the report puts it beside the reports' figures. Imports nothing at run time.
+import type { Runtime } from './runtime';
+
+/** Progress during long work: which stage, epoch, loss, speed and an ETA. */
+export interface Progress {
+  experiment: string;
+  /** e.g. "train latent=8", "invert decoder", "evaluate". */
+  stage: string;
+  epoch?: number;
+  epochs?: number;
+  step?: number;
+  steps?: number;
+  loss?: number;
+  samplesPerSec?: number;
+  etaSeconds?: number;
+  /** A point to append to a live curve: series name and value at x (epoch). */
+  point?: { chart: string; series: string; x: number; y: number };
+  message: string;
+}
+
+export interface ExperimentContext {
+  runtime: Runtime;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  /** Where the prepared datasets are served; default '/data/'. */
+  dataBaseUrl?: string;
+  /** Trained weights handed in (safetensors bytes by key, e.g. "latent=8"), to reuse instead of retraining. */
+  weights?: ReadonlyMap<string, Uint8Array>;
+}
+
+export interface Series {
+  name: string;
+  x: number[];
+  y: number[];
+}
+
+/** A line chart. */
+export interface Chart {
+  id: string;
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: Series[];
+  /** 'log' for a logarithmic y axis. */
+  yScale?: 'linear' | 'log';
+  kind?: 'line' | 'bar';
+}
+
+/** A grid of 28×28 grayscale images in [0, 1], row-major, `count` of them, `cols` per row. */
+export interface ImageGrid {
+  id: string;
+  title: string;
+  images: Float32Array;
+  count: number;
+  cols: number;
+  labels?: string[];
+}
+
+export interface Table {
+  id: string;
+  title: string;
+  columns: string[];
+  rows: (string | number)[][];
+}
+
+/** A square matrix shown as a heat map (e.g. a correlation matrix). */
+export interface HeatMap {
+  id: string;
+  title: string;
+  size: number;
+  values: Float32Array;
+  min: number;
+  max: number;
+}
+
+export type MetricValue = number | number[] | Record<string, number | number[]>;
+
+export interface ExperimentResult {
+  experiment: string;
+  config: Record<string, unknown>;
+  metrics: Record<string, MetricValue>;
+  charts: Chart[];
+  grids: ImageGrid[];
+  tables: Table[];
+  heatmaps: HeatMap[];
+  /** Trained weights as safetensors, by key (e.g. "latent=8"). */
+  weights: { key: string; bytes: Uint8Array }[];
+  /** Why training stopped, per run (e.g. "max epochs", "gradient norm below 1e-4"). */
+  stopReasons: Record<string, string>;
+  adapter: string;
+  elapsedMs: number;
+  /** Plain-language notes, e.g. where a measurement disagrees with a report's claim. */
+  notes: string[];
+}
+
+/** One experiment: defaults per scale, validation of a user config, and the run itself. */
+export interface ExperimentDef<C extends object> {
+  name: string;
+  title: string;
+  description: string;
+  /** Default configuration for a scale: 'tiny' (seconds, CI), 'small' (minutes on a CPU adapter), 'full' (the reports'). */
+  defaults(scale: Scale): C;
+  /** Checks a partial user config merged over the defaults; throws ConfigError naming the key and what is accepted. */
+  validate(config: Record<string, unknown>, scale?: Scale): C;
+  run(ctx: ExperimentContext, config: C): Promise<ExperimentResult>;
+}
+
+export type Scale = 'tiny' | 'small' | 'full';
