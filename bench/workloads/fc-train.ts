@@ -1,0 +1,163 @@
+// fc-train.ts: training steps of the first report's fully connected autoencoder — 784-392-196-8 and
+// mirrored back, leaky ReLU (slope 0.5) after every layer, MSE, Adam (lr 1e-3), batch 256 — with
+// the loss read back every step (sync1) or every 10th step (sync10). Imports the engine's graph,
+// nn, ops (mseLoss) and optim layers, and the workload types.
+//
+// Both peers start from the same weights (PyTorch's Linear initialisation from one seeded Rng) and
+// see the same batches in the same order, so their first losses agree.
+import type * as TfCore from '@tensorflow/tfjs-core';
+import { Graph } from '../../src/graph/graph';
+import type { Tensor } from '../../src/graph/tensor';
+import { FcAutoencoder } from '../../src/nn/autoencoders';
+import { biasUniform, kaimingUniform } from '../../src/nn/init';
+import { Trainer } from '../../src/nn/trainer';
+import { mseLoss } from '../../src/ops/loss';
+import { createOptimizer } from '../../src/optim/optimizer';
+import { Rng } from '../../src/util/rng';
+import { since, uniformData, type BenchEnv, type Peer, type Size, type Tf, type Workload } from './types';
+
+const LR = 1e-3;
+const SLOPE = 0.5;
+
+interface Model {
+  batch: number;
+  inputSize: number;
+  latent: number;
+  /** Batches cycled through, in order. */
+  batchCount: number;
+}
+
+const MODEL: Record<Size, Model> = {
+  full: { batch: 256, inputSize: 784, latent: 8, batchCount: 8 },
+  smoke: { batch: 16, inputSize: 64, latent: 4, batchCount: 2 },
+};
+
+/** [in, out] of the six Linear layers, encoder then decoder, in FcAutoencoder's parameter order. */
+function layerSizes(m: Model): [number, number][] {
+  const h1 = Math.floor(m.inputSize / 2);
+  const h2 = Math.floor(h1 / 2);
+  const dims = [m.inputSize, h1, h2, m.latent, h2, h1, m.inputSize];
+  return dims.slice(0, -1).map((d, i) => [d, dims[i + 1]!]);
+}
+
+/** Weights W [out, in] and biases b [out] of every layer, drawn like torch.nn.Linear's defaults. */
+function initialWeights(m: Model, seed: number): { w: Float32Array; b: Float32Array }[] {
+  const rng = new Rng(seed);
+  return layerSizes(m).map(([inF, outF]) => ({ w: kaimingUniform(rng, outF * inF, inF), b: biasUniform(rng, outF, inF) }));
+}
+
+/** The batches both peers train on: real images when the page loaded them (full size), else noise in [0, 1]. */
+function trainingBatches(env: BenchEnv, m: Model): Float32Array[] {
+  const rowFloats = m.batch * m.inputSize;
+  const real = env.images && m.inputSize === 784 && env.images.length >= m.batchCount * rowFloats ? env.images : null;
+  return Array.from({ length: m.batchCount }, (_, k) =>
+    real ? real.slice(k * rowFloats, (k + 1) * rowFloats) : uniformData(rowFloats, 300 + k, 0, 1));
+}
+
+/** Whether step i of a run of `reps` reads the loss: every `syncEvery`-th step, and always the last. */
+const reads = (i: number, reps: number, syncEvery: number) => (i + 1) % syncEvery === 0 || i === reps - 1;
+
+class OurTrainPeer implements Peer {
+  readonly losses: number[] = [];
+  private readonly model: FcAutoencoder;
+  private readonly trainer: Trainer;
+  private readonly input: Tensor;
+  private readonly batches: Float32Array[];
+  private cursor = 0;
+
+  constructor(env: BenchEnv, m: Model, private readonly syncEvery: number) {
+    this.model = new FcAutoencoder(env.gpu, { inputSize: m.inputSize, latent: m.latent, activation: 'leakyRelu', slope: SLOPE, seed: 1 });
+    const params = this.model.namedParameters();
+    initialWeights(m, 1).forEach(({ w, b }, i) => {
+      params[2 * i]![1].write(w);
+      params[2 * i + 1]![1].write(b);
+    });
+    const g = new Graph();
+    this.input = g.input('x', [m.batch, m.inputSize]);
+    const loss = g.apply(mseLoss, [this.model.forward(g, this.input), this.input], {}, 'loss');
+    this.trainer = new Trainer({ gpu: env.gpu, registry: env.registry }, {
+      graph: g, loss, params, optimizer: createOptimizer('adam', { lr: LR }), label: 'bench-train',
+    });
+    this.batches = trainingBatches(env, m);
+  }
+
+  async run(reps: number): Promise<number> {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) {
+      this.trainer.feed(this.input, this.batches[this.cursor++ % this.batches.length]!);
+      const loss = await this.trainer.run(reads(i, reps, this.syncEvery));
+      if (loss !== null) this.losses.push(loss);
+    }
+    return since(t0);
+  }
+
+  dispose(): void {
+    this.trainer.dispose();
+    this.model.dispose();
+  }
+}
+
+/** tfjs written the way its users write it without tfjs-layers: variables, tf.train.adam, minimize. */
+class TfTrainPeer implements Peer {
+  readonly losses: number[] = [];
+  private readonly layers: { w: TfCore.Variable; b: TfCore.Variable }[];
+  private readonly optimizer: TfCore.AdamOptimizer;
+  private readonly batches: Float32Array[];
+  private cursor = 0;
+
+  constructor(private readonly tf: Tf, env: BenchEnv, private readonly m: Model, private readonly syncEvery: number) {
+    const sizes = layerSizes(m);
+    this.layers = initialWeights(m, 1).map(({ w, b }, i) => {
+      const [inF, outF] = sizes[i]!;
+      return { w: tf.variable(tf.tensor2d(w, [outF, inF])), b: tf.variable(tf.tensor1d(b)) };
+    });
+    this.optimizer = tf.train.adam(LR);
+    this.batches = trainingBatches(env, m);
+  }
+
+  async run(reps: number): Promise<number> {
+    const { tf, m } = this;
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) {
+      const xs = tf.tensor2d(this.batches[this.cursor++ % this.batches.length]!, [m.batch, m.inputSize]);
+      const cost = this.optimizer.minimize(() => {
+        let h: TfCore.Tensor2D = xs;
+        for (const { w, b } of this.layers) h = tf.leakyRelu(tf.add(tf.matMul(h, w, false, true), b) as TfCore.Tensor2D, SLOPE);
+        return tf.losses.meanSquaredError(xs, h) as TfCore.Scalar;
+      }, true)!;
+      xs.dispose();
+      if (reads(i, reps, this.syncEvery)) this.losses.push((await cost.data())[0]!);
+      cost.dispose();
+    }
+    return since(t0);
+  }
+
+  dispose(): void {
+    for (const { w, b } of this.layers) {
+      w.dispose();
+      b.dispose();
+    }
+    this.optimizer.dispose();
+  }
+}
+
+function trainWorkload(syncEvery: number): Workload {
+  return {
+    name: `fc-train-sync${syncEvery}`,
+    unit: 'samples/s',
+    unitScale: 1,
+    repQuantum: syncEvery,
+    smokeReps: syncEvery === 1 ? 4 : 10,
+    description: (size) => {
+      const m = MODEL[size];
+      const dims = [m.inputSize, ...layerSizes(m).map(([, o]) => o)].join('-');
+      return `training steps of the ${dims} autoencoder (leaky ReLU ${SLOPE} after every layer, MSE, Adam lr ${LR}), batch ${m.batch}, ` +
+        `loss read back ${syncEvery === 1 ? 'every step' : `every ${syncEvery} steps`}; ours Graph+Trainer, tfjs variables + optimizer.minimize`;
+    },
+    workPerRep: (size) => MODEL[size].batch,
+    ours: (env, size) => new OurTrainPeer(env, MODEL[size], syncEvery),
+    tfjs: (env, size) => new TfTrainPeer(env.tf, env, MODEL[size], syncEvery),
+  };
+}
+
+export const TRAIN_WORKLOADS: Workload[] = [trainWorkload(1), trainWorkload(10)];
