@@ -1,6 +1,6 @@
 // buffers.ts: GPU buffers with explicit owners and a live count. Imports util only.
 // Every buffer is made through a BufferTracker so tests can check that nothing leaks.
-import { DisposedError } from '../util/errors';
+import { ConfigError, DisposedError } from '../util/errors';
 
 /** STORAGE | COPY_SRC | COPY_DST: the usage of every tensor buffer (numeric, so it also works without DOM globals). */
 export const STORAGE = 0x0080 | 0x0004 | 0x0008;
@@ -40,7 +40,11 @@ export class BufferTracker {
   private live = new Set<ManagedBuffer>();
   private bytes = 0;
 
-  constructor(private readonly device: GPUDevice) {}
+  constructor(
+    private readonly device: GPUDevice,
+    /** Names the adapter in errors about its limits. */
+    private readonly adapterName = 'this adapter',
+  ) {}
 
   /** A storage buffer of at least `byteSize` bytes (rounded up to 4; at least 4). */
   create(label: string, byteSize: number, usage: number = STORAGE): ManagedBuffer {
@@ -50,7 +54,13 @@ export class BufferTracker {
     const size = Math.max(4, Math.ceil(byteSize / 4) * 4);
     const max = this.device.limits.maxBufferSize;
     if (size > max) {
-      throw new RangeError(`buffers.create(${label}): ${size} bytes exceeds this adapter's maxBufferSize (${max}). Use a smaller batch or dataset subset.`);
+      throw new ConfigError(`buffers.create(${label}): ${size} bytes exceeds maxBufferSize (${max} bytes) of ${this.adapterName}. Use a smaller batch or dataset subset.`);
+    }
+    const bindable = this.device.limits.maxStorageBufferBindingSize;
+    if ((usage & 0x0080) !== 0 && size > bindable) {
+      throw new ConfigError(
+        `buffers.create(${label}): ${size} bytes exceeds maxStorageBufferBindingSize (${bindable} bytes) of ${this.adapterName}; a kernel could not bind it. Use a smaller batch or dataset subset.`,
+      );
     }
     const buffer = this.device.createBuffer({ label, size, usage });
     const managed = new ManagedBuffer(buffer, size, label, this);

@@ -107,7 +107,7 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<Gpu> {
     adapter: summarize(info, isFallback),
     limits: device.limits,
     features: new Set(device.features as unknown as Iterable<string>),
-    buffers: new BufferTracker(device),
+    buffers: new BufferTracker(device, adapterName(summarize(info, isFallback))),
     tuning: { gemm: isFallback ? 'direct' : 'tiled', ...options.tuning },
     lostError: null,
     onFatal(callback) {

@@ -70,3 +70,13 @@ describe('kernel registry', () => {
     expect(() => bufs[0]!.gpuBuffer).to.throw(/disposed/);
   });
 });
+
+describe('buffer limits', () => {
+  it('refuses a storage buffer larger than maxStorageBufferBindingSize, naming the limit and the adapter', async () => {
+    const { gpu } = await getGpu();
+    const limit = gpu.limits.maxStorageBufferBindingSize;
+    const before = gpu.buffers.liveBufferCount();
+    expect(() => gpu.buffers.create('huge', limit + 4)).to.throw(new RegExp(`exceeds (maxStorageBufferBindingSize \\(${limit} bytes\\)|maxBufferSize \\(\\d+ bytes\\)) of .*swiftshader`, 'i'));
+    expect(gpu.buffers.liveBufferCount()).to.equal(before);
+  });
+});
