@@ -7,8 +7,9 @@ import { DeviceLostError, WebGPUUnavailableError } from '../util/errors';
 
 /** The shared GPU state of a page: one device, one pipeline registry. */
 export interface Runtime {
-  readonly gpu: Gpu;
-  readonly registry: KernelRegistry;
+  /** Replaced in place by recoverRuntime() after a lost device; read it at the time of use. */
+  gpu: Gpu;
+  registry: KernelRegistry;
 }
 
 /** Resolves to the runtime shared by every component on the page. */
@@ -60,6 +61,22 @@ export function getRuntime(): Promise<Runtime> {
     });
   }
   return shared;
+}
+
+/**
+ * After a lost device: acquires a new device and swaps it into the same Runtime object (so every
+ * holder of it sees the new device), and makes it the page's shared runtime again.
+ */
+export async function recoverRuntime(runtime: Runtime): Promise<Runtime> {
+  const gpu = await acquireGpu();
+  runtime.gpu = gpu;
+  runtime.registry = new KernelRegistry(gpu);
+  const attempt = Promise.resolve(runtime);
+  gpu.onFatal(() => {
+    if (gpu.lostError && shared === attempt) shared = null;
+  });
+  shared = attempt;
+  return runtime;
 }
 
 /** A plain summary of the adapter and device behind `runtime`. */

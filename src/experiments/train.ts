@@ -68,6 +68,8 @@ export interface TrainRun {
   /** True when the run ended on a NaN/Inf loss (weights were restored to the last finite one). */
   failed: boolean;
   samplesPerSec: number;
+  /** How many times a lost device was replaced during the run. */
+  recoveries: number;
 }
 
 const checkPositiveInt = (key: string, v: number) => {
@@ -82,89 +84,171 @@ function gather(s: Samples, idx: ArrayLike<number>, target: boolean): Float32Arr
   return out;
 }
 
+export interface TrainHooks {
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  experiment?: string;
+  /**
+   * Recovery from a lost device: gets a new device into the same Runtime (see recoverRuntime). With
+   * it, weights and optimizer state are checkpointed every `checkpointEvery` steps, and a lost device
+   * resumes from the last checkpoint on the new one; without it, a lost device ends the run with the
+   * DeviceLostError.
+   */
+  recover?: (runtime: Runtime) => Promise<Runtime>;
+  /** Steps between checkpoints when `recover` is given (default 100). */
+  checkpointEvery?: number;
+  /** Called once per step before it is submitted (tests use it to fail the device at a chosen step). */
+  beforeStep?: (step: number, runtime: Runtime) => void;
+}
+
+interface Checkpoint {
+  step: number;
+  epoch: number;
+  /** Batches of `epoch` already done. */
+  batchInEpoch: number;
+  sum: number;
+  reads: number;
+  epochs: EpochRecord[];
+  params: Float32Array[];
+  optimizer: { step: number; tensors: Record<string, Float32Array> };
+}
+
 /** Trains `spec.model` in place; returns per-epoch losses and why it stopped. */
-export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: { signal?: AbortSignal; onProgress?: (p: Progress) => void; experiment?: string } = {}): Promise<TrainRun> {
+export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: TrainHooks = {}): Promise<TrainRun> {
   checkPositiveInt('batchSize', spec.batchSize);
   validateStop(spec.stop);
   if (spec.batchSize > spec.train.count) {
     throw new ConfigError(`batchSize: ${spec.batchSize} is larger than the training set (${spec.train.count} samples); use at most ${spec.train.count}.`);
   }
   const B = spec.batchSize;
-  const g = new Graph();
-  const x = g.input('x', spec.inputShape(B));
   const supervised = spec.train.y !== undefined;
-  const t = supervised ? g.input('target', spec.targetShape ? spec.targetShape(B) : spec.inputShape(B)) : x;
-  const loss = applyLoss(g, spec.loss, spec.forward(g, x), t);
-  const trainer = new Trainer(runtime, {
-    graph: g, loss, params: spec.model.namedParameters(),
-    optimizer: createOptimizer(spec.optimizer, spec.optimizerOptions as never),
-    monitor: spec.stop.gradNorm !== undefined || spec.stop.paramChange !== undefined,
-    label: `train:${spec.name}`,
-  });
+  const params = spec.model.namedParameters();
   const stepsPerEpoch = batchCount(spec.train.count, B, { dropLast: true });
   const readEvery = Math.max(1, Math.floor(stepsPerEpoch / 50));
   const totalSteps = Math.min(spec.stop.maxSteps ?? Infinity, stepsPerEpoch * spec.stop.maxEpochs);
+  const checkpointEvery = hooks.checkpointEvery ?? 100;
   const started = performance.now();
-  const epochs: EpochRecord[] = [];
+  const emit = (p: Omit<Progress, 'experiment'>) => hooks.onProgress?.({ experiment: hooks.experiment ?? spec.name, ...p });
+
+  /** Builds the step for the current device: graph, trainer with a fresh optimizer. */
+  const build = () => {
+    const g = new Graph();
+    const x = g.input('x', spec.inputShape(B));
+    const t = supervised ? g.input('target', spec.targetShape ? spec.targetShape(B) : spec.inputShape(B)) : x;
+    const loss = applyLoss(g, spec.loss, spec.forward(g, x), t);
+    const trainer = new Trainer(runtime, {
+      graph: g, loss, params,
+      optimizer: createOptimizer(spec.optimizer, spec.optimizerOptions as never),
+      monitor: spec.stop.gradNorm !== undefined || spec.stop.paramChange !== undefined,
+      label: `train:${spec.name}`,
+    });
+    return { trainer, x, t };
+  };
+
+  let epochs: EpochRecord[] = [];
   let reason: string | null = null;
   let failed = false;
   let step = 0;
-  const emit = (p: Omit<Progress, 'experiment'>) => hooks.onProgress?.({ experiment: hooks.experiment ?? spec.name, ...p });
-  try {
-    for (let epoch = 1; reason === null; epoch++) {
-      const epochStart = performance.now();
+  let resume: Checkpoint | null = null;
+  let checkpoint = null as Checkpoint | null;
+  let recoveries = 0;
+  for (;;) {
+    const { trainer, x, t } = build();
+    try {
+      let firstEpoch = 1;
+      let skip = 0;
       let sum = 0;
       let reads = 0;
-      let i = 0;
-      for (const idx of batches(spec.train.count, B, spec.seed, epoch, { dropLast: true })) {
-        if (hooks.signal?.aborted) {
-          reason = 'stopped by the user';
-          break;
-        }
-        trainer.feed(x, gather(spec.train, idx, false));
-        if (supervised) trainer.feed(t, gather(spec.train, idx, true));
-        const read = i % readEvery === readEvery - 1 || i === stepsPerEpoch - 1;
-        i++;
-        step++;
-        try {
-          const l = await trainer.run(read);
-          if (l !== null) {
-            sum += l;
-            reads++;
-            const r = trainer.lastReading!;
-            const elapsed = (performance.now() - started) / 1000;
-            const rate = (step * B) / elapsed;
-            emit({
-              stage: `train ${spec.name}`, epoch, epochs: spec.stop.maxEpochs, step, steps: totalSteps, loss: l, samplesPerSec: rate,
-              etaSeconds: ((totalSteps - step) * B) / rate, message: `${spec.name}: epoch ${epoch}/${spec.stop.maxEpochs}, step ${step}/${totalSteps}, loss ${l.toPrecision(4)}`,
-            });
-            reason = stopReason(spec.stop, { epoch: 0, step, loss: l, gradNorm: r.gradNorm, paramChange: r.paramChange, elapsedSeconds: elapsed });
-            if (reason) break;
+      if (resume) {
+        trainer.restoreOptimizer(resume.optimizer);
+        firstEpoch = resume.epoch;
+        skip = resume.batchInEpoch;
+        sum = resume.sum;
+        reads = resume.reads;
+        step = resume.step;
+        epochs = resume.epochs.slice();
+      }
+      const takeCheckpoint = async (epoch: number, batchInEpoch: number) => {
+        checkpoint = {
+          step, epoch, batchInEpoch, sum, reads, epochs: epochs.slice(),
+          params: await Promise.all(params.map(([, p]) => p.read())),
+          optimizer: await trainer.saveOptimizer(),
+        };
+      };
+      for (let epoch = firstEpoch; reason === null; epoch++) {
+        const epochStart = performance.now();
+        let i = 0;
+        for (const idx of batches(spec.train.count, B, spec.seed, epoch, { dropLast: true })) {
+          if (i < skip) {
+            i++;
+            continue;
           }
-        } catch (e) {
-          if (!(e instanceof NonFiniteLossError)) throw e;
-          reason = e.message;
-          failed = true;
-          break;
+          if (hooks.signal?.aborted) {
+            reason = 'stopped by the user';
+            break;
+          }
+          if (hooks.recover && step % checkpointEvery === 0 && checkpoint?.step !== step) await takeCheckpoint(epoch, i);
+          hooks.beforeStep?.(step, runtime);
+          trainer.feed(x, gather(spec.train, idx, false));
+          if (supervised) trainer.feed(t, gather(spec.train, idx, true));
+          const read = i % readEvery === readEvery - 1 || i === stepsPerEpoch - 1;
+          i++;
+          step++;
+          try {
+            const l = await trainer.run(read);
+            if (l !== null) {
+              sum += l;
+              reads++;
+              const r = trainer.lastReading!;
+              const elapsed = (performance.now() - started) / 1000;
+              const rate = (step * B) / elapsed;
+              emit({
+                stage: `train ${spec.name}`, epoch, epochs: spec.stop.maxEpochs, step, steps: totalSteps, loss: l, samplesPerSec: rate,
+                etaSeconds: ((totalSteps - step) * B) / rate, message: `${spec.name}: epoch ${epoch}/${spec.stop.maxEpochs}, step ${step}/${totalSteps}, loss ${l.toPrecision(4)}`,
+              });
+              reason = stopReason(spec.stop, { epoch: 0, step, loss: l, gradNorm: r.gradNorm, paramChange: r.paramChange, elapsedSeconds: elapsed });
+              if (reason) break;
+            }
+          } catch (e) {
+            if (!(e instanceof NonFiniteLossError)) throw e;
+            reason = e.message;
+            failed = true;
+            break;
+          }
         }
+        skip = 0;
+        if (reads === 0) break;
+        const record: EpochRecord = { epoch, trainLoss: sum / reads, seconds: (performance.now() - epochStart) / 1000 };
+        sum = 0;
+        reads = 0;
+        if (spec.test && !failed) {
+          const ev = await evaluateLoss(runtime, spec, spec.test, Boolean(spec.onTestPredictions));
+          record.testLoss = ev.loss;
+          if (spec.onTestPredictions && ev.predictions) record.extra = spec.onTestPredictions(ev.predictions, epoch);
+        }
+        epochs.push(record);
+        emit({ stage: `train ${spec.name}`, epoch, epochs: spec.stop.maxEpochs, loss: record.trainLoss, point: { chart: 'loss', series: `${spec.name} train`, x: epoch, y: record.trainLoss }, message: `${spec.name}: epoch ${epoch} train loss ${record.trainLoss.toPrecision(4)}${record.testLoss !== undefined ? `, test loss ${record.testLoss.toPrecision(4)}` : ''}` });
+        if (record.testLoss !== undefined) emit({ stage: `train ${spec.name}`, epoch, message: '', point: { chart: 'loss', series: `${spec.name} test`, x: epoch, y: record.testLoss } });
+        reason ??= stopReason(spec.stop, { epoch, step, elapsedSeconds: (performance.now() - started) / 1000 });
       }
-      if (reads === 0) break;
-      const record: EpochRecord = { epoch, trainLoss: sum / reads, seconds: (performance.now() - epochStart) / 1000 };
-      if (spec.test && !failed) {
-        const ev = await evaluateLoss(runtime, spec, spec.test, Boolean(spec.onTestPredictions));
-        record.testLoss = ev.loss;
-        if (spec.onTestPredictions && ev.predictions) record.extra = spec.onTestPredictions(ev.predictions, epoch);
-      }
-      epochs.push(record);
-      emit({ stage: `train ${spec.name}`, epoch, epochs: spec.stop.maxEpochs, loss: record.trainLoss, point: { chart: 'loss', series: `${spec.name} train`, x: epoch, y: record.trainLoss }, message: `${spec.name}: epoch ${epoch} train loss ${record.trainLoss.toPrecision(4)}${record.testLoss !== undefined ? `, test loss ${record.testLoss.toPrecision(4)}` : ''}` });
-      if (record.testLoss !== undefined) emit({ stage: `train ${spec.name}`, epoch, message: '', point: { chart: 'loss', series: `${spec.name} test`, x: epoch, y: record.testLoss } });
-      reason ??= stopReason(spec.stop, { epoch, step, elapsedSeconds: (performance.now() - started) / 1000 });
+      break;
+    } catch (e) {
+      const lost = runtime.gpu.lostError;
+      if (!lost || !hooks.recover || !checkpoint || recoveries >= 3) throw lost ?? e;
+      recoveries++;
+      const from: Checkpoint = checkpoint;
+      emit({ stage: `train ${spec.name}`, message: `${spec.name}: ${lost.message.split('.')[0]}; resuming from step ${from.step} on a new device` });
+      runtime = await hooks.recover(runtime);
+      params.forEach(([, p], k) => p.rebind(runtime.gpu, from.params[k]!));
+      resume = from;
+      reason = null;
+      failed = false;
+    } finally {
+      trainer.dispose();
     }
-  } finally {
-    trainer.dispose();
   }
   const seconds = (performance.now() - started) / 1000;
-  return { name: spec.name, epochs, steps: step, stopReason: reason ?? 'max epochs reached', failed, samplesPerSec: (step * B) / seconds };
+  return { name: spec.name, epochs, steps: step, stopReason: reason ?? 'max epochs reached', failed, samplesPerSec: (step * B) / seconds, recoveries };
 }
 
 /** Mean loss over a dataset (weighted by batch sizes), computed on the GPU; optionally the predictions. */

@@ -119,7 +119,8 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<Gpu> {
     },
   };
   void device.lost.then((lost) => {
-    const err = new DeviceLostError(lost.reason ?? 'unknown', `${lost.message || 'no message'}. Reload the page or call acquireGpu() again for a new device.`);
+    const what = (lost.message || 'no message').replace(/\.+\s*$/, '');
+    const err = new DeviceLostError(lost.reason ?? 'unknown', `${what}. Reload the page or call acquireGpu() again for a new device.`);
     result.lostError = err;
     fire(err);
   });

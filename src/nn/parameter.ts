@@ -6,18 +6,30 @@ import { ShapeError } from '../util/errors';
 import { fmt, numel, type Shape } from '../util/shape';
 
 export class Parameter {
-  readonly buffer: ManagedBuffer;
+  private buf: ManagedBuffer;
   /** False freezes the parameter: no gradient is computed and no optimizer state is made for it. */
   trainable = true;
 
   constructor(
-    private readonly gpu: Gpu,
+    private gpu: Gpu,
     readonly name: string,
     readonly shape: Shape,
     data: Float32Array,
   ) {
     if (data.length !== numel(shape)) throw new ShapeError(`Parameter(${name}): expected ${numel(shape)} values for ${fmt(shape)}, got ${data.length}.`);
-    this.buffer = gpu.buffers.fromData(`param:${name}`, data);
+    this.buf = gpu.buffers.fromData(`param:${name}`, data);
+  }
+
+  get buffer(): ManagedBuffer {
+    return this.buf;
+  }
+
+  /** Moves the parameter to another device (after a lost one) with the given values. */
+  rebind(gpu: Gpu, data: Float32Array): void {
+    if (data.length !== this.numel) throw new ShapeError(`Parameter(${this.name}).rebind: expected ${this.numel} values for ${fmt(this.shape)}, got ${data.length}.`);
+    this.buf.dispose();
+    this.gpu = gpu;
+    this.buf = gpu.buffers.fromData(`param:${this.name}`, data);
   }
 
   get numel(): number {
@@ -36,6 +48,6 @@ export class Parameter {
   }
 
   dispose(): void {
-    this.buffer.dispose();
+    this.buf.dispose();
   }
 }

@@ -161,7 +161,13 @@ export class Trainer {
     const step = this.stepIndex++;
     if (!staging) return null;
     try {
-      await staging.mapAsync(0x0001);
+      try {
+        await staging.mapAsync(0x0001);
+      } catch (e) {
+        // A destroyed or lost device fails the map before `lost` resolves; wait briefly for the reason.
+        await Promise.race([device.lost, new Promise((r) => setTimeout(r, 200))]);
+        throw this.ctx.gpu.lostError ?? e;
+      }
       const values = new Float32Array(staging.getMappedRange().slice(0));
       const loss = values[0]!;
       if (!Number.isFinite(loss)) {
@@ -177,6 +183,16 @@ export class Trainer {
       staging.destroy();
       if (this.ctx.gpu.lostError) throw this.ctx.gpu.lostError;
     }
+  }
+
+  /** The optimizer's state (for checkpoints). */
+  saveOptimizer(): Promise<{ step: number; tensors: Record<string, Float32Array> }> {
+    return this.options.optimizer.saveState();
+  }
+
+  /** Restores optimizer state saved by saveOptimizer() (possibly on another device). */
+  restoreOptimizer(state: { step: number; tensors: Record<string, Float32Array> }): void {
+    this.options.optimizer.loadState(state);
   }
 
   /** Copies the last good weights (the parameters of the last step whose loss was finite) back. */
