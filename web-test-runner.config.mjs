@@ -4,29 +4,28 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { summaryLineReporter } from './scripts/summary-reporter.mjs';
+import { CHROMIUM_FLAGS } from './scripts/chromium-flags.mjs'; // each flag is explained there
 import { defaultReporter } from '@web/test-runner';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-
-const CHROMIUM_FLAGS = [
-  '--no-sandbox', // tests run as root in containers, where the sandbox cannot start
-  '--headless=new', // full Chromium in new headless mode; the old headless shell has no WebGPU
-  '--enable-unsafe-webgpu', // WebGPU on Linux is still behind this flag
-  '--enable-features=Vulkan', // Dawn's Vulkan backend...
-  '--use-vulkan=swiftshader', // ...on SwiftShader, the CPU Vulkan implementation
-  '--use-webgpu-adapter=swiftshader', // offer the SwiftShader adapter to requestAdapter()
-  '--use-angle=swiftshader', // keep ANGLE off any (absent) hardware GPU
-  '--disable-background-networking', // the machine has no network: no update or
-  '--disable-component-update', //   component fetches that would fail and
-  '--disable-sync', //   slow the start
-  '--no-first-run',
-];
 
 /** Serves `*.wgsl?raw` as a JS module exporting the text, like Vite's `?raw`. */
 const wgslRaw = {
   name: 'wgsl-raw',
   async serve(context) {
     if (context.path.endsWith('.wgsl')) {
+      const text = await readFile(root + context.path.slice(1), 'utf8');
+      return { body: `export default ${JSON.stringify(text)};`, type: 'js' };
+    }
+    return undefined;
+  },
+};
+
+/** Serves `*.css?inline` as a JS module exporting the stylesheet text, like Vite's `?inline`. */
+const cssInline = {
+  name: 'css-inline',
+  async serve(context) {
+    if (context.path.endsWith('.css') && context.URL.searchParams.has('inline')) {
       const text = await readFile(root + context.path.slice(1), 'utf8');
       return { body: `export default ${JSON.stringify(text)};`, type: 'js' };
     }
@@ -51,7 +50,7 @@ export default {
   testsFinishTimeout: 900000,
   testFramework: { config: { timeout: 120000 } },
   middleware: [dataAlias],
-  plugins: [wgslRaw, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: root + 'tsconfig.json' })],
+  plugins: [wgslRaw, cssInline, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: root + 'tsconfig.json' })],
   browsers: [
     chromeLauncher({
       launchOptions: {

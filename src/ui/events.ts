@@ -2,6 +2,7 @@
 // Every event bubbles and crosses shadow roots (composed), so a page can listen on any ancestor.
 // Imports experiments types only.
 import type { AdapterDescription } from '../experiments/runtime';
+import type { ExperimentResult } from '../experiments/types';
 
 /** Something long-running moved on: a dataset download, a training step. */
 export interface AeProgressDetail {
@@ -15,17 +16,26 @@ export interface AeProgressDetail {
   epoch?: number;
   loss?: number;
   metrics?: Readonly<Record<string, number>>;
+  /** Experiment runs: its name, the stage, the epoch count, speed and time left. */
+  experiment?: string;
+  stage?: string;
+  epochs?: number;
+  samplesPerSec?: number;
+  etaSeconds?: number;
 }
 
 /** A task finished; `task` tells which shape the rest of the detail has. */
 export type AeDoneDetail =
   | { task: 'gpu'; adapter: AdapterDescription }
-  | { task: 'dataset'; dataset: string; source: 'bundled' | 'file'; shown: number; total: number };
+  | { task: 'dataset'; dataset: string; source: 'bundled' | 'file'; shown: number; total: number }
+  | { task: 'experiment'; experiment: string; result: ExperimentResult; stopped: boolean };
 
 /** A task failed. The component also shows `error.message` in its `part="error"`. */
 export interface AeErrorDetail {
   task: string;
   error: Error;
+  /** The text shown to the person, when it differs from `error.message`. */
+  message?: string;
 }
 
 export type AeProgressEvent = CustomEvent<AeProgressDetail>;

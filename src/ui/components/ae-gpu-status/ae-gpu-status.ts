@@ -7,7 +7,7 @@ import { asError, emit } from '../../events';
 import { gpuStatusStyles } from './ae-gpu-status.styles';
 
 /** What to tell a person for each kind of failure: a headline and what to do about it. */
-const ADVICE: Record<RuntimeFailure, { headline: string; todo: string }> = {
+export const ADVICE: Record<RuntimeFailure, { headline: string; todo: string }> = {
   'no-api': {
     headline: 'This browser does not offer WebGPU.',
     todo:

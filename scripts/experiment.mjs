@@ -1,0 +1,156 @@
+// experiment.mjs: `npm run experiment -- <name> [--key value …] --out <dir>` runs one experiment in
+// headless Chromium (WebGPU; the same code as the page) and writes <dir>/result.json, a PNG per
+// chart, grid and heat map, and a .safetensors per trained model. Progress lines go to stderr.
+// Exit status: 0 done; 1 the experiment failed (or the GPU device was lost, or no browser);
+// 2 the request was refused before any work (bad arguments, unknown experiment, a config value
+// the experiment's validate() rejects, a missing weights file).
+// Imports ./browser.mjs and ./experiment-args.mjs.
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { openRepoPage } from './browser.mjs';
+import { USAGE, UsageError, parseExperimentArgs, splitWeightsArg, weightsKey } from './experiment-args.mjs';
+
+const PAGE = 'tools/run-experiment.html';
+
+/** Refuses the request: main() closes what it opened, then the process exits with status 2. */
+const refuse = (message) => {
+  throw new UsageError(message);
+};
+
+/** The --weights arguments as { key: base64 }; every file is read (and refused) before the browser starts. */
+function readWeights(args) {
+  const out = {};
+  const from = {};
+  const add = (key, path) => {
+    let bytes;
+    try {
+      bytes = readFileSync(path);
+    } catch (e) {
+      refuse(`--weights: cannot read ${path} (${e.code ?? e.message}); expected a readable .safetensors file.`);
+    }
+    const k = key ?? weightsKey(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
+    if (from[k] !== undefined) refuse(`--weights: two files carry the key "${k}" (${from[k]} and ${path}); expected one file per key. Name one with KEY=FILE.`);
+    from[k] = path;
+    out[k] = bytes.toString('base64');
+  };
+  for (const arg of args) {
+    const { key, path } = splitWeightsArg(arg, existsSync);
+    if (!existsSync(path)) refuse(`--weights: no file ${path}; expected an existing .safetensors file (or KEY=FILE, or a folder of them).`);
+    if (statSync(path).isDirectory()) {
+      if (key !== null) refuse(`--weights: ${path} is a folder; KEY=FILE needs a file.`);
+      const files = readdirSync(path).filter((f) => f.toLowerCase().endsWith('.safetensors')).sort();
+      if (!files.length) refuse(`--weights: the folder ${path} holds no .safetensors files; expected at least one.`);
+      for (const f of files) add(null, join(path, f));
+    } else add(key, path);
+  }
+  return out;
+}
+
+/** Refuses an --out that cannot be written before any work; the folder itself is made at the end. */
+function checkOut(dir) {
+  let at = dir;
+  while (!existsSync(at)) {
+    const parent = dirname(at);
+    if (parent === at) break;
+    at = parent;
+  }
+  if (!statSync(at).isDirectory()) refuse(`--out: ${at} is a file; expected a folder (created when missing).`);
+  try {
+    accessSync(at, constants.W_OK);
+  } catch {
+    refuse(`--out: ${at} is not writable; expected a folder this user can write to.`);
+  }
+}
+
+function writeOutputs(dir, outcome) {
+  const safe = /^[A-Za-z0-9][A-Za-z0-9._=+-]*$/;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'result.json'), outcome.resultJson);
+  const written = ['result.json'];
+  for (const f of outcome.files) {
+    if (!safe.test(f.name)) throw new Error(`the page named an output file "${f.name}"; expected a plain file name.`);
+    writeFileSync(join(dir, f.name), Buffer.from(f.base64, 'base64'));
+    written.push(f.name);
+  }
+  return written;
+}
+
+async function main() {
+  let request;
+  try {
+    request = parseExperimentArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError) refuse(`${e.message} (--help shows the usage)`);
+    throw e;
+  }
+  if (request.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!request.list && request.out === null) refuse(`experiment: --out <dir> is required; expected e.g. npm run experiment -- ${request.name ?? '<name>'} --out runs/${request.name ?? 'x'}.`);
+  const weights = request.list ? {} : readWeights(request.weights);
+  const out = request.out === null ? null : resolve(request.out);
+  if (out !== null) checkOut(out);
+
+  const session = await openRepoPage(`/${PAGE}`, { entries: [PAGE] });
+  try {
+    const { page } = session;
+    await page.waitForFunction(() => window.__experimentPageReady === true, { timeout: 120_000, polling: 100 });
+    const all = await page.evaluate(() => window.__listExperiments());
+    if (request.list) {
+      const width = Math.max(0, ...all.map((e) => e.name.length));
+      for (const e of all) process.stdout.write(`${e.name.padEnd(width)}  ${e.title}\n`);
+      if (!all.length) process.stdout.write('(no experiments are registered)\n');
+      return 0;
+    }
+    if (request.name === null) {
+      refuse(`experiment: no experiment named; expected one of ${all.map((e) => e.name).join(', ') || '(none registered)'}.`);
+    }
+    const checked = JSON.parse(await page.evaluate((name, config, scale) => window.__validateExperiment(name, config, scale), request.name, request.config, request.scale));
+    if (checked.status === 'config-error') refuse(checked.message);
+    if (checked.status !== 'ok') throw new Error(checked.message);
+    const shown = Object.entries(checked.config).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : v}`);
+    process.stderr.write(`[${request.name}] ${checked.title}; scale ${request.scale}: ${shown.join(' ')}\n`);
+    const started = Date.now();
+    let raw;
+    try {
+      // A crashed renderer does not always reject a pending evaluate(); race it against the crash.
+      const died = new Promise((_, reject) => {
+        page.once('error', reject);
+        session.browser.once('disconnected', () => reject(new Error('the browser disconnected')));
+      });
+      died.catch(() => {}); // closing the browser later must not count as an unhandled rejection
+      raw = await Promise.race([page.evaluate((name, config, options) => window.__runExperiment(name, config, options), request.name, request.config, { scale: request.scale, weights }), died]);
+    } catch (e) {
+      // The page itself died (renderer crash, out of memory): nothing came back.
+      process.stderr.write(`[${request.name}] failed: the browser page stopped answering (${e.message}); expected a result. The renderer may have crashed or run out of memory; try --scale tiny or a smaller config.\n`);
+      return 1;
+    }
+    const outcome = JSON.parse(raw);
+    if (outcome.status === 'config-error') refuse(outcome.message);
+    if (outcome.status === 'failed') {
+      const what = outcome.deviceLost ? 'the GPU device was lost' : 'failed';
+      process.stderr.write(`[${request.name}] ${what}: ${outcome.message}\n`);
+      return 1;
+    }
+    const written = writeOutputs(out, outcome);
+    const pngs = written.filter((f) => f.endsWith('.png')).length;
+    const tensors = written.filter((f) => f.endsWith('.safetensors')).length;
+    process.stderr.write(`[${request.name}] done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(`${join(out, 'result.json')} (+ ${pngs} PNG${pngs === 1 ? '' : 's'}, ${tensors} weights file${tensors === 1 ? '' : 's'})\n`);
+    return 0;
+  } finally {
+    await session.close();
+  }
+}
+
+try {
+  process.exit(await main());
+} catch (e) {
+  if (e instanceof UsageError) {
+    process.stderr.write(`${e.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`experiment: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,228 @@
+// ae-experiment.styles.ts: shadow styles of <ae-experiment> and its results. Imports lit.
+import { css } from 'lit';
+
+export const experimentStyles = css`
+  :host {
+    display: block;
+    --_accent: var(--ae-accent, var(--ae-accent-color, #0b57c0));
+    --_border: var(--ae-border-color, color-mix(in srgb, currentColor 22%, transparent));
+    --_muted: var(--ae-muted-color, color-mix(in srgb, currentColor 70%, transparent));
+    --_error: var(--ae-error-color, #a3001b);
+    --_error-bg: var(--ae-error-background, #fff0ef);
+    --_warn: var(--ae-warn-color, #7a4d00);
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_accent: var(--ae-accent, var(--ae-accent-color, #7cb5ff));
+      --_error: var(--ae-error-color, #ff9a8f);
+      --_error-bg: var(--ae-error-background, #3a1714);
+      --_warn: var(--ae-warn-color, #f0c060);
+    }
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  [part='base'] {
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+    padding: 1rem 1.1rem;
+  }
+  header h3 {
+    margin: 0;
+    font-size: 1.05rem;
+  }
+  header p {
+    margin: 0.25rem 0 0;
+    color: var(--_muted);
+    font-size: 0.9rem;
+    max-width: 80ch;
+  }
+  .config {
+    margin: 0.6rem 0 0;
+    font-size: 0.8rem;
+    color: var(--_muted);
+    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+    overflow-wrap: anywhere;
+  }
+  [part='controls'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5rem 0.75rem;
+    margin-top: 0.75rem;
+  }
+  button {
+    font: inherit;
+    font-size: 0.9rem;
+    padding: 0.35rem 0.95rem;
+    border-radius: 6px;
+    border: 1px solid var(--_border);
+    background: transparent;
+    color: inherit;
+    cursor: pointer;
+  }
+  button.primary {
+    background: var(--_accent);
+    border-color: var(--_accent);
+    color: var(--ae-accent-contrast, #fff);
+  }
+  @media (prefers-color-scheme: dark) {
+    button.primary {
+      color: var(--ae-accent-contrast, #0d1117);
+    }
+  }
+  button:hover:not(:disabled) {
+    border-color: var(--_accent);
+  }
+  button:disabled {
+    opacity: 0.45;
+    cursor: not-allowed;
+  }
+  button:focus-visible,
+  input:focus-visible,
+  summary:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  label.reuse,
+  .own {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.35rem;
+    font-size: 0.85rem;
+  }
+  .link {
+    border: none;
+    padding: 0.1rem 0.2rem;
+    font-size: 0.8rem;
+    text-decoration: underline;
+    color: var(--_accent);
+  }
+  .hint {
+    flex-basis: 100%;
+    margin: 0;
+    font-size: 0.8rem;
+    color: var(--_muted);
+  }
+  [part='status'] {
+    margin: 0.6rem 0 0;
+    font-size: 0.875rem;
+    font-variant-numeric: tabular-nums;
+    min-height: 1.3em;
+  }
+  progress {
+    display: block;
+    width: 100%;
+    height: 0.4rem;
+    margin-top: 0.35rem;
+    accent-color: var(--_accent);
+  }
+  [part='error'] {
+    margin-top: 0.75rem;
+    border: 1px solid var(--_error);
+    background: var(--_error-bg);
+    border-radius: 6px;
+    padding: 0.6rem 0.8rem;
+  }
+  [part='error'] strong {
+    color: var(--_error);
+  }
+  [part='error'] p {
+    margin: 0.3rem 0 0;
+    font-size: 0.875rem;
+  }
+  code {
+    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+    font-size: 0.85em;
+    overflow-wrap: anywhere;
+  }
+  .warn {
+    color: var(--_warn);
+    font-size: 0.85rem;
+    margin: 0.5rem 0 0;
+  }
+  [part='chart'],
+  .charts {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 420px), 1fr));
+    gap: 1rem;
+    margin-top: 0.9rem;
+  }
+  [part='results'] {
+    margin-top: 1rem;
+    border-top: 1px solid var(--_border);
+    padding-top: 0.75rem;
+  }
+  [part='results'] h4 {
+    margin: 1rem 0 0.4rem;
+    font-size: 0.95rem;
+  }
+  [part='results'] h4:first-child {
+    margin-top: 0;
+  }
+  .summary {
+    margin: 0;
+    font-size: 0.85rem;
+    color: var(--_muted);
+  }
+  ul.notes {
+    margin: 0.25rem 0 0;
+    padding-left: 1.2rem;
+    max-width: 85ch;
+  }
+  ul.notes li {
+    margin: 0.2rem 0;
+  }
+  .figures {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 1rem 1.5rem;
+    align-items: flex-start;
+  }
+  figure {
+    margin: 0;
+    max-width: 100%;
+  }
+  figcaption {
+    font-size: 0.85rem;
+    font-weight: 600;
+    margin-bottom: 0.3rem;
+  }
+  .table-wrap {
+    overflow-x: auto;
+    max-width: 100%;
+  }
+  table {
+    border-collapse: collapse;
+    font-size: 0.85rem;
+    font-variant-numeric: tabular-nums;
+    margin-top: 0.25rem;
+  }
+  caption {
+    white-space: nowrap;
+    text-align: left;
+    font-weight: 600;
+    padding-bottom: 0.3rem;
+  }
+  th,
+  td {
+    padding: 0.2rem 0.6rem;
+    border-bottom: 1px solid var(--_border);
+    text-align: left;
+    vertical-align: top;
+  }
+  td.num {
+    text-align: right;
+  }
+  th {
+    font-weight: 600;
+  }
+  details {
+    margin-top: 0.6rem;
+    font-size: 0.85rem;
+  }
+  summary {
+    cursor: pointer;
+    width: fit-content;
+  }
+`;

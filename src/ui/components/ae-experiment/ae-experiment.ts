@@ -1,0 +1,422 @@
+// ae-experiment.ts: <ae-experiment>, one experiment of the reports run live in the page — its config
+// from attributes (validated before any work), Start / Stop / Resume, a progress line, live training
+// curves, and the results when it ends. Trained weights go to the page's model store and come back
+// as ctx.weights, so later runs (here or in another element) reuse them. Imports lit, experiments
+// (registry, runtime, types), util errors, ../../events, ../../model-store and sibling components.
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { findExperiment } from '../../../experiments/registry';
+import { getRuntime, type Runtime, type RuntimeProvider } from '../../../experiments/runtime';
+import type { ExperimentContext, ExperimentDef, ExperimentResult, Progress, Scale } from '../../../experiments/types';
+import { ConfigError } from '../../../util/errors';
+import { resolveDataBaseUrl } from '../../data-base-url';
+import { asError, emit } from '../../events';
+import { modelStore, type ModelStore } from '../../model-store';
+import type { AeChart } from '../ae-chart/ae-chart';
+import { ADVICE } from '../ae-gpu-status/ae-gpu-status';
+import { experimentStyles } from './ae-experiment.styles';
+import { configFromAttributes, isConfigAttribute } from './config-attributes';
+import { countStored, offerStored, persistWeights } from './offered-weights';
+import { formatDuration, renderResult } from './results';
+import { configText, explain, renderFailure, resumeNote, statusText, type Failure } from './view';
+
+const SCALES: readonly Scale[] = ['tiny', 'small', 'full'];
+/** At most one ae-progress event per this many milliseconds (a new stage always gets one). */
+const PROGRESS_EVENT_MS = 200;
+
+/** Id of the live chart of per-step training loss (from Progress.step and .loss). */
+const STEP_CHART = 'steps';
+
+type Phase = 'idle' | 'running' | 'stopping' | 'done' | 'stopped' | 'failed';
+
+type Resolved = { def: ExperimentDef<object>; config: object } | { error: Error };
+
+/**
+ * @summary Runs one experiment of the reports in the page. Attributes other than its own are config
+ * keys (kebab-case: `latent`, `latents`, `optimizer`, `activation`, `slope`, `loss`, `epochs`, `batch`,
+ * `lr`, `train-size`, `test-size`, `seed`, `capacity`, `capacities`, `weights`, …), read with the type
+ * of the key's default and checked by the experiment's validate() before any GPU work; a bad value
+ * is shown in `part="error"`. Start / Stop / Resume control the run; the progress line and live
+ * curves follow it; the results (notes, charts, images, heat maps, tables) appear when it ends.
+ *
+ * @fires ae-progress - `{ task: 'experiment', experiment, stage, message, epoch, epochs, step, total, loss, samplesPerSec, etaSeconds }`, at most every 200 ms.
+ * @fires ae-done - `{ task: 'experiment', experiment, result, stopped }` when a run returns (also after Stop, with what it has).
+ * @fires ae-error - `{ task: 'experiment', error, message }` for a bad config, a missing GPU or a failed run.
+ * @csspart base - the card around everything.
+ * @csspart controls - the buttons and the reuse switch.
+ * @csspart status - the progress line (aria-live).
+ * @csspart error - the failure message (role="alert").
+ * @csspart chart - the live training curves.
+ * @csspart results - what the finished run produced.
+ * @cssproperty --ae-accent - colour of the Start button, focus rings and the progress bar.
+ * @cssproperty --ae-series-1 - … `--ae-series-6`: curve colours (inherited by every <ae-chart>).
+ * @cssproperty --ae-chart-height - height of each chart (default 240px).
+ */
+@customElement('ae-experiment')
+export class AeExperiment extends LitElement {
+  static override styles = experimentStyles;
+
+  /** Registry name of the experiment, e.g. "fc-train" (fixed by the per-experiment elements). */
+  @property() experiment = '';
+  /** Defaults to start from: 'tiny' (seconds), 'small' (default; about a minute on a laptop GPU), 'full' (the reports'). */
+  @property() scale: Scale = 'small';
+  /** Start as soon as the element is in the page. */
+  @property({ type: Boolean }) autostart = false;
+  /** Train everything anew: start with "reuse stored models" switched off. */
+  @property({ type: Boolean }) fresh = false;
+  /** Where the prepared datasets are served; '' follows the page-wide rule of src/ui/data-base-url.ts. */
+  @property({ attribute: 'data-base-url' }) dataBaseUrl = '';
+  /** Config keys set from script, over the attributes. */
+  @property({ attribute: false }) config: Record<string, unknown> = {};
+  /** The experiment itself, instead of looking `experiment` up in the registry (tests, embedding). */
+  @property({ attribute: false }) definition: ExperimentDef<object> | null = null;
+  /** Where the GPU runtime comes from; the page's shared one unless replaced. */
+  @property({ attribute: false }) runtimeProvider: RuntimeProvider = getRuntime;
+  /** Where trained weights are kept; null keeps nothing. */
+  @property({ attribute: false }) store: ModelStore | null = modelStore;
+
+  @state() private phase: Phase = 'idle';
+  @state() private progress: Progress | null = null;
+  @state() private failure: Failure | null = null;
+  @state() private result: ExperimentResult | null = null;
+  @state() private liveCharts: string[] = [];
+  @state() private reuse = true;
+  @state() private storedCount = 0;
+  @state() private reused: string[] = [];
+  @state() private resumeNote = '';
+  @state() private storeNote = '';
+  @state() private attributeTick = 0;
+
+  /** Set by the per-experiment elements; wins over the `experiment` attribute. */
+  protected fixedExperiment: string | null = null;
+
+  private resolved: Resolved | null = null;
+  private lastReportedError = '';
+  private abort: AbortController | null = null;
+  private runId = 0;
+  private running$: Promise<ExperimentResult | null> = Promise.resolve(null);
+  private savedByLastRun: string[] = [];
+  private livePoints = new Map<string, { series: string; x: number; y: number }[]>();
+  private lastProgressEvent = 0;
+  private lastStage = '';
+  private observer: MutationObserver | null = null;
+  private readonly onStoreChange = () => void this.countStored();
+
+  /** True while a run is in progress (also reflected as the `running` attribute). */
+  get running(): boolean {
+    return this.phase === 'running' || this.phase === 'stopping';
+  }
+
+  /** The experiment's config as it would run now (after validation), or null when it is invalid. */
+  get effectiveConfig(): object | null {
+    const r = this.resolve();
+    return 'config' in r ? r.config : null;
+  }
+
+  /** The result of the last run that returned one. */
+  get lastResult(): ExperimentResult | null {
+    return this.result;
+  }
+
+  /** Starts a run (trained models stored at this scale are reused when the switch is on). Resolves with its result, or null. */
+  start(): Promise<ExperimentResult | null> {
+    return this.launch(false);
+  }
+
+  /** Runs again after a stop, reusing the models the stopped run finished (the experiment trains the rest). */
+  resume(): Promise<ExperimentResult | null> {
+    return this.launch(true);
+  }
+
+  /** Stops the run; it returns what it has computed so far. Resolves when the run has ended. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.phase = 'stopping';
+    this.abort?.abort();
+    await this.running$;
+  }
+
+  /** Forgets the last result and curves (not the stored models). */
+  async reset(): Promise<void> {
+    await this.stop();
+    this.phase = 'idle';
+    this.result = null;
+    this.progress = null;
+    this.failure = null;
+    this.resumeNote = '';
+    this.clearLive();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.reuse = !this.fresh;
+    this.observer = new MutationObserver((records) => {
+      if (records.some((r) => r.attributeName && isConfigAttribute(r.attributeName))) this.attributeTick++;
+    });
+    this.observer.observe(this, { attributes: true });
+    this.store?.addEventListener('change', this.onStoreChange);
+    void this.countStored();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.observer?.disconnect();
+    this.observer = null;
+    this.store?.removeEventListener('change', this.onStoreChange);
+    // Removed mid-run: abort it, and let nothing it returns touch this element any more.
+    this.runId++;
+    this.abort?.abort();
+    this.abort = null;
+    if (this.running) {
+      this.phase = 'stopped';
+      this.progress = { experiment: this.progress?.experiment ?? this.experiment, stage: 'stopped', message: 'Stopped: the element was removed from the page.' };
+    }
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    if (changed.has('store')) {
+      (changed.get('store') as ModelStore | null | undefined)?.removeEventListener('change', this.onStoreChange);
+      this.store?.addEventListener('change', this.onStoreChange);
+      void this.countStored();
+    }
+    if (['experiment', 'scale', 'config', 'definition', 'attributeTick'].some((k) => changed.has(k))) {
+      this.resolved = null;
+      const r = this.resolve();
+      if ('error' in r && !this.running) this.report(explain(r.error));
+      else if ('config' in r && this.failure?.config) this.failure = null;
+      if (changed.has('scale')) void this.countStored();
+    }
+  }
+
+  protected override firstUpdated(): void {
+    if (this.autostart) void this.start();
+  }
+
+  protected override updated(): void {
+    this.toggleAttribute('running', this.running);
+    // Points that arrived before their chart existed.
+    for (const chart of this.shadowRoot!.querySelectorAll<AeChart>('[part="chart"] ae-chart')) {
+      const pending = this.livePoints.get(chart.dataset.chart!);
+      if (!pending?.length) continue;
+      for (const p of pending) chart.append(p.series, p.x, p.y);
+      pending.length = 0;
+    }
+  }
+
+  private resolve(): Resolved {
+    if (this.resolved) return this.resolved;
+    try {
+      const name = this.fixedExperiment ?? this.experiment;
+      if (!this.definition && !name) throw new ConfigError('ae-experiment: no experiment chosen; expected an experiment="…" attribute naming one, got none.');
+      const def = this.definition ?? findExperiment(name);
+      if (!SCALES.includes(this.scale)) throw new ConfigError(`scale: unknown value "${this.scale}"; expected one of ${SCALES.join(', ')}.`);
+      const partial = configFromAttributes(this, def.defaults(this.scale), this.config);
+      this.resolved = { def, config: def.validate(partial, this.scale) };
+    } catch (e) {
+      this.resolved = { error: asError(e) };
+    }
+    return this.resolved;
+  }
+
+  private report(failure: Failure): void {
+    this.failure = failure;
+    const { error } = failure;
+    const message = error.message;
+    if (message === this.lastReportedError) return;
+    this.lastReportedError = message;
+    emit(this, 'ae-error', { task: 'experiment', error, message });
+  }
+
+  private async launch(resume: boolean): Promise<ExperimentResult | null> {
+    if (this.running) return this.running$;
+    this.resolved = null;
+    const r = this.resolve();
+    if ('error' in r) {
+      this.lastReportedError = '';
+      this.report(explain(r.error));
+      return null;
+    }
+    const id = ++this.runId;
+    const abort = new AbortController();
+    this.abort = abort;
+    this.phase = 'running';
+    this.failure = null;
+    this.lastReportedError = '';
+    this.result = null;
+    this.reused = [];
+    this.resumeNote = '';
+    this.storeNote = '';
+    this.clearLive();
+    this.progress = { experiment: r.def.name, stage: 'start', message: 'Starting the GPU…' };
+    // An experiment told to always train (weights "train") reuses what the stopped run finished on Resume.
+    const own = trainsOwn(r.config);
+    const config = resume && own ? { ...r.config, weights: 'auto' } : r.config;
+    // Stored weights on offer: all of this scale when reuse is on, unless the experiment trains its
+    // own; on Resume also those the stopped run saved.
+    const offer = { reuse: this.reuse && !own, keep: resume ? this.savedByLastRun : [] };
+    this.running$ = this.execute(id, abort, r.def, config, offer);
+    return this.running$;
+  }
+
+  private async execute(id: number, abort: AbortController, def: ExperimentDef<object>, config: object, stored: { reuse: boolean; keep: string[] }): Promise<ExperimentResult | null> {
+    const current = () => id === this.runId;
+    let runtime: Runtime;
+    try {
+      runtime = await this.runtimeProvider();
+    } catch (e) {
+      if (current()) this.fail(asError(e));
+      return null;
+    }
+    if (!current()) return null;
+    if (abort.signal.aborted) {
+      this.phase = 'stopped';
+      this.progress = { experiment: def.name, stage: 'stopped', message: 'Stopped before the experiment began.' };
+      return null;
+    }
+    const offer = this.store ? await offerStored(this.store, this.scale, stored.reuse, stored.keep) : null;
+    if (offer?.warning) this.storeNote = offer.warning;
+    const offered = offer?.weights;
+    const ctx: ExperimentContext = {
+      runtime, signal: abort.signal, dataBaseUrl: resolveDataBaseUrl(this.dataBaseUrl), weights: offered ?? undefined,
+      onProgress: (p) => current() && this.onProgress(p),
+    };
+    try {
+      const result = await def.run(ctx, config);
+      if (!current()) return result;
+      const stopped = abort.signal.aborted;
+      this.result = result;
+      this.reused = offered?.used ?? [];
+      this.phase = stopped ? 'stopped' : 'done';
+      this.progress = { experiment: def.name, stage: stopped ? 'stopped' : 'done', message: stopped ? 'Stopped; the results below cover the part that ran.' : `Finished in ${formatDuration(result.elapsedMs / 1000)}.` };
+      const kept = this.store ? await persistWeights(this.store, this.scale, result, stopped) : { saved: [], warning: '' };
+      this.savedByLastRun = kept.saved;
+      if (kept.warning) this.storeNote = kept.warning;
+      if (stopped) this.resumeNote = resumeNote(kept.saved.length);
+      emit(this, 'ae-done', { task: 'experiment', experiment: def.name, result, stopped });
+      return result;
+    } catch (e) {
+      if (!current()) return null;
+      if (abort.signal.aborted) {
+        this.phase = 'stopped';
+        this.progress = { experiment: def.name, stage: 'stopped', message: 'Stopped before any result was ready.' };
+        this.resumeNote = resumeNote(0);
+        return null;
+      }
+      this.fail(asError(e));
+      return null;
+    } finally {
+      if (this.abort === abort) this.abort = null;
+    }
+  }
+
+  private async countStored(): Promise<void> {
+    this.storedCount = await countStored(this.store, this.scale);
+  }
+
+  private fail(error: Error): void {
+    this.phase = 'failed';
+    this.progress = null;
+    this.lastReportedError = '';
+    this.report(explain(error));
+  }
+
+  private onProgress(p: Progress): void {
+    this.progress = p;
+    if (p.point) this.plotLive(p.point.chart, p.point.series, p.point.x, p.point.y);
+    // Training steps whose loss was read: a finer live curve than the per-epoch points.
+    else if (p.step !== undefined && p.loss !== undefined) this.plotLive(STEP_CHART, p.stage.replace(/^train /, ''), p.step, p.loss);
+    const now = performance.now();
+    if (p.stage !== this.lastStage || now - this.lastProgressEvent >= PROGRESS_EVENT_MS) {
+      this.lastStage = p.stage;
+      this.lastProgressEvent = now;
+      emit(this, 'ae-progress', {
+        task: 'experiment', experiment: p.experiment, stage: p.stage, message: p.message, epoch: p.epoch, epochs: p.epochs,
+        step: p.step, total: p.steps, loss: p.loss, samplesPerSec: p.samplesPerSec, etaSeconds: p.etaSeconds,
+      });
+    }
+  }
+
+  private plotLive(chart: string, series: string, x: number, y: number): void {
+    if (!this.liveCharts.includes(chart)) this.liveCharts = [...this.liveCharts, chart];
+    const el = this.shadowRoot?.querySelector<AeChart>(`[part="chart"] ae-chart[data-chart="${CSS.escape(chart)}"]`);
+    if (el) el.append(series, x, y);
+    else this.livePoints.set(chart, [...(this.livePoints.get(chart) ?? []), { series, x, y }]);
+  }
+
+  private clearLive(): void {
+    this.liveCharts = [];
+    this.livePoints.clear();
+    this.lastStage = '';
+    this.shadowRoot?.querySelectorAll<AeChart>('[part="chart"] ae-chart').forEach((c) => c.clear());
+  }
+
+  private async forgetStored(): Promise<void> {
+    if (!this.store) return;
+    const keys = (await this.store.list()).filter((i) => i.scale === this.scale).map((i) => i.key);
+    for (const k of keys) await this.store.remove(k);
+  }
+
+  protected override render() {
+    const r = this.resolve();
+    const def = 'def' in r ? r.def : null;
+    const noGpu = typeof navigator !== 'undefined' && !('gpu' in navigator);
+    const showLive = this.liveCharts.length > 0 && !(this.phase === 'done' && this.result?.charts.length);
+    return html`<section part="base" aria-busy=${this.running ? 'true' : 'false'}>
+      ${def
+        ? html`<header><h3>${def.title}</h3><p>${def.description}</p></header>`
+        : html`<header><h3>${this.fixedExperiment ?? this.experiment ?? 'Experiment'}</h3></header>`}
+      ${'config' in r ? html`<p class="config" title="Set these as attributes (kebab-case)">${configText(this.scale, r.config)}</p>` : nothing}
+      ${this.renderControls(Boolean(def) && 'config' in r && !noGpu)}
+      ${this.renderStatus()}
+      ${noGpu && !this.failure ? renderFailure({ ...ADVICE['no-api'], error: new Error('navigator.gpu is undefined in this browser.'), config: false }) : nothing}
+      ${this.failure ? renderFailure(this.failure) : nothing}
+      ${this.storeNote ? html`<p class="warn">${this.storeNote}</p>` : nothing}
+      ${showLive
+        ? html`<div part="chart">${this.liveCharts.map((id) => {
+            const steps = id === STEP_CHART;
+            const heading = steps ? 'Training loss per step (live)' : id === 'loss' ? 'Loss per epoch (live)' : `${id} per epoch (live)`;
+            return html`<ae-chart data-chart=${id} heading=${heading} x-label=${steps ? 'step' : 'epoch'} y-label=${steps ? 'loss' : id}></ae-chart>`;
+          })}</div>`
+        : nothing}
+      ${this.result ? html`<div part="results">${renderResult(this.result, { stopped: this.phase === 'stopped', reused: this.reused })}</div>` : nothing}
+    </section>`;
+  }
+
+  private renderControls(canRun: boolean) {
+    const running = this.running;
+    const config = this.effectiveConfig;
+    const own = config !== null && trainsOwn(config);
+    return html`<div part="controls">
+      <button type="button" class="primary" data-action="start" ?disabled=${running || !canRun} @click=${() => void this.start()}>${this.result || this.phase === 'stopped' ? 'Start again' : 'Start'}</button>
+      <button type="button" data-action="stop" ?disabled=${!running || this.phase === 'stopping'} @click=${() => void this.stop()}>${this.phase === 'stopping' ? 'Stopping…' : 'Stop'}</button>
+      ${this.phase === 'stopped' ? html`<button type="button" data-action="resume" ?disabled=${!canRun} @click=${() => void this.resume()}>Resume</button>` : nothing}
+      ${this.store
+        ? html`${own
+              ? html`<span class="own">Trains its own models and stores them for later sections (${this.storedCount} stored at scale ${this.scale})</span>`
+              : html`<label class="reuse"><input type="checkbox" .checked=${this.reuse} ?disabled=${running} @change=${(e: Event) => (this.reuse = (e.target as HTMLInputElement).checked)} />
+                  Reuse trained models stored in this browser (${this.storedCount} at scale ${this.scale})</label>`}
+            ${this.storedCount && !running ? html`<button type="button" class="link" @click=${() => void this.forgetStored()}>Forget them</button>` : nothing}`
+        : nothing}
+      ${this.phase === 'stopped' && this.resumeNote ? html`<p class="hint">${this.resumeNote}</p>` : nothing}
+    </div>`;
+  }
+
+  private renderStatus() {
+    const p = this.progress;
+    const fraction = p?.step !== undefined && p.steps ? p.step / p.steps : undefined;
+    return html`<p part="status" role="status" aria-live="polite">${statusText(p, this.running) || (this.phase === 'idle' ? 'Press Start to run it here.' : '')}</p>
+      ${this.running ? html`<progress max="1" value=${ifDefined(fraction)} aria-label="Progress of this stage"></progress>` : nothing}`;
+  }
+}
+
+/** True when the config asks the experiment to train every model itself (the `weights: "train"` setting). */
+function trainsOwn(config: object): boolean {
+  return (config as { weights?: unknown }).weights === 'train';
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ae-experiment': AeExperiment;
+  }
+}

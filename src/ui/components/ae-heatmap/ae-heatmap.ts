@@ -1,0 +1,262 @@
+// ae-heatmap.ts: <ae-heatmap>, a square matrix (e.g. the correlation of latent coordinates) drawn as
+// coloured cells on one canvas, with a colour key and the values as a table. Imports lit only.
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+
+type Rgb = [number, number, number];
+
+/** Cells up to this size get their value written inside. */
+const TEXT_MAX_SIZE = 10;
+/** Matrices up to this size also get a table of values (assistive technology, copying). */
+const TABLE_MAX_SIZE = 32;
+
+function parseColour(ctx: CanvasRenderingContext2D, colour: string, fallback: Rgb): Rgb {
+  ctx.fillStyle = '#000000';
+  ctx.fillStyle = colour;
+  const c = String(ctx.fillStyle);
+  if (/^#[0-9a-f]{6}$/i.test(c)) return [parseInt(c.slice(1, 3), 16), parseInt(c.slice(3, 5), 16), parseInt(c.slice(5, 7), 16)];
+  const m = c.match(/rgba?\((\d+),\s*(\d+),\s*(\d+)/);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : fallback;
+}
+
+const mix = (a: Rgb, b: Rgb, t: number): Rgb => [0, 1, 2].map((i) => Math.round(a[i]! + (b[i]! - a[i]!) * t)) as Rgb;
+
+/**
+ * @summary Draws a `size`×`size` matrix of `values` (row-major) as a heat map. When `min` < 0 <
+ * `max` the colours diverge from the middle colour at zero (negative one way, positive the other);
+ * otherwise they run from the middle colour at `min` to the positive colour at `max`. Small
+ * matrices show each value in its cell; hovering a cell names it in the caption line.
+ *
+ * @csspart base - the figure around everything.
+ * @csspart heading - the title.
+ * @csspart canvas - the cells.
+ * @csspart key - the colour key under the cells.
+ * @csspart values - the table of values (in a closed disclosure).
+ * @cssproperty --ae-heat-negative - colour of the most negative value (default a blue).
+ * @cssproperty --ae-heat-middle - colour at zero, or at `min` for one-signed data (default near white).
+ * @cssproperty --ae-heat-positive - colour of the largest value (default a red).
+ * @cssproperty --ae-heat-cell - side of one cell in CSS pixels (default: fits about 320px).
+ */
+@customElement('ae-heatmap')
+export class AeHeatmap extends LitElement {
+  static override styles = css`
+    :host {
+      display: inline-block;
+      max-width: 100%;
+      --_neg: var(--ae-heat-negative, #0571b0);
+      --_mid: var(--ae-heat-middle, #f7f7f7);
+      --_pos: var(--ae-heat-positive, #ca0020);
+    }
+    :host([hidden]) {
+      display: none;
+    }
+    figure {
+      margin: 0;
+    }
+    figcaption {
+      font-weight: 600;
+      font-size: 0.95rem;
+      margin: 0 0 0.25rem;
+    }
+    canvas {
+      display: block;
+      max-width: 100%;
+      height: auto;
+    }
+    [part='key'] {
+      display: flex;
+      align-items: center;
+      gap: 0.5rem;
+      margin-top: 0.35rem;
+      font-size: 0.8rem;
+      font-variant-numeric: tabular-nums;
+    }
+    .bar {
+      flex: 0 1 10rem;
+      height: 0.6rem;
+      border-radius: 2px;
+    }
+    .hover {
+      min-height: 1.2em;
+      margin: 0.25rem 0 0;
+      font-size: 0.8rem;
+      font-variant-numeric: tabular-nums;
+      opacity: 0.85;
+    }
+    details {
+      font-size: 0.8rem;
+      margin-top: 0.25rem;
+    }
+    summary {
+      cursor: pointer;
+      width: fit-content;
+    }
+    summary:focus-visible {
+      outline: 2px solid var(--ae-accent, var(--ae-accent-color, #0b62d6));
+      outline-offset: 2px;
+    }
+    table {
+      border-collapse: collapse;
+      font-variant-numeric: tabular-nums;
+      margin-top: 0.25rem;
+    }
+    th,
+    td {
+      padding: 0.1rem 0.35rem;
+      text-align: right;
+    }
+    th {
+      font-weight: 600;
+      opacity: 0.8;
+    }
+  `;
+
+  @property() heading = '';
+  /** Row-major values, `size`×`size` of them. */
+  @property({ attribute: false }) values: Float32Array | readonly number[] | null = null;
+  @property({ type: Number }) size = 0;
+  /** Ends of the colour scale; default the smallest and largest value. */
+  @property({ type: Number }) min: number | undefined = undefined;
+  @property({ type: Number }) max: number | undefined = undefined;
+
+  @state() private hover = '';
+  @query('canvas') private canvas!: HTMLCanvasElement | null;
+
+  private range(): [number, number] {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of this.values ?? []) {
+      if (!Number.isFinite(v)) continue;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    const min = this.min ?? (Number.isFinite(lo) ? lo : 0);
+    const max = this.max ?? (Number.isFinite(hi) ? hi : 1);
+    return max > min ? [min, max] : [min, min + 1];
+  }
+
+  private side(): number {
+    const n = Math.max(0, Math.floor(this.size));
+    return this.values && n > 0 && this.values.length >= n * n ? n : 0;
+  }
+
+  private cellPx(): number {
+    const custom = parseFloat(getComputedStyle(this).getPropertyValue('--ae-heat-cell'));
+    if (Number.isFinite(custom) && custom > 0) return custom;
+    return Math.max(6, Math.min(44, Math.floor(320 / Math.max(1, this.side()))));
+  }
+
+  /** The colour of value `v` as an rgb() string (for tests and the key). */
+  colourOf(v: number): string {
+    const [r, g, b] = this.rgb(v, this.palette());
+    return `rgb(${r}, ${g}, ${b})`;
+  }
+
+  private palette(): { neg: Rgb; mid: Rgb; pos: Rgb } {
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    const style = getComputedStyle(this);
+    return {
+      neg: parseColour(ctx, style.getPropertyValue('--_neg').trim(), [5, 113, 176]),
+      mid: parseColour(ctx, style.getPropertyValue('--_mid').trim(), [247, 247, 247]),
+      pos: parseColour(ctx, style.getPropertyValue('--_pos').trim(), [202, 0, 32]),
+    };
+  }
+
+  private rgb(v: number, p: { neg: Rgb; mid: Rgb; pos: Rgb }): Rgb {
+    const [min, max] = this.range();
+    if (!Number.isFinite(v)) return [128, 128, 128];
+    if (min < 0 && max > 0) {
+      const reach = Math.max(-min, max);
+      const t = Math.max(-1, Math.min(1, v / reach));
+      return t < 0 ? mix(p.mid, p.neg, -t) : mix(p.mid, p.pos, t);
+    }
+    return mix(p.mid, p.pos, Math.max(0, Math.min(1, (v - min) / (max - min))));
+  }
+
+  protected override render() {
+    const n = this.side();
+    const [min, max] = this.range();
+    const cell = this.cellPx();
+    const diverging = min < 0 && max > 0;
+    const label = `${this.heading || 'Heat map'}: ${n}×${n} values from ${min.toFixed(3)} to ${max.toFixed(3)}`;
+    const keyStops = diverging ? [this.colourOf(-Math.max(-min, max)), this.colourOf(0), this.colourOf(Math.max(-min, max))] : [this.colourOf(min), this.colourOf(max)];
+    const v = (i: number, j: number) => Number(this.values![i * n + j]);
+    return html`<figure part="base">
+      ${this.heading ? html`<figcaption part="heading">${this.heading}</figcaption>` : nothing}
+      ${n === 0
+        ? html`<p>No matrix to show.</p>`
+        : html`<canvas
+              part="canvas"
+              role="img"
+              aria-label=${label}
+              width=${n * cell * devicePixelRatio}
+              height=${n * cell * devicePixelRatio}
+              style=${`width:${n * cell}px`}
+              @mousemove=${(e: MouseEvent) => this.onMove(e, n)}
+              @mouseleave=${() => (this.hover = '')}
+            ></canvas>
+            <p class="hover" aria-hidden="true">${this.hover}</p>
+            <div part="key">
+              <span>${min.toFixed(2)}</span>
+              <span class="bar" style=${`background:linear-gradient(to right, ${keyStops.join(', ')})`}></span>
+              <span>${max.toFixed(2)}</span>
+            </div>
+            ${n <= TABLE_MAX_SIZE
+              ? html`<details part="values">
+                  <summary>Values</summary>
+                  <table>
+                    <tr><th></th>${Array.from({ length: n }, (_, j) => html`<th scope="col">${j}</th>`)}</tr>
+                    ${Array.from({ length: n }, (_, i) => html`<tr><th scope="row">${i}</th>${Array.from({ length: n }, (_, j) => html`<td>${v(i, j).toFixed(3)}</td>`)}</tr>`)}
+                  </table>
+                </details>`
+              : nothing}`}
+    </figure>`;
+  }
+
+  private onMove(e: MouseEvent, n: number): void {
+    const box = (e.currentTarget as HTMLCanvasElement).getBoundingClientRect();
+    const j = Math.floor(((e.clientX - box.left) / box.width) * n);
+    const i = Math.floor(((e.clientY - box.top) / box.height) * n);
+    if (i < 0 || j < 0 || i >= n || j >= n) return;
+    this.hover = `row ${i}, column ${j}: ${Number(this.values![i * n + j]).toFixed(4)}`;
+  }
+
+  protected override updated(): void {
+    this.draw();
+  }
+
+  private draw(): void {
+    const canvas = this.canvas;
+    const n = this.side();
+    if (!canvas || n === 0) return;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    const p = this.palette();
+    const s = canvas.width / n;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const [r, g, b] = this.rgb(Number(this.values![i * n + j]), p);
+        ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
+        ctx.fillRect(Math.floor(j * s), Math.floor(i * s), Math.ceil(s), Math.ceil(s));
+      }
+    }
+    if (n > TEXT_MAX_SIZE || s < 24) return;
+    ctx.font = `${Math.round(s * 0.28)}px system-ui, sans-serif`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const v = Number(this.values![i * n + j]);
+        const [r, g, b] = this.rgb(v, p);
+        ctx.fillStyle = 0.299 * r + 0.587 * g + 0.114 * b > 140 ? '#111' : '#fff';
+        ctx.fillText(v.toFixed(2), (j + 0.5) * s, (i + 0.5) * s);
+      }
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ae-heatmap': AeHeatmap;
+  }
+}

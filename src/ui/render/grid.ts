@@ -1,0 +1,113 @@
+// grid.ts: an ImageGrid (28×28 grayscale images in [0, 1]) drawn onto one canvas for a PNG, each image
+// pixel a 3×3 block, the title on top and the labels under the images. Imports experiments types
+// and ./text.
+import type { ImageGrid } from '../../experiments/types';
+import { ConfigError } from '../../util/errors';
+import { SMALL_FONT, TITLE_FONT, blankCanvas, centredText, fitText } from './text';
+
+export const IMAGE_SIDE = 28;
+export const GRID_SCALE = 3;
+
+const PAD = 10;
+const GAP = 6;
+const TITLE_BAND = 30;
+const LABEL_BAND = 16;
+/** Cells widen for long labels up to this many pixels; longer labels are shortened. */
+const MAX_CELL = 150;
+
+/** Where everything sits on the canvas, in canvas pixels. */
+export interface GridRenderLayout {
+  width: number;
+  height: number;
+  rows: number;
+  cols: number;
+  /** Width of one cell; the image is centred in it. */
+  cellWidth: number;
+  /** Height of the label strip under each image (0 without labels). */
+  labelBand: number;
+  /** Top-left canvas pixel of image k. */
+  imageOrigin(k: number): { x: number; y: number };
+}
+
+function checkGrid(grid: ImageGrid): void {
+  const where = `renderGrid(${grid.id})`;
+  const pixels = IMAGE_SIDE * IMAGE_SIDE;
+  if (!Number.isInteger(grid.count) || grid.count < 0) throw new ConfigError(`${where}: count must be an integer ≥ 0; got ${grid.count}.`);
+  if (!Number.isInteger(grid.cols) || grid.cols < 1) throw new ConfigError(`${where}: cols must be an integer ≥ 1; got ${grid.cols}.`);
+  if (grid.images.length < grid.count * pixels) {
+    throw new ConfigError(`${where}: images holds ${grid.images.length} values; expected count × 784 = ${grid.count * pixels}. Pass whole 28×28 images.`);
+  }
+}
+
+/** The layout renderGrid uses for `grid`. */
+export function gridLayout(grid: Pick<ImageGrid, 'count' | 'cols' | 'labels' | 'title'>): GridRenderLayout {
+  const ctx = blankCanvas(1, 1).ctx;
+  const cols = Math.min(grid.cols, Math.max(1, grid.count));
+  const rows = Math.ceil(grid.count / grid.cols);
+  const side = IMAGE_SIDE * GRID_SCALE;
+  const labels = grid.labels?.length ? grid.labels : null;
+  ctx.font = SMALL_FONT;
+  const widest = labels ? Math.max(...labels.map((l) => ctx.measureText(l).width)) : 0;
+  const cellWidth = Math.max(side, Math.min(MAX_CELL, Math.ceil(widest) + 4));
+  const labelBand = labels ? LABEL_BAND : 0;
+  ctx.font = TITLE_FONT;
+  const titleWidth = Math.min(900, ctx.measureText(grid.title ?? '').width);
+  const width = Math.max(2 * PAD + cols * cellWidth + (cols - 1) * GAP, 240, Math.ceil(titleWidth) + 2 * PAD);
+  const height = TITLE_BAND + rows * (side + labelBand) + Math.max(0, rows - 1) * GAP + PAD;
+  const left = (width - (cols * cellWidth + (cols - 1) * GAP)) / 2;
+  return {
+    width,
+    height,
+    rows,
+    cols,
+    cellWidth,
+    labelBand,
+    imageOrigin(k) {
+      const r = Math.floor(k / grid.cols);
+      const c = k % grid.cols;
+      return { x: Math.round(left + c * (cellWidth + GAP) + (cellWidth - side) / 2), y: TITLE_BAND + r * (side + labelBand + GAP) };
+    },
+  };
+}
+
+/** A [0, 1] value as a gray byte: clamped, NaN black. */
+export function grayByte(v: number): number {
+  return v >= 1 ? 255 : v > 0 ? Math.round(v * 255) : 0;
+}
+
+/**
+ * Draws `grid` onto a new canvas: image k at gridLayout(...).imageOrigin(k), each image pixel a
+ * GRID_SCALE × GRID_SCALE block of its gray value, labels[k] (when given) centred under image k.
+ */
+export function renderGrid(grid: ImageGrid): HTMLCanvasElement {
+  checkGrid(grid);
+  const layout = gridLayout(grid);
+  const { canvas, ctx } = blankCanvas(layout.width, layout.height);
+  centredText(ctx, grid.title, layout.width / 2, 8, layout.width - 2 * PAD, TITLE_FONT);
+  const side = IMAGE_SIDE * GRID_SCALE;
+  const pixels = IMAGE_SIDE * IMAGE_SIDE;
+  const block = ctx.createImageData(side, side);
+  for (let k = 0; k < grid.count; k++) {
+    const src = grid.images.subarray(k * pixels, (k + 1) * pixels);
+    const rgba = block.data;
+    for (let y = 0; y < side; y++) {
+      const row = Math.floor(y / GRID_SCALE) * IMAGE_SIDE;
+      for (let x = 0; x < side; x++) {
+        const g = grayByte(src[row + Math.floor(x / GRID_SCALE)]!);
+        const o = 4 * (y * side + x);
+        rgba[o] = g;
+        rgba[o + 1] = g;
+        rgba[o + 2] = g;
+        rgba[o + 3] = 255;
+      }
+    }
+    const { x, y } = layout.imageOrigin(k);
+    ctx.putImageData(block, x, y);
+    const label = grid.labels?.[k];
+    if (label !== undefined) {
+      ctx.font = SMALL_FONT;
+      centredText(ctx, fitText(ctx, label, layout.cellWidth), x + side / 2, y + side + 2, layout.cellWidth, SMALL_FONT);
+    }
+  }
+  return canvas;
+}
