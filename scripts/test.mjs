@@ -1,4 +1,5 @@
-// `npm test`: prepare the data if needed, type-check, then run every test in headless Chromium.
+// `npm test`: prepare the data if needed, type-check, run every test in headless Chromium, then the
+// end-to-end tests (test/e2e/run.mjs); the last line counts both: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
@@ -27,8 +28,22 @@ try {
 } catch {
   // the runner died before reporting
 }
+// End-to-end: the demo page and the built library (test/e2e/run.mjs builds it) as a person uses them.
+// Skipped when only some test files were asked for (TEST_FILES or arguments), or with E2E=0.
+const e2eWanted = process.env.E2E !== '0' && !process.env.TEST_FILES && process.argv.length <= 2;
+let e2e = { passed: 0, failed: 0 };
+if (e2eWanted) {
+  rmSync('test-artifacts/e2e/summary.json', { force: true });
+  const er = spawnSync('node', ['test/e2e/run.mjs'], { stdio: 'inherit' });
+  try {
+    e2e = JSON.parse(readFileSync('test-artifacts/e2e/summary.json', 'utf8'));
+  } catch {
+    e2e = { passed: 0, failed: 1 }; // the e2e script died before counting
+  }
+  if (er.status !== 0 && e2e.failed === 0) e2e.failed = 1;
+}
 if (summary) {
   const tail = summary.skipped ? `, ${summary.skipped} skipped` : '';
-  console.log(`\n${summary.passed} passed, ${summary.failed} failed${tail}`);
+  console.log(`\n${summary.passed + e2e.passed} passed, ${summary.failed + e2e.failed} failed${tail}`);
 }
-if (r.status !== 0 || !summary || summary.failed > 0 || summary.passed === 0) process.exit(r.status || 1);
+if (r.status !== 0 || !summary || summary.failed > 0 || summary.passed === 0 || e2e.failed > 0) process.exit(r.status || 1);

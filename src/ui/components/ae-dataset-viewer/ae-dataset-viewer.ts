@@ -3,8 +3,9 @@
 // Imports lit, data, ../../events and ../ae-image-grid.
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { DEFAULT_DATA_BASE_URL, IDX_MAX_BYTES, datasetFromIdx, deriveSeed, loadDataset, sampleIndices, takeIndices } from '../../../data/index';
+import { IDX_MAX_BYTES, datasetFromIdx, deriveSeed, loadDataset, sampleIndices, takeIndices } from '../../../data/index';
 import type { Dataset, DatasetName, ImageSet } from '../../../data/index';
+import { resolveDataBaseUrl } from '../../data-base-url';
 import { asError, emit } from '../../events';
 import '../ae-image-grid/ae-image-grid';
 import { datasetViewerStyles } from './ae-dataset-viewer.styles';
@@ -78,8 +79,8 @@ export class AeDatasetViewer extends LitElement {
   /** Seed of the random sample; the same seed shows the same images. */
   @property({ type: Number }) seed = 1;
 
-  /** Folder URL of the prepared data (manifest.json and the .u8 files). */
-  @property({ attribute: 'data-base-url' }) dataBaseUrl = DEFAULT_DATA_BASE_URL;
+  /** Folder URL of the prepared data (manifest.json and the .u8 files); '' follows the page-wide rule of src/ui/data-base-url.ts. */
+  @property({ attribute: 'data-base-url' }) dataBaseUrl = '';
 
   /** Grid columns and CSS pixels per image pixel, passed to <ae-image-grid>. */
   @property({ type: Number }) cols = 8;
@@ -125,7 +126,7 @@ export class AeDatasetViewer extends LitElement {
     const title = TITLES[name] ?? String(name);
     this.startLoading(`Loading ${title} (60,000 training and 10,000 test images)…`);
     try {
-      const dataset = await loadShared(name, this.dataBaseUrl);
+      const dataset = await loadShared(name, resolveDataBaseUrl(this.dataBaseUrl));
       if (request !== this.request) return;
       this.show({ kind: 'bundled', name, dataset });
     } catch (e) {

@@ -1,0 +1,85 @@
+// page-tools.mjs: what the e2e test does inside a page — a lab element's visible state read through
+// its shadow root, events recorded per element, CSP violations recorded from the first byte, and
+// waiting with a readable timeout message. Imports nothing (the page functions run in Chromium).
+
+/** Installs, before any page script runs, a recorder of CSP violations and of ae-* events. */
+export async function instrument(page) {
+  await page.evaluateOnNewDocument(() => {
+    window.__csp = [];
+    window.__events = [];
+    window.addEventListener('securitypolicyviolation', (e) => {
+      window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+    }, true);
+    for (const type of ['ae-progress', 'ae-done', 'ae-error']) {
+      window.addEventListener(type, (e) => {
+        const d = e.detail ?? {};
+        const el = e.composedPath()[0];
+        window.__events.push({
+          type, task: d.task, id: el?.id ?? '', stage: d.stage, stopped: d.stopped,
+          message: d.message ?? d.error?.message ?? '', errorName: d.error?.name ?? '',
+        });
+      }, true);
+    }
+  });
+  const consoleCsp = [];
+  page.on('console', (msg) => {
+    if (/Content[- ]Security[- ]Policy/i.test(msg.text())) consoleCsp.push(msg.text());
+    if (msg.type() === 'error') console.log(`     page console error: ${msg.text()} (${msg.location()?.url ?? ''})`);
+  });
+  page.on('pageerror', (e) => console.log(`     page error: ${e instanceof Error ? e.message : String(e)}`));
+  return { consoleCsp };
+}
+
+/** The visible state of the lab element `selector`: phase words, texts of its parts, chart points. */
+export function labState(page, selector) {
+  return page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) return null;
+    const root = el.shadowRoot;
+    const text = (q) => root?.querySelector(q)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+    const charts = [...(root?.querySelectorAll('ae-chart') ?? [])];
+    const grids = [...(root?.querySelectorAll('[part="results"] ae-image-grid') ?? [])];
+    return {
+      defined: Boolean(customElements.get(el.localName)),
+      running: el.hasAttribute('running'),
+      config: text('.config'),
+      status: text('[part="status"]'),
+      error: text('[part="error"]'),
+      livePoints: charts.filter((c) => c.closest('[part="chart"]')).reduce((n, c) => n + (c.pointCount ?? 0), 0),
+      grids: grids.length,
+      gridImages: grids.reduce((n, g) => n + (g.images?.length ?? 0), 0),
+      startDisabled: root?.querySelector('[data-action="start"]')?.disabled ?? true,
+    };
+  }, selector);
+}
+
+/** Clicks a control of the lab (`start`, `stop`) as a person would: a real mouse click on the button. */
+export async function clickControl(page, selector, action) {
+  const button = await page.evaluateHandle((sel, a) => document.querySelector(sel)?.shadowRoot?.querySelector(`[data-action="${a}"]`), selector, action);
+  const el = button.asElement();
+  if (!el) throw new Error(`no "${action}" button in ${selector}`);
+  await el.click();
+}
+
+/** Polls `predicate(state)` on labState until true; throws naming `what` and the last state. */
+export async function waitForLab(page, selector, what, predicate, timeoutMs) {
+  const t0 = Date.now();
+  let last = null;
+  while (Date.now() - t0 < timeoutMs) {
+    last = await labState(page, selector);
+    if (last && predicate(last)) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}; last state ${JSON.stringify(last)}`);
+}
+
+/** The recorded ae-* events (optionally only those of `type`) since the page loaded. */
+export function events(page, type) {
+  return page.evaluate((t) => window.__events.filter((e) => !t || e.type === t), type);
+}
+
+/** The CSP violations seen by the page, from its own event and from the console. */
+export async function cspViolations(page, consoleCsp) {
+  const own = await page.evaluate(() => window.__csp);
+  return [...new Set([...own, ...consoleCsp])];
+}
