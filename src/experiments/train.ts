@@ -46,6 +46,8 @@ export interface TrainSpec {
   optimizer: OptimizerName;
   optimizerOptions?: OptimizerOptions;
   batchSize: number;
+  /** Batch size of the per-epoch test evaluation (default: max(batchSize, 256)). */
+  evalBatchSize?: number;
   stop: StopConditions;
   seed: number;
   /** Called after each epoch's test evaluation with the test predictions (e.g. for accuracy). */
@@ -222,7 +224,7 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
         sum = 0;
         reads = 0;
         if (spec.test && !failed) {
-          const ev = await evaluateLoss(runtime, spec, spec.test, Boolean(spec.onTestPredictions));
+          const ev = await evaluateLoss(runtime, { ...spec, batchSize: spec.evalBatchSize ?? Math.max(spec.batchSize, 256) }, spec.test, Boolean(spec.onTestPredictions));
           record.testLoss = ev.loss;
           if (spec.onTestPredictions && ev.predictions) record.extra = spec.onTestPredictions(ev.predictions, epoch);
         }
