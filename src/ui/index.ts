@@ -7,6 +7,7 @@ export { AeGpuStatus } from './components/ae-gpu-status/ae-gpu-status';
 export { AeDatasetViewer, FASHION_MNIST_CLASSES } from './components/ae-dataset-viewer/ae-dataset-viewer';
 export { AeChart } from './components/ae-chart/ae-chart';
 export { AeHeatmap } from './components/ae-heatmap/ae-heatmap';
+export { AeTheoryLab } from './components/ae-theory/ae-theory';
 export { AeExperiment } from './components/ae-experiment/ae-experiment';
 export { LAB_ELEMENTS, LAB_CLASSES, labElement } from './components/ae-experiment/labs';
 export type { LabTag } from './components/ae-experiment/labs';
