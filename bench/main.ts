@@ -1,11 +1,12 @@
 // main.ts: the bench page. Reads its options from the query string (rounds, smoke, only, budget), runs the
-// selected workloads on our engine and on tfjs's WebGPU backend in this page, logs progress lines to
+// selected workloads on our engine, on tfjs's WebGPU backend and on jax-js's WebGPU device in this page, logs progress lines to
 // the console (bench/run.mjs forwards them), and leaves the result object on `window.benchResult`
-// (or the failure on `window.benchError`). Imports tfjs (ES build, through Vite), the data layer and
-// the workloads.
+// (or the failure on `window.benchError`). Imports tfjs (ES build, through Vite), jax-js, the data layer
+// and the workloads.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-webgpu';
+import * as jax from '@jax-js/jax';
 import { loadDataset } from '../src/data/datasets';
 import { fitPreprocessor, toFloat } from '../src/data/preprocess';
 import { sampleSubset } from '../src/data/sampling';
@@ -36,17 +37,26 @@ declare global {
 }
 
 const METHOD = [
-  'Each workload sets up both peers once (operands uploaded, pipelines built), runs one warm-up repetition on each, ' +
-    'then picks one repetition count for both so that the slower peer runs about 0.25 s per measurement (≥ 1, ≤ 200).',
-  'Rounds alternate ours, tfjs, ours, tfjs, …; each value is work × reps / wall seconds; reported: median [min–max] over rounds. ' +
-    'With a time budget, no new round starts once the measured time of a workload would pass it (at least one round always runs).',
-  'GEMM and conv: all reps recorded back to back, then queue.onSubmittedWorkDone() awaited; on tfjs its open compute pass is ended and ' +
-    'its command encoder submitted first (WebGPUBackend.endComputePassEncoder + submitQueue). No readback inside the timed region.',
-  'FLOPs: 2·M·N·K per product; 2·N·O·OH·OW·C·KH·KW per convolution and per convolution gradient.',
-  'Training: samples/s = batch × steps / wall seconds; the loss is read back on every step (sync1) or every 10th step and on the last ' +
-    'step of each measurement (sync10), which is what the timing waits for. Both peers start from identical weights and batches.',
-  'tfjs runs in its default NHWC layout for convolutions; ours is NCHW. tfjs Adam uses its default epsilon (1e-7), ours PyTorch\'s (1e-8).',
-  'ratio = ours median ÷ tfjs median (> 1: ours is faster).',
+  'Each workload sets up every peer once (operands uploaded, pipelines built / functions jitted), runs one warm-up repetition on each, ' +
+    'then picks one repetition count for all so that the slowest peer runs about 0.25 s per measurement (≥ 1, ≤ 200).',
+  'Rounds run ours, tfjs, jax (A/B/C), the order rotated by one each round; each value is work × reps / wall seconds (first-step: ' +
+    'seconds per rep); reported: median [min–max] over rounds. With a time budget, no new round starts once the measured time of a ' +
+    'workload would pass it (at least one round always runs).',
+  'GEMM and conv: all reps recorded back to back, then completion awaited: ours and tfjs queue.onSubmittedWorkDone() (tfjs\'s open ' +
+    'compute pass ended and its encoder submitted first); jax-js keeps every rep\'s output (it is lazy) and awaits blockUntilReady on all. ' +
+    'No readback inside the timed region.',
+  'FLOPs: 2·M·N·K per product; 2·N·O·OH·OW·C·KH·KW per convolution and per convolution gradient. gemm-2048-peak (our 2048³ GEMM) is ' +
+    'the adapter\'s measured peak; GFLOPS rows also report their share of it.',
+  'Training: samples/s = batch × steps / wall seconds; the loss is read back on every step (sync1, conv-train) or every 10th step and on ' +
+    'the last step of each measurement (sync10), which is what the timing waits for. All peers start from identical weights and batches.',
+  'jax-js is written as its users write it: a pure loss of a parameter list, jit(valueAndGrad(loss)) fused with a hand-written Adam/AdamW ' +
+    '(bias corrections passed in as scalars so one trace serves every step).',
+  'first-step: from "start" to the first finished training step with its loss read: ours on a fresh device and kernel registry (every ' +
+    'pipeline built); tfjs and jax-js on a fresh model in the same page (their libraries keep their own caches). Lower is better.',
+  'inference: 10,000 test images through encoder + decoder in batches of 1,000, each reconstruction read back.',
+  'tfjs runs in its default NHWC layout for convolutions; ours and jax-js are NCHW. tfjs Adam in fc-train uses its default epsilon (1e-7), ' +
+    'ours and jax-js PyTorch\'s (1e-8); conv-train uses 1e-8 everywhere.',
+  'ratio = ours median ÷ peer median in the workload\'s unit (> 1: ours is faster for rates; for first-step seconds, < 1 is ours faster).',
 ];
 
 const log = (line: string) => {
@@ -54,10 +64,11 @@ const log = (line: string) => {
   document.getElementById('log')!.textContent += `${line}\n`;
 };
 
-async function trainingImages(): Promise<Float32Array> {
+/** Training rows for the training workloads, and the 10,000 test rows (same preprocessing) for inference. */
+async function fashionImages(): Promise<{ train: Float32Array; test: Float32Array }> {
   const data = await loadDataset('fashion-mnist');
   const pre = fitPreprocessor(data.train, 'global');
-  return toFloat(sampleSubset(data.train, TRAIN_IMAGES, DATA_SEED), pre);
+  return { train: toFloat(sampleSubset(data.train, TRAIN_IMAGES, DATA_SEED), pre), test: toFloat(data.test, pre) };
 }
 
 async function main(): Promise<BenchResult> {
@@ -76,10 +87,10 @@ async function main(): Promise<BenchResult> {
   const selected = WORKLOADS.filter((w) => !only || only.includes(w.name));
   const startedAt = new Date().toISOString();
 
-  const wantsImages = size === 'full' && selected.some((w) => w.unit === 'samples/s');
-  if (wantsImages) log(`loading Fashion-MNIST (${TRAIN_IMAGES} training images, seed ${DATA_SEED})…`);
-  const images = wantsImages ? await trainingImages() : null;
-  const env = await createBenchEnv(tf as unknown as Tf, images);
+  const wantsImages = size === 'full' && selected.some((w) => w.unit !== 'GFLOPS');
+  if (wantsImages) log(`loading Fashion-MNIST (${TRAIN_IMAGES} training images, seed ${DATA_SEED}; the test split)…`);
+  const images = wantsImages ? await fashionImages() : null;
+  const env = await createBenchEnv(tf as unknown as Tf, images?.train ?? null, jax, images?.test ?? null);
   const description = describeEnv(env);
   log(`adapter: ${JSON.stringify(description.adapter)}; tfjs ${description.tfjsVersion} on ${description.tfjsBackend} (${JSON.stringify(description.tfjsAdapter)})`);
 
@@ -98,7 +109,7 @@ async function main(): Promise<BenchResult> {
     finishedAt: new Date().toISOString(),
     config: { rounds, size, only, budgetSeconds: budget > 0 ? budget : null },
     env: description,
-    data: images ? `Fashion-MNIST train, ${TRAIN_IMAGES} images sampled with seed ${DATA_SEED}, 'global' preprocessing to [0, 1]` : 'seeded uniform noise',
+    data: images ? `Fashion-MNIST train, ${TRAIN_IMAGES} images sampled with seed ${DATA_SEED}, and the 10,000 test images (inference), 'global' preprocessing to [0, 1]` : 'seeded uniform noise',
     method: METHOD,
     workloads,
   };

@@ -3,6 +3,7 @@
 // timing work that was dropped. Imports the engine's gpu and kernels layers.
 import { acquireGpu, type AdapterSummary } from '../../src/gpu/device';
 import { KernelRegistry } from '../../src/kernels/registry';
+import { startJax, type Jax } from './jax';
 import type { BenchEnv, Tf } from './types';
 
 /** The members of tfjs's WebGPUBackend read here. */
@@ -13,9 +14,10 @@ interface TfWebGpuBackend {
 
 /**
  * Acquires our device and switches tfjs to 'webgpu' (its own device, on the adapter Chromium offers
- * both). `images`: Fashion-MNIST rows for the training workloads, or null for noise.
+ * both), and starts jax-js on WebGPU when it is given (its failure is kept as a reason, not thrown).
+ * `images` / `testImages`: Fashion-MNIST rows for the training / inference workloads, or null for noise.
  */
-export async function createBenchEnv(tf: Tf, images: Float32Array | null): Promise<BenchEnv> {
+export async function createBenchEnv(tf: Tf, images: Float32Array | null, jax: Jax | null, testImages: Float32Array | null = null): Promise<BenchEnv> {
   const gpu = await acquireGpu();
   const errors: string[] = [];
   gpu.onFatal((e) => errors.push(`ours: ${e.message}`));
@@ -26,8 +28,16 @@ export async function createBenchEnv(tf: Tf, images: Float32Array | null): Promi
   const backend = tf.backend() as unknown as TfWebGpuBackend;
   backend.device.addEventListener('uncapturederror', (event) => errors.push(`tfjs: ${(event as GPUUncapturedErrorEvent).error.message}`));
   void backend.device.lost.then((info) => errors.push(`tfjs: device lost (${info.reason}): ${info.message}`));
-  return { gpu, registry: new KernelRegistry(gpu), tf, errors, images };
+  const jaxUnavailable = jax ? await startJax(jax) : 'jax-js: not loaded in this page.';
+  if (jax && jaxUnavailable === null) {
+    const device = jax.getWebGPUDevice();
+    device.addEventListener('uncapturederror', (event) => errors.push(`jax: ${(event as GPUUncapturedErrorEvent).error.message}`));
+  }
+  return { gpu, registry: new KernelRegistry(gpu), tf, errors, images, testImages, jax: jaxUnavailable === null ? jax : null, jaxUnavailable };
 }
+
+/** The pinned devDependency (package.json); jax-js does not export its version. */
+export const JAX_VERSION = '0.1.25';
 
 export interface EnvDescription {
   /** Our adapter, as acquireGpu() reports it. */
@@ -36,6 +46,8 @@ export interface EnvDescription {
   tfjsAdapter: { vendor: string; architecture: string };
   tfjsVersion: string;
   tfjsBackend: string;
+  /** jax-js's version and device, or why it is not measured. */
+  jax: { version: string; device: string | null; unavailable: string | null };
   userAgent: string;
 }
 
@@ -46,6 +58,7 @@ export function describeEnv(env: BenchEnv): EnvDescription {
     tfjsAdapter: { vendor: info?.vendor ?? '', architecture: info?.architecture ?? '' },
     tfjsVersion: env.tf.version_core,
     tfjsBackend: env.tf.getBackend(),
+    jax: { version: JAX_VERSION, device: env.jax ? env.jax.defaultDevice() : null, unavailable: env.jaxUnavailable },
     userAgent: typeof navigator === 'undefined' ? '' : navigator.userAgent,
   };
 }

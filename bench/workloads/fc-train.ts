@@ -14,12 +14,14 @@ import { Trainer } from '../../src/nn/trainer';
 import { mseLoss } from '../../src/ops/loss';
 import { createOptimizer } from '../../src/optim/optimizer';
 import { Rng } from '../../src/util/rng';
+import { jaxArray, JaxTrainer, type Jax } from './jax';
 import { since, uniformData, type BenchEnv, type Peer, type Size, type Tf, type Workload } from './types';
+import type * as JaxNs from '@jax-js/jax';
 
-const LR = 1e-3;
-const SLOPE = 0.5;
+export const LR = 1e-3;
+export const SLOPE = 0.5;
 
-interface Model {
+export interface Model {
   batch: number;
   inputSize: number;
   latent: number;
@@ -27,13 +29,13 @@ interface Model {
   batchCount: number;
 }
 
-const MODEL: Record<Size, Model> = {
+export const MODEL: Record<Size, Model> = {
   full: { batch: 256, inputSize: 784, latent: 8, batchCount: 8 },
   smoke: { batch: 16, inputSize: 64, latent: 4, batchCount: 2 },
 };
 
 /** [in, out] of the six Linear layers, encoder then decoder, in FcAutoencoder's parameter order. */
-function layerSizes(m: Model): [number, number][] {
+export function layerSizes(m: Model): [number, number][] {
   const h1 = Math.floor(m.inputSize / 2);
   const h2 = Math.floor(h1 / 2);
   const dims = [m.inputSize, h1, h2, m.latent, h2, h1, m.inputSize];
@@ -41,13 +43,13 @@ function layerSizes(m: Model): [number, number][] {
 }
 
 /** Weights W [out, in] and biases b [out] of every layer, drawn like torch.nn.Linear's defaults. */
-function initialWeights(m: Model, seed: number): { w: Float32Array; b: Float32Array }[] {
+export function initialWeights(m: Model, seed: number): { w: Float32Array; b: Float32Array }[] {
   const rng = new Rng(seed);
   return layerSizes(m).map(([inF, outF]) => ({ w: kaimingUniform(rng, outF * inF, inF), b: biasUniform(rng, outF, inF) }));
 }
 
 /** The batches both peers train on: real images when the page loaded them (full size), else noise in [0, 1]. */
-function trainingBatches(env: BenchEnv, m: Model): Float32Array[] {
+export function trainingBatches(env: BenchEnv, m: Model): Float32Array[] {
   const rowFloats = m.batch * m.inputSize;
   const real = env.images && m.inputSize === 784 && env.images.length >= m.batchCount * rowFloats ? env.images : null;
   return Array.from({ length: m.batchCount }, (_, k) =>
@@ -55,9 +57,9 @@ function trainingBatches(env: BenchEnv, m: Model): Float32Array[] {
 }
 
 /** Whether step i of a run of `reps` reads the loss: every `syncEvery`-th step, and always the last. */
-const reads = (i: number, reps: number, syncEvery: number) => (i + 1) % syncEvery === 0 || i === reps - 1;
+export const reads = (i: number, reps: number, syncEvery: number) => (i + 1) % syncEvery === 0 || i === reps - 1;
 
-class OurTrainPeer implements Peer {
+export class OurTrainPeer implements Peer {
   readonly losses: number[] = [];
   private readonly model: FcAutoencoder;
   private readonly trainer: Trainer;
@@ -98,7 +100,7 @@ class OurTrainPeer implements Peer {
 }
 
 /** tfjs written the way its users write it without tfjs-layers: variables, tf.train.adam, minimize. */
-class TfTrainPeer implements Peer {
+export class TfTrainPeer implements Peer {
   readonly losses: number[] = [];
   private readonly layers: { w: TfCore.Variable; b: TfCore.Variable }[];
   private readonly optimizer: TfCore.AdamOptimizer;
@@ -141,6 +143,56 @@ class TfTrainPeer implements Peer {
   }
 }
 
+/** The autoencoder as a pure function of its parameter list [W0, b0, …, W5, b5] (W [out, in]). */
+export function jaxFcForward(jax: Jax, params: JaxNs.Array[], x: JaxNs.Array): JaxNs.Array {
+  const np = jax.numpy;
+  let h = x;
+  for (let i = 0; i < params.length; i += 2) h = jax.nn.leakyRelu(np.matmul(h, params[i]!.transpose()).add(params[i + 1]!), SLOPE);
+  return h;
+}
+
+/** Initial parameters as jax-js arrays, in jaxFcForward's order. */
+export function jaxFcParams(jax: Jax, m: Model): JaxNs.Array[] {
+  const sizes = layerSizes(m);
+  return initialWeights(m, 1).flatMap(({ w, b }, i) => {
+    const [inF, outF] = sizes[i]!;
+    return [jaxArray(jax, w, [outF, inF]), jaxArray(jax, b, [outF])];
+  });
+}
+
+export const jaxFcTrainer = (jax: Jax, m: Model) =>
+  new JaxTrainer(jax, jaxFcParams(jax, m), (p, x) => jax.numpy.mean(jax.numpy.square(jaxFcForward(jax, p, x.ref).sub(x))), {
+    lr: LR, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0,
+  });
+
+/** jax-js written the way its users write it: jit(valueAndGrad(loss)) fused with a hand-written Adam. */
+export class JaxTrainPeer implements Peer {
+  readonly losses: number[] = [];
+  private readonly trainer: JaxTrainer;
+  private readonly batches: Float32Array[];
+  private cursor = 0;
+
+  constructor(private readonly jax: Jax, env: BenchEnv, private readonly m: Model, private readonly syncEvery: number) {
+    this.trainer = jaxFcTrainer(jax, m);
+    this.batches = trainingBatches(env, m);
+  }
+
+  async run(reps: number): Promise<number> {
+    const { m } = this;
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) {
+      const x = jaxArray(this.jax, this.batches[this.cursor++ % this.batches.length]!, [m.batch, m.inputSize]);
+      const loss = await this.trainer.run(x, reads(i, reps, this.syncEvery));
+      if (loss !== null) this.losses.push(loss);
+    }
+    return since(t0);
+  }
+
+  dispose(): void {
+    this.trainer.dispose();
+  }
+}
+
 function trainWorkload(syncEvery: number): Workload {
   return {
     name: `fc-train-sync${syncEvery}`,
@@ -152,11 +204,12 @@ function trainWorkload(syncEvery: number): Workload {
       const m = MODEL[size];
       const dims = [m.inputSize, ...layerSizes(m).map(([, o]) => o)].join('-');
       return `training steps of the ${dims} autoencoder (leaky ReLU ${SLOPE} after every layer, MSE, Adam lr ${LR}), batch ${m.batch}, ` +
-        `loss read back ${syncEvery === 1 ? 'every step' : `every ${syncEvery} steps`}; ours Graph+Trainer, tfjs variables + optimizer.minimize`;
+        `loss read back ${syncEvery === 1 ? 'every step' : `every ${syncEvery} steps`}; ours Graph+Trainer, tfjs variables + optimizer.minimize, jax-js jit(valueAndGrad) + hand-written Adam`;
     },
     workPerRep: (size) => MODEL[size].batch,
     ours: (env, size) => new OurTrainPeer(env, MODEL[size], syncEvery),
     tfjs: (env, size) => new TfTrainPeer(env.tf, env, MODEL[size], syncEvery),
+    jax: (jax, env, size) => new JaxTrainPeer(jax, env, MODEL[size], syncEvery),
   };
 }
 

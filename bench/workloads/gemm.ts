@@ -1,7 +1,9 @@
-// gemm.ts: matrix-product workloads — a square 1024³ product, and the three products of each Linear
+// gemm.ts: matrix-product workloads — square 2048³ (the adapter's peak) and 1024³ products, and the three products of each Linear
 // layer of the first report's autoencoder (784→392→196→8, batch 256): forward x·Wᵀ, input gradient
-// dY·W and weight gradient dYᵀ·X. Imports the engine's matmul op and the generic peers.
+// dY·W and weight gradient dYᵀ·X. Imports the engine's matmul op and the generic peers (jax-js's too).
 import { matmul, type MatmulAttrs } from '../../src/ops/matmul';
+import type * as JaxNs from '@jax-js/jax';
+import { JaxOpsPeer, type Jax, type JaxStep } from './jax';
 import { OurOpsPeer, TfOpsPeer, type OurStep, type TfStep } from './peers';
 import { uniformData, type Size, type Workload } from './types';
 
@@ -58,6 +60,27 @@ function tfGemmSteps(products: readonly Product[]): TfStep[] {
   }));
 }
 
+function jaxGemmSteps(products: readonly Product[]): JaxStep[] {
+  const ops = operands(products);
+  return products.map((p, k) => ({
+    inputs: ops[k]!,
+    // jax.numpy users write the transposes out; jit lets jax-js fold them into the product.
+    run: (jax, [a, b]) => jaxProduct(jax, p.attrs)(a!, b!),
+  }));
+}
+
+/** One jitted product per transpose combination, traced once per page. */
+const jitted = new Map<string, (a: JaxNs.Array, b: JaxNs.Array) => JaxNs.Array>();
+function jaxProduct(jax: Jax, attrs: MatmulAttrs) {
+  const key = `${attrs.transA ? 'T' : 'N'}${attrs.transB ? 'T' : 'N'}`;
+  let f = jitted.get(key);
+  if (!f) {
+    f = jax.jit((a: JaxNs.Array, b: JaxNs.Array) => jax.numpy.matmul(attrs.transA ? a.transpose() : a, attrs.transB ? b.transpose() : b));
+    jitted.set(key, f);
+  }
+  return f;
+}
+
 function gemmWorkload(name: string, products: (size: Size) => Product[], what: (size: Size) => string): Workload {
   return {
     name,
@@ -69,10 +92,13 @@ function gemmWorkload(name: string, products: (size: Size) => Product[], what: (
     workPerRep: (size) => products(size).reduce((s, p) => s + p.flops, 0),
     ours: (env, size) => new OurOpsPeer(env, name, oursGemmSteps(products(size))),
     tfjs: (env, size) => new TfOpsPeer(env.tf, tfGemmSteps(products(size))),
+    jax: (jax, _env, size) => new JaxOpsPeer(jax, jaxGemmSteps(products(size))),
   };
 }
 
 const squareN = (size: Size) => (size === 'full' ? 1024 : 64);
+const peakN = (size: Size) => (size === 'full' ? 2048 : 96);
+const square = (n: number) => [product([n, n], [n, n], {})];
 
 const layerList = (size: Size) => {
   const { dims } = FC_LAYERS[size];
@@ -80,7 +106,8 @@ const layerList = (size: Size) => {
 };
 
 export const GEMM_WORKLOADS: Workload[] = [
-  gemmWorkload('gemm-1024', (size) => [product([squareN(size), squareN(size)], [squareN(size), squareN(size)], {})], (size) => `C = A·B, ${squareN(size)}³`),
+  gemmWorkload('gemm-2048-peak', (size) => square(peakN(size)), (size) => `C = A·B, ${peakN(size)}³ (the adapter's measured peak: our best GEMM)`),
+  gemmWorkload('gemm-1024', (size) => square(squareN(size)), (size) => `C = A·B, ${squareN(size)}³`),
   gemmWorkload('gemm-fc-fwd', (size) => fcProducts(size, 'fwd'), (size) => `Y = X·Wᵀ for layers ${layerList(size)}, batch ${FC_LAYERS[size].batch}`),
   gemmWorkload('gemm-fc-dx', (size) => fcProducts(size, 'dx'), (size) => `dX = dY·W for layers ${layerList(size)}, batch ${FC_LAYERS[size].batch}`),
   gemmWorkload('gemm-fc-dw', (size) => fcProducts(size, 'dw'), (size) => `dW = dYᵀ·X for layers ${layerList(size)}, batch ${FC_LAYERS[size].batch}`),

@@ -1,19 +1,20 @@
-// harness.ts: how one workload is measured — set up both peers, warm each up, pick a repetition
-// count, then alternate ours / tfjs for a number of rounds (A/B/A/B) and summarise. Imports the
-// workload types only.
+// harness.ts: how one workload is measured — set up the peers (ours, tfjs, and jax-js when it runs),
+// warm each up, pick a repetition count, then alternate them for a number of rounds (A/B/C, the order
+// rotated each round) and summarise. Imports the workload types only.
 //
 // Repetitions: after one warm-up run each (pipeline compilation, first uploads), a run takes `reps`
-// repetitions such that the slower peer needs about `targetSeconds` (at least 1, at most `maxReps`,
-// rounded up to the workload's quantum). Both peers use the same count in every round.
+// repetitions such that the slowest peer needs about `targetSeconds` (at least 1, at most `maxReps`,
+// rounded up to the workload's quantum). Every peer uses the same count in every round.
 //
 // Time budget: on a slow adapter (SwiftShader on a CPU) one round of a training workload can take
 // minutes. Rounds stop early, after at least one, when the next round would probably end past
 // `budgetSeconds` of measured time; the result records how many rounds ran.
 import type { BenchEnv, Peer, Size, Workload } from './types';
 
+
 export interface MeasureOptions {
   size: Size;
-  /** Measured rounds; each round runs ours once, then tfjs once. */
+  /** Measured rounds; each round runs every peer once. */
   rounds: number;
   /** Seconds one measured run should take on the slower peer (full size only). */
   targetSeconds?: number;
@@ -41,9 +42,18 @@ export interface PeerResult extends Summary {
   lossFell?: boolean;
 }
 
+export type PeerKey = 'ours' | 'tfjs' | 'jax';
+
+/** A peer that was not measured, and why. */
+export interface Unavailable {
+  unavailable: string;
+}
+
 export interface WorkloadResult {
   name: string;
   unit: string;
+  /** True when smaller values are better (unit 'seconds'). */
+  lowerIsBetter: boolean;
   description: string;
   /** Work per repetition in the unit's numerator (FLOPs or samples). */
   workPerRep: number;
@@ -53,8 +63,11 @@ export interface WorkloadResult {
   roundsRequested: number;
   ours: PeerResult;
   tfjs: PeerResult;
-  /** ours median ÷ tfjs median (> 1: ours is faster). */
-  ratio: number;
+  jax: PeerResult | Unavailable;
+  /** ours median ÷ tfjs median, in the unit (> 1 is ours faster for rates; < 1 for seconds). */
+  ratioTfjs: number;
+  /** ours median ÷ jax median; null when jax was not measured. */
+  ratioJax: number | null;
 }
 
 export function summarize(values: readonly number[]): Summary {
@@ -81,69 +94,81 @@ function peerResult(peer: Peer, samples: number[], seconds: number[]): PeerResul
   return result;
 }
 
-/** Measures one workload; both peers are disposed before it returns or throws. */
+/** Measures one workload; every peer is disposed before it returns or throws. */
 export async function measureWorkload(w: Workload, env: BenchEnv, options: MeasureOptions): Promise<WorkloadResult> {
   const { size, rounds } = options;
   const log = options.log ?? (() => {});
   const target = options.targetSeconds ?? 0.25;
-  const maxReps = options.maxReps ?? 200;
+  const maxReps = w.maxReps ?? options.maxReps ?? 200;
   const budget = options.budgetSeconds ?? Infinity;
   const work = w.workPerRep(size);
-  const rate = (reps: number, seconds: number) => (work * reps) / seconds / w.unitScale;
-  const peers: Peer[] = [];
+  const value = (reps: number, seconds: number) => (w.lowerIsBetter ? seconds / reps : (work * reps) / seconds / w.unitScale);
+  const jaxMissing = env.jax === null ? env.jaxUnavailable ?? 'jax-js: not started.' : w.jax === undefined ? w.jaxMissing ?? 'no jax-js version of this workload.' : null;
+  const peers: [PeerKey, Peer][] = [];
   try {
-    const ours = await w.ours(env, size);
-    peers.push(ours);
-    const tfjs = await w.tfjs(env, size);
-    peers.push(tfjs);
+    peers.push(['ours', await w.ours(env, size)]);
+    peers.push(['tfjs', await w.tfjs(env, size)]);
+    if (jaxMissing === null) peers.push(['jax', await w.jax!(env.jax!, env, size)]);
     checkErrors(env, `${w.name} setup`);
 
-    let perRep = Math.max(await ours.run(1), await tfjs.run(1));
+    const slowest = async () => {
+      let worst = 0;
+      for (const [, p] of peers) worst = Math.max(worst, await p.run(1));
+      return worst;
+    };
+    let perRep = await slowest();
     checkErrors(env, `${w.name} warm-up`);
-    log(`${w.name}: warmed up (slower peer ${(perRep * 1e3).toFixed(1)} ms per rep, compilation included)`);
+    log(`${w.name}: warmed up (slowest peer ${(perRep * 1e3).toFixed(1)} ms per rep, compilation included)`);
     let reps = w.smokeReps;
     if (size === 'full') {
       // A fast first run was dominated by compilation: time one more rep of each to calibrate.
-      if (perRep < target) perRep = Math.max(await ours.run(1), await tfjs.run(1));
+      if (perRep < target) perRep = await slowest();
       reps = Math.min(maxReps, Math.max(1, Math.ceil(target / perRep)));
     }
-    reps = Math.ceil(reps / w.repQuantum) * w.repQuantum;
+    reps = Math.min(maxReps, Math.ceil(reps / w.repQuantum) * w.repQuantum);
 
-    const samples = { ours: [] as number[], tfjs: [] as number[] };
-    const seconds = { ours: [] as number[], tfjs: [] as number[] };
+    const samples: Record<PeerKey, number[]> = { ours: [], tfjs: [], jax: [] };
+    const seconds: Record<PeerKey, number[]> = { ours: [], tfjs: [], jax: [] };
     let measured = 0;
     for (let r = 0; r < rounds; r++) {
-      for (const [key, peer] of [['ours', ours], ['tfjs', tfjs]] as const) {
+      // A/B/C order, rotated every round so that no peer always runs right after another's work.
+      const order = peers.map((_, i) => peers[(i + r) % peers.length]!);
+      for (const [key, peer] of order) {
         const s = await peer.run(reps);
         seconds[key].push(s);
-        samples[key].push(rate(reps, s));
+        samples[key].push(value(reps, s));
+        measured += s;
       }
       checkErrors(env, `${w.name} round ${r + 1}`);
-      log(`${w.name}: round ${r + 1}/${rounds}: ours ${samples.ours[r]!.toPrecision(4)} ${w.unit}, tfjs ${samples.tfjs[r]!.toPrecision(4)} ${w.unit} (${reps} reps)`);
-      measured += seconds.ours[r]! + seconds.tfjs[r]!;
+      log(`${w.name}: round ${r + 1}/${rounds}: ${peers.map(([k]) => `${k} ${samples[k][r]!.toPrecision(4)}`).join(', ')} ${w.unit} (${reps} reps)`);
       if (r + 1 < rounds && measured + measured / (r + 1) > budget) {
         log(`${w.name}: time budget (${budget} s) reached; stopping after ${r + 1} of ${rounds} rounds`);
         break;
       }
     }
-    const oursResult = peerResult(ours, samples.ours, seconds.ours);
-    const tfjsResult = peerResult(tfjs, samples.tfjs, seconds.tfjs);
-    for (const [key, r] of [['ours', oursResult], ['tfjs', tfjsResult]] as const) {
-      if (r.firstLoss !== undefined) log(`${w.name}: ${key} loss ${r.firstLoss.toFixed(5)} → ${r.lastLoss!.toFixed(5)}${r.lossFell ? '' : ' (did NOT fall)'}`);
+    const result = (key: PeerKey) => peerResult(peers.find(([k]) => k === key)![1], samples[key], seconds[key]);
+    const ours = result('ours');
+    const tfjs = result('tfjs');
+    const jax: PeerResult | Unavailable = jaxMissing === null ? result('jax') : { unavailable: jaxMissing };
+    for (const [key, r] of [['ours', ours], ['tfjs', tfjs], ['jax', jax]] as const) {
+      if ('firstLoss' in r && r.firstLoss !== undefined) log(`${w.name}: ${key} loss ${r.firstLoss.toFixed(5)} → ${r.lastLoss!.toFixed(5)}${r.lossFell ? '' : ' (did NOT fall)'}`);
     }
     return {
       name: w.name,
       unit: w.unit,
+      lowerIsBetter: w.lowerIsBetter ?? false,
       description: w.description(size),
       workPerRep: work,
       reps,
       rounds: samples.ours.length,
       roundsRequested: rounds,
-      ours: oursResult,
-      tfjs: tfjsResult,
-      ratio: oursResult.median / tfjsResult.median,
+      ours,
+      tfjs,
+      jax,
+      ratioTfjs: ours.median / tfjs.median,
+      ratioJax: 'median' in jax ? ours.median / jax.median : null,
     };
   } finally {
-    for (const p of peers) p.dispose();
+    for (const [, p] of peers) p.dispose();
   }
 }

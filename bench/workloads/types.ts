@@ -6,6 +6,7 @@ import type * as TfCore from '@tensorflow/tfjs-core';
 import type { Gpu } from '../../src/gpu/device';
 import type { KernelRegistry } from '../../src/kernels/registry';
 import { Rng } from '../../src/util/rng';
+import type { Jax } from './jax';
 
 /** The tfjs-core namespace with the WebGPU backend registered and active. */
 export type Tf = typeof TfCore;
@@ -21,14 +22,20 @@ export interface BenchEnv {
   tf: Tf;
   /** GPU errors reported by either device (uncaptured validation errors, loss); a workload fails on any. */
   errors: string[];
+  /** jax-js with its WebGPU device as the default, or null when it could not start (see jaxUnavailable). */
+  jax: Jax | null;
+  /** Why jax-js is not measured (null when it is). */
+  jaxUnavailable: string | null;
   /**
    * Fashion-MNIST training images as floats in [0, 1] (784 per row, preprocessed 'global'), for the
    * training workloads at full size; null means seeded uniform noise is used instead.
    */
   images: Float32Array | null;
+  /** Fashion-MNIST test images (784 per row, same preprocessing) for the inference workload, or null for noise. */
+  testImages: Float32Array | null;
 }
 
-/** One side (ours or tfjs) of a workload, set up once and then measured repeatedly. */
+/** One side (ours, tfjs or jax) of a workload, set up once and then measured repeatedly. */
 export interface Peer {
   /**
    * Runs `reps` repetitions back to back and waits until the GPU has finished them; resolves to the
@@ -42,8 +49,12 @@ export interface Peer {
 
 export interface Workload {
   name: string;
-  /** The reported unit: 'GFLOPS' or 'samples/s' (higher is better for both). */
+  /** The reported unit: 'GFLOPS', 'samples/s', 'images/s' (higher is better) or 'seconds' (lower is better). */
   unit: string;
+  /** True for 'seconds': the value is seconds per repetition instead of work per second. */
+  lowerIsBetter?: boolean;
+  /** Most repetitions per measurement (default: the harness's maxReps). */
+  maxReps?: number;
   /** One line: shapes, what is timed, how completion is awaited. */
   description(size: Size): string;
   /** Work of one repetition in the unit's numerator: FLOPs (counted as 2·M·N·K per product) or samples. */
@@ -56,6 +67,10 @@ export interface Workload {
   smokeReps: number;
   ours(env: BenchEnv, size: Size): Promise<Peer> | Peer;
   tfjs(env: BenchEnv, size: Size): Promise<Peer> | Peer;
+  /** jax-js's side; absent: the workload reports why instead of a number. */
+  jax?(jax: Jax, env: BenchEnv, size: Size): Promise<Peer> | Peer;
+  /** Why `jax` is absent (shown in the jax column). */
+  jaxMissing?: string;
 }
 
 /** Seeded uniform values in [lo, hi), for operands whose values do not matter to the timing. */
