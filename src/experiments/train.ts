@@ -9,7 +9,6 @@
 import { batches, batchCount } from '../data/sampling';
 import { Graph } from '../graph/graph';
 import type { Tensor } from '../graph/tensor';
-import { Executable } from '../graph/executor';
 import { applyLoss, type LossName } from '../losses/index';
 import type { Module } from '../nn/module';
 import { NonFiniteLossError, Trainer } from '../nn/trainer';
@@ -19,6 +18,7 @@ import type { Shape } from '../util/shape';
 import type { Runtime } from './runtime';
 import { stopReason, validateStop, type StopConditions } from './stopping';
 import type { Progress } from './types';
+import { runBatched } from './batched';
 
 /** Inputs (one sample per row of `x`, `width` floats each) and optional targets (`targetWidth` each). */
 export interface Samples {
@@ -255,64 +255,54 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
 
 /** Mean loss over a dataset (weighted by batch sizes), computed on the GPU; optionally the predictions. */
 export async function evaluateLoss(runtime: Runtime, spec: Pick<TrainSpec, 'forward' | 'inputShape' | 'targetShape' | 'loss' | 'batchSize'>, data: Samples, keepPredictions = false): Promise<{ loss: number; predictions?: Float32Array }> {
-  const B = Math.min(spec.batchSize, data.count);
   let total = 0;
   let predictions: Float32Array | undefined;
-  const sizes = [B, data.count % B].filter((n, i) => i === 0 || n > 0);
-  const exes = sizes.map((n) => {
-    const g = new Graph();
-    const x = g.input('x', spec.inputShape(n));
-    const supervised = data.y !== undefined;
-    const t = supervised ? g.input('target', spec.targetShape ? spec.targetShape(n) : spec.inputShape(n)) : x;
-    const pred = spec.forward(g, x);
-    const loss = applyLoss(g, spec.loss, pred, t);
-    return { n, x, t, pred, loss, supervised, exe: new Executable(runtime, g, { keep: [loss, pred], label: `eval:${n}` }) };
-  });
-  try {
-    for (let start = 0; start < data.count; start += B) {
-      const n = Math.min(B, data.count - start);
-      const e = exes.find((c) => c.n === n)!;
+  const supervised = data.y !== undefined;
+  await runBatched(
+    runtime, data.count, spec.batchSize,
+    (g, n) => {
+      const x = g.input('x', spec.inputShape(n));
+      const t = supervised ? g.input('target', spec.targetShape ? spec.targetShape(n) : spec.inputShape(n)) : x;
+      const pred = spec.forward(g, x);
+      const loss = applyLoss(g, spec.loss, pred, t);
+      return { keep: [loss, pred], graph: { x, t, pred, loss } };
+    },
+    async ({ exe, graph, start, n }) => {
       const idx = Array.from({ length: n }, (_, i) => start + i);
-      e.exe.write(e.x, gather(data, idx, false));
-      if (e.supervised) e.exe.write(e.t, gather(data, idx, true));
-      e.exe.run();
-      total += (await e.exe.read(e.loss))[0]! * n;
+      exe.write(graph.x, gather(data, idx, false));
+      if (supervised) exe.write(graph.t, gather(data, idx, true));
+      exe.run();
+      total += (await exe.read(graph.loss))[0]! * n;
       if (keepPredictions) {
-        const p = await e.exe.read(e.pred);
+        const p = await exe.read(graph.pred);
         predictions ??= new Float32Array((p.length / n) * data.count);
         predictions.set(p, start * (p.length / n));
       }
-    }
-  } finally {
-    exes.forEach((e) => e.exe.dispose());
-  }
+    },
+    'eval',
+  );
   return { loss: total / data.count, predictions };
 }
 
 /** Runs a function of the model (encode, decode, reconstruct) over rows of `x` in batches; returns the outputs. */
 export async function infer(runtime: Runtime, build: (g: Graph, x: Tensor) => Tensor, inputShape: (n: number) => Shape, x: Float32Array, count: number, batchSize = 256): Promise<Float32Array> {
-  const B = Math.min(batchSize, count);
   const width = x.length / count;
-  const sizes = [B, count % B].filter((n, i) => i === 0 || n > 0);
-  const exes = sizes.map((n) => {
-    const g = new Graph();
-    const input = g.input('x', inputShape(n));
-    const out = build(g, input);
-    return { n, input, out, exe: new Executable(runtime, g, { keep: [out], label: `infer:${n}` }) };
-  });
   let result: Float32Array | null = null;
-  try {
-    for (let start = 0; start < count; start += B) {
-      const n = Math.min(B, count - start);
-      const e = exes.find((c) => c.n === n)!;
-      e.exe.write(e.input, x.subarray(start * width, (start + n) * width));
-      e.exe.run();
-      const out = await e.exe.read(e.out);
+  await runBatched(
+    runtime, count, batchSize,
+    (g, n) => {
+      const input = g.input('x', inputShape(n));
+      const out = build(g, input);
+      return { keep: [out], graph: { input, out } };
+    },
+    async ({ exe, graph, start, n }) => {
+      exe.write(graph.input, x.subarray(start * width, (start + n) * width));
+      exe.run();
+      const out = await exe.read(graph.out);
       result ??= new Float32Array((out.length / n) * count);
       result.set(out, start * (out.length / n));
-    }
-  } finally {
-    exes.forEach((e) => e.exe.dispose());
-  }
+    },
+    'infer',
+  );
   return result!;
 }

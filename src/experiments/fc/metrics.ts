@@ -11,7 +11,7 @@
 // NRMSE equals RMSE (the range is still measured, not assumed). The squared error of each batch is
 // summed on the GPU (the mseLoss op, a mean over the batch's n·D terms); the batch means are
 // weighted by n and added in float64 on the CPU, so the last, smaller batch counts correctly.
-import { Executable } from '../../graph/executor';
+import { runBatched } from '../batched';
 import { Graph } from '../../graph/graph';
 import type { Tensor } from '../../graph/tensor';
 import { mseLoss } from '../../ops/loss';
@@ -70,36 +70,32 @@ export async function reconstructionErrors<K extends string>(
   if (x.length !== count * width) throw new ShapeError(`reconstructionErrors: data holds ${x.length} values; expected count × width = ${count} × ${width}, got ${x.length}.`);
   const B = Math.min(options.batchSize ?? EVAL_BATCH, count);
   const range = options.range ?? targetRange(x);
-  const sizes = [B, count % B].filter((n, i) => i === 0 || n > 0);
-  const exes = sizes.map((n) => {
-    const g = new Graph();
-    const input = g.input('x', [n, width]);
-    const outs = outputs(g, input);
-    const keys = Object.keys(outs) as K[];
-    const losses = keys.map((k) => {
-      const out = outs[k];
-      if (out.shape.length !== 2 || out.shape[0] !== n || out.shape[1] !== width) {
-        throw new ShapeError(`reconstructionErrors: output "${k}" has shape [${out.shape.join(',')}]; expected the input's [${n},${width}].`);
-      }
-      return g.apply(mseLoss, [out, input], {}, `mse:${k}`);
-    });
-    return { n, input, keys, losses, exe: new Executable(runtime, g, { keep: losses, label: `nrmse:${n}` }) };
-  });
   const sums = new Map<K, number>();
-  try {
-    for (let start = 0; start < count; start += B) {
-      const n = Math.min(B, count - start);
-      const e = exes.find((c) => c.n === n)!;
-      e.exe.write(e.input, x.subarray(start * width, (start + n) * width));
-      e.exe.run();
-      for (let i = 0; i < e.keys.length; i++) {
-        const mean = (await e.exe.read(e.losses[i]!))[0]!;
-        sums.set(e.keys[i]!, (sums.get(e.keys[i]!) ?? 0) + mean * n);
+  await runBatched(
+    runtime, count, B,
+    (g, n) => {
+      const input = g.input('x', [n, width]);
+      const outs = outputs(g, input);
+      const keys = Object.keys(outs) as K[];
+      const losses = keys.map((k) => {
+        const out = outs[k];
+        if (out.shape.length !== 2 || out.shape[0] !== n || out.shape[1] !== width) {
+          throw new ShapeError(`reconstructionErrors: output "${k}" has shape [${out.shape.join(',')}]; expected the input's [${n},${width}].`);
+        }
+        return g.apply(mseLoss, [out, input], {}, `mse:${k}`);
+      });
+      return { keep: losses, graph: { input, keys, losses } };
+    },
+    async ({ exe, graph, start, n }) => {
+      exe.write(graph.input, x.subarray(start * width, (start + n) * width));
+      exe.run();
+      for (let i = 0; i < graph.keys.length; i++) {
+        const mean = (await exe.read(graph.losses[i]!))[0]!;
+        sums.set(graph.keys[i]!, (sums.get(graph.keys[i]!) ?? 0) + mean * n);
       }
-    }
-  } finally {
-    exes.forEach((e) => e.exe.dispose());
-  }
+    },
+    'nrmse',
+  );
   const result = {} as Record<K, ReconstructionError>;
   for (const [k, s] of sums) result[k] = errorFromMse(s / count, range);
   return result;
