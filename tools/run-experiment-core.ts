@@ -3,7 +3,7 @@
 // on the shared GPU runtime while turning Progress into one line per epoch or stage, then draw every
 // chart, grid and heat map to PNG and return result.json's text and the files, base64, for the CLI.
 // Imports experiments (types, runtime types), nn/safetensors, util errors and ui/render.
-import type { Runtime } from '../src/experiments/runtime';
+import { recoverRuntime, type Runtime } from '../src/experiments/runtime';
 import type { ExperimentDef, ExperimentResult, Scale } from '../src/experiments/types';
 import { decodeSafetensors, encodeSafetensors } from '../src/nn/safetensors';
 import { base64ToBytes, bytesToBase64, canvasToPng, renderChart, renderGrid, renderHeatmap } from '../src/ui/render/index';
@@ -190,7 +190,7 @@ export async function runExperimentRequest(request: PageRequest, deps: RunDeps):
   try {
     const weights = new Map(Object.entries(request.weights ?? {}).map(([k, b64]) => [k, base64ToBytes(b64)] as const));
     runtime = await deps.runtime();
-    const result = await def.run({ runtime, signal: deps.signal, onProgress: (p) => lines.push(p), dataBaseUrl: '/data/', weights }, config);
+    const result = await def.run({ runtime, signal: deps.signal, onProgress: (p) => lines.push(p), dataBaseUrl: '/data/', weights, recover: recoverRuntime }, config);
     lines.flush();
     const { resultJson, files } = await resultFiles(result, { scale: request.scale, config, title: def.title }, (l) => onLine(`[${def.name}] ${l}`));
     return { status: 'ok', resultJson, files, lines: count };

@@ -25,6 +25,11 @@ export interface ExperimentContext {
   onProgress?: (p: Progress) => void;
   /** Where the prepared datasets are served; default '/data/'. */
   dataBaseUrl?: string;
+  /**
+   * Recovery from a lost GPU device during training (e.g. recoverRuntime): with it, training
+   * checkpoints and resumes on a new device; without it, a lost device ends the run with its reason.
+   */
+  recover?: (runtime: Runtime) => Promise<Runtime>;
   /** Trained weights handed in (safetensors bytes by key, e.g. "latent=8"), to reuse instead of retraining. */
   weights?: ReadonlyMap<string, Uint8Array>;
 }

@@ -91,7 +91,7 @@ export async function obtainAutoencoder(ctx: ExperimentContext, spec: ObtainSpec
       name: spec.name, model, forward: (g, x) => model.forward(g, x), inputShape: imageShape, loss: 'mse',
       train: spec.data.train, test: spec.data.test, optimizer: 'adamw', optimizerOptions: { lr: cfg.lr },
       batchSize: cfg.batch, stop: { ...spec.stop, maxEpochs: cfg.epochs }, seed: cfg.seed,
-    }, { signal: ctx.signal, onProgress: ctx.onProgress, experiment: spec.experiment });
+    }, { signal: ctx.signal, onProgress: ctx.onProgress, recover: ctx.recover, experiment: spec.experiment });
     const complete = !run.failed && !ctx.signal?.aborted;
     const metadata = {
       key, latent: String(latent), capacity: String(capacity), seed: String(cfg.seed), epochs: String(run.epochs.length),

@@ -107,7 +107,7 @@ async function trainClassifier(ctx: ExperimentContext, cfg: ConvTransferConfig, 
       name: mode, model, forward: (g, x) => model.forward(g, x), inputShape: imageShape, targetShape: (n) => [n], loss: 'cross-entropy',
       train, test, optimizer: 'adamw', optimizerOptions: { lr: cfg.lr }, batchSize: cfg.batch, stop: { maxEpochs: cfg.epochs }, seed: cfg.seed,
       onTestPredictions: (logits) => ({ accuracy: accuracy(logits, testLabels) }),
-    }, { signal: ctx.signal, onProgress: ctx.onProgress, experiment: 'conv-transfer' });
+    }, { signal: ctx.signal, onProgress: ctx.onProgress, recover: ctx.recover, experiment: 'conv-transfer' });
     const key = classifierKey(cfg.latent, cfg.capacity, cfg.seed, mode);
     const bytes = await saveSafetensors(model, { key, encoder: mode === 'frozen' ? 'frozen' : 'trained', latent: String(cfg.latent), capacity: String(cfg.capacity), seed: String(cfg.seed) });
     return { run, bytes };

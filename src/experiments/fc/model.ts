@@ -73,7 +73,7 @@ export async function trainOrLoad(ctx: ExperimentContext, experiment: string, c:
       batchSize: c.batch,
       stop: { maxEpochs: c.epochs },
       seed: c.seed,
-    }, { signal: ctx.signal, onProgress: ctx.onProgress, experiment });
+    }, { signal: ctx.signal, onProgress: ctx.onProgress, recover: ctx.recover, experiment });
     const meta = Object.fromEntries(Object.entries({ ...c, key, steps: run.steps }).map(([k, v]) => [k, String(v)]));
     const bytes = await saveSafetensors(model, meta);
     return { model, key, reused: false, run, stopReason: run.stopReason, bytes };

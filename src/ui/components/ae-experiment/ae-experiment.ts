@@ -7,7 +7,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { findExperiment } from '../../../experiments/registry';
-import { getRuntime, type Runtime, type RuntimeProvider } from '../../../experiments/runtime';
+import { getRuntime, recoverRuntime, type Runtime, type RuntimeProvider } from '../../../experiments/runtime';
 import type { ExperimentContext, ExperimentDef, ExperimentResult, Progress, Scale } from '../../../experiments/types';
 import { ConfigError } from '../../../util/errors';
 import { resolveDataBaseUrl } from '../../data-base-url';
@@ -280,6 +280,8 @@ export class AeExperiment extends LitElement {
     const ctx: ExperimentContext = {
       runtime, signal: abort.signal, dataBaseUrl: resolveDataBaseUrl(this.dataBaseUrl), weights: offered ?? undefined,
       onProgress: (p) => current() && this.onProgress(p),
+      // A lost device mid-training resumes from the last checkpoint on a new one; the status line says so.
+      recover: recoverRuntime,
     };
     try {
       const result = await def.run(ctx, config);
