@@ -5,7 +5,7 @@
 // 2 the request was refused before any work (bad arguments, unknown experiment, a config value
 // the experiment's validate() rejects, a missing weights file).
 // Imports ./browser.mjs and ./experiment-args.mjs.
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { openRepoPage } from './browser.mjs';
 import { USAGE, UsageError, parseExperimentArgs, splitWeightsArg, weightsKey } from './experiment-args.mjs';
@@ -62,17 +62,35 @@ function checkOut(dir) {
   }
 }
 
+/**
+ * Writes `data` to `path` atomically: into `<name>.tmp-<pid>` beside it, then renamed over it, so an
+ * interrupted run leaves either the old file or the new one, never a partial one.
+ */
+function writeAtomic(path, data) {
+  const temp = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(temp, data);
+    renameSync(temp, path);
+  } catch (e) {
+    rmSync(temp, { force: true });
+    throw e;
+  }
+}
+
 function writeOutputs(dir, outcome) {
   const safe = /^[A-Za-z0-9][A-Za-z0-9._=+-]*$/;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'result.json'), outcome.resultJson);
-  const written = ['result.json'];
   for (const f of outcome.files) {
     if (!safe.test(f.name)) throw new Error(`the page named an output file "${f.name}"; expected a plain file name.`);
-    writeFileSync(join(dir, f.name), Buffer.from(f.base64, 'base64'));
+  }
+  mkdirSync(dir, { recursive: true });
+  const written = [];
+  // The weights and images first, result.json last: a result.json on disk means the whole run is there.
+  for (const f of outcome.files) {
+    writeAtomic(join(dir, f.name), Buffer.from(f.base64, 'base64'));
     written.push(f.name);
   }
-  return written;
+  writeAtomic(join(dir, 'result.json'), outcome.resultJson);
+  return ['result.json', ...written];
 }
 
 async function main() {

@@ -88,17 +88,28 @@ export class ModelStore extends EventTarget {
     const weights = swap.objectStore(WEIGHTS);
     const info: StoredModelInfo = { ...meta, key, bytes: copy.byteLength, savedAt: Date.now() };
     const staged = weights.get(temp);
+    let failure: unknown = null;
     // Queued from the request's own success handler, so all three writes stay in this transaction.
+    // A write that throws (the transaction aborted or closing under it) aborts the whole swap and
+    // becomes the save's error instead of an uncaught exception in this handler.
     staged.onsuccess = () => {
-      if (!(staged.result instanceof Uint8Array)) {
-        swap.abort();
-        return;
+      try {
+        if (!(staged.result instanceof Uint8Array)) throw new Error(`model store: the staged bytes of "${key}" were missing; expected them under "${temp}". Save again.`);
+        weights.put(staged.result, key);
+        weights.delete(temp);
+        swap.objectStore(INFO).put(info, key);
+      } catch (e) {
+        failure = e;
+        try {
+          swap.abort();
+        } catch {
+          // Already aborted or finished: nothing of this swap was committed.
+        }
       }
-      weights.put(staged.result, key);
-      weights.delete(temp);
-      swap.objectStore(INFO).put(info, key);
     };
-    await finished(swap);
+    await finished(swap).catch((e: unknown) => {
+      throw failure ?? e;
+    });
     this.changed();
   }
 
