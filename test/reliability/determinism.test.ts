@@ -1,12 +1,12 @@
 // Same seed and adapter → bit-identical weights after 100 training steps; another seed → different.
 import { expect } from 'chai';
-import { Graph } from '../../../src/graph/graph';
-import { FcAutoencoder } from '../../../src/nn/autoencoders';
-import { Trainer } from '../../../src/nn/trainer';
-import { mseLoss } from '../../../src/ops/loss';
-import { createOptimizer } from '../../../src/optim/optimizer';
-import { Rng } from '../../../src/util/rng';
-import { getGpu } from '../../helpers/gpu';
+import { Graph } from '../../src/graph/graph';
+import { FcAutoencoder } from '../../src/nn/autoencoders';
+import { Trainer } from '../../src/nn/trainer';
+import { mseLoss } from '../../src/ops/loss';
+import { createOptimizer } from '../../src/optim/optimizer';
+import { Rng } from '../../src/util/rng';
+import { getGpu } from '../helpers/gpu';
 
 async function trainedWeights(seed: number): Promise<Float32Array[]> {
   const ctx = await getGpu();
