@@ -1,5 +1,6 @@
 // `npm test`: prepare the data if needed, type-check, run every test in headless Chromium, then the
-// end-to-end tests (test/e2e/run.mjs); the last line counts both: `N passed, N failed`.
+// end-to-end tests (test/e2e/run.mjs) and the tiny headless report (scripts/reproduce.mjs checked by
+// test/e2e/check-report.mjs); the last line counts all: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
@@ -41,6 +42,25 @@ if (e2eWanted) {
     e2e = { passed: 0, failed: 1 }; // the e2e script died before counting
   }
   if (er.status !== 0 && e2e.failed === 0) e2e.failed = 1;
+}
+// The headless report: `reproduce --scale tiny` runs every experiment of both reports, then
+// test/e2e/check-report.mjs checks its report.json, report.html and PNG files. Skipped like the
+// end-to-end tests, or with REPRODUCE=0. Its counts join e2e's in the last line.
+if (e2eWanted && process.env.REPRODUCE !== '0') {
+  const dir = 'test-artifacts/reproduce-tiny';
+  rmSync(dir, { recursive: true, force: true });
+  const t = Date.now();
+  const rr = spawnSync('node', ['scripts/reproduce.mjs', '--scale', 'tiny', '--out', dir], { stdio: 'inherit' });
+  console.log(`reproduce --scale tiny exited ${rr.status} after ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  const cr = spawnSync('node', ['test/e2e/check-report.mjs', dir, '--scale', 'tiny'], { stdio: 'inherit' });
+  let rc = { passed: 0, failed: 1 };
+  try {
+    rc = JSON.parse(readFileSync(`${dir}/check-summary.json`, 'utf8'));
+  } catch {
+    // the checker died before counting
+  }
+  if ((rr.status !== 0 || cr.status !== 0) && rc.failed === 0) rc.failed = 1;
+  e2e = { passed: e2e.passed + rc.passed, failed: e2e.failed + rc.failed };
 }
 if (summary) {
   const tail = summary.skipped ? `, ${summary.skipped} skipped` : '';

@@ -169,6 +169,41 @@ async function demoPage(browser, origin) {
   await page.close();
 }
 
+// ---------------------------------------------------------------- lazy loading of the demo page
+async function lazyPage(browser, origin) {
+  const page = await browser.newPage();
+  // A short window, so the dataset viewers start below the fold.
+  await page.setViewport({ width: 1100, height: 300 });
+  const requests = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  const defined = (tag) => page.evaluate((t) => customElements.get(t) !== undefined, tag);
+  const dataFiles = () => requests.filter((p) => /\/data\/.*\.u8$/.test(p));
+
+  await check('demo lazy: the first load fetches no dataset and defines no lab below the fold', async () => {
+    await page.goto(`${origin}/`, { waitUntil: 'load', timeout: 120_000 });
+    await waitEvent(page, () => customElements.get('ae-gpu-status') !== undefined, 'the GPU status element');
+    await new Promise((r) => setTimeout(r, 1500));
+    const labs = { fc: await defined('ae-fc-train-lab'), theory: await defined('ae-theory-lab') };
+    expect(!labs.fc && !labs.theory, `defined before scrolling: ${JSON.stringify(labs)}`);
+    expect(dataFiles().length === 0, `dataset files fetched at load: ${dataFiles().join(', ')}`);
+    const status = await page.evaluate(() => document.querySelector('ae-dataset-viewer')?.shadowRoot?.querySelector('[part="status"]')?.textContent ?? '');
+    expect(/loads when/.test(status), `the viewer does not say it waits: "${status.trim()}"`);
+    return `${requests.filter((p) => /\.(ts|js)$/.test(p)).length} script requests`;
+  });
+
+  await check('demo lazy: scrolling to the datasets loads them; scrolling to a section defines its lab', async () => {
+    await page.evaluate(() => document.querySelector('ae-dataset-viewer').scrollIntoView());
+    await waitEvent(page, () => !!document.querySelector('ae-dataset-viewer')?.shadowRoot?.querySelector('ae-image-grid'), 'the MNIST sample', RUN_MS);
+    expect(dataFiles().some((p) => p.includes('mnist-train-images')), `no dataset file fetched: ${dataFiles().join(', ')}`);
+    await page.evaluate(() => document.getElementById('conv-transfer').scrollIntoView());
+    await waitEvent(page, () => customElements.get('ae-conv-transfer-lab') !== undefined, 'ae-conv-transfer-lab to be defined');
+    await page.evaluate(() => document.getElementById('theory').scrollIntoView());
+    await waitEvent(page, () => customElements.get('ae-theory-lab') !== undefined, 'ae-theory-lab to be defined');
+    return `${dataFiles().length} dataset file(s) fetched after scrolling`;
+  });
+  await page.close();
+}
+
 // ---------------------------------------------------------------- the built library in embed.html
 async function embedPage(browser, origin) {
   const page = await browser.newPage();
@@ -251,6 +286,7 @@ try {
   ]);
   browser = await launchChromium();
   await demoPage(browser, dev.origin);
+  await lazyPage(browser, dev.origin);
   await embedPage(browser, stat.origin);
 } catch (e) {
   failed++;

@@ -54,6 +54,9 @@ type Source =
  * file (and, optionally, its labels file); it is parsed as untrusted input, and a malformed file
  * gives a readable message here instead of a broken page.
  *
+ * With the boolean attribute `lazy`, nothing is fetched until the card comes near the viewport (or
+ * `loadBundled()` is called, or the user presses "Load now"); until then the card says so.
+ *
  * @fires ae-progress - `{ task: 'dataset', message }` when a download or file read starts.
  * @fires ae-done - `{ task: 'dataset', dataset, source, shown, total }` when a sample is shown.
  * @fires ae-error - `{ task: 'dataset', error }` when the dataset or a file cannot be loaded.
@@ -86,6 +89,9 @@ export class AeDatasetViewer extends LitElement {
   @property({ type: Number }) cols = 8;
   @property({ type: Number }) scale = 2;
 
+  /** Wait with the download until the card approaches the viewport (or is asked to load). */
+  @property({ type: Boolean }) lazy = false;
+
   @state() private source: Source | null = null;
   @state() private sample: ImageSet | null = null;
   @state() private loading = '';
@@ -97,6 +103,9 @@ export class AeDatasetViewer extends LitElement {
   @query('input[name="labels"]') private labelsInput!: HTMLInputElement | null;
 
   private request = 0;
+  /** Set once the bundled dataset may be fetched: at once without `lazy`, else when in view or asked. */
+  @state() private wanted = false;
+  private observer: IntersectionObserver | null = null;
 
   /** The sample shown now: images, labels (null for an unlabelled file) and size. */
   get shown(): ImageSet | null {
@@ -110,17 +119,42 @@ export class AeDatasetViewer extends LitElement {
 
   // Untyped map: `draw` is private, so it is not a key of `this`.
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('datasetName') || changed.has('dataBaseUrl')) void this.loadBundled();
-    else if (changed.has('count') || changed.has('seed') || changed.has('draw')) this.resample();
+    if (changed.has('datasetName') || changed.has('dataBaseUrl') || (changed.has('lazy') && !this.lazy && !this.wanted)) {
+      if (this.lazy && !this.wanted) this.watchVisibility();
+      else void this.loadBundled();
+    } else if (changed.has('count') || changed.has('seed') || changed.has('draw')) this.resample();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.lazy && !this.wanted && this.hasUpdated) this.watchVisibility();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.request++;
+    this.observer?.disconnect();
+    this.observer = null;
+  }
+
+  /** Starts the download once the card is within a screen of the viewport. */
+  private watchVisibility(): void {
+    if (this.observer) return;
+    if (typeof IntersectionObserver === 'undefined') {
+      void this.loadBundled();
+      return;
+    }
+    this.observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) void this.loadBundled();
+    }, { rootMargin: '400px 0px' });
+    this.observer.observe(this);
   }
 
   /** Shows the bundled dataset named by `dataset` (again). Resolves when shown or failed; never rejects. */
   async loadBundled(): Promise<void> {
+    this.wanted = true;
+    this.observer?.disconnect();
+    this.observer = null;
     const request = ++this.request;
     const name = this.datasetName;
     const title = TITLES[name] ?? String(name);
@@ -227,6 +261,12 @@ export class AeDatasetViewer extends LitElement {
       <h2 part="title">${title}</h2>
       ${source ? this.renderSummary(source) : nothing}
       ${this.loading ? html`<p part="status" role="status">${this.loading}</p>` : nothing}
+      ${!this.wanted && !source && !this.loading
+        ? html`<p part="status" role="status">
+            ${TITLES[this.datasetName] ?? this.datasetName} (about 55 MB) loads when this card comes into view…
+            <button type="button" @click=${() => void this.loadBundled()}>Load now</button>
+          </p>`
+        : nothing}
       ${this.error
         ? html`<div part="error" role="alert">
             <strong>${this.error.title}.</strong>
