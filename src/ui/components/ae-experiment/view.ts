@@ -50,7 +50,8 @@ export function statusText(p: Progress | null, running: boolean): string {
 
 /** The effective config as attribute names and values, e.g. "scale small · latent 8 · train-size 2000". */
 export function configText(scale: string, config: object): string {
-  const show = (v: unknown): string => (Array.isArray(v) ? v.join(',') : v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v));
+  // null means "the optimizer's (or experiment's) default", e.g. lr.
+  const show = (v: unknown): string => (v === null ? 'default' : Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v));
   const shown = Object.entries(config).filter(([, v]) => !(v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0));
   return [`scale ${scale}`, ...shown.map(([k, v]) => `${keyToAttribute(k)} ${show(v)}`)].join(' · ');
 }
