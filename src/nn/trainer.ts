@@ -110,6 +110,8 @@ export class Trainer {
   }
 
   private scratchBuffers: ManagedBuffer[] = [];
+  /** MAP_READ buffers for the loss readback, reused across steps. */
+  private freeStaging: GPUBuffer[] = [];
   private scratch(label: string, n: number): ManagedBuffer {
     const b = this.ctx.gpu.buffers.create(`train:${label}`, n * 4);
     this.scratchBuffers.push(b);
@@ -149,7 +151,7 @@ export class Trainer {
     pass.end();
     let staging: GPUBuffer | null = null;
     if (readLoss) {
-      staging = device.createBuffer({ label: 'loss-readback', size: 12, usage: 0x0001 | 0x0008 });
+      staging = this.freeStaging.pop() ?? device.createBuffer({ label: 'loss-readback', size: 12, usage: 0x0001 | 0x0008 });
       encoder.copyBufferToBuffer(this.exe.buffer(this.options.loss).gpuBuffer, 0, staging, 0, 4);
       if (monitor) {
         const out = this.monitorOut[slot]!;
@@ -180,7 +182,12 @@ export class Trainer {
       this.nextSlot = slot === 0 ? 1 : 0;
       return loss;
     } finally {
-      staging.destroy();
+      // Mapped staging buffers go back to a small pool; a failed map leaves the buffer unusable.
+      if (staging.mapState === 'mapped') {
+        staging.unmap();
+        if (this.disposed) staging.destroy();
+        else this.freeStaging.push(staging);
+      } else staging.destroy();
       if (this.ctx.gpu.lostError) throw this.ctx.gpu.lostError;
     }
   }
@@ -208,6 +215,8 @@ export class Trainer {
     if (this.disposed) return;
     this.disposed = true;
     this.exe.dispose();
+    this.freeStaging.forEach((b) => b.destroy());
+    this.freeStaging = [];
     this.monitors?.forEach((m) => m.dispose());
     this.options.optimizer.dispose();
     for (const b of [...this.snapshots[0], ...this.snapshots[1], ...this.scratchBuffers]) b.dispose();
