@@ -41,6 +41,24 @@ export async function loadMnist(ctx: ExperimentContext, cfg: Pick<ConvTrainConfi
   };
 }
 
+/**
+ * The common start of every conv experiment: the clock, an empty result, the check that required
+ * weights were handed in (before any work), and the MNIST subset with the reports' preprocessing.
+ */
+export async function beginRun(
+  ctx: ExperimentContext,
+  experiment: string,
+  cfg: object,
+  weights: { mode: ConvTrainConfig['weights']; keys: readonly string[] },
+  sizes: Pick<ConvTrainConfig, 'trainSize' | 'testSize' | 'seed'>,
+): Promise<{ started: number; result: ExperimentResult; data: MnistData }> {
+  const started = performance.now();
+  const result = newResult(ctx, experiment, cfg);
+  checkWeightsAvailable(ctx, experiment, weights.mode, weights.keys);
+  progress(ctx, experiment, 'load data', `loading MNIST (${sizes.trainSize} train / ${sizes.testSize} test)`);
+  return { started, result, data: await loadMnist(ctx, sizes) };
+}
+
 /** Throws ConfigError (before any work) when `mode` is 'require' and ctx.weights lacks a key. */
 export function checkWeightsAvailable(ctx: ExperimentContext, experiment: string, mode: ConvTrainConfig['weights'], keys: readonly string[]): void {
   if (mode !== 'require') return;

@@ -9,7 +9,7 @@ import { ShapeError } from '../../util/errors';
 import type { Runtime } from '../runtime';
 import { infer } from '../train';
 import type { ExperimentDef, Scale } from '../types';
-import { checkWeightsAvailable, convKey, fallsAlong, imageShape, listBy, loadMnist, newResult, obtainAutoencoder, progress, sig, stopped } from './common';
+import { beginRun, convKey, fallsAlong, imageShape, listBy, obtainAutoencoder, progress, sig, stopped } from './common';
 import { checkBatch, defaultLatents, describeScale, MNIST_TEST, trainDefaults, TRAIN_FIELDS, validateFields, type ConvTrainConfig, type Field } from './config';
 
 export interface CorrelationSummary {
@@ -62,11 +62,7 @@ export const convCorrelation: ExperimentDef<ConvCorrelationConfig> = {
     return cfg;
   },
   async run(ctx, cfg) {
-    const started = performance.now();
-    const result = newResult(ctx, 'conv-correlation', cfg);
-    checkWeightsAvailable(ctx, 'conv-correlation', cfg.weights, cfg.latents.map((l) => convKey(l, cfg.capacity, cfg.seed)));
-    progress(ctx, 'conv-correlation', 'load data', `loading MNIST (${cfg.trainSize} train / ${cfg.testSize} test)`);
-    const data = await loadMnist(ctx, cfg);
+    const { started, result, data } = await beginRun(ctx, 'conv-correlation', cfg, { mode: cfg.weights, keys: cfg.latents.map((l) => convKey(l, cfg.capacity, cfg.seed)) }, cfg);
     const done: number[] = [];
     const overall: number[] = [];
     for (const latent of cfg.latents) {

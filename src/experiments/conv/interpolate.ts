@@ -10,7 +10,7 @@ import { ConfigError } from '../../util/errors';
 import { Rng } from '../../util/rng';
 import type { Runtime } from '../runtime';
 import type { ExperimentDef, Scale } from '../types';
-import { checkWeightsAvailable, convKey, listBy, loadMnist, newResult, obtainAutoencoder, PIXELS, progress, sig, stopped } from './common';
+import { beginRun, convKey, listBy, obtainAutoencoder, PIXELS, progress, sig, stopped } from './common';
 import { checkBatch, defaultLatents, trainDefaults, TRAIN_FIELDS, validateFields, type ConvTrainConfig, type Field } from './config';
 
 /** α = 0, 0.1, …, 1. */
@@ -106,11 +106,7 @@ export const convInterpolate: ExperimentDef<ConvInterpolateConfig> = {
     return cfg;
   },
   async run(ctx, cfg) {
-    const started = performance.now();
-    const result = newResult(ctx, 'conv-interpolate', cfg);
-    checkWeightsAvailable(ctx, 'conv-interpolate', cfg.weights, cfg.latents.map((l) => convKey(l, cfg.capacity, cfg.seed)));
-    progress(ctx, 'conv-interpolate', 'load data', `loading MNIST (${cfg.trainSize} train / ${cfg.testSize} test)`);
-    const data = await loadMnist(ctx, cfg);
+    const { started, result, data } = await beginRun(ctx, 'conv-interpolate', cfg, { mode: cfg.weights, keys: cfg.latents.map((l) => convKey(l, cfg.capacity, cfg.seed)) }, cfg);
     const [ia, ib] = chooseImages(data.testLabels, cfg.seed, cfg.indexA, cfg.indexB);
     const [da, db] = [data.testLabels[ia]!, data.testLabels[ib]!];
     const pair = new Float32Array(2 * PIXELS);

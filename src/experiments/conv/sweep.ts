@@ -3,10 +3,7 @@
 // parameter counts, final losses, loss-vs-epoch curves and reconstructions.
 // Imports the experiments' training helpers, nn (through common), util; no DOM.
 import type { Chart, ExperimentContext, ExperimentDef, ExperimentResult, Scale, Series } from '../types';
-import {
-  checkWeightsAvailable, convKey, fallsAlong, listBy, loadMnist, modelLosses, newResult, obtainAutoencoder, progress,
-  reconstructionGrid, sig, stopped, type MnistData,
-} from './common';
+import { beginRun, convKey, fallsAlong, listBy, type MnistData, modelLosses, obtainAutoencoder, progress, reconstructionGrid, sig, stopped } from './common';
 import {
   checkBatch, defaultLatents, describeScale, REPORT_CAPACITIES, trainDefaults, TRAIN_FIELDS, validateFields, type ConvTrainConfig, type Field,
   type StopOptions,
@@ -115,11 +112,7 @@ export const convLatent: ExperimentDef<ConvLatentConfig> = {
     return cfg;
   },
   async run(ctx, cfg) {
-    const started = performance.now();
-    const result = newResult(ctx, 'conv-latent', cfg);
-    checkWeightsAvailable(ctx, 'conv-latent', cfg.weights, cfg.latents.map((l) => convKey(l, cfg.capacity, cfg.seed)));
-    progress(ctx, 'conv-latent', 'load data', `loading MNIST (${cfg.trainSize} train / ${cfg.testSize} test)`);
-    const data = await loadMnist(ctx, cfg);
+    const { started, result, data } = await beginRun(ctx, 'conv-latent', cfg, { mode: cfg.weights, keys: cfg.latents.map((l) => convKey(l, cfg.capacity, cfg.seed)) }, cfg);
     const got = await sweep(ctx, result, cfg, cfg.stop, cfg.latents.map((l) => ({ label: `latent=${l}`, latent: l, capacity: cfg.capacity })), data);
     const done = cfg.latents.filter((l) => got.has(`latent=${l}`));
     const at = (l: number) => got.get(`latent=${l}`)!;
@@ -201,11 +194,7 @@ export const convCapacity: ExperimentDef<ConvCapacityConfig> = {
     return cfg;
   },
   async run(ctx, cfg) {
-    const started = performance.now();
-    const result = newResult(ctx, 'conv-capacity', cfg);
-    checkWeightsAvailable(ctx, 'conv-capacity', cfg.weights, cfg.capacities.map((c) => convKey(cfg.latent, c, cfg.seed)));
-    progress(ctx, 'conv-capacity', 'load data', `loading MNIST (${cfg.trainSize} train / ${cfg.testSize} test)`);
-    const data = await loadMnist(ctx, cfg);
+    const { started, result, data } = await beginRun(ctx, 'conv-capacity', cfg, { mode: cfg.weights, keys: cfg.capacities.map((c) => convKey(cfg.latent, c, cfg.seed)) }, cfg);
     const got = await sweep(ctx, result, cfg, cfg.stop, cfg.capacities.map((c) => ({ label: `c=${c}`, latent: cfg.latent, capacity: c })), data);
     result.charts[0]!.title = `MSE per epoch at latent ${cfg.latent} (train and test)`;
     const done = cfg.capacities.filter((c) => got.has(`c=${c}`));

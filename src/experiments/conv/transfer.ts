@@ -13,7 +13,7 @@ import { Rng } from '../../util/rng';
 import type { Runtime } from '../runtime';
 import { trainModel, type Samples, type TrainRun } from '../train';
 import type { ExperimentContext, ExperimentDef, ExperimentResult, Scale } from '../types';
-import { checkWeightsAvailable, convKey, imageShape, loadMnist, newResult, obtainAutoencoder, PIXELS, progress, sig, stopped, type MnistData } from './common';
+import { beginRun, convKey, imageShape, type MnistData, obtainAutoencoder, PIXELS, progress, sig, stopped } from './common';
 import { checkBatch, MNIST_TRAIN, trainDefaults, TRAIN_FIELDS, validateFields, type ConvTrainConfig, type Field } from './config';
 
 export const CLASSES = 10;
@@ -156,11 +156,8 @@ export const convTransfer: ExperimentDef<ConvTransferConfig> = {
   },
   async run(ctx, cfg) {
     const started = performance.now();
-    const result = newResult(ctx, 'conv-transfer', cfg);
     const key = convKey(cfg.latent, cfg.capacity, cfg.seed);
-    checkWeightsAvailable(ctx, 'conv-transfer', cfg.weights, [key]);
-    progress(ctx, 'conv-transfer', 'load data', `loading MNIST (${cfg.pretrainSize} train / ${cfg.testSize} test)`);
-    const data = await loadMnist(ctx, { trainSize: cfg.pretrainSize, testSize: cfg.testSize, seed: cfg.seed });
+    const { result, data } = await beginRun(ctx, 'conv-transfer', cfg, { mode: cfg.weights, keys: [key] }, { trainSize: cfg.pretrainSize, testSize: cfg.testSize, seed: cfg.seed });
     const aeCfg: ConvTrainConfig = { ...cfg, trainSize: cfg.pretrainSize, epochs: cfg.pretrainEpochs, batch: cfg.pretrainBatch, lr: cfg.pretrainLr };
     const name = `pretrain latent=${cfg.latent}`;
     const got = await obtainAutoencoder(ctx, { latent: cfg.latent, capacity: cfg.capacity, cfg: aeCfg, data, name, experiment: 'conv-transfer' });
