@@ -12,7 +12,7 @@
 //   Cross-entropy clamps the class index into [0, cols) so reads stay in bounds; validate on the CPU.
 //   Circular wraps d = pred - tgt to d - 360·floor(d/360 + 1/2) in [-180, 180): a tie maps to -180.
 // Bindings (by name, src/ops/loss.ts): params; pred, tgt, dy (read); out (read_write).
-// Dispatch: forward: min(ceil(n / 1024), 1024) workgroups of 256; backward: ceil(n / 256) workgroups,
+// Dispatch: forward: min(ceil(n / (256 · terms per thread)), 1024) workgroups of 256 (src/ops/loss.ts); backward: ceil(n / 256) workgroups,
 // wrapping onto y beyond 65535 (index = y*65535*256 + x).
 struct Params { n: u32, cols: u32, kind: u32, alpha: f32 }
 

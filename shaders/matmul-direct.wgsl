@@ -3,8 +3,10 @@
 // tiling. Same bindings, params and dispatch geometry as matmul.wgsl (its tiled twin for GPUs):
 // A(m, k) = a[b*a_bs + m*a_rs + k*a_cs], B(k, n) = b[b*b_bs + k*b_rs + n*b_cs], C(m, n) = c[b*c_bs + m*N + n].
 // Bindings (by name, src/ops/matmul.ts): params; a, b, bias (read); c (read_write).
-// Dispatch: (ceil(N / 64), ceil(M / 64), batch) workgroups of 8×8 threads; each thread owns an 8×8
-// block of C. CPU reference: src/ops/matmul.ref.ts.
+// Dispatch: (ceil(N / (8·WX)), ceil(M / (8·WY)), batch) workgroups of WX × WY threads (overrides,
+// default 8 × 8: 64 × 64 tiles, matmul.wgsl's geometry); each thread owns an 8×8 block of C.
+// src/ops/matmul.ts picks WX, WY per product so that skinny ones (16 rows, 16 columns) waste little.
+// CPU reference: src/ops/matmul.ref.ts.
 struct Params {
   M: u32, N: u32, K: u32,
   a_rs: u32, a_cs: u32, a_bs: u32,
@@ -20,16 +22,20 @@ struct Params {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 
-const TILE: u32 = 64u;
+// Threads along columns (x) and rows (y); a workgroup covers 8·WY rows × 8·WX columns of C.
+override WX: u32 = 8u;
+override WY: u32 = 8u;
 
 struct Block { r0: mat4x4<f32>, r1: mat4x4<f32>, r2: mat4x4<f32>, r3: mat4x4<f32> }
 
-// 8×8 threads, each owning an 8×8 block of C (rows 4·lid.y + {0..3} and 32 + 4·lid.y + {0..3};
-// columns likewise). Operands are read straight from storage, one k at a time: no workgroup
+// WX × WY threads, each owning an 8×8 block of C (rows 4·lid.y + {0..3} and 4·WY + 4·lid.y + {0..3};
+// columns likewise with WX). Operands are read straight from storage, one k at a time: no workgroup
 // memory and no barriers. Out-of-range rows/columns are clamped on load and masked on store.
 fn gemm_block(wid: vec3<u32>, lid: vec3<u32>) -> Block {
-  let m0 = wid.y * TILE + 4u * lid.y;
-  let n0 = wid.x * TILE + 4u * lid.x;
+  let m0 = wid.y * 8u * WY + 4u * lid.y;
+  let n0 = wid.x * 8u * WX + 4u * lid.x;
+  let hm = 4u * WY;
+  let hn = 4u * WX;
   var c00 = mat4x4<f32>(); var c01 = mat4x4<f32>(); var c10 = mat4x4<f32>(); var c11 = mat4x4<f32>();
   let ab = wid.z * params.a_bs;
   let bb = wid.z * params.b_bs;
@@ -38,12 +44,12 @@ fn gemm_block(wid: vec3<u32>, lid: vec3<u32>) -> Block {
   let nmax = params.N - 1u;
   let ar0 = ab + min(m0, mmax) * params.a_rs; let ar1 = ab + min(m0 + 1u, mmax) * params.a_rs;
   let ar2 = ab + min(m0 + 2u, mmax) * params.a_rs; let ar3 = ab + min(m0 + 3u, mmax) * params.a_rs;
-  let ar4 = ab + min(m0 + 32u, mmax) * params.a_rs; let ar5 = ab + min(m0 + 33u, mmax) * params.a_rs;
-  let ar6 = ab + min(m0 + 34u, mmax) * params.a_rs; let ar7 = ab + min(m0 + 35u, mmax) * params.a_rs;
+  let ar4 = ab + min(m0 + hm, mmax) * params.a_rs; let ar5 = ab + min(m0 + hm + 1u, mmax) * params.a_rs;
+  let ar6 = ab + min(m0 + hm + 2u, mmax) * params.a_rs; let ar7 = ab + min(m0 + hm + 3u, mmax) * params.a_rs;
   let bc0 = bb + min(n0, nmax) * params.b_cs; let bc1 = bb + min(n0 + 1u, nmax) * params.b_cs;
   let bc2 = bb + min(n0 + 2u, nmax) * params.b_cs; let bc3 = bb + min(n0 + 3u, nmax) * params.b_cs;
-  let bc4 = bb + min(n0 + 32u, nmax) * params.b_cs; let bc5 = bb + min(n0 + 33u, nmax) * params.b_cs;
-  let bc6 = bb + min(n0 + 34u, nmax) * params.b_cs; let bc7 = bb + min(n0 + 35u, nmax) * params.b_cs;
+  let bc4 = bb + min(n0 + hn, nmax) * params.b_cs; let bc5 = bb + min(n0 + hn + 1u, nmax) * params.b_cs;
+  let bc6 = bb + min(n0 + hn + 2u, nmax) * params.b_cs; let bc7 = bb + min(n0 + hn + 3u, nmax) * params.b_cs;
   for (var k = 0u; k < params.K; k++) {
     let ak = k * params.a_cs;
     let bk = k * params.b_rs;
@@ -86,24 +92,24 @@ fn store_bias_act(z: u32, m: u32, n: u32, q: mat4x4<f32>) {
   }
 }
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(WX, WY)
 fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let q = gemm_block(wid, lid);
-  let m = wid.y * TILE + 4u * lid.y;
-  let n = wid.x * TILE + 4u * lid.x;
+  let m = wid.y * 8u * WY + 4u * lid.y;
+  let n = wid.x * 8u * WX + 4u * lid.x;
   store(wid.z, m, n, q.r0);
-  store(wid.z, m, n + 32u, q.r1);
-  store(wid.z, m + 32u, n, q.r2);
-  store(wid.z, m + 32u, n + 32u, q.r3);
+  store(wid.z, m, n + 4u * WX, q.r1);
+  store(wid.z, m + 4u * WY, n, q.r2);
+  store(wid.z, m + 4u * WY, n + 4u * WX, q.r3);
 }
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(WX, WY)
 fn forward_bias_act(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let q = gemm_block(wid, lid);
-  let m = wid.y * TILE + 4u * lid.y;
-  let n = wid.x * TILE + 4u * lid.x;
+  let m = wid.y * 8u * WY + 4u * lid.y;
+  let n = wid.x * 8u * WX + 4u * lid.x;
   store_bias_act(wid.z, m, n, q.r0);
-  store_bias_act(wid.z, m, n + 32u, q.r1);
-  store_bias_act(wid.z, m + 32u, n, q.r2);
-  store_bias_act(wid.z, m + 32u, n + 32u, q.r3);
+  store_bias_act(wid.z, m, n + 4u * WX, q.r1);
+  store_bias_act(wid.z, m + 4u * WY, n, q.r2);
+  store_bias_act(wid.z, m + 4u * WY, n + 4u * WX, q.r3);
 }

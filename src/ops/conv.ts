@@ -6,11 +6,18 @@
 // Stride and padding are single integers used for rows and columns alike. A transposed convolution is
 // the input-gradient of the convolution that maps its output back to its input, so both run on the
 // same kernel, and a ConvTranspose2d weight is already in the [O, C, KH, KW] order that kernel reads.
+//
+// Two ways to run each (tuning.conv, per adapter): lowered onto the GEMM kernels through the gather
+// passes of shaders/im2col.wgsl (forward: im2col → W·cols → back to NCHW; input gradient and
+// transposed forward: NCHW → channel-major → Wᵀ·dy → col2im; weight gradient: dy channel-major ·
+// im2col(x)ᵀ), or the direct kernels of shaders/conv2d.wgsl, which need no scratch and also take the
+// convolutions whose im2col matrices would pass tuning.im2colMaxBytes.
 import { SHADERS } from '../kernels/shaders';
 import { linearWorkgroups } from '../kernels/dispatch';
 import { ConfigError, ShapeError } from '../util/errors';
 import { checkShape, fmt, numel, type Shape } from '../util/shape';
 import { defineOp, type BuildContext, type Dispatch, type OpDef } from './op';
+import { gemmDispatch, gemmSplitK, splitKParts } from './matmul';
 import type { ManagedBuffer } from '../gpu/buffers';
 import { channelSumRef, conv2dBackwardInputRef, conv2dBackwardWeightRef, conv2dRef, type ConvGeometry } from './conv.ref';
 
@@ -170,6 +177,67 @@ function site(ctx: BuildContext, entry: Entry, resources: Record<string, Managed
   return { bound: ctx.registry.bind(kernel, resources, params), workgroups: linearWorkgroups(n, perGroup ? 1 : 256) };
 }
 
+type MoveEntry = 'im2col' | 'to_channel_major' | 'from_channel_major' | 'from_channel_major_bias' | 'col2im' | 'col2im_bias';
+
+/** One pass of shaders/im2col.wgsl over n output elements. */
+function moveSite(ctx: BuildContext, entry: MoveEntry, resources: Record<string, ManagedBuffer>, g: ConvGeometry, n: number): Dispatch {
+  const kernel = ctx.registry.kernel(SHADERS.im2col, entry);
+  const params = { N: g.N, C: g.C, H: g.H, W: g.W, O: g.O, KH: g.KH, KW: g.KW, stride: g.stride, pad: g.pad, OH: g.OH, OW: g.OW, n };
+  return { bound: ctx.registry.bind(kernel, resources, params), workgroups: linearWorkgroups(n) };
+}
+
+/** Q = C·KH·KW (rows of the im2col matrix), NP = N·OH·OW (its columns). */
+const lowering = (g: ConvGeometry) => ({ Q: g.C * g.KH * g.KW, NP: g.N * g.OH * g.OW });
+
+/**
+ * Whether this convolution runs as im2col + GEMM (tuning.conv, and every scratch matrix within
+ * tuning.im2colMaxBytes and the adapter's binding limit) rather than the direct kernels.
+ */
+function lowered(ctx: BuildContext, g: ConvGeometry): boolean {
+  const { conv, im2colMaxBytes } = ctx.gpu.tuning;
+  if (conv !== 'im2col') return false;
+  const { Q, NP } = lowering(g);
+  const cap = Math.min(im2colMaxBytes, ctx.gpu.device.limits.maxStorageBufferBindingSize);
+  return Math.max(Q, g.O) * NP * 4 <= cap;
+}
+
+/** y = from_channel_major(W [O, Q] · im2col(x)) (+ b). */
+function loweredForward(ctx: BuildContext, x: ManagedBuffer, w: ManagedBuffer, b: ManagedBuffer | undefined, y: ManagedBuffer, g: ConvGeometry): Dispatch[] {
+  const { Q, NP } = lowering(g);
+  const cols = ctx.scratch('conv2d:cols', Q * NP);
+  const yT = ctx.scratch('conv2d:yT', g.O * NP);
+  return [
+    moveSite(ctx, 'im2col', { x, y: cols }, g, Q * NP),
+    gemmDispatch(ctx, w, cols, yT, { M: g.O, K: Q, N: NP }, {}),
+    b ? moveSite(ctx, 'from_channel_major_bias', { t: yT, b, y }, g, g.O * NP) : moveSite(ctx, 'from_channel_major', { t: yT, y }, g, g.O * NP),
+  ];
+}
+
+/** dx = col2im(Wᵀ [Q, O] · to_channel_major(dy)) (+ b: the transposed convolution's forward). */
+function loweredInput(ctx: BuildContext, dy: ManagedBuffer, w: ManagedBuffer, b: ManagedBuffer | undefined, dx: ManagedBuffer, g: ConvGeometry): Dispatch[] {
+  const { Q, NP } = lowering(g);
+  const dyT = ctx.scratch('conv2d:dyT', g.O * NP);
+  const cols = ctx.scratch('conv2d:dcols', Q * NP);
+  const n = g.N * g.C * g.H * g.W;
+  return [
+    moveSite(ctx, 'to_channel_major', { t: dy, y: dyT }, g, g.O * NP),
+    gemmDispatch(ctx, w, dyT, cols, { M: Q, K: g.O, N: NP }, { transA: true }),
+    b ? moveSite(ctx, 'col2im_bias', { t: cols, b, y: dx }, g, n) : moveSite(ctx, 'col2im', { t: cols, y: dx }, g, n),
+  ];
+}
+
+/** dw [O, Q] = to_channel_major(dy) [O, NP] · im2col(x)ᵀ, K = N·OH·OW split into slices (gemmSplitK). */
+function loweredWeight(ctx: BuildContext, x: ManagedBuffer, dy: ManagedBuffer, dw: ManagedBuffer, g: ConvGeometry): Dispatch[] {
+  const { Q, NP } = lowering(g);
+  const cols = ctx.scratch('conv2d:cols', Q * NP);
+  const dyT = ctx.scratch('conv2d:dyT', g.O * NP);
+  return [
+    moveSite(ctx, 'im2col', { x, y: cols }, g, Q * NP),
+    moveSite(ctx, 'to_channel_major', { t: dy, y: dyT }, g, g.O * NP),
+    ...gemmSplitK(ctx, dyT, cols, dw, { M: g.O, K: NP, N: Q }, { transB: true }, splitKParts({ M: g.O, K: NP, N: Q })),
+  ];
+}
+
 /** y = conv(x, w) + b: x [N, C, H, W], w [O, C, KH, KW], optional b [O] → y [N, O, OH, OW]. */
 export const conv2d: OpDef<Conv2dAttrs> = defineOp<Conv2dAttrs>({
   name: 'conv2d',
@@ -179,6 +247,7 @@ export const conv2d: OpDef<Conv2dAttrs> = defineOp<Conv2dAttrs>({
   },
   build: (ctx, [x, w, b], shapes, out, outShape, attrs) => {
     const g = conv2dChecked(shapes, attrs);
+    if (lowered(ctx, g)) return loweredForward(ctx, x!, w!, b, out, g);
     const n = numel(outShape);
     return [b ? site(ctx, 'forward', { x: x!, w: w!, b, y: out }, g, n) : site(ctx, 'forward_no_bias', { x: x!, w: w!, y: out }, g, n)];
   },
@@ -205,6 +274,7 @@ export const convTranspose2d: OpDef<Conv2dAttrs> = defineOp<Conv2dAttrs>({
   },
   build: (ctx, [x, w, b], shapes, out, outShape, attrs) => {
     const g = convTranspose2dChecked(shapes, attrs);
+    if (lowered(ctx, g)) return loweredInput(ctx, x!, w!, b, out, g);
     const n = numel(outShape);
     return [b ? site(ctx, 'transpose_forward', { dy: x!, w: w!, b, y: out }, g, n) : site(ctx, 'backward_input', { dy: x!, w: w!, dx: out }, g, n)];
   },
@@ -235,7 +305,10 @@ export const conv2dBackwardInput: OpDef<Conv2dBackwardInputAttrs> = defineOp<Con
     const g = backwardInputChecked(shapes, attrs);
     return [g.N, g.C, g.H, g.W];
   },
-  build: (ctx, [dy, w], shapes, out, outShape, attrs) => [site(ctx, 'backward_input', { dy: dy!, w: w!, dx: out }, backwardInputChecked(shapes, attrs), numel(outShape))],
+  build: (ctx, [dy, w], shapes, out, outShape, attrs) => {
+    const g = backwardInputChecked(shapes, attrs);
+    return lowered(ctx, g) ? loweredInput(ctx, dy!, w!, undefined, out, g) : [site(ctx, 'backward_input', { dy: dy!, w: w!, dx: out }, g, numel(outShape))];
+  },
   reference: ([dy, w], shapes, attrs) => conv2dBackwardInputRef(dy!, w!, backwardInputChecked(shapes, attrs)),
   backward: 'none',
 });
@@ -247,7 +320,10 @@ export const conv2dBackwardWeight: OpDef<Conv2dBackwardWeightAttrs> = defineOp<C
     const g = backwardWeightChecked(shapes, attrs);
     return [g.O, g.C, g.KH, g.KW];
   },
-  build: (ctx, [x, dy], shapes, out, outShape, attrs) => [site(ctx, 'backward_weight', { x: x!, dy: dy!, dw: out }, backwardWeightChecked(shapes, attrs), numel(outShape))],
+  build: (ctx, [x, dy], shapes, out, outShape, attrs) => {
+    const g = backwardWeightChecked(shapes, attrs);
+    return lowered(ctx, g) ? loweredWeight(ctx, x!, dy!, out, g) : [site(ctx, 'backward_weight', { x: x!, dy: dy!, dw: out }, g, numel(outShape))];
+  },
   reference: ([x, dy], shapes, attrs) => conv2dBackwardWeightRef(x!, dy!, backwardWeightChecked(shapes, attrs)),
   backward: 'none',
 });

@@ -2,7 +2,8 @@
 // dy [1] → d loss / d prediction. Imports kernels, gpu types, util, and the sumAll op.
 //
 // Every loss is one kernel family (shaders/loss.wgsl): `forward` sums per-element (per-row for
-// cross-entropy) terms with a grid-stride loop into at most 1024 workgroup partials, which sumAll
+// cross-entropy) terms with a grid-stride loop into at most 1024 workgroup partials (256 ·
+// tuning.termsPerThread terms per workgroup), which sumAll
 // then reduces and scales by 1/count; `backward` is elementwise and reads dy[0] from its buffer.
 // The target never gets a gradient (backward returns null for it).
 import type { ManagedBuffer } from '../gpu/buffers';
@@ -41,7 +42,7 @@ interface LossSpec<A> {
 /** Forward: one pass of the loss kernel, plus sumAll over its partials when there is more than one. */
 function forwardSites(ctx: BuildContext, name: string, kind: number, pred: ManagedBuffer, tgt: ManagedBuffer, out: ManagedBuffer, l: Layout): Dispatch[] {
   const kernel = ctx.registry.kernel(SHADERS.loss, 'forward');
-  const groups = Math.min(ceilDiv(l.terms, 1024), 1024);
+  const groups = Math.min(ceilDiv(l.terms, 256 * ctx.gpu.tuning.termsPerThread), 1024);
   const alpha = 1 / l.divisor;
   if (groups === 1) {
     return [{ bound: ctx.registry.bind(kernel, { pred, tgt, out }, { n: l.terms, cols: l.cols, kind, alpha }), workgroups: [1, 1, 1] }];

@@ -49,12 +49,82 @@ function strideParams(d: Dims, { transA = false, transB = false }: MatmulAttrs) 
   };
 }
 
+type GemmParams = ReturnType<typeof strideParams>;
+
 function gemmSite(ctx: BuildContext, entry: 'forward' | 'forward_bias_act', resources: Record<string, ManagedBuffer>, d: Dims, t: MatmulAttrs, act = 0, alpha = 0): Dispatch {
-  // Both variants share bindings, params and dispatch geometry; the adapter's tuning picks one.
-  const shader = ctx.gpu.tuning.gemm === 'direct' ? SHADERS.matmulDirect : SHADERS.matmul;
-  const kernel = ctx.registry.kernel(shader, entry);
-  const params = { ...strideParams(d, t), act, alpha };
-  return { bound: ctx.registry.bind(kernel, resources, params), workgroups: [ceilDiv(d.N, 64), ceilDiv(d.M, 64), d.batch] };
+  return gemmSiteWith(ctx, entry, resources, strideParams(d, t), d.batch, act, alpha);
+}
+
+/** Thread grids [WX, WY] of the direct GEMM (each thread an 8×8 block): 64 threads in five shapes, then smaller groups. */
+const DIRECT_GRIDS: readonly [number, number][] = [[8, 8], [16, 4], [4, 16], [32, 2], [2, 32], [8, 2], [2, 8], [4, 4], [2, 2]];
+
+/**
+ * The direct GEMM's thread grid for an M × N product: the one whose tiles pad C the least (a 16 × 16
+ * weight gradient gets 16 × 16 tiles instead of one 64 × 64 tile that is 94% padding), counting a
+ * group below 64 threads 5% dearer and one below 16 threads 10% dearer, so near-ties keep large groups.
+ */
+export function directGrid(M: number, N: number): [number, number] {
+  let best = DIRECT_GRIDS[0]!;
+  let bestCost = Infinity;
+  for (const [wx, wy] of DIRECT_GRIDS) {
+    const area = ceilDiv(M, 8 * wy) * 8 * wy * ceilDiv(N, 8 * wx) * 8 * wx;
+    const threads = wx * wy;
+    const cost = area * (threads < 16 ? 1.1 : threads < 64 ? 1.05 : 1);
+    if (cost < bestCost) {
+      best = [wx, wy];
+      bestCost = cost;
+    }
+  }
+  return best;
+}
+
+function gemmSiteWith(ctx: BuildContext, entry: 'forward' | 'forward_bias_act', resources: Record<string, ManagedBuffer>, p: GemmParams, batch: number, act = 0, alpha = 0): Dispatch {
+  // Both variants share bindings and params; the adapter's tuning picks one. The tiled one (GPUs) runs
+  // 64 × 64 tiles; the direct one (CPU adapters) sizes its tiles to the product.
+  if (ctx.gpu.tuning.gemm === 'direct') {
+    const [WX, WY] = directGrid(p.M, p.N);
+    const kernel = ctx.registry.kernel(SHADERS.matmulDirect, entry, { WX, WY });
+    return { bound: ctx.registry.bind(kernel, resources, { ...p, act, alpha }), workgroups: [ceilDiv(p.N, 8 * WX), ceilDiv(p.M, 8 * WY), batch] };
+  }
+  const kernel = ctx.registry.kernel(SHADERS.matmul, entry);
+  return { bound: ctx.registry.bind(kernel, resources, { ...p, act, alpha }), workgroups: [ceilDiv(p.N, 64), ceilDiv(p.M, 64), batch] };
+}
+
+/**
+ * One product C [M, N] = op(A)·op(B) over buffers an op already holds (A stored [M, K], or [K, M] with
+ * transA; B [K, N], or [N, K] with transB), for ops lowered onto the GEMM kernels (convolution).
+ */
+export function gemmDispatch(ctx: BuildContext, a: ManagedBuffer, b: ManagedBuffer, c: ManagedBuffer, d: { M: number; K: number; N: number }, t: MatmulAttrs): Dispatch {
+  return gemmSite(ctx, 'forward', { a, b, c }, { batch: 1, ...d }, t);
+}
+
+/**
+ * Slices for gemmSplitK: enough that the product spreads over about 64 workgroups, each slice at
+ * least 128 terms long, and a divisor of K (1: no split).
+ */
+export function splitKParts(d: { M: number; K: number; N: number }): number {
+  const tiles = ceilDiv(d.M, 64) * ceilDiv(d.N, 64);
+  const most = Math.min(Math.ceil(64 / tiles), Math.floor(d.K / 128));
+  for (let parts = most; parts > 1; parts--) if (d.K % parts === 0) return parts;
+  return 1;
+}
+
+/**
+ * gemmDispatch with K cut into `parts` equal slices: one batched product over the slices into a
+ * [parts, M, N] scratch, then their sum (sumRows). For products with a long K and a small output
+ * (convolution weight gradients), where one slice per output tile would leave most of the adapter idle.
+ */
+export function gemmSplitK(ctx: BuildContext, a: ManagedBuffer, b: ManagedBuffer, c: ManagedBuffer, d: { M: number; K: number; N: number }, t: MatmulAttrs, parts: number): Dispatch[] {
+  if (parts === 1) return [gemmDispatch(ctx, a, b, c, d, t)];
+  if (!Number.isInteger(parts) || parts < 1 || d.K % parts !== 0) {
+    throw new ShapeError(`gemmSplitK: bad slice count; expected a divisor of K = ${d.K}, got ${parts}.`);
+  }
+  const full = strideParams({ batch: 1, ...d }, t);
+  const Kc = d.K / parts;
+  // Slice z starts Kc columns of A and Kc rows of B further on; its [M, N] result lands in partials[z].
+  const p: GemmParams = { ...full, K: Kc, a_bs: Kc * full.a_cs, b_bs: Kc * full.b_rs, c_bs: d.M * d.N };
+  const partials = ctx.scratch('matmul:split-k', parts * d.M * d.N);
+  return [gemmSiteWith(ctx, 'forward', { a, b, c: partials }, p, parts), ...sumRows.build(ctx, [partials], [[parts, d.M * d.N]], c, [d.M * d.N], {})];
 }
 
 /** op(A)·op(B); batched when both are 3-D. */

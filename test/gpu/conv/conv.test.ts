@@ -1,13 +1,17 @@
 // conv2d and convTranspose2d on the GPU against the float64 references: the forward, and every
 // gradient of the composed backward rules (each op of the rule run on the GPU) against the same rule
-// evaluated on the references. Shapes: the second report's four layers at c = 3, N = 2, and odd ones.
+// evaluated on the references, through both lowerings (im2col + GEMM, direct kernels). Shapes: the
+// second report's four layers at c = 3, N = 2, and odd ones.
 import { expect } from 'chai';
 import { conv2d, conv2dBackwardWeight, convTranspose2d } from '../../../src/ops/conv';
 import { Rng } from '../../../src/util/rng';
 import { numel, type Shape } from '../../../src/util/shape';
 import { allclose, f64, randomArray } from '../../helpers/allclose';
 import { gpuGrads, referenceGrads } from '../../helpers/eager-grad';
-import { runOp } from '../../helpers/gpu';
+import { getGpu, runOp } from '../../helpers/gpu';
+import type { Tuning } from '../../../src/gpu/device';
+import { Graph } from '../../../src/graph/graph';
+import { Executable } from '../../../src/graph/executor';
 
 // f32 sums of K terms of size ≤ 1: rtol 1e-4, atol 1e-5·√K, K the length of that output's reduction.
 const tol = (K: number) => ({ atol: 1e-5 * Math.sqrt(K), rtol: 1e-4 });
@@ -51,8 +55,18 @@ function describeCase(c: Case): string {
   return `${name} N=${c.N} ${c.Cin}→${c.Cout} ${c.H}×${c.W} k${c.K[0]}×${c.K[1]} s${c.stride} p${c.padding}${c.bias ? '' : ' (no bias)'}`;
 }
 
-describe('conv2d / convTranspose2d (GPU vs float64 reference)', () => {
+for (const lowering of ['im2col', 'direct'] as const) describe(`conv2d / convTranspose2d, ${lowering} (GPU vs float64 reference)`, () => {
   const rng = new Rng(77);
+  let saved: Tuning['conv'];
+  before(async () => {
+    const { gpu } = await getGpu();
+    saved = gpu.tuning.conv;
+    gpu.tuning.conv = lowering;
+  });
+  after(async () => {
+    (await getGpu()).gpu.tuning.conv = saved;
+  });
+
   for (const c of CASES) {
     it(describeCase(c), async () => {
       const op = c.op === 'conv' ? conv2d : convTranspose2d;
@@ -92,5 +106,40 @@ describe('conv2d / convTranspose2d (GPU vs float64 reference)', () => {
     const got = await runOp(conv2dBackwardWeight, [x!, dy!], shapes, attrs);
     expect(got.length).to.equal(O * C * 9);
     allclose(got, conv2dBackwardWeight.reference([f64(x!), f64(dy!)], shapes, attrs), tol(N * H * W), 'dw [64,128,3,3]');
+  });
+});
+
+describe('conv2d: choosing im2col or the direct kernels', () => {
+  const rng = new Rng(78);
+  // The report's second layer at N = 2: im2col matrix [48, 98] floats = 18,816 bytes.
+  const shapes: Shape[] = [[2, 3, 14, 14], [6, 3, 4, 4], [6]];
+  const attrs = { stride: 2, padding: 1 };
+  const dispatches = async () => {
+    const { gpu, registry } = await getGpu();
+    const g = new Graph();
+    const [x, w, b] = shapes.map((s, i) => g.input(`in${i}`, s));
+    g.apply(conv2d, [x!, w!, b!], attrs);
+    const exe = new Executable({ gpu, registry }, g, { keep: [] });
+    const n = exe.dispatchCount;
+    exe.dispose();
+    return n;
+  };
+  let saved: Tuning;
+  before(async () => {
+    saved = { ...(await getGpu()).gpu.tuning };
+  });
+  afterEach(async () => {
+    Object.assign((await getGpu()).gpu.tuning, saved);
+  });
+
+  it('lowers to three passes when the scratch fits, and runs one direct pass when it would not', async () => {
+    const { gpu } = await getGpu();
+    gpu.tuning.conv = 'im2col';
+    gpu.tuning.im2colMaxBytes = 48 * 98 * 4;
+    expect(await dispatches()).to.equal(3); // im2col, GEMM, back to NCHW with the bias
+    gpu.tuning.im2colMaxBytes = 48 * 98 * 4 - 4;
+    expect(await dispatches()).to.equal(1);
+    const inputs = shapes.map((s) => randomArray(rng, numel(s)));
+    allclose(await runOp(conv2d, inputs, shapes, attrs), conv2d.reference(inputs.map(f64), shapes, attrs), tol(49), 'direct past the cap');
   });
 });

@@ -9,7 +9,7 @@ import type { OpDef } from '../../../src/ops/op';
 import { Rng } from '../../../src/util/rng';
 import type { Shape } from '../../../src/util/shape';
 import { allclose, f64, randomArray } from '../../helpers/allclose';
-import { runOp } from '../../helpers/gpu';
+import { getGpu, runOp } from '../../helpers/gpu';
 import { LOSS_CASES } from '../../cpu/loss/cases';
 
 const LOSS = { atol: 1e-7, rtol: 1e-4 };
@@ -39,12 +39,23 @@ describe('losses (GPU vs float64 reference)', () => {
     }
   }
 
-  it('mseLoss over 1030×1024 elements (more than 1024 partials × 1024 per pass)', async () => {
-    const n = 1030 * 1024;
-    const p = randomArray(rng, n);
-    const t = randomArray(rng, n);
-    await check(mseLoss, mseLossGrad, {}, p, t, [[1030, 1024], [1030, 1024]], 1, 'mse large');
-  });
+  // Both per-adapter widths of the forward sum: 4 terms per thread (GPUs: 1024 partials, grid-stride
+  // loop) and 64 (CPU adapters: 65 partials).
+  for (const termsPerThread of [4, 64]) {
+    it(`mseLoss over 1030×1024 elements, ${termsPerThread} terms per thread (partials + second pass)`, async () => {
+      const { gpu } = await getGpu();
+      const saved = gpu.tuning.termsPerThread;
+      gpu.tuning.termsPerThread = termsPerThread;
+      try {
+        const n = 1030 * 1024;
+        const p = randomArray(rng, n);
+        const t = randomArray(rng, n);
+        await check(mseLoss, mseLossGrad, {}, p, t, [[1030, 1024], [1030, 1024]], 1, 'mse large');
+      } finally {
+        gpu.tuning.termsPerThread = saved;
+      }
+    });
+  }
 
   it('bceLoss edge cases: p exactly 0 and 1, and p outside [0, 1]', async () => {
     const p = Float32Array.of(0, 1, 0, 1, -0.5, 1.5, 0.5, -3, 2);

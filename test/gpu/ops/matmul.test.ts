@@ -1,6 +1,8 @@
 // matmul and linear on the GPU against the float64 reference, on shapes that hit tile edges.
 import { expect } from 'chai';
-import { linear, matmul } from '../../../src/ops/matmul';
+import { directGrid, gemmSplitK, linear, matmul, splitKParts } from '../../../src/ops/matmul';
+import type { ManagedBuffer } from '../../../src/gpu/buffers';
+import { readFloat32 } from '../../../src/gpu/readback';
 import { matmulRef } from '../../../src/ops/matmul.ref';
 import { Rng } from '../../../src/util/rng';
 import { ShapeError } from '../../../src/util/errors';
@@ -44,6 +46,63 @@ for (const variant of ['direct', 'tiled'] as const) describe(`matmul, ${variant}
       const bs = transB ? [N, K] : [K, N];
       const got = await runOp(matmul, [a, b], [as, bs], { transA, transB });
       allclose(got, matmulRef(f64(a), f64(b), M, K, N, transA, transB), tol(K), 'transposed matmul');
+    });
+  }
+
+  // The direct variant sizes its thread grid to the product: one shape per grid, exact and with ragged edges.
+  it('every thread grid of the direct GEMM (directGrid) on the shapes it is chosen for', async () => {
+    const shapes: [number, number, string][] = [
+      [64, 64, '8,8'], [32, 128, '16,4'], [128, 32, '4,16'], [16, 256, '32,2'], [256, 16, '2,32'],
+      [16, 64, '8,2'], [64, 16, '2,8'], [32, 32, '4,4'], [16, 16, '2,2'],
+    ];
+    expect(new Set(shapes.map(([M, N]) => directGrid(M, N).join(',')))).to.have.lengthOf(9);
+    const K = 45;
+    for (const [M0, N0, grid] of shapes) {
+      expect(directGrid(M0, N0).join(','), `grid for ${M0}×${N0}`).to.equal(grid);
+      for (const [M, N] of [[M0, N0], [M0 - 3, N0 - 5]] as const) {
+        const a = randomArray(rng, M * K);
+        const b = randomArray(rng, K * N);
+        const got = await runOp(matmul, [a, b], [[M, K], [K, N]], {});
+        allclose(got, matmulRef(f64(a), f64(b), M, K, N), tol(K), `matmul ${M}×${K}×${N} (grid ${grid})`);
+      }
+    }
+  });
+
+  // K cut into slices summed afterwards (convolution weight gradients): 1, 3 and 12 slices of K = 300,
+  // plain and transposed operands, against the unsplit float64 product.
+  for (const [transA, transB] of [[false, false], [false, true], [true, false]] as const) {
+    it(`split-K product (gemmSplitK) transA=${transA} transB=${transB} on 37×300×70`, async () => {
+      const { gpu, registry } = await getGpu();
+      const [M, K, N] = [37, 300, 70];
+      const a = randomArray(rng, M * K);
+      const b = randomArray(rng, K * N);
+      expect(splitKParts({ M, K, N })).to.equal(2); // ≤ ⌊300 / 128⌋ slices, a divisor of K
+      for (const parts of [1, 3, 12]) {
+        const owned: ManagedBuffer[] = [];
+        try {
+          const ab = gpu.buffers.fromData('a', a);
+          const bb = gpu.buffers.fromData('b', b);
+          const cb = gpu.buffers.create('c', M * N * 4);
+          owned.push(ab, bb, cb);
+          const scratch = (label: string, n: number) => {
+            const buf = gpu.buffers.create(label, n * 4);
+            owned.push(buf);
+            return buf;
+          };
+          const ds = gemmSplitK({ gpu, registry, scratch }, ab, bb, cb, { M, K, N }, { transA, transB }, parts);
+          expect(ds.length).to.equal(parts === 1 ? 1 : 2);
+          const enc = gpu.device.createCommandEncoder();
+          const pass = enc.beginComputePass();
+          for (const d of ds) d.bound.encode(pass, d.workgroups);
+          pass.end();
+          gpu.device.queue.submit([enc.finish()]);
+          const got = await readFloat32(gpu, cb, 0, M * N);
+          ds.forEach((d) => d.bound.dispose());
+          allclose(got, matmulRef(f64(a), f64(b), M, K, N, transA, transB), tol(K), `split-K ${parts} slices`);
+        } finally {
+          owned.forEach((o) => o.dispose());
+        }
+      }
     });
   }
 

@@ -1,0 +1,19 @@
+// profile.mjs: `npm run profile [-- fc|conv]` — opens bench/profile.html in headless Chromium (the
+// tests' flags) and prints, per training step of the benchmark's FC and conv models, the time of each
+// kernel and its share. Imports ../scripts/browser.mjs.
+import { openRepoPage } from '../scripts/browser.mjs';
+
+const which = process.argv[2];
+if (which && !['fc', 'conv'].includes(which)) {
+  process.stderr.write(`profile: unknown model "${which}"; expected fc, conv or nothing (both).\n`);
+  process.exit(2);
+}
+const { page, close } = await openRepoPage(`/bench/profile.html${which ? `?only=${which}` : ''}`, { entries: ['bench/profile.html'] });
+try {
+  await page.waitForFunction(() => window.profileResult !== undefined || window.profileError !== undefined, { timeout: 0, polling: 500 });
+  const { result, error } = await page.evaluate(() => ({ result: window.profileResult ?? null, error: window.profileError ?? null }));
+  if (error !== null) throw new Error(`profile: the page failed: ${error}`);
+  process.stdout.write(`${result}\n`);
+} finally {
+  await close();
+}
