@@ -1,5 +1,5 @@
 // loss.wgsl: scalar losses with mean reduction, and their gradients w.r.t. the prediction.
-// kind: 0 MSE, 1 BCE on probabilities, 2 BCE with logits, 3 KL divergence (pred = log-probs),
+// KIND (an override): 0 MSE, 1 BCE on probabilities, 2 BCE with logits, 3 KL divergence (pred = log-probs),
 //       4 cross-entropy (pred = logits [rows, cols], tgt = class index per row as f32), 5 circular (degrees).
 //   forward:  out[g] = alpha * Σ term(i) over the terms workgroup g visits (grid-stride over n terms).
 //             With one workgroup this is the loss; otherwise src/ops/loss.ts sums the partials
@@ -14,7 +14,10 @@
 // Bindings (by name, src/ops/loss.ts): params; pred, tgt, dy (read); out (read_write).
 // Dispatch: forward: min(ceil(n / (256 · terms per thread)), 1024) workgroups of 256 (src/ops/loss.ts); backward: ceil(n / 256) workgroups,
 // wrapping onto y beyond 65535 (index = y*65535*256 + x).
-struct Params { n: u32, cols: u32, kind: u32, alpha: f32 }
+struct Params { n: u32, cols: u32, alpha: f32 }
+
+// The loss, fixed per pipeline (codes above), so each pipeline carries only its own terms.
+override KIND: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> pred: array<f32>;
@@ -62,7 +65,8 @@ fn row_max_lse(row: u32) -> vec2<f32> {
 }
 
 fn term(i: u32) -> f32 {
-  switch params.kind {
+  let kind = KIND; // read into a let: the reflection (wgsl_reflect) does not see an override used as a switch selector
+  switch kind {
     case 0u: { let d = pred[i] - tgt[i]; return d * d; }
     case 1u: {
       let q = clamp(pred[i], 0.0, 1.0);
@@ -82,7 +86,8 @@ fn term(i: u32) -> f32 {
 }
 
 fn grad(i: u32) -> f32 {
-  switch params.kind {
+  let kind = KIND; // read into a let: the reflection (wgsl_reflect) does not see an override used as a switch selector
+  switch kind {
     case 0u: { return 2.0 * (pred[i] - tgt[i]); }
     case 1u: {
       let q = pred[i];

@@ -112,7 +112,15 @@ export function reflectShader(shader: ShaderSource): Map<string, EntryInfo> {
       return c ? parseInt(c[1]!, 10) : e;
     });
     const overrides = new Map<string, number | undefined>();
-    for (const o of f.overrides) overrides.set(o.name, overrideDefaults.get(o.name));
+    // Overrides the entry uses, directly or through the functions it calls.
+    const seen = new Set<FunctionInfo>();
+    const visit = (fn: FunctionInfo) => {
+      if (seen.has(fn)) return;
+      seen.add(fn);
+      for (const o of fn.overrides) overrides.set(o.name, overrideDefaults.get(o.name));
+      fn.calls.forEach(visit);
+    };
+    visit(f);
     for (const e of workgroupSizeExpr) if (typeof e === 'string') overrides.set(e, overrideDefaults.get(e));
     entries.set(f.name, { shader: shader.name, entry: f.name, bindings, uniform, workgroupSizeExpr, overrides });
   }

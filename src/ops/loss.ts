@@ -41,14 +41,14 @@ interface LossSpec<A> {
 
 /** Forward: one pass of the loss kernel, plus sumAll over its partials when there is more than one. */
 function forwardSites(ctx: BuildContext, name: string, kind: number, pred: ManagedBuffer, tgt: ManagedBuffer, out: ManagedBuffer, l: Layout): Dispatch[] {
-  const kernel = ctx.registry.kernel(SHADERS.loss, 'forward');
+  const kernel = ctx.registry.kernel(SHADERS.loss, 'forward', { KIND: kind });
   const groups = Math.min(ceilDiv(l.terms, 256 * ctx.gpu.tuning.termsPerThread), 1024);
   const alpha = 1 / l.divisor;
   if (groups === 1) {
-    return [{ bound: ctx.registry.bind(kernel, { pred, tgt, out }, { n: l.terms, cols: l.cols, kind, alpha }), workgroups: [1, 1, 1] }];
+    return [{ bound: ctx.registry.bind(kernel, { pred, tgt, out }, { n: l.terms, cols: l.cols, alpha }), workgroups: [1, 1, 1] }];
   }
   const partials = ctx.scratch(`${name}.forward:partials`, groups);
-  const first: Dispatch = { bound: ctx.registry.bind(kernel, { pred, tgt, out: partials }, { n: l.terms, cols: l.cols, kind, alpha: 1 }), workgroups: [groups, 1, 1] };
+  const first: Dispatch = { bound: ctx.registry.bind(kernel, { pred, tgt, out: partials }, { n: l.terms, cols: l.cols, alpha: 1 }), workgroups: [groups, 1, 1] };
   return [first, ...sumAll.build(ctx, [partials], [[groups]], out, [1], { alpha })];
 }
 
@@ -70,8 +70,8 @@ function defineLoss<A>(spec: LossSpec<A>): { loss: OpDef<A>; grad: OpDef<A> } {
     build: (ctx, [pred, tgt, dy], [ps, ts], out, _o, attrs) => {
       const l = spec.layout(ps!, ts!, attrs);
       const n = numel(ps!);
-      const kernel = ctx.registry.kernel(SHADERS.loss, 'backward');
-      const params = { n, cols: l.cols, kind, alpha: 1 / l.divisor };
+      const kernel = ctx.registry.kernel(SHADERS.loss, 'backward', { KIND: kind });
+      const params = { n, cols: l.cols, alpha: 1 / l.divisor };
       return [{ bound: ctx.registry.bind(kernel, { pred: pred!, tgt: tgt!, dy: dy!, out }, params), workgroups: linearWorkgroups(n) }];
     },
     reference: ([pred, tgt, dy], shapes, attrs) => spec.gradRef(pred!, tgt!, dy![0]!, shapes, spec.layout(shapes[0]!, shapes[1]!, attrs)),
