@@ -131,17 +131,38 @@ export function reflectShader(shader: ShaderSource): Map<string, EntryInfo> {
 export type ParamValue = number | readonly number[];
 export type Params = Record<string, ParamValue>;
 
+/**
+ * How a Kernel gets its pipeline: made already, or being compiled in the background
+ * (createComputePipelineAsync) with the descriptor kept for a synchronous build if it is needed first.
+ */
+export type PipelineSource = GPUComputePipeline | { device: GPUDevice; descriptor: GPUComputePipelineDescriptor };
+
 /** A pipeline for one (shader, entry, constants), with its layout. */
 export class Kernel {
   readonly workgroupSize: [number, number, number];
   readonly label: string;
+  private made: GPUComputePipeline | null = null;
+  private readonly pending: Promise<void> | null = null;
+  private readonly build: (() => GPUComputePipeline) | null = null;
 
   constructor(
     readonly info: EntryInfo,
-    readonly pipeline: GPUComputePipeline,
+    source: PipelineSource,
     readonly layout: GPUBindGroupLayout,
     constants: Record<string, number>,
   ) {
+    if ('device' in source) {
+      const { device, descriptor } = source;
+      this.build = () => device.createComputePipeline(descriptor);
+      // A failed async build is not reported here: the synchronous build in `pipeline` then raises the
+      // same validation error through the device's usual error path.
+      this.pending = device.createComputePipelineAsync(descriptor).then(
+        (p) => { this.made ??= p; },
+        () => {},
+      );
+    } else {
+      this.made = source;
+    }
     const size = info.workgroupSizeExpr.map((e) => {
       if (typeof e === 'number') return e;
       const v = constants[e] ?? info.overrides.get(e);
@@ -150,6 +171,17 @@ export class Kernel {
     });
     this.workgroupSize = [size[0] ?? 1, size[1] ?? 1, size[2] ?? 1];
     this.label = `${info.shader}.${info.entry}`;
+  }
+
+  /** The pipeline; if its background compilation has not finished, it is built now, synchronously. */
+  get pipeline(): GPUComputePipeline {
+    this.made ??= this.build!();
+    return this.made;
+  }
+
+  /** Resolves once the background compilation (if any) has finished, successfully or not. */
+  ready(): Promise<void> {
+    return this.made || !this.pending ? Promise.resolve() : this.pending;
   }
 
   /** Packs `params` into the uniform struct's bytes, by field name. */
@@ -308,16 +340,25 @@ export class KernelRegistry {
     return m;
   }
 
-  /** The kernel for an entry point, creating its pipeline on first use. */
+  /**
+   * The kernel for an entry point. Its pipeline starts compiling in the background on first request
+   * (several compile at once while a graph is still being built); `settled()` waits for them, and a
+   * dispatch recorded before then builds the pipeline synchronously.
+   */
   kernel(shader: ShaderSource, entry: string, constants: Record<string, number> = {}): Kernel {
     const key = this.key(shader, entry, constants);
     let k = this.pipelines.get(key);
     if (!k) {
       const { info, layout, descriptor } = this.describe(shader, entry, constants);
-      k = new Kernel(info, this.gpu.device.createComputePipeline(descriptor), layout, constants);
+      k = new Kernel(info, { device: this.gpu.device, descriptor }, layout, constants);
       this.pipelines.set(key, k);
     }
     return k;
+  }
+
+  /** Resolves once every pipeline requested so far has finished compiling. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.pipelines.values()].map((k) => k.ready()));
   }
 
   /** Creates the pipeline without blocking (createComputePipelineAsync); later `kernel()` calls hit the cache. */

@@ -68,6 +68,7 @@ export class Trainer {
   private nextSlot: 0 | 1 = 0;
   private stepIndex = 0;
   private disposed = false;
+  private pipelinesReady = false;
 
   constructor(private readonly ctx: ExecContext, private readonly options: TrainerOptions) {
     const { graph, loss, params, optimizer } = options;
@@ -137,6 +138,12 @@ export class Trainer {
    */
   async run(readLoss: boolean): Promise<number | null> {
     if (this.disposed) throw new EngineError('Trainer: used after dispose().');
+    // The first step waits for the pipelines compiling in the background; later steps find them ready.
+    if (!this.pipelinesReady) {
+      await this.ctx.registry.settled();
+      this.pipelinesReady = true;
+      if (this.disposed) throw new EngineError('Trainer: disposed while its pipelines compiled.');
+    }
     const { device } = this.ctx.gpu;
     const encoder = device.createCommandEncoder({ label: `${this.exe.label}:step` });
     const slot = this.nextSlot;
