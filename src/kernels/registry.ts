@@ -132,37 +132,23 @@ export type ParamValue = number | readonly number[];
 export type Params = Record<string, ParamValue>;
 
 /**
- * How a Kernel gets its pipeline: made already, or being compiled in the background
- * (createComputePipelineAsync) with the descriptor kept for a synchronous build if it is needed first.
+ * A pipeline for one (shader, entry, constants), with its layout. The pipeline is built from its
+ * descriptor synchronously when a dispatch first needs it, or in the background
+ * (createComputePipelineAsync) when `ready()` is asked first.
  */
-export type PipelineSource = GPUComputePipeline | { device: GPUDevice; descriptor: GPUComputePipelineDescriptor };
-
-/** A pipeline for one (shader, entry, constants), with its layout. */
 export class Kernel {
   readonly workgroupSize: [number, number, number];
   readonly label: string;
   private made: GPUComputePipeline | null = null;
-  private readonly pending: Promise<void> | null = null;
-  private readonly build: (() => GPUComputePipeline) | null = null;
+  private pending: Promise<void> | null = null;
 
   constructor(
     readonly info: EntryInfo,
-    source: PipelineSource,
+    private readonly device: GPUDevice,
+    private readonly descriptor: GPUComputePipelineDescriptor,
     readonly layout: GPUBindGroupLayout,
     constants: Record<string, number>,
   ) {
-    if ('device' in source) {
-      const { device, descriptor } = source;
-      this.build = () => device.createComputePipeline(descriptor);
-      // A failed async build is not reported here: the synchronous build in `pipeline` then raises the
-      // same validation error through the device's usual error path.
-      this.pending = device.createComputePipelineAsync(descriptor).then(
-        (p) => { this.made ??= p; },
-        () => {},
-      );
-    } else {
-      this.made = source;
-    }
     const size = info.workgroupSizeExpr.map((e) => {
       if (typeof e === 'number') return e;
       const v = constants[e] ?? info.overrides.get(e);
@@ -173,15 +159,26 @@ export class Kernel {
     this.label = `${info.shader}.${info.entry}`;
   }
 
-  /** The pipeline; if its background compilation has not finished, it is built now, synchronously. */
+  /** The pipeline; if it is not compiled yet (or its background compilation has not finished), it is built now, synchronously. */
   get pipeline(): GPUComputePipeline {
-    this.made ??= this.build!();
+    this.made ??= this.device.createComputePipeline(this.descriptor);
     return this.made;
   }
 
-  /** Resolves once the background compilation (if any) has finished, successfully or not. */
+  /**
+   * Compiles the pipeline in the background, once; resolves when that has finished, successfully or
+   * not. A failed background build is not reported here: the synchronous build in `pipeline` then
+   * raises the same validation error through the device's usual error path.
+   */
   ready(): Promise<void> {
-    return this.made || !this.pending ? Promise.resolve() : this.pending;
+    if (this.made) return Promise.resolve();
+    if (!this.pending) {
+      this.pending = this.device.createComputePipelineAsync(this.descriptor).then(
+        (p) => { this.made ??= p; },
+        () => {},
+      );
+    }
+    return this.pending;
   }
 
   /** Packs `params` into the uniform struct's bytes, by field name. */
@@ -341,36 +338,23 @@ export class KernelRegistry {
   }
 
   /**
-   * The kernel for an entry point. Its pipeline starts compiling in the background on first request
-   * (several compile at once while a graph is still being built); `settled()` waits for them, and a
-   * dispatch recorded before then builds the pipeline synchronously.
+   * The kernel for an entry point. Its pipeline is built when a dispatch first needs it, or compiled in
+   * the background for every kernel requested so far by `settled()` (several at once, before a step).
    */
   kernel(shader: ShaderSource, entry: string, constants: Record<string, number> = {}): Kernel {
     const key = this.key(shader, entry, constants);
     let k = this.pipelines.get(key);
     if (!k) {
       const { info, layout, descriptor } = this.describe(shader, entry, constants);
-      k = new Kernel(info, { device: this.gpu.device, descriptor }, layout, constants);
+      k = new Kernel(info, this.gpu.device, descriptor, layout, constants);
       this.pipelines.set(key, k);
     }
     return k;
   }
 
-  /** Resolves once every pipeline requested so far has finished compiling. */
+  /** Compiles every pipeline requested so far in the background, all at once; resolves when they are done. */
   async settled(): Promise<void> {
     await Promise.all([...this.pipelines.values()].map((k) => k.ready()));
-  }
-
-  /** Creates the pipeline without blocking (createComputePipelineAsync); later `kernel()` calls hit the cache. */
-  async prepare(shader: ShaderSource, entry: string, constants: Record<string, number> = {}): Promise<Kernel> {
-    const key = this.key(shader, entry, constants);
-    const hit = this.pipelines.get(key);
-    if (hit) return hit;
-    const { info, layout, descriptor } = this.describe(shader, entry, constants);
-    const pipeline = await this.gpu.device.createComputePipelineAsync(descriptor);
-    const k = this.pipelines.get(key) ?? new Kernel(info, pipeline, layout, constants);
-    this.pipelines.set(key, k);
-    return k;
   }
 
   /** Binds resources and params by name for one call site. The caller owns the result (dispose()). */

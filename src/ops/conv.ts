@@ -169,10 +169,14 @@ function backwardWeightChecked([x, dy]: readonly Shape[], attrs: Conv2dBackwardW
 
 type Entry = 'forward' | 'forward_no_bias' | 'backward_input' | 'transpose_forward' | 'backward_weight' | 'bias_grad';
 
+/** The Params struct shared by conv2d.wgsl and im2col.wgsl; n is the entry's output element count. */
+const convParams = (g: ConvGeometry, n: number) =>
+  ({ N: g.N, C: g.C, H: g.H, W: g.W, O: g.O, KH: g.KH, KW: g.KW, stride: g.stride, pad: g.pad, OH: g.OH, OW: g.OW, n });
+
 /** One call site. Element-per-thread entries run 256 threads per group; the reductions run one group per output. */
 function site(ctx: BuildContext, entry: Entry, resources: Record<string, ManagedBuffer>, g: ConvGeometry, n: number): Dispatch {
   const kernel = ctx.registry.kernel(SHADERS.conv2d, entry);
-  const params = { N: g.N, C: g.C, H: g.H, W: g.W, O: g.O, KH: g.KH, KW: g.KW, stride: g.stride, pad: g.pad, OH: g.OH, OW: g.OW, n };
+  const params = convParams(g, n);
   const perGroup = entry === 'backward_weight' || entry === 'bias_grad';
   return { bound: ctx.registry.bind(kernel, resources, params), workgroups: linearWorkgroups(n, perGroup ? 1 : 256) };
 }
@@ -182,8 +186,7 @@ type MoveEntry = 'im2col' | 'to_channel_major' | 'from_channel_major' | 'from_ch
 /** One pass of shaders/im2col.wgsl over n output elements. */
 function moveSite(ctx: BuildContext, entry: MoveEntry, resources: Record<string, ManagedBuffer>, g: ConvGeometry, n: number): Dispatch {
   const kernel = ctx.registry.kernel(SHADERS.im2col, entry);
-  const params = { N: g.N, C: g.C, H: g.H, W: g.W, O: g.O, KH: g.KH, KW: g.KW, stride: g.stride, pad: g.pad, OH: g.OH, OW: g.OW, n };
-  return { bound: ctx.registry.bind(kernel, resources, params), workgroups: linearWorkgroups(n) };
+  return { bound: ctx.registry.bind(kernel, resources, convParams(g, n)), workgroups: linearWorkgroups(n) };
 }
 
 /** Q = C·KH·KW (rows of the im2col matrix), NP = N·OH·OW (its columns). */
