@@ -1,7 +1,7 @@
 // env.ts: the environment both peers run in — our device and kernel registry, tfjs on its WebGPU
 // backend — with GPU errors from either device collected so that a workload fails on them instead of
 // timing work that was dropped. Imports the engine's gpu and kernels layers.
-import { acquireGpu, type AdapterSummary } from '../../src/gpu/device';
+import { acquireGpu, type AdapterSummary, type Tuning } from '../../src/gpu/device';
 import { KernelRegistry } from '../../src/kernels/registry';
 import { startJax, type Jax } from './jax';
 import type { BenchEnv, Tf } from './types';
@@ -16,9 +16,18 @@ interface TfWebGpuBackend {
  * Acquires our device and switches tfjs to 'webgpu' (its own device, on the adapter Chromium offers
  * both), and starts jax-js on WebGPU when it is given (its failure is kept as a reason, not thrown).
  * `images` / `testImages`: Fashion-MNIST rows for the training / inference workloads, or null for noise.
+ * `ours.gpuApi`: the WebGPU entry point for our engine (default navigator.gpu); `ours.tuning`: kernel
+ * variants forced instead of the adapter's defaults.
  */
-export async function createBenchEnv(tf: Tf, images: Float32Array | null, jax: Jax | null, testImages: Float32Array | null = null): Promise<BenchEnv> {
-  const gpu = await acquireGpu();
+export async function createBenchEnv(
+  tf: Tf,
+  images: Float32Array | null,
+  jax: Jax | null,
+  testImages: Float32Array | null = null,
+  ours: { gpuApi?: GPU; tuning?: Partial<Tuning> } = {},
+): Promise<BenchEnv> {
+  const acquire = () => acquireGpu({ gpu: ours.gpuApi, tuning: ours.tuning });
+  const gpu = await acquire();
   const errors: string[] = [];
   gpu.onFatal((e) => errors.push(`ours: ${e.message}`));
   if (!(await tf.setBackend('webgpu'))) {
@@ -33,7 +42,7 @@ export async function createBenchEnv(tf: Tf, images: Float32Array | null, jax: J
     const device = jax.getWebGPUDevice();
     device.addEventListener('uncapturederror', (event) => errors.push(`jax: ${(event as GPUUncapturedErrorEvent).error.message}`));
   }
-  return { gpu, registry: new KernelRegistry(gpu), tf, errors, images, testImages, jax: jaxUnavailable === null ? jax : null, jaxUnavailable };
+  return { gpu, acquire, registry: new KernelRegistry(gpu), tf, errors, images, testImages, jax: jaxUnavailable === null ? jax : null, jaxUnavailable };
 }
 
 /** The pinned devDependency (package.json); jax-js does not export its version. */
@@ -49,6 +58,8 @@ export interface EnvDescription {
   /** jax-js's version and device, or why it is not measured. */
   jax: { version: string; device: string | null; unavailable: string | null };
   userAgent: string;
+  /** Our kernel variants in this run (src/gpu/device.ts Tuning). */
+  tuning?: Tuning;
 }
 
 export function describeEnv(env: BenchEnv): EnvDescription {

@@ -7,7 +7,6 @@
 // Imports the engine's gpu, kernels, graph and nn layers, the FC training peers and jax-js helpers.
 import type * as JaxNs from '@jax-js/jax';
 import type * as TfCore from '@tensorflow/tfjs-core';
-import { acquireGpu } from '../../src/gpu/device';
 import { Executable } from '../../src/graph/executor';
 import { Graph } from '../../src/graph/graph';
 import type { Tensor } from '../../src/graph/tensor';
@@ -46,7 +45,7 @@ export class FirstStepPeer implements Peer {
 }
 
 async function freshOurs(env: BenchEnv, m: Model): Promise<Peer> {
-  const gpu = await acquireGpu();
+  const gpu = await env.acquire();
   const peer = new OurTrainPeer({ ...env, gpu, registry: new KernelRegistry(gpu) }, m, 1);
   return {
     losses: peer.losses,

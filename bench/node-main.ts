@@ -1,0 +1,88 @@
+// node-main.ts: the benchmark from Node on Dawn's bindings (the `webgpu` package), for machines with a
+// GPU and no browser. The same suite as the bench page (bench/suite.ts): our engine gets the entry point
+// from webgpu's create(); tfjs and jax-js find it as navigator.gpu, which they read themselves.
+// Bundled by bench/node.mjs (`npm run bench:node`); the bundle runs on its own beside
+// node_modules/webgpu. Datasets are read from the prepared files (public/data, or --data DIR).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { create, globals } from 'webgpu';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import * as jax from '@jax-js/jax';
+import { loadDataset } from '../src/data/datasets';
+import { compact, header, parseBenchArgs, resultFile, stalledTraining, table, usage } from './report.mjs';
+import { runSuite } from './suite';
+import type { Tf } from './workloads/index';
+
+/** A fetch over a local folder: loadDataset asks for `<base>manifest.json` and the files it lists. */
+function folderFetch(dir: string): typeof fetch {
+  return (async (input: RequestInfo | URL) => {
+    const name = String(input).replace(/^file:\/*data\//, '');
+    try {
+      return new Response(readFileSync(join(dir, name)));
+    } catch (e) {
+      return new Response(`cannot read ${join(dir, name)}: ${(e as Error).message}`, { status: 404 });
+    }
+  }) as typeof fetch;
+}
+
+async function main(): Promise<number> {
+  let opts;
+  try {
+    opts = parseBenchArgs(process.argv.slice(2), { node: true });
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 2;
+  }
+  if (opts.help) {
+    process.stdout.write(`${usage('bench:node')}\n`);
+    return 0;
+  }
+  Object.assign(globalThis, globals);
+  const gpuApi = create([]) as GPU;
+  // tfjs and jax-js look for navigator.gpu; Node ≥ 21 has a navigator without it.
+  const nav = (globalThis as { navigator?: object }).navigator;
+  if (nav) Object.defineProperty(nav, 'gpu', { value: gpuApi, configurable: true });
+  else Object.defineProperty(globalThis, 'navigator', { value: { gpu: gpuApi, userAgent: `node ${process.version}` }, configurable: true });
+
+  // The WebGPU backend registers itself on load only if navigator.gpu is there, so it loads now.
+  await import('@tensorflow/tfjs-backend-webgpu');
+
+  const dataDir = resolve(opts.data ?? 'public/data');
+  const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+  const result = await runSuite({
+    rounds: opts.rounds,
+    size: opts.smoke ? 'smoke' : 'full',
+    budget: opts.budget,
+    only: opts.only ? opts.only.split(',').map((s) => s.trim()).filter(Boolean) : null,
+    tuning: opts.tuning,
+    host: `node ${process.version} (webgpu ${globals ? 'Dawn bindings' : ''})`.trim(),
+    log,
+    tf: tf as unknown as Tf,
+    jax,
+    gpuApi,
+    loadFashion: () => loadDataset('fashion-mnist', { baseUrl: 'file:data/', fetch: folderFetch(dataDir) }),
+  });
+  if (opts.json) process.stdout.write(`${JSON.stringify(compact(result))}\n`);
+  else process.stdout.write(`${header(result)}\n\n${table(result)}\n`);
+  if (!opts.smoke) {
+    const file = opts.out ?? resultFile(result, 'node');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    log(`wrote ${file}`);
+  }
+  const stalled = stalledTraining(result);
+  if (stalled.length) {
+    log(`the training loss did not fall in ${stalled.join(', ')}; expected it to fall on every peer. Check the optimizer and the data.`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`bench: ${e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e)}\n`);
+    process.exit(1);
+  },
+);

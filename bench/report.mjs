@@ -1,0 +1,164 @@
+// report.mjs: the text table, header and --json object printed from a bench result, and the results
+// file's name. Shared by bench/run.mjs (Chromium) and bench/node-main.ts (Node on Dawn's bindings).
+
+/** A short number: 3 significant digits, no exponent for the magnitudes seen here. */
+function num(x) {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  if (a >= 1) return x.toFixed(2);
+  return x.toPrecision(3);
+}
+
+const cell = (p) => ('median' in p ? `${num(p.median)} [${num(p.min)}–${num(p.max)}]` : 'n/a');
+const ratio = (x) => (x === null ? 'n/a' : x.toFixed(2));
+
+/** Share of the adapter's measured peak (our gemm-2048-peak median), for the GFLOPS rows. */
+function peakShare(result, w, who) {
+  const peak = result.workloads.find((x) => x.name === 'gemm-2048-peak');
+  const p = w[who];
+  if (!peak || w.unit !== 'GFLOPS' || !('median' in p)) return null;
+  return p.median / peak.ours.median;
+}
+const pct = (x) => (x === null ? '' : `${(100 * x).toFixed(0)}%`);
+
+export function table(result) {
+  const rows = [['workload', 'unit', 'ours median [min–max]', 'tfjs median [min–max]', 'jax median [min–max]', 'ours÷tfjs', 'ours÷jax', 'peak% o/t/j', 'reps', 'rounds']];
+  for (const w of result.workloads) {
+    const rounds = w.rounds < w.roundsRequested ? `${w.rounds} of ${w.roundsRequested}` : String(w.rounds);
+    const shares = w.unit === 'GFLOPS' ? ['ours', 'tfjs', 'jax'].map((k) => pct(peakShare(result, w, k)) || '-').join('/') : '';
+    rows.push([w.name, w.unit + (w.lowerIsBetter ? ' (lower is better)' : ''), cell(w.ours), cell(w.tfjs), cell(w.jax), ratio(w.ratioTfjs), ratio(w.ratioJax), shares, String(w.reps), rounds]);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const line = (r) => r.map((s, c) => s.padEnd(widths[c])).join('  ').trimEnd();
+  const out = [line(rows[0]), widths.map((n) => '-'.repeat(n)).join('  '), ...rows.slice(1).map(line)];
+  const missing = [...new Set(result.workloads.filter((w) => !('median' in w.jax)).map((w) => w.jax.unavailable))];
+  if (missing.length) out.push('', ...missing.map((m) => `jax n/a: ${m}`));
+  const losses = result.workloads.filter((w) => w.ours.firstLoss !== undefined);
+  if (losses.length) {
+    out.push('', 'training loss (first → last read back):');
+    for (const w of losses) {
+      const side = (p) => ('firstLoss' in p && p.firstLoss !== undefined ? `${p.firstLoss.toFixed(5)} → ${p.lastLoss.toFixed(5)}${p.lossFell ? '' : ' (did NOT fall)'}` : 'n/a');
+      out.push(`  ${w.name.padEnd(widths[0])}  ours ${side(w.ours)}   tfjs ${side(w.tfjs)}   jax ${side(w.jax)}`);
+    }
+  }
+  return out.join('\n');
+}
+
+/** The --json object: adapter, then one row per workload (ratios are ours ÷ peer in the workload's unit). */
+export function compact(result) {
+  const side = (p) => ('median' in p ? { median: p.median, min: p.min, max: p.max, samples: p.samples } : { unavailable: p.unavailable });
+  return {
+    adapter: result.env.adapter,
+    host: result.host ?? 'chromium',
+    workloads: result.workloads.map((w) => ({
+      name: w.name,
+      unit: w.unit,
+      lowerIsBetter: w.lowerIsBetter,
+      ours: side(w.ours),
+      tfjs: side(w.tfjs),
+      jax: side(w.jax),
+      ratio_tfjs: w.ratioTfjs,
+      ratio_jax: w.ratioJax,
+      rounds: w.rounds,
+      peak_share: w.unit === 'GFLOPS' ? { ours: peakShare(result, w, 'ours'), tfjs: peakShare(result, w, 'tfjs'), jax: peakShare(result, w, 'jax') } : null,
+    })),
+  };
+}
+
+export function header(result) {
+  const a = result.env.adapter;
+  const name = [a.vendor, a.architecture, a.device].filter(Boolean).join(' ') || 'unknown adapter';
+  const j = result.env.jax;
+  return [
+    `host: ${result.host ?? 'chromium'}${result.env.tuning ? `; our kernels: ${JSON.stringify(result.env.tuning)}` : ''}`,
+    `adapter: ${name}${a.description ? ` (${a.description})` : ''}${a.isFallback ? ' [fallback/CPU]' : ''}; tfjs ${result.env.tfjsVersion} (${result.env.tfjsBackend}); ` +
+      `jax-js ${j.version} (${j.device ?? `not running: ${j.unavailable}`})`,
+    `${result.config.size} shapes, up to ${result.config.rounds} round(s) alternating ours/tfjs/jax` +
+      `${result.config.budgetSeconds ? ` (time budget ${result.config.budgetSeconds} s per workload)` : ''}; data: ${result.data}`,
+    'peak% = share of the adapter\'s measured peak (our gemm-2048-peak median); ratios are ours ÷ peer (for seconds, lower is better).',
+  ].join('\n');
+}
+
+export const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'unknown-adapter';
+
+
+/** bench/results/<YYYY-MM-DD>-<adapter>[-<suffix>].json for a result. */
+export function resultFile(result, suffix = '') {
+  const a = result.env.adapter;
+  const date = result.startedAt.slice(0, 10);
+  return `bench/results/${date}-${slug([a.vendor, a.architecture, a.device].filter(Boolean).join(' '))}${suffix ? `-${suffix}` : ''}.json`;
+}
+
+/** Names the training workloads whose loss did not fall on some peer (empty: all fell). */
+export function stalledTraining(result) {
+  return result.workloads.filter((w) => [w.ours, w.tfjs, w.jax].some((p) => p.lossFell === false)).map((w) => w.name);
+}
+
+const TUNING_KEYS = { gemm: ['tiled', 'direct'], conv: ['im2col', 'direct'], termsPerThread: 'int', im2colMaxBytes: 'int' };
+
+/** Parses `--tuning gemm=tiled,conv=direct` into a Tuning override; throws on an unknown key or value. */
+export function parseTuning(text) {
+  const out = {};
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [key, value] = part.split('=');
+    const allowed = TUNING_KEYS[key];
+    if (!allowed || value === undefined) {
+      throw new Error(`bench: bad --tuning entry "${part}"; expected key=value with key one of ${Object.keys(TUNING_KEYS).join(', ')}.`);
+    }
+    if (allowed === 'int') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`bench: --tuning ${key} must be an integer ≥ 1, got "${value}".`);
+      out[key] = n;
+    } else if (allowed.includes(value)) out[key] = value;
+    else throw new Error(`bench: --tuning ${key} must be one of ${allowed.join(', ')}, got "${value}".`);
+  }
+  return out;
+}
+
+/** The usage text of `npm run <script>`; the Node runner (bench:node) also takes --data and --out. */
+export function usage(script) {
+  const node = script === 'bench:node';
+  return `usage: npm run ${script} -- [--rounds N] [--budget S] [--smoke] [--only name,name] [--tuning K=V,…] [--json]${node ? ' [--data DIR] [--out FILE]' : ''}
+  --rounds N   measured rounds per workload (default 5); each round runs ours, tfjs and jax-js
+  --budget S   measured seconds per workload after which no new round starts (default 45,
+               0 = no limit); at least one round always runs. Keeps a SwiftShader run to minutes
+  --smoke      1 round at tiny shapes (a few seconds); writes no results file
+  --only LIST  comma-separated workload names (gemm-2048-peak, gemm-1024, gemm-fc-fwd, gemm-fc-dx,
+               gemm-fc-dw, conv-fwd, conv-bwd, fc-train-sync1, fc-train-sync10, conv-train,
+               first-step, inference)
+  --tuning K=V,…  force our kernel variants (gemm=tiled|direct, conv=im2col|direct,
+               termsPerThread=N, im2colMaxBytes=N) instead of the adapter's defaults
+  --json       print only the JSON result on stdout (progress still goes to stderr)${node ? `
+  --data DIR   folder with the prepared datasets (manifest.json; default public/data)
+  --out FILE   results file (default bench/results/<date>-<adapter>-node.json)` : ''}`;
+}
+
+/** Parses the bench flags; throws an Error naming the bad flag. `help: true` when --help was given. */
+export function parseBenchArgs(argv, { node = false } = {}) {
+  const opts = { rounds: 5, budget: 45, smoke: false, only: null, json: false, tuning: null, data: null, out: null, help: false };
+  const script = node ? 'bench:node' : 'bench';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`bench: ${a} needs a value.\n${usage(script)}`);
+      return v;
+    };
+    if (a === '--json') opts.json = true;
+    else if (a === '--smoke') opts.smoke = true;
+    else if (a === '--rounds') opts.rounds = Number(value());
+    else if (a === '--budget') opts.budget = Number(value());
+    else if (a === '--only') opts.only = value();
+    else if (a === '--tuning') opts.tuning = parseTuning(value());
+    else if (node && a === '--data') opts.data = value();
+    else if (node && a === '--out') opts.out = value();
+    else if (a === '--help' || a === '-h') opts.help = true;
+    else throw new Error(`bench: unknown argument "${a}".\n${usage(script)}`);
+  }
+  if (opts.smoke) opts.rounds = 1;
+  if (!Number.isInteger(opts.rounds) || opts.rounds < 1) throw new Error(`bench: bad --rounds; expected an integer ≥ 1, got ${opts.rounds}.`);
+  if (!(opts.budget >= 0)) throw new Error(`bench: bad --budget; expected seconds ≥ 0 (0: no limit), got ${opts.budget}.`);
+  return opts;
+}
