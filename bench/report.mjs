@@ -39,7 +39,12 @@ export function table(result) {
   if (losses.length) {
     out.push('', 'training loss (first → last read back):');
     for (const w of losses) {
-      const side = (p) => ('firstLoss' in p && p.firstLoss !== undefined ? `${p.firstLoss.toFixed(5)} → ${p.lastLoss.toFixed(5)}${p.lossFell ? '' : ' (did NOT fall)'}` : 'n/a');
+      const side = (p) => {
+        if (!('firstLoss' in p) || p.firstLoss === undefined) return 'n/a';
+        // first-step rows read one loss per measurement: there is no fall to show.
+        if (p.lastLoss === undefined) return `${p.firstLoss.toFixed(5)} (first step)`;
+        return `${p.firstLoss.toFixed(5)} → ${p.lastLoss.toFixed(5)}${p.lossFell ? '' : ' (did NOT fall)'}`;
+      };
       out.push(`  ${w.name.padEnd(widths[0])}  ours ${side(w.ours)}   tfjs ${side(w.tfjs)}   jax ${side(w.jax)}`);
     }
   }
@@ -96,7 +101,10 @@ export function stalledTraining(result) {
   return result.workloads.filter((w) => [w.ours, w.tfjs, w.jax].some((p) => p.lossFell === false)).map((w) => w.name);
 }
 
-const TUNING_KEYS = { gemm: ['tiled', 'direct'], conv: ['im2col', 'direct'], termsPerThread: 'int', im2colMaxBytes: 'int' };
+const TUNING_KEYS = { gemm: ['tiled', 'direct'], conv: ['im2col', 'direct'], termsPerThread: 'int', im2colMaxBytes: 'int', wideMinTiles: 'int' };
+
+/** The `--tuning` text of a Tuning override (parseTuning's inverse). */
+export const tuningArg = (tuning) => Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(',');
 
 /** Parses `--tuning gemm=tiled,conv=direct` into a Tuning override; throws on an unknown key or value. */
 export function parseTuning(text) {
@@ -127,17 +135,20 @@ export function usage(script) {
   --smoke      1 round at tiny shapes (a few seconds); writes no results file
   --only LIST  comma-separated workload names (gemm-2048-peak, gemm-1024, gemm-fc-fwd, gemm-fc-dx,
                gemm-fc-dw, conv-fwd, conv-bwd, fc-train-sync1, fc-train-sync10, conv-train,
-               first-step, inference)
+               first-step, first-step-warm, inference); first-step runs each measurement in a
+               fresh ${node ? 'node process' : 'Chromium'}
   --tuning K=V,…  force our kernel variants (gemm=tiled|direct, conv=im2col|direct,
-               termsPerThread=N, im2colMaxBytes=N) instead of the adapter's defaults
+               termsPerThread=N, im2colMaxBytes=N, wideMinTiles=N) instead of the adapter's defaults
   --json       print only the JSON result on stdout (progress still goes to stderr)${node ? `
   --data DIR   folder with the prepared datasets (manifest.json; default public/data)
-  --out FILE   results file (default bench/results/<date>-<adapter>-node.json)` : ''}`;
+  --out FILE   results file (default bench/results/<date>-<adapter>-node.json)
+  --cold PEER  (internal) run one cold first step of ours, tfjs or jax in this process and print its
+               outcome as one JSON line; the runner starts such a process per first-step measurement` : ''}`;
 }
 
 /** Parses the bench flags; throws an Error naming the bad flag. `help: true` when --help was given. */
 export function parseBenchArgs(argv, { node = false } = {}) {
-  const opts = { rounds: 5, budget: 45, smoke: false, only: null, json: false, tuning: null, data: null, out: null, help: false };
+  const opts = { rounds: 5, budget: 45, smoke: false, only: null, json: false, tuning: null, data: null, out: null, cold: null, help: false };
   const script = node ? 'bench:node' : 'bench';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -154,6 +165,10 @@ export function parseBenchArgs(argv, { node = false } = {}) {
     else if (a === '--tuning') opts.tuning = parseTuning(value());
     else if (node && a === '--data') opts.data = value();
     else if (node && a === '--out') opts.out = value();
+    else if (node && a === '--cold') {
+      opts.cold = value();
+      if (!['ours', 'tfjs', 'jax'].includes(opts.cold)) throw new Error(`bench: --cold must be one of ours, tfjs, jax, got "${opts.cold}".`);
+    }
     else if (a === '--help' || a === '-h') opts.help = true;
     else throw new Error(`bench: unknown argument "${a}".\n${usage(script)}`);
   }

@@ -3,15 +3,19 @@
 // A(m, k) = a[b*a_bs + m*a_rs + k*a_cs], B(k, n) = b[b*b_bs + k*b_rs + n*b_cs], C(m, n) = c[b*c_bs + m*N + n].
 // Strides express the transposed variants that backward needs (Aᵀ·B, A·Bᵀ) and batching.
 // Bindings (by name, src/ops/matmul.ts): params; a, b, bias (read); c (read_write).
-// Dispatch: (ceil(N / 64), ceil(M / 64), batch) workgroups of 8×8 threads; each thread owns an 8×8
-// block of C. K is walked in slices of 16 through workgroup memory. Edge tiles are zero-padded on
-// load and masked on store, so any M, N, K is correct. CPU reference: src/ops/matmul.ref.ts.
+// Two tile sizes, both with 16×16 threads (src/ops/matmul.ts tiledTile picks one per product):
+//   `forward`, `forward_bias_act`: 64×64 tiles of C, a 4×4 block per thread, K in slices of 16;
+//     dispatch (ceil(N / 64), ceil(M / 64), batch).
+//   `forward_wide`, `forward_bias_act_wide`: 128×128 tiles, an 8×8 block per thread, K in slices of 8;
+//     dispatch (ceil(N / 128), ceil(M / 128), batch).
+// Edge tiles are zero-padded on load and masked on store, so any M, N, K is correct.
+// CPU reference: src/ops/matmul.ref.ts.
 struct Params {
   M: u32, N: u32, K: u32,
   a_rs: u32, a_cs: u32, a_bs: u32,
   b_rs: u32, b_cs: u32, b_bs: u32,
   c_bs: u32,
-  // Epilogue (entry `forward_bias_act` only): 0 none, 1 leaky ReLU (alpha; ReLU is alpha 0), 2 sigmoid, 3 tanh.
+  // Epilogue (entries `forward_bias_act*` only): 0 none, 1 leaky ReLU (alpha; ReLU is alpha 0), 2 sigmoid, 3 tanh.
   act: u32, alpha: f32,
 }
 
@@ -21,11 +25,12 @@ struct Params {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 
-const TILE: u32 = 64u;
-const BK: u32 = 16u;
-// Tiles are stored as vec4 along M (a) and N (b): a_tile[k * 16 + i] holds rows 4i..4i+3 of slice k.
+// Tiles hold one K slice per row, stored as vec4 along M (a) and N (b): a_tile[k * 16 + (i ^ k)] holds
+// rows 4i..4i+3 of slice k (64 tiles), a_wide[k * 32 + (i ^ k)] likewise (128 tiles); see tile_pos.
 var<workgroup> a_tile: array<vec4<f32>, 256>;
 var<workgroup> b_tile: array<vec4<f32>, 256>;
+var<workgroup> a_wide: array<vec4<f32>, 256>;
+var<workgroup> b_wide: array<vec4<f32>, 256>;
 
 fn load_a(batch: u32, m: u32, k: u32) -> f32 {
   if (m >= params.M || k >= params.K) { return 0.0; }
@@ -37,30 +42,60 @@ fn load_b(batch: u32, k: u32, n: u32) -> f32 {
   return b[batch * params.b_bs + k * params.b_rs + n * params.b_cs];
 }
 
-struct Block { r0: mat4x4<f32>, r1: mat4x4<f32>, r2: mat4x4<f32>, r3: mat4x4<f32> }
+// Filling a tile of E rows (M or N) × S slices of K with 256 threads, 4 values each: value e = t + 256·j
+// is row e / S, slice e % S when the operand's K stride is 1 (a warp reads along K), else row e % E,
+// slice e / E (a warp reads along M or N), so global reads stay coalesced either way. Rows are stored
+// as vec4 of 4 rows; slice k keeps vec4 i at position i ^ k, which spreads a warp's stores over the
+// banks when it writes one row's slices.
+fn tile_pos(e: u32, rows: u32, slices: u32, k_contiguous: bool) -> vec2<u32> {
+  return select(vec2<u32>(e % rows, e / rows), vec2<u32>(e / slices, e % slices), k_contiguous);
+}
 
-// 8×8 threads, each owning an 8×8 block of C: rows 4·lid.y + {0..3} and 32 + 4·lid.y + {0..3},
-// columns 4·lid.x + {0..3} and 32 + 4·lid.x + {0..3}. All threads must call it (barriers).
-// Each thread loads 4 vec4 of each tile per K slice.
-fn gemm_block(wid: vec3<u32>, lid: vec3<u32>) -> Block {
-  let tid = lid.y * 8u + lid.x;
-  let m0 = wid.y * TILE;
-  let n0 = wid.x * TILE;
-  var c00 = mat4x4<f32>(); var c01 = mat4x4<f32>(); var c10 = mat4x4<f32>(); var c11 = mat4x4<f32>();
-  for (var k0 = 0u; k0 < params.K; k0 += BK) {
-    for (var r = 0u; r < 4u; r++) {
-      let slot = tid + 64u * r;
-      let k = k0 + slot / 16u;
-      let i = 4u * (slot % 16u);
-      a_tile[slot] = vec4<f32>(load_a(wid.z, m0 + i, k), load_a(wid.z, m0 + i + 1u, k), load_a(wid.z, m0 + i + 2u, k), load_a(wid.z, m0 + i + 3u, k));
-      b_tile[slot] = vec4<f32>(load_b(wid.z, k, n0 + i), load_b(wid.z, k, n0 + i + 1u), load_b(wid.z, k, n0 + i + 2u), load_b(wid.z, k, n0 + i + 3u));
+fn gemm_block(wid: vec3<u32>, lid: vec3<u32>) -> mat4x4<f32> {
+  let t = lid.y * 16u + lid.x;
+  let m0 = wid.y * 64u;
+  let n0 = wid.x * 64u;
+  var acc = mat4x4<f32>();
+  for (var k0 = 0u; k0 < params.K; k0 += 16u) {
+    for (var j = 0u; j < 4u; j++) {
+      let pa = tile_pos(t + 256u * j, 64u, 16u, params.a_cs == 1u);
+      a_tile[pa.y * 16u + ((pa.x / 4u) ^ pa.y)][pa.x % 4u] = load_a(wid.z, m0 + pa.x, k0 + pa.y);
+      let pb = tile_pos(t + 256u * j, 64u, 16u, params.b_rs == 1u);
+      b_tile[pb.y * 16u + ((pb.x / 4u) ^ pb.y)][pb.x % 4u] = load_b(wid.z, k0 + pb.y, n0 + pb.x);
     }
     workgroupBarrier();
-    for (var kk = 0u; kk < BK; kk++) {
-      let a0 = a_tile[kk * 16u + lid.y];
-      let a1 = a_tile[kk * 16u + 8u + lid.y];
-      let b0 = b_tile[kk * 16u + lid.x];
-      let b1 = b_tile[kk * 16u + 8u + lid.x];
+    for (var kk = 0u; kk < 16u; kk++) {
+      let av = a_tile[kk * 16u + (lid.y ^ kk)];
+      let bv = b_tile[kk * 16u + (lid.x ^ kk)];
+      acc += mat4x4<f32>(av.x * bv, av.y * bv, av.z * bv, av.w * bv);
+    }
+    workgroupBarrier();
+  }
+  return acc;
+}
+
+struct Block { r0: mat4x4<f32>, r1: mat4x4<f32>, r2: mat4x4<f32>, r3: mat4x4<f32> }
+
+// A thread's 8×8 block of a 128 tile: rows 4·lid.y + {0..3} and 64 + 4·lid.y + {0..3}, columns
+// likewise from lid.x. All threads must call it (barriers).
+fn gemm_block_wide(wid: vec3<u32>, lid: vec3<u32>) -> Block {
+  let t = lid.y * 16u + lid.x;
+  let m0 = wid.y * 128u;
+  let n0 = wid.x * 128u;
+  var c00 = mat4x4<f32>(); var c01 = mat4x4<f32>(); var c10 = mat4x4<f32>(); var c11 = mat4x4<f32>();
+  for (var k0 = 0u; k0 < params.K; k0 += 8u) {
+    for (var j = 0u; j < 4u; j++) {
+      let pa = tile_pos(t + 256u * j, 128u, 8u, params.a_cs == 1u);
+      a_wide[pa.y * 32u + ((pa.x / 4u) ^ pa.y)][pa.x % 4u] = load_a(wid.z, m0 + pa.x, k0 + pa.y);
+      let pb = tile_pos(t + 256u * j, 128u, 8u, params.b_rs == 1u);
+      b_wide[pb.y * 32u + ((pb.x / 4u) ^ pb.y)][pb.x % 4u] = load_b(wid.z, k0 + pb.y, n0 + pb.x);
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < 8u; kk++) {
+      let a0 = a_wide[kk * 32u + (lid.y ^ kk)];
+      let a1 = a_wide[kk * 32u + ((16u + lid.y) ^ kk)];
+      let b0 = b_wide[kk * 32u + (lid.x ^ kk)];
+      let b1 = b_wide[kk * 32u + ((16u + lid.x) ^ kk)];
       c00 += mat4x4<f32>(a0.x * b0, a0.y * b0, a0.z * b0, a0.w * b0);
       c01 += mat4x4<f32>(a0.x * b1, a0.y * b1, a0.z * b1, a0.w * b1);
       c10 += mat4x4<f32>(a1.x * b0, a1.y * b0, a1.z * b0, a1.w * b0);
@@ -80,7 +115,7 @@ fn activate(v: f32) -> f32 {
   }
 }
 
-// Writes one 4×4 quarter (rows from m, columns from n) of a thread's block.
+// Writes a 4×4 block (rows from m, columns from n) of C.
 fn store(z: u32, m: u32, n: u32, q: mat4x4<f32>) {
   for (var i = 0u; i < 4u; i++) {
     for (var j = 0u; j < 4u; j++) {
@@ -98,24 +133,36 @@ fn store_bias_act(z: u32, m: u32, n: u32, q: mat4x4<f32>) {
   }
 }
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(16, 16)
 fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let q = gemm_block(wid, lid);
-  let m = wid.y * TILE + 4u * lid.y;
-  let n = wid.x * TILE + 4u * lid.x;
-  store(wid.z, m, n, q.r0);
-  store(wid.z, m, n + 32u, q.r1);
-  store(wid.z, m + 32u, n, q.r2);
-  store(wid.z, m + 32u, n + 32u, q.r3);
+  store(wid.z, wid.y * 64u + 4u * lid.y, wid.x * 64u + 4u * lid.x, q);
 }
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(16, 16)
 fn forward_bias_act(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let q = gemm_block(wid, lid);
-  let m = wid.y * TILE + 4u * lid.y;
-  let n = wid.x * TILE + 4u * lid.x;
+  store_bias_act(wid.z, wid.y * 64u + 4u * lid.y, wid.x * 64u + 4u * lid.x, q);
+}
+
+@compute @workgroup_size(16, 16)
+fn forward_wide(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let q = gemm_block_wide(wid, lid);
+  let m = wid.y * 128u + 4u * lid.y;
+  let n = wid.x * 128u + 4u * lid.x;
+  store(wid.z, m, n, q.r0);
+  store(wid.z, m, n + 64u, q.r1);
+  store(wid.z, m + 64u, n, q.r2);
+  store(wid.z, m + 64u, n + 64u, q.r3);
+}
+
+@compute @workgroup_size(16, 16)
+fn forward_bias_act_wide(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let q = gemm_block_wide(wid, lid);
+  let m = wid.y * 128u + 4u * lid.y;
+  let n = wid.x * 128u + 4u * lid.x;
   store_bias_act(wid.z, m, n, q.r0);
-  store_bias_act(wid.z, m, n + 32u, q.r1);
-  store_bias_act(wid.z, m + 32u, n, q.r2);
-  store_bias_act(wid.z, m + 32u, n + 32u, q.r3);
+  store_bias_act(wid.z, m, n + 64u, q.r1);
+  store_bias_act(wid.z, m + 64u, n, q.r2);
+  store_bias_act(wid.z, m + 64u, n + 64u, q.r3);
 }

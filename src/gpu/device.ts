@@ -49,6 +49,11 @@ export interface Tuning {
    */
   conv: 'im2col' | 'direct';
   im2colMaxBytes: number;
+  /**
+   * The tiled GEMM runs 128 × 128 tiles (256 threads) on products with at least this many of them, and
+   * 64 × 64 tiles (64 threads) on smaller ones, where wide tiles would leave the GPU's cores idle.
+   */
+  wideMinTiles: number;
 }
 
 export interface AcquireOptions {
@@ -122,7 +127,7 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<Gpu> {
     limits: device.limits,
     features: new Set(device.features as unknown as Iterable<string>),
     buffers: new BufferTracker(device, adapterName(summarize(info, isFallback))),
-    tuning: { gemm: isFallback ? 'direct' : 'tiled', termsPerThread: isFallback ? 64 : 4, conv: 'im2col', im2colMaxBytes: 64 * 2 ** 20, ...options.tuning },
+    tuning: { gemm: isFallback ? 'direct' : 'tiled', termsPerThread: isFallback ? 64 : 4, conv: 'im2col', im2colMaxBytes: 64 * 2 ** 20, wideMinTiles: 128, ...options.tuning },
     lostError: null,
     onFatal(callback) {
       listeners.add(callback);

@@ -78,16 +78,25 @@ export function directGrid(M: number, N: number): [number, number] {
   return best;
 }
 
+/**
+ * The tiled GEMM's tile edge for a product: 128 (256 threads, 8×8 each) once the product has at least
+ * `wideMinTiles` such tiles, so the wide tiles still fill the GPU; 64 (64 threads) otherwise.
+ */
+export function tiledTile(M: number, N: number, batch: number, wideMinTiles: number): 64 | 128 {
+  return ceilDiv(M, 128) * ceilDiv(N, 128) * batch >= wideMinTiles ? 128 : 64;
+}
+
 function gemmSiteWith(ctx: BuildContext, entry: 'forward' | 'forward_bias_act', resources: Record<string, ManagedBuffer>, p: GemmParams, batch: number, act = 0, alpha = 0): Dispatch {
   // Both variants share bindings and params; the adapter's tuning picks one. The tiled one (GPUs) runs
-  // 64 × 64 tiles; the direct one (CPU adapters) sizes its tiles to the product.
+  // 64 × 64 or 128 × 128 tiles (tiledTile); the direct one (CPU adapters) sizes its tiles to the product.
   if (ctx.gpu.tuning.gemm === 'direct') {
     const [WX, WY] = directGrid(p.M, p.N);
     const kernel = ctx.registry.kernel(SHADERS.matmulDirect, entry, { WX, WY });
     return { bound: ctx.registry.bind(kernel, resources, { ...p, act, alpha }), workgroups: [ceilDiv(p.N, 8 * WX), ceilDiv(p.M, 8 * WY), batch] };
   }
-  const kernel = ctx.registry.kernel(SHADERS.matmul, entry);
-  return { bound: ctx.registry.bind(kernel, resources, { ...p, act, alpha }), workgroups: [ceilDiv(p.N, 64), ceilDiv(p.M, 64), batch] };
+  const tile = tiledTile(p.M, p.N, batch, ctx.gpu.tuning.wideMinTiles);
+  const kernel = ctx.registry.kernel(SHADERS.matmul, tile === 128 ? `${entry}_wide` : entry);
+  return { bound: ctx.registry.bind(kernel, resources, { ...p, act, alpha }), workgroups: [ceilDiv(p.N, tile), ceilDiv(p.M, tile), batch] };
 }
 
 /**

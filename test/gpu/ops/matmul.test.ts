@@ -1,6 +1,6 @@
 // matmul and linear on the GPU against the float64 reference, on shapes that hit tile edges.
 import { expect } from 'chai';
-import { directGrid, gemmSplitK, linear, matmul, splitKParts } from '../../../src/ops/matmul';
+import { directGrid, gemmSplitK, linear, matmul, splitKParts, tiledTile } from '../../../src/ops/matmul';
 import type { ManagedBuffer } from '../../../src/gpu/buffers';
 import { readFloat32 } from '../../../src/gpu/readback';
 import { matmulRef } from '../../../src/ops/matmul.ref';
@@ -12,15 +12,28 @@ import { getGpu, runOp } from '../../helpers/gpu';
 // f32 accumulation over K terms of size ≤ 1: error grows like √K·eps; atol 1e-5·√K, rtol 1e-4.
 const tol = (K: number) => ({ atol: 1e-5 * Math.sqrt(K) * 4, rtol: 1e-4 });
 
-for (const variant of ['direct', 'tiled'] as const) describe(`matmul, ${variant} variant (GPU vs float64 reference)`, () => {
-  let saved: 'direct' | 'tiled' = 'direct';
+// The tiled variant runs both its tile sizes on every shape: 64 × 64 (wide tiles never chosen) and
+// 128 × 128 (chosen for every product).
+const VARIANTS = { direct: { gemm: 'direct', wideMinTiles: 128 }, tiled: { gemm: 'tiled', wideMinTiles: Infinity }, 'tiled-wide': { gemm: 'tiled', wideMinTiles: 1 } } as const;
+
+describe('tiledTile: the tiled GEMM\'s tile edge', () => {
+  it('128 once the product has wideMinTiles 128 × 128 tiles, else 64', () => {
+    expect(tiledTile(2048, 2048, 1, 128)).to.equal(128); // 256 wide tiles
+    expect(tiledTile(1024, 1024, 1, 128)).to.equal(64); // 64 wide tiles
+    expect(tiledTile(1024, 1024, 2, 128)).to.equal(128); // batched: 128
+    expect(tiledTile(1, 1, 1, 1)).to.equal(128);
+  });
+});
+
+for (const variant of ['direct', 'tiled', 'tiled-wide'] as const) describe(`matmul, ${variant} variant (GPU vs float64 reference)`, () => {
+  let saved = { gemm: 'direct' as 'direct' | 'tiled', wideMinTiles: 128 };
   before(async () => {
     const { gpu } = await getGpu();
-    saved = gpu.tuning.gemm;
-    gpu.tuning.gemm = variant;
+    saved = { gemm: gpu.tuning.gemm, wideMinTiles: gpu.tuning.wideMinTiles };
+    Object.assign(gpu.tuning, VARIANTS[variant]);
   });
   after(async () => {
-    (await getGpu()).gpu.tuning.gemm = saved;
+    Object.assign((await getGpu()).gpu.tuning, saved);
   });
   const sizes = [1, 17, 64, 129];
   const rng = new Rng(1234);
