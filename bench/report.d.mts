@@ -8,6 +8,7 @@ export function slug(s: string): string;
 export function resultFile(result: BenchResult, suffix?: string): string;
 export function stalledTraining(result: BenchResult): string[];
 export function parseTuning(text: string): Partial<import("../src/gpu/device").Tuning>;
+export function tuningArg(tuning: Partial<import("../src/gpu/device").Tuning>): string;
 export interface BenchArgs {
   rounds: number;
   budget: number;
@@ -17,6 +18,8 @@ export interface BenchArgs {
   tuning: Partial<import('../src/gpu/device').Tuning> | null;
   data: string | null;
   out: string | null;
+  /** Node only: run one cold first step of this peer and print its outcome (a child of the runner). */
+  cold: 'ours' | 'tfjs' | 'jax' | null;
   help: boolean;
 }
 export function usage(script: string): string;

@@ -3,6 +3,9 @@
 // progress lines to stderr, then prints a table (or, with --json, one JSON object: adapter and per-workload
 // rows) on stdout and
 // writes bench/results/<YYYY-MM-DD>-<adapter>.json.
+// The cold first-step workload asks for each of its measurements through window.benchCold: every call
+// launches a fresh Chromium (same flags, a new temporary profile), opens the page with ?cold=PEER, waits
+// for that page's outcome (window.coldDone) and closes the browser.
 //
 // Flags: --rounds N (default 5)   --budget S (default 45; 0: none)   --smoke (1 round, tiny shapes,
 //        nothing written)          --only name,name   --json   --help
@@ -28,6 +31,45 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+/** A headless Chromium with CHROMIUM_FLAGS and a new temporary profile (puppeteer's default). */
+function launch() {
+  return puppeteer.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    protocolTimeout: 0,
+  });
+}
+
+/**
+ * One cold first step: a fresh Chromium opens `url` (the page with ?cold=PEER), whose outcome comes back
+ * as { outcome } or, on any failure (the page's, the browser's), { error }. The browser is closed after.
+ */
+async function coldRun(url, peer) {
+  let browser = null;
+  try {
+    browser = await launch();
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('console', (msg) => {
+      const text = msg.text();
+      if (!text.startsWith('[vite]')) process.stderr.write(`[cold ${peer}] ${text}\n`);
+    });
+    page.on('pageerror', (e) => {
+      errors.push(e.message);
+      process.stderr.write(`[cold ${peer}] page error: ${e.message}\n`);
+    });
+    await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
+    const ready = await page.evaluate(() => window.coldDone !== undefined);
+    if (!ready) return { error: `the cold page did not start (${url})${errors.length ? `: ${errors.join('; ')}` : ''}` };
+    return await page.evaluate(() => window.coldDone);
+  } catch (e) {
+    return { error: `the browser for ${url} failed: ${e instanceof Error ? e.message : String(e)}` };
+  } finally {
+    await browser?.close();
+  }
+}
 
 function parseArgs(argv) {
   try {
@@ -65,15 +107,12 @@ async function main() {
   try {
     await server.listen();
     const { port } = server.httpServer.address();
-    const query = new URLSearchParams({ rounds: String(opts.rounds), budget: String(opts.budget), ...(opts.smoke ? { smoke: '1' } : {}), ...(opts.only ? { only: opts.only } : {}), ...(opts.tuning ? { tuning: JSON.stringify(opts.tuning) } : {}) });
+    const shared = { ...(opts.smoke ? { smoke: '1' } : {}), ...(opts.tuning ? { tuning: JSON.stringify(opts.tuning) } : {}) };
+    const query = new URLSearchParams({ rounds: String(opts.rounds), budget: String(opts.budget), ...shared, ...(opts.only ? { only: opts.only } : {}) });
     const url = `http://127.0.0.1:${port}/bench/index.html?${query}`;
-    browser = await puppeteer.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      protocolTimeout: 0,
-    });
+    browser = await launch();
     const page = await browser.newPage();
+    await page.exposeFunction('benchCold', (peer) => coldRun(`http://127.0.0.1:${port}/bench/index.html?${new URLSearchParams({ cold: peer, ...shared })}`, peer));
     page.on('console', (msg) => {
       const text = msg.text();
       if (!text.startsWith('[vite]')) process.stderr.write(`${text}\n`);

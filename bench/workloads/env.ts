@@ -12,6 +12,16 @@ interface TfWebGpuBackend {
   adapterInfo?: { vendor?: string; architecture?: string };
 }
 
+/** The device of tfjs's active WebGPU backend. */
+export const tfjsDevice = (tf: Tf): GPUDevice => (tf.backend() as unknown as TfWebGpuBackend).device;
+
+/** Appends `who: message` to `errors` for every uncaptured error of `device`; returns the function that stops it. */
+export function watchErrors(device: GPUDevice, who: string, errors: string[]): () => void {
+  const listener = (event: Event) => errors.push(`${who}: ${(event as GPUUncapturedErrorEvent).error.message}`);
+  device.addEventListener('uncapturederror', listener);
+  return () => device.removeEventListener('uncapturederror', listener);
+}
+
 /**
  * Acquires our device and switches tfjs to 'webgpu' (its own device, on the adapter Chromium offers
  * both), and starts jax-js on WebGPU when it is given (its failure is kept as a reason, not thrown).
@@ -34,14 +44,11 @@ export async function createBenchEnv(
     throw new Error(`bench: tfjs could not start its WebGPU backend; expected tf.setBackend('webgpu') to succeed, got backend "${tf.getBackend()}".`);
   }
   await tf.ready();
-  const backend = tf.backend() as unknown as TfWebGpuBackend;
-  backend.device.addEventListener('uncapturederror', (event) => errors.push(`tfjs: ${(event as GPUUncapturedErrorEvent).error.message}`));
-  void backend.device.lost.then((info) => errors.push(`tfjs: device lost (${info.reason}): ${info.message}`));
+  const tfDevice = tfjsDevice(tf);
+  watchErrors(tfDevice, 'tfjs', errors);
+  void tfDevice.lost.then((info) => errors.push(`tfjs: device lost (${info.reason}): ${info.message}`));
   const jaxUnavailable = jax ? await startJax(jax) : 'jax-js: not loaded in this page.';
-  if (jax && jaxUnavailable === null) {
-    const device = jax.getWebGPUDevice();
-    device.addEventListener('uncapturederror', (event) => errors.push(`jax: ${(event as GPUUncapturedErrorEvent).error.message}`));
-  }
+  if (jax && jaxUnavailable === null) watchErrors(jax.getWebGPUDevice(), 'jax', errors);
   return { gpu, acquire, registry: new KernelRegistry(gpu), tf, errors, images, testImages, jax: jaxUnavailable === null ? jax : null, jaxUnavailable };
 }
 

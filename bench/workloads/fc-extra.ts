@@ -1,78 +1,16 @@
-// fc-extra.ts: two more workloads of the first report's fully connected autoencoder —
-//   first-step: seconds from "start" to the first finished training step (loss read back), pipeline
-//     creation included: ours on a fresh device and kernel registry, tfjs and jax-js on a fresh model
-//     (their pages keep whatever their libraries cache between models; lower is better);
-//   inference: encode + decode of 10,000 test images in batches of 1,000, each batch's
-//     reconstruction read back (images/s).
-// Imports the engine's gpu, kernels, graph and nn layers, the FC training peers and jax-js helpers.
+// fc-extra.ts: inference with the first report's fully connected autoencoder — encode + decode of
+// 10,000 test images in batches of 1,000, each batch's reconstruction read back (images/s). (The
+// first-step workloads of the same model are in first-step.ts.)
+// Imports the engine's graph and nn layers, the FC model's shapes and weights, and jax-js helpers.
 import type * as JaxNs from '@jax-js/jax';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { Executable } from '../../src/graph/executor';
 import { Graph } from '../../src/graph/graph';
 import type { Tensor } from '../../src/graph/tensor';
 import { FcAutoencoder } from '../../src/nn/autoencoders';
-import { KernelRegistry } from '../../src/kernels/registry';
-import {
-  initialWeights, jaxFcForward, jaxFcParams, JaxTrainPeer, layerSizes, MODEL, OurTrainPeer, SLOPE, TfTrainPeer, type Model,
-} from './fc-train';
+import { initialWeights, jaxFcForward, jaxFcParams, layerSizes, MODEL, SLOPE, type Model } from './fc-train';
 import { jaxArray, type Jax } from './jax';
 import { since, uniformData, type BenchEnv, type Peer, type Size, type Tf, type Workload } from './types';
-
-/**
- * Runs `make` → one step → dispose, `reps` times; the time covers all of it. The step's losses go to
- * `stepLosses`, not `losses` (every one is a first loss, so there is no fall to check).
- */
-export class FirstStepPeer implements Peer {
-  readonly losses: readonly number[] = [];
-  readonly stepLosses: number[] = [];
-  constructor(private readonly make: () => Promise<Peer>) {}
-
-  async run(reps: number): Promise<number> {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) {
-      const peer = await this.make();
-      try {
-        await peer.run(1);
-        this.stepLosses.push(...peer.losses);
-      } finally {
-        peer.dispose();
-      }
-    }
-    return since(t0);
-  }
-
-  dispose(): void {}
-}
-
-async function freshOurs(env: BenchEnv, m: Model): Promise<Peer> {
-  const gpu = await env.acquire();
-  const peer = new OurTrainPeer({ ...env, gpu, registry: new KernelRegistry(gpu) }, m, 1);
-  return {
-    losses: peer.losses,
-    run: (reps) => peer.run(reps),
-    dispose: () => {
-      peer.dispose();
-      gpu.destroy();
-    },
-  };
-}
-
-export const FIRST_STEP_WORKLOAD: Workload = {
-  name: 'first-step',
-  unit: 'seconds',
-  lowerIsBetter: true,
-  unitScale: 1,
-  repQuantum: 1,
-  smokeReps: 1,
-  maxReps: 1,
-  description: (size) => `seconds from start to the first finished training step (loss read) of the FC autoencoder, batch ${MODEL[size].batch}; ` +
-    'ours: fresh device + kernel registry + model + Trainer (every pipeline built); tfjs / jax-js: fresh variables / params, optimizer and jit ' +
-    '(their libraries keep their own caches across models in one page); lower is better',
-  workPerRep: () => 1,
-  ours: (env, size) => new FirstStepPeer(() => freshOurs(env, MODEL[size])),
-  tfjs: (env, size) => new FirstStepPeer(async () => new TfTrainPeer(env.tf, env, MODEL[size], 1)),
-  jax: (jax, env, size) => new FirstStepPeer(async () => new JaxTrainPeer(jax, env, MODEL[size], 1)),
-};
 
 const INFER: Record<Size, { images: number; batch: number }> = { full: { images: 10_000, batch: 1000 }, smoke: { images: 32, batch: 16 } };
 

@@ -48,13 +48,19 @@ export function initialWeights(m: Model, seed: number): { w: Float32Array; b: Fl
   return layerSizes(m).map(([inF, outF]) => ({ w: kaimingUniform(rng, outF * inF, inF), b: biasUniform(rng, outF, inF) }));
 }
 
-/** The batches both peers train on: real images when the page loaded them (full size), else noise in [0, 1]. */
-export function trainingBatches(env: BenchEnv, m: Model): Float32Array[] {
+/**
+ * The batches every peer trains on: the first `batchCount` batches of `images` (Fashion-MNIST rows, full
+ * size) when there are enough of them, else seeded noise in [0, 1].
+ */
+export function trainingBatches(images: Float32Array | null, m: Model): Float32Array[] {
   const rowFloats = m.batch * m.inputSize;
-  const real = env.images && m.inputSize === 784 && env.images.length >= m.batchCount * rowFloats ? env.images : null;
+  const real = images && m.inputSize === 784 && images.length >= m.batchCount * rowFloats ? images : null;
   return Array.from({ length: m.batchCount }, (_, k) =>
     real ? real.slice(k * rowFloats, (k + 1) * rowFloats) : uniformData(rowFloats, 300 + k, 0, 1));
 }
+
+/** Our engine's side of a peer: a device and the kernel registry its pipelines are built and cached in. */
+export type Engine = Pick<BenchEnv, 'gpu' | 'registry'>;
 
 /** Whether step i of a run of `reps` reads the loss: every `syncEvery`-th step, and always the last. */
 export const reads = (i: number, reps: number, syncEvery: number) => (i + 1) % syncEvery === 0 || i === reps - 1;
@@ -64,11 +70,11 @@ export class OurTrainPeer implements Peer {
   private readonly model: FcAutoencoder;
   private readonly trainer: Trainer;
   private readonly input: Tensor;
-  private readonly batches: Float32Array[];
   private cursor = 0;
 
-  constructor(env: BenchEnv, m: Model, private readonly syncEvery: number) {
-    this.model = new FcAutoencoder(env.gpu, { inputSize: m.inputSize, latent: m.latent, activation: 'leakyRelu', slope: SLOPE, seed: 1 });
+  /** Builds the model (weights from initialWeights), its graph and a Trainer on `engine`; trains on `batches` in turn. */
+  constructor(engine: Engine, private readonly batches: readonly Float32Array[], m: Model, private readonly syncEvery: number) {
+    this.model = new FcAutoencoder(engine.gpu, { inputSize: m.inputSize, latent: m.latent, activation: 'leakyRelu', slope: SLOPE, seed: 1 });
     const params = this.model.namedParameters();
     initialWeights(m, 1).forEach(({ w, b }, i) => {
       params[2 * i]![1].write(w);
@@ -77,10 +83,9 @@ export class OurTrainPeer implements Peer {
     const g = new Graph();
     this.input = g.input('x', [m.batch, m.inputSize]);
     const loss = g.apply(mseLoss, [this.model.forward(g, this.input), this.input], {}, 'loss');
-    this.trainer = new Trainer({ gpu: env.gpu, registry: env.registry }, {
+    this.trainer = new Trainer({ gpu: engine.gpu, registry: engine.registry }, {
       graph: g, loss, params, optimizer: createOptimizer('adam', { lr: LR }), label: 'bench-train',
     });
-    this.batches = trainingBatches(env, m);
   }
 
   async run(reps: number): Promise<number> {
@@ -104,17 +109,16 @@ export class TfTrainPeer implements Peer {
   readonly losses: number[] = [];
   private readonly layers: { w: TfCore.Variable; b: TfCore.Variable }[];
   private readonly optimizer: TfCore.AdamOptimizer;
-  private readonly batches: Float32Array[];
   private cursor = 0;
 
-  constructor(private readonly tf: Tf, env: BenchEnv, private readonly m: Model, private readonly syncEvery: number) {
+  /** Builds the variables (weights from initialWeights) and tf.train.adam on tfjs's active backend. */
+  constructor(private readonly tf: Tf, private readonly batches: readonly Float32Array[], private readonly m: Model, private readonly syncEvery: number) {
     const sizes = layerSizes(m);
     this.layers = initialWeights(m, 1).map(({ w, b }, i) => {
       const [inF, outF] = sizes[i]!;
       return { w: tf.variable(tf.tensor2d(w, [outF, inF])), b: tf.variable(tf.tensor1d(b)) };
     });
     this.optimizer = tf.train.adam(LR);
-    this.batches = trainingBatches(env, m);
   }
 
   async run(reps: number): Promise<number> {
@@ -169,12 +173,11 @@ export const jaxFcTrainer = (jax: Jax, m: Model) =>
 export class JaxTrainPeer implements Peer {
   readonly losses: number[] = [];
   private readonly trainer: JaxTrainer;
-  private readonly batches: Float32Array[];
   private cursor = 0;
 
-  constructor(private readonly jax: Jax, env: BenchEnv, private readonly m: Model, private readonly syncEvery: number) {
+  /** Builds the parameters (weights from initialWeights) and the jitted step on jax-js's default device. */
+  constructor(private readonly jax: Jax, private readonly batches: readonly Float32Array[], private readonly m: Model, private readonly syncEvery: number) {
     this.trainer = jaxFcTrainer(jax, m);
-    this.batches = trainingBatches(env, m);
   }
 
   async run(reps: number): Promise<number> {
@@ -207,9 +210,9 @@ function trainWorkload(syncEvery: number): Workload {
         `loss read back ${syncEvery === 1 ? 'every step' : `every ${syncEvery} steps`}; ours Graph+Trainer, tfjs variables + optimizer.minimize, jax-js jit(valueAndGrad) + hand-written Adam`;
     },
     workPerRep: (size) => MODEL[size].batch,
-    ours: (env, size) => new OurTrainPeer(env, MODEL[size], syncEvery),
-    tfjs: (env, size) => new TfTrainPeer(env.tf, env, MODEL[size], syncEvery),
-    jax: (jax, env, size) => new JaxTrainPeer(jax, env, MODEL[size], syncEvery),
+    ours: (env, size) => new OurTrainPeer(env, trainingBatches(env.images, MODEL[size]), MODEL[size], syncEvery),
+    tfjs: (env, size) => new TfTrainPeer(env.tf, trainingBatches(env.images, MODEL[size]), MODEL[size], syncEvery),
+    jax: (jax, env, size) => new JaxTrainPeer(jax, trainingBatches(env.images, MODEL[size]), MODEL[size], syncEvery),
   };
 }
 

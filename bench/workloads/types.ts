@@ -17,7 +17,7 @@ export type Size = 'full' | 'smoke';
 export interface BenchEnv {
   /** Our engine's device and kernel registry. */
   gpu: Gpu;
-  /** Acquires another device the way `gpu` was (same entry point and tuning): first-step starts fresh. */
+  /** Acquires another device the way `gpu` was (same entry point and tuning). */
   acquire(): Promise<Gpu>;
   registry: KernelRegistry;
   /** tfjs-core, backend 'webgpu' ready (it has its own device on the same adapter). */
@@ -73,6 +73,19 @@ export interface Workload {
   jax?(jax: Jax, env: BenchEnv, size: Size): Promise<Peer> | Peer;
   /** Why `jax` is absent (shown in the jax column). */
   jaxMissing?: string;
+}
+
+/**
+ * A workload measured outside the page or process that runs the others: each measurement runs one
+ * peer in a process of its own, which the host starts (bench/workloads/first-step.ts).
+ */
+export interface ColdWorkload {
+  name: string;
+  /** Seconds per measurement (lower is better). */
+  unit: 'seconds';
+  cold: true;
+  /** One line: shapes, what is timed. */
+  description(size: Size): string;
 }
 
 /** Seeded uniform values in [lo, hi), for operands whose values do not matter to the timing. */

@@ -1,11 +1,14 @@
 // The benchmark's workloads at tiny shapes: each peer (ours, tfjs, jax-js) runs and yields a positive
 // finite value; for the training workloads every loss falls and all three start from the same loss
-// (same weights, same data); the GEMM, inference and first-step peers compute the same numbers.
-// Correctness only: nothing here checks timings.
+// (same weights, same data); the GEMM, inference and first-step peers compute the same numbers. The
+// cold first-step workload runs each measurement in a fresh process, which a test page cannot start:
+// its core (coldFirstStep) and its rounds (measureColdWorkload) run here in this page instead, where
+// the libraries' caches may be warm. Correctness only: nothing here checks timings.
 import { expect } from 'chai';
 import {
-  createBenchEnv, FirstStepPeer, InferPeer, JaxOpsPeer, measureWorkload, OurOpsPeer, TfOpsPeer, WORKLOADS,
-  type BenchEnv, type Jax, type Peer, type PeerResult,
+  coldFirstStep, createBenchEnv, FIRST_LOSS_RTOL, FIRST_STEP_COLD_WORKLOAD, FirstStepPeer, InferPeer, JaxOpsPeer, measureColdWorkload,
+  measureWorkload, OurOpsPeer, TfOpsPeer, WORKLOADS,
+  type BenchEnv, type ColdContext, type ColdOutcome, type Jax, type Peer, type PeerKey, type PeerResult,
 } from '../../bench/workloads/index';
 import { allclose } from '../helpers/allclose';
 import { loadTfjs } from './tfjs-loader';
@@ -100,11 +103,67 @@ describe('bench workloads (smoke shapes)', function () {
     });
   });
 
-  it('first-step: each fresh setup finishes one step with the same first loss', async () => {
-    await withPeers('first-step', async (ours, tfjs, jax) => {
+  it('first-step-warm: each fresh setup finishes one step with the same first loss', async () => {
+    await withPeers('first-step-warm', async (ours, tfjs, jax) => {
       for (const p of [ours, tfjs, jax]) await p.run(1);
       const [a, b, c] = [ours, tfjs, jax].map((p) => (p as FirstStepPeer).stepLosses[0]!);
-      allclose([a!, a!], [b!, c!], { atol: 0, rtol: 1e-4 }, 'first-step loss');
+      allclose([a!, a!], [b!, c!], { atol: 0, rtol: 1e-4 }, 'first-step-warm loss');
     });
+  });
+
+  const coldContext = (): ColdContext => ({ tf: env.tf, jax: env.jax, acquire: env.acquire, images: null, size: 'smoke' });
+
+  it('first-step (cold core): each peer starts its backend, finishes one step and reads the same first loss', async () => {
+    const losses: number[] = [];
+    for (const peer of ['ours', 'tfjs', 'jax'] as const) {
+      const out = await coldFirstStep(peer, coldContext());
+      expect('seconds' in out, `${peer}: ${JSON.stringify(out)}`).to.equal(true);
+      const { seconds, loss } = out as { seconds: number; loss: number };
+      expect(Number.isFinite(seconds) && seconds > 0, `${peer}: seconds ${seconds}`).to.equal(true);
+      losses.push(loss);
+    }
+    allclose([losses[0]!, losses[0]!], [losses[1]!, losses[2]!], { atol: 0, rtol: 1e-4 }, 'cold first-step loss (ours vs tfjs, jax)');
+    expect(env.errors, 'GPU errors').to.deep.equal([]);
+  });
+
+  it('first-step (cold rounds): rotates the peers, summarises seconds and keeps the first losses', async () => {
+    const calls: PeerKey[] = [];
+    const r = await measureColdWorkload(FIRST_STEP_COLD_WORKLOAD, (peer) => {
+      calls.push(peer);
+      return coldFirstStep(peer, coldContext());
+    }, { size: 'smoke', rounds: 2 });
+    expect(calls).to.deep.equal(['ours', 'tfjs', 'jax', 'tfjs', 'jax', 'ours']);
+    expect(r.name).to.equal('first-step');
+    expect(r.lowerIsBetter).to.equal(true);
+    expect(r.rounds).to.equal(2);
+    for (const [who, p] of [['ours', r.ours], ['tfjs', r.tfjs], ['jax', r.jax]] as const) {
+      expect('median' in p, `${who}: ${JSON.stringify(p)}`).to.equal(true);
+      const peer = p as PeerResult;
+      expect(peer.samples, who).to.have.length(2);
+      expect(peer.samples.every((x) => Number.isFinite(x) && x > 0), `${who}: ${peer.samples}`).to.equal(true);
+      expect(peer.lossFell, who).to.equal(undefined);
+      allclose([peer.firstLoss!], [r.ours.firstLoss!], { atol: 0, rtol: FIRST_LOSS_RTOL }, `${who} cold first loss`);
+    }
+    expect(Number.isFinite(r.ratioTfjs) && r.ratioTfjs > 0).to.equal(true);
+    expect(Number.isFinite(r.ratioJax!) && r.ratioJax! > 0).to.equal(true);
+  });
+
+  it('first-step (cold rounds): a failed run fails the workload naming the peer; jax-js unable to start is reported unavailable', async () => {
+    const fake = (failing: PeerKey | null) => async (peer: PeerKey): Promise<ColdOutcome> => {
+      if (peer === failing) throw new Error('boom from the child');
+      if (peer === 'jax') return { unavailable: 'jax-js: no WebGPU here' };
+      return { seconds: 0.5, loss: 0.25 };
+    };
+    let message = '';
+    try {
+      await measureColdWorkload(FIRST_STEP_COLD_WORKLOAD, fake('tfjs'), { size: 'smoke', rounds: 1 });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).to.match(/first-step: the cold tfjs run \(round 1\) failed: boom from the child/);
+    const r = await measureColdWorkload(FIRST_STEP_COLD_WORKLOAD, fake(null), { size: 'smoke', rounds: 2 });
+    expect(r.jax).to.deep.equal({ unavailable: 'jax-js: no WebGPU here' });
+    expect(r.ratioJax).to.equal(null);
+    expect(r.ours.samples).to.deep.equal([0.5, 0.5]);
   });
 });
