@@ -1,11 +1,11 @@
-// profile.mjs: `npm run profile [-- fc|conv]` — opens bench/profile.html in headless Chromium (the
+// profile.mjs: `npm run profile [-- fc|conv|grids]` — opens bench/profile.html in headless Chromium (the
 // tests' flags) and prints, per training step of the benchmark's FC and conv models, the time of each
 // kernel and its share. Imports ../scripts/browser.mjs.
 import { openRepoPage } from '../scripts/browser.mjs';
 
 const which = process.argv[2];
-if (which && !['fc', 'conv'].includes(which)) {
-  process.stderr.write(`profile: unknown model "${which}"; expected fc, conv or nothing (both).\n`);
+if (which && !['fc', 'conv', 'grids'].includes(which)) {
+  process.stderr.write(`profile: unknown model "${which}"; expected fc, conv, grids (the direct GEMM's thread grids on the FC products) or nothing (fc and conv).\n`);
   process.exit(2);
 }
 const { page, close } = await openRepoPage(`/bench/profile.html${which ? `?only=${which}` : ''}`, { entries: ['bench/profile.html'] });

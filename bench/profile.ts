@@ -14,6 +14,9 @@ import { Trainer } from '../src/nn/trainer';
 import { mseLoss } from '../src/ops/loss';
 import { createOptimizer } from '../src/optim/optimizer';
 import type { Dispatch } from '../src/ops/op';
+import { DIRECT_GRIDS, directGrid, matmul, type MatmulAttrs } from '../src/ops/matmul';
+import type { ManagedBuffer } from '../src/gpu/buffers';
+import type { Gpu } from '../src/gpu/device';
 import { uniformData } from './workloads/types';
 
 declare global {
@@ -84,11 +87,59 @@ async function wallStep(trainer: Trainer, input: Tensor, x: Float32Array): Promi
   return (performance.now() - t0) / 3;
 }
 
+/**
+ * The direct GEMM's thread grids on the FC autoencoder's products (encoder and decoder layers, batch
+ * 256: forward x·Wᵀ, dX = dY·W, dW = dYᵀ·X): ms per product for every grid, the one directGrid picks
+ * marked with *, the fastest with +.
+ */
+async function gridSweep(gpu: Gpu, registry: KernelRegistry): Promise<string> {
+  const B = 256;
+  const layers = [[784, 392], [392, 196], [196, 8], [8, 196], [196, 392], [392, 784]] as const;
+  const products: { name: string; a: [number, number]; b: [number, number]; attrs: MatmulAttrs }[] = [];
+  for (const [i, o] of layers) {
+    products.push({ name: `fwd ${i}→${o}`, a: [B, i], b: [o, i], attrs: { transB: true } });
+    products.push({ name: `dx  ${i}→${o}`, a: [B, o], b: [o, i], attrs: {} });
+    products.push({ name: `dw  ${i}→${o}`, a: [B, o], b: [B, i], attrs: { transA: true } });
+  }
+  const lines = [`direct GEMM grids (ms per product; * directGrid's pick, + fastest): ${DIRECT_GRIDS.map((g) => g.join('×')).join('  ')}`];
+  let picked = 0;
+  let fastest = 0;
+  for (const p of products) {
+    const owned: ManagedBuffer[] = [];
+    const keep = (b: ManagedBuffer) => (owned.push(b), b);
+    const a = keep(gpu.buffers.fromData('a', uniformData(p.a[0] * p.a[1], 1)));
+    const b = keep(gpu.buffers.fromData('b', uniformData(p.b[0] * p.b[1], 2)));
+    const outShape = matmul.inferShape([p.a, p.b], p.attrs);
+    const c = keep(gpu.buffers.create('c', outShape[0]! * outShape[1]! * 4));
+    const ms: number[] = [];
+    for (const grid of DIRECT_GRIDS) {
+      gpu.tuning.directGrids = [grid];
+      const [d] = matmul.build({ gpu, registry, scratch: (l, n) => keep(gpu.buffers.create(l, n * 4)) }, [a, b], [p.a, p.b], c, outShape, p.attrs);
+      await timeDispatch(gpu.device, d!, 1);
+      const times: number[] = [];
+      for (let i = 0; i < 3; i++) times.push(await timeDispatch(gpu.device, d!, 3));
+      ms.push(times.sort((x, y) => x - y)[1]!);
+      d!.bound.dispose();
+    }
+    gpu.tuning.directGrids = undefined;
+    const [M, N] = outShape as [number, number];
+    const pick = DIRECT_GRIDS.findIndex((g) => g.join() === directGrid(M, N).join());
+    const best = ms.indexOf(Math.min(...ms));
+    picked += ms[pick]!;
+    fastest += ms[best]!;
+    lines.push(`  ${p.name.padEnd(14)} ${`${M}×${N}`.padEnd(8)} ${ms.map((t, k) => `${t.toFixed(1)}${k === pick ? '*' : ''}${k === best ? '+' : ''}`.padStart(8)).join('')}`);
+    owned.forEach((o) => o.dispose());
+  }
+  lines.push(`  total: picked ${picked.toFixed(1)} ms, fastest ${fastest.toFixed(1)} ms`);
+  return lines.join('\n');
+}
+
 async function main() {
   const gpu = await acquireGpu();
   const registry = new KernelRegistry(gpu);
   const out: string[] = [`adapter: ${gpu.adapter.vendor} ${gpu.adapter.architecture} ${gpu.adapter.description ?? ''}`];
   const only = new URLSearchParams(location.search).get('only');
+  if (only === 'grids') out.push(await gridSweep(gpu, registry));
   if (!only || only === 'fc') {
     const model = new FcAutoencoder(gpu, { inputSize: 784, latent: 8, activation: 'leakyRelu', slope: 0.5, seed: 1 });
     const g = new Graph();

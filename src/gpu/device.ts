@@ -54,6 +54,8 @@ export interface Tuning {
    * 64 × 64 tiles (64 threads) on smaller ones, where wide tiles would leave the GPU's cores idle.
    */
   wideMinTiles: number;
+  /** The direct GEMM's candidate thread grids [WX, WY] (default: all of matmul.ts DIRECT_GRIDS). */
+  directGrids?: readonly (readonly [number, number])[];
 }
 
 export interface AcquireOptions {

@@ -56,17 +56,17 @@ function gemmSite(ctx: BuildContext, entry: 'forward' | 'forward_bias_act', reso
 }
 
 /** Thread grids [WX, WY] of the direct GEMM (each thread an 8×8 block): 64 threads in five shapes, then smaller groups. */
-const DIRECT_GRIDS: readonly [number, number][] = [[8, 8], [16, 4], [4, 16], [32, 2], [2, 32], [8, 2], [2, 8], [4, 4], [2, 2]];
+export const DIRECT_GRIDS: readonly (readonly [number, number])[] = [[8, 8], [16, 4], [4, 16], [32, 2], [2, 32], [8, 2], [2, 8], [4, 4], [2, 2]];
 
 /**
  * The direct GEMM's thread grid for an M × N product: the one whose tiles pad C the least (a 16 × 16
  * weight gradient gets 16 × 16 tiles instead of one 64 × 64 tile that is 94% padding), counting a
  * group below 64 threads 5% dearer and one below 16 threads 10% dearer, so near-ties keep large groups.
  */
-export function directGrid(M: number, N: number): [number, number] {
-  let best = DIRECT_GRIDS[0]!;
+export function directGrid(M: number, N: number, grids: readonly (readonly [number, number])[] = DIRECT_GRIDS): [number, number] {
+  let best: [number, number] = [...grids[0]!];
   let bestCost = Infinity;
-  for (const [wx, wy] of DIRECT_GRIDS) {
+  for (const [wx, wy] of grids) {
     const area = ceilDiv(M, 8 * wy) * 8 * wy * ceilDiv(N, 8 * wx) * 8 * wx;
     const threads = wx * wy;
     const cost = area * (threads < 16 ? 1.1 : threads < 64 ? 1.05 : 1);
@@ -90,7 +90,7 @@ function gemmSiteWith(ctx: BuildContext, entry: 'forward' | 'forward_bias_act', 
   // Both variants share bindings and params; the adapter's tuning picks one. The tiled one (GPUs) runs
   // 64 × 64 or 128 × 128 tiles (tiledTile); the direct one (CPU adapters) sizes its tiles to the product.
   if (ctx.gpu.tuning.gemm === 'direct') {
-    const [WX, WY] = directGrid(p.M, p.N);
+    const [WX, WY] = directGrid(p.M, p.N, ctx.gpu.tuning.directGrids ?? DIRECT_GRIDS);
     const kernel = ctx.registry.kernel(SHADERS.matmulDirect, entry, { WX, WY });
     return { bound: ctx.registry.bind(kernel, resources, { ...p, act, alpha }), workgroups: [ceilDiv(p.N, 8 * WX), ceilDiv(p.M, 8 * WY), batch] };
   }
