@@ -26,6 +26,11 @@ struct Params {
 override WX: u32 = 8u;
 override WY: u32 = 8u;
 
+// c + a·bᵀ (row i of the block gains a[i]·b), as fused multiply-adds.
+fn outer_acc(c: mat4x4<f32>, a: vec4<f32>, b: vec4<f32>) -> mat4x4<f32> {
+  return mat4x4<f32>(fma(vec4<f32>(a.x), b, c[0]), fma(vec4<f32>(a.y), b, c[1]), fma(vec4<f32>(a.z), b, c[2]), fma(vec4<f32>(a.w), b, c[3]));
+}
+
 struct Block { r0: mat4x4<f32>, r1: mat4x4<f32>, r2: mat4x4<f32>, r3: mat4x4<f32> }
 
 // WX × WY threads, each owning an 8×8 block of C (rows 4·lid.y + {0..3} and 4·WY + 4·lid.y + {0..3};
@@ -57,10 +62,10 @@ fn gemm_block(wid: vec3<u32>, lid: vec3<u32>) -> Block {
     let a1 = vec4<f32>(a[ar4 + ak], a[ar5 + ak], a[ar6 + ak], a[ar7 + ak]);
     let b0 = vec4<f32>(b[bc0 + bk], b[bc1 + bk], b[bc2 + bk], b[bc3 + bk]);
     let b1 = vec4<f32>(b[bc4 + bk], b[bc5 + bk], b[bc6 + bk], b[bc7 + bk]);
-    c00 += mat4x4<f32>(a0.x * b0, a0.y * b0, a0.z * b0, a0.w * b0);
-    c01 += mat4x4<f32>(a0.x * b1, a0.y * b1, a0.z * b1, a0.w * b1);
-    c10 += mat4x4<f32>(a1.x * b0, a1.y * b0, a1.z * b0, a1.w * b0);
-    c11 += mat4x4<f32>(a1.x * b1, a1.y * b1, a1.z * b1, a1.w * b1);
+    c00 = outer_acc(c00, a0, b0);
+    c01 = outer_acc(c01, a0, b1);
+    c10 = outer_acc(c10, a1, b0);
+    c11 = outer_acc(c11, a1, b1);
   }
   return Block(c00, c01, c10, c11);
 }
