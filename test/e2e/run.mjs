@@ -7,7 +7,7 @@
 // `E2E: N passed, N failed`; exits non-zero on any failure. `--skip-build` reuses dist/lib.
 // Imports node built-ins, ../../scripts/browser.mjs and ./page-tools.mjs, ./static-server.mjs.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, launchChromium, startDevServer } from '../../scripts/browser.mjs';
 import { clickControl, cspViolations, events, instrument, labState, waitForLab } from './page-tools.mjs';
@@ -280,6 +280,31 @@ try {
       expect(r.status === 0, `vite build failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
     });
   }
+  await check('bench:node: the Node runner (Dawn bindings, SwiftShader\'s Vulkan driver) runs the smoke benchmark', () => {
+    // The bench page's twin for machines without a browser; here Dawn finds Chromium's SwiftShader ICD.
+    const vk = process.env.CHROMIUM_LIB_DIR || '/usr/lib/chromium';
+    const icd = join(vk, 'vk_swiftshader_icd.json');
+    expect(existsSync(icd), `no ${icd}; Debian's chromium package installs SwiftShader's Vulkan driver there (set CHROMIUM_LIB_DIR otherwise)`);
+    const b = spawnSync('node', ['bench/node.mjs', '--build-only'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(b.status === 0, `bundling failed (${b.status}):\n${b.stderr}`);
+    const r = spawnSync('node', ['bench/dist-node/bench.mjs', '--smoke', '--only', 'gemm-fc-dw,fc-train-sync1,first-step', '--json'], {
+      cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000,
+      env: { ...process.env, LD_LIBRARY_PATH: [vk, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), VK_ICD_FILENAMES: icd },
+    });
+    expect(r.status === 0, `bench.mjs exited ${r.status}:\n${r.stderr.slice(-3000)}`);
+    const out = JSON.parse(r.stdout);
+    expect(out.adapter.isFallback === true, `expected SwiftShader (a fallback adapter), got ${JSON.stringify(out.adapter)}`);
+    const names = out.workloads.map((w) => w.name).join(',');
+    expect(names === 'gemm-fc-dw,fc-train-sync1,first-step', `expected the three asked-for rows, got ${names}`);
+    for (const w of out.workloads) {
+      for (const who of ['ours', 'tfjs', 'jax']) {
+        const m = w[who].median;
+        expect(Number.isFinite(m) && m > 0, `${w.name}: ${who} median ${JSON.stringify(w[who])}; expected a positive number`);
+      }
+      expect(Number.isFinite(w.ratio_tfjs) && Number.isFinite(w.ratio_jax), `${w.name}: ratios ${w.ratio_tfjs}, ${w.ratio_jax}`);
+    }
+    return out.workloads.map((w) => `${w.name} ours ${w.ours.median.toPrecision(3)} ${w.unit}`).join('; ');
+  });
   [dev, stat] = await Promise.all([
     startDevServer({ entries: ['index.html', 'demo/main.ts', 'src/ui/index.ts'], include: ['lit', 'lit/decorators.js', 'lit/directives/if-defined.js', 'uplot', 'wgsl_reflect'] }),
     serveStatic({ '/demo/': join(REPO_ROOT, 'demo'), '/dist/': join(REPO_ROOT, 'dist'), '/empty-data/': EMPTY }),
