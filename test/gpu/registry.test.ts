@@ -9,7 +9,7 @@ describe('kernel registry', () => {
   it('reflects workgroup size and bindings of matmul.forward_bias_act', async () => {
     const { registry } = await getGpu();
     const k = registry.kernel(SHADERS.matmul, 'forward_bias_act');
-    expect(k.workgroupSize).to.deep.equal([8, 8, 1]);
+    expect(k.workgroupSize).to.deep.equal([16, 16, 1]); // matmul.wgsl: @workgroup_size(16, 16)
     expect(k.info.bindings.map((b) => `${b.name}:${b.kind}`)).to.deep.equal(['params:uniform', 'a:read', 'b:read', 'bias:read', 'c:read_write']);
   });
 
