@@ -101,7 +101,7 @@ export function stalledTraining(result) {
   return result.workloads.filter((w) => [w.ours, w.tfjs, w.jax].some((p) => p.lossFell === false)).map((w) => w.name);
 }
 
-const TUNING_KEYS = { gemm: ['tiled', 'direct'], conv: ['im2col', 'direct'], termsPerThread: 'int', im2colMaxBytes: 'int', wideMinTiles: 'int' };
+const TUNING_KEYS = { gemm: ['tiled', 'direct'], conv: ['im2col', 'direct'], termsPerThread: 'int', im2colMaxBytes: 'int', wideMinTiles: 'int', vec4Reads: ['true', 'false'] };
 
 /** The `--tuning` text of a Tuning override (parseTuning's inverse). */
 export const tuningArg = (tuning) => Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(',');
@@ -119,7 +119,7 @@ export function parseTuning(text) {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 1) throw new Error(`bench: --tuning ${key} must be an integer ≥ 1, got "${value}".`);
       out[key] = n;
-    } else if (allowed.includes(value)) out[key] = value;
+    } else if (allowed.includes(value)) out[key] = value === 'true' ? true : value === 'false' ? false : value;
     else throw new Error(`bench: --tuning ${key} must be one of ${allowed.join(', ')}, got "${value}".`);
   }
   return out;

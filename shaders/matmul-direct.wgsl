@@ -22,13 +22,22 @@ struct Params {
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 
+// The same operands viewed as vec4, for the `*_v4` entries (src/ops/matmul.ts picks them only when
+// every offset they step by is a multiple of 4, so each vec4 is aligned).
+@group(0) @binding(1) var<storage, read> a4: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> b4: array<vec4<f32>>;
+
 // Threads along columns (x) and rows (y); a workgroup covers 8·WY rows × 8·WX columns of C.
 override WX: u32 = 8u;
 override WY: u32 = 8u;
+// `*_v4` entries: whether A's (B's) stride along K is 1; otherwise its stride along M (N) is 1.
+override A_KC: bool = true;
+override B_KC: bool = false;
 
-// c + a·bᵀ (row i of the block gains a[i]·b), as fused multiply-adds.
-fn outer_acc(c: mat4x4<f32>, a: vec4<f32>, b: vec4<f32>) -> mat4x4<f32> {
-  return mat4x4<f32>(fma(vec4<f32>(a.x), b, c[0]), fma(vec4<f32>(a.y), b, c[1]), fma(vec4<f32>(a.z), b, c[2]), fma(vec4<f32>(a.w), b, c[3]));
+// q + x·yᵀ (row i of the block gains x[i]·y), as fused multiply-adds. (Parameter names differ from the
+// bindings': the registry's reflection counts a name as a binding use wherever it appears.)
+fn outer_acc(q: mat4x4<f32>, x: vec4<f32>, y: vec4<f32>) -> mat4x4<f32> {
+  return mat4x4<f32>(fma(vec4<f32>(x.x), y, q[0]), fma(vec4<f32>(x.y), y, q[1]), fma(vec4<f32>(x.z), y, q[2]), fma(vec4<f32>(x.w), y, q[3]));
 }
 
 struct Block { r0: mat4x4<f32>, r1: mat4x4<f32>, r2: mat4x4<f32>, r3: mat4x4<f32> }
@@ -68,6 +77,68 @@ fn gemm_block(wid: vec3<u32>, lid: vec3<u32>) -> Block {
     c11 = outer_acc(c11, a1, b1);
   }
   return Block(c00, c01, c10, c11);
+}
+
+// Four rows (or columns) at four consecutive K slices: kj holds the four values of slice k + j.
+struct Quad { k0: vec4<f32>, k1: vec4<f32>, k2: vec4<f32>, k3: vec4<f32> }
+
+// From four vec4 read along K (one per row) to one vec4 per slice.
+fn along_k(x0: vec4<f32>, x1: vec4<f32>, x2: vec4<f32>, x3: vec4<f32>) -> Quad {
+  return Quad(vec4<f32>(x0.x, x1.x, x2.x, x3.x), vec4<f32>(x0.y, x1.y, x2.y, x3.y),
+              vec4<f32>(x0.z, x1.z, x2.z, x3.z), vec4<f32>(x0.w, x1.w, x2.w, x3.w));
+}
+
+// A's rows r..r+3 at slices k..k+3 (rows past M clamped; their results are masked on store).
+fn a_quad(ab: u32, r: u32, k: u32) -> Quad {
+  if (A_KC) {
+    let mmax = params.M - 1u;
+    let rs = params.a_rs;
+    return along_k(a4[(ab + min(r, mmax) * rs + k) / 4u], a4[(ab + min(r + 1u, mmax) * rs + k) / 4u],
+                   a4[(ab + min(r + 2u, mmax) * rs + k) / 4u], a4[(ab + min(r + 3u, mmax) * rs + k) / 4u]);
+  }
+  let cs = params.a_cs;
+  let o = ab + min(r, params.M - 4u) + k * cs;
+  return Quad(a4[o / 4u], a4[(o + cs) / 4u], a4[(o + 2u * cs) / 4u], a4[(o + 3u * cs) / 4u]);
+}
+
+// B's columns n..n+3 at slices k..k+3 (columns past N clamped).
+fn b_quad(bb: u32, n: u32, k: u32) -> Quad {
+  if (B_KC) {
+    let nmax = params.N - 1u;
+    let cs = params.b_cs;
+    return along_k(b4[(bb + min(n, nmax) * cs + k) / 4u], b4[(bb + min(n + 1u, nmax) * cs + k) / 4u],
+                   b4[(bb + min(n + 2u, nmax) * cs + k) / 4u], b4[(bb + min(n + 3u, nmax) * cs + k) / 4u]);
+  }
+  let rs = params.b_rs;
+  let o = bb + min(n, params.N - 4u) + k * rs;
+  return Quad(b4[o / 4u], b4[(o + rs) / 4u], b4[(o + 2u * rs) / 4u], b4[(o + 3u * rs) / 4u]);
+}
+
+// One K slice into the thread's 8×8 block: rows a0 (first half) and a1, columns b0 and b1.
+fn acc(q: Block, a0: vec4<f32>, a1: vec4<f32>, b0: vec4<f32>, b1: vec4<f32>) -> Block {
+  return Block(outer_acc(q.r0, a0, b0), outer_acc(q.r1, a0, b1), outer_acc(q.r2, a1, b0), outer_acc(q.r3, a1, b1));
+}
+
+// gemm_block reading four K slices per step as vec4 (K a multiple of 4).
+fn gemm_block_v4(wid: vec3<u32>, lid: vec3<u32>) -> Block {
+  let m0 = wid.y * 8u * WY + 4u * lid.y;
+  let n0 = wid.x * 8u * WX + 4u * lid.x;
+  let m1 = m0 + 4u * WY;
+  let n1 = n0 + 4u * WX;
+  let ab = wid.z * params.a_bs;
+  let bb = wid.z * params.b_bs;
+  var q = Block(mat4x4<f32>(), mat4x4<f32>(), mat4x4<f32>(), mat4x4<f32>());
+  for (var k = 0u; k < params.K; k += 4u) {
+    let x0 = a_quad(ab, m0, k);
+    let x1 = a_quad(ab, m1, k);
+    let y0 = b_quad(bb, n0, k);
+    let y1 = b_quad(bb, n1, k);
+    q = acc(q, x0.k0, x1.k0, y0.k0, y1.k0);
+    q = acc(q, x0.k1, x1.k1, y0.k1, y1.k1);
+    q = acc(q, x0.k2, x1.k2, y0.k2, y1.k2);
+    q = acc(q, x0.k3, x1.k3, y0.k3, y1.k3);
+  }
+  return q;
 }
 
 fn activate(v: f32) -> f32 {
@@ -111,6 +182,28 @@ fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) 
 @compute @workgroup_size(WX, WY)
 fn forward_bias_act(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let q = gemm_block(wid, lid);
+  let m = wid.y * 8u * WY + 4u * lid.y;
+  let n = wid.x * 8u * WX + 4u * lid.x;
+  store_bias_act(wid.z, m, n, q.r0);
+  store_bias_act(wid.z, m, n + 4u * WX, q.r1);
+  store_bias_act(wid.z, m + 4u * WY, n, q.r2);
+  store_bias_act(wid.z, m + 4u * WY, n + 4u * WX, q.r3);
+}
+
+@compute @workgroup_size(WX, WY)
+fn forward_v4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let q = gemm_block_v4(wid, lid);
+  let m = wid.y * 8u * WY + 4u * lid.y;
+  let n = wid.x * 8u * WX + 4u * lid.x;
+  store(wid.z, m, n, q.r0);
+  store(wid.z, m, n + 4u * WX, q.r1);
+  store(wid.z, m + 4u * WY, n, q.r2);
+  store(wid.z, m + 4u * WY, n + 4u * WX, q.r3);
+}
+
+@compute @workgroup_size(WX, WY)
+fn forward_bias_act_v4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let q = gemm_block_v4(wid, lid);
   let m = wid.y * 8u * WY + 4u * lid.y;
   let n = wid.x * 8u * WX + 4u * lid.x;
   store_bias_act(wid.z, m, n, q.r0);

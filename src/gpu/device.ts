@@ -54,6 +54,8 @@ export interface Tuning {
    * 64 × 64 tiles (64 threads) on smaller ones, where wide tiles would leave the GPU's cores idle.
    */
   wideMinTiles: number;
+  /** The direct GEMM reads operands as vec4 where their layout allows (matmul.ts vec4Layout). */
+  vec4Reads: boolean;
   /** The direct GEMM's candidate thread grids [WX, WY] (default: all of matmul.ts DIRECT_GRIDS). */
   directGrids?: readonly (readonly [number, number])[];
 }
@@ -129,7 +131,7 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<Gpu> {
     limits: device.limits,
     features: new Set(device.features as unknown as Iterable<string>),
     buffers: new BufferTracker(device, adapterName(summarize(info, isFallback))),
-    tuning: { gemm: isFallback ? 'direct' : 'tiled', termsPerThread: isFallback ? 64 : 4, conv: 'im2col', im2colMaxBytes: 64 * 2 ** 20, wideMinTiles: 128, ...options.tuning },
+    tuning: { gemm: isFallback ? 'direct' : 'tiled', termsPerThread: isFallback ? 64 : 4, conv: 'im2col', im2colMaxBytes: 64 * 2 ** 20, wideMinTiles: 128, vec4Reads: true, ...options.tuning },
     lostError: null,
     onFatal(callback) {
       listeners.add(callback);

@@ -86,13 +86,36 @@ export function tiledTile(M: number, N: number, batch: number, wideMinTiles: num
   return ceilDiv(M, 128) * ceilDiv(N, 128) * batch >= wideMinTiles ? 128 : 64;
 }
 
+/**
+ * Whether the direct GEMM can read both operands as aligned vec4 (its `_v4` entries), and along which
+ * dimension: each operand needs stride 1 along K (aK / bK) or along M / N, every other stride it steps
+ * by, K, and the extent it clamps along a multiple of 4. Null when it cannot.
+ */
+export function vec4Layout(p: GemmParams, batch: number): { aK: boolean; bK: boolean } | null {
+  const m4 = (x: number) => x % 4 === 0;
+  if (!m4(p.K) || (batch > 1 && !(m4(p.a_bs) && m4(p.b_bs)))) return null;
+  const aK = p.a_cs === 1 && m4(p.a_rs);
+  const aM = p.a_rs === 1 && m4(p.a_cs) && m4(p.M);
+  const bK = p.b_rs === 1 && m4(p.b_cs);
+  const bN = p.b_cs === 1 && m4(p.b_rs) && m4(p.N);
+  if (!(aK || aM) || !(bK || bN)) return null;
+  return { aK, bK };
+}
+
 function gemmSiteWith(ctx: BuildContext, entry: 'forward' | 'forward_bias_act', resources: Record<string, ManagedBuffer>, p: GemmParams, batch: number, act = 0, alpha = 0): Dispatch {
   // Both variants share bindings and params; the adapter's tuning picks one. The tiled one (GPUs) runs
   // 64 × 64 or 128 × 128 tiles (tiledTile); the direct one (CPU adapters) sizes its tiles to the product.
   if (ctx.gpu.tuning.gemm === 'direct') {
     const [WX, WY] = directGrid(p.M, p.N, ctx.gpu.tuning.directGrids ?? DIRECT_GRIDS);
+    const workgroups: [number, number, number] = [ceilDiv(p.N, 8 * WX), ceilDiv(p.M, 8 * WY), batch];
+    const v4 = ctx.gpu.tuning.vec4Reads ? vec4Layout(p, batch) : null;
+    if (v4) {
+      const kernel = ctx.registry.kernel(SHADERS.matmulDirect, `${entry}_v4`, { WX, WY, A_KC: v4.aK ? 1 : 0, B_KC: v4.bK ? 1 : 0 });
+      const { a, b, ...rest } = resources;
+      return { bound: ctx.registry.bind(kernel, { ...rest, a4: a!, b4: b! }, { ...p, act, alpha }), workgroups };
+    }
     const kernel = ctx.registry.kernel(SHADERS.matmulDirect, entry, { WX, WY });
-    return { bound: ctx.registry.bind(kernel, resources, { ...p, act, alpha }), workgroups: [ceilDiv(p.N, 8 * WX), ceilDiv(p.M, 8 * WY), batch] };
+    return { bound: ctx.registry.bind(kernel, resources, { ...p, act, alpha }), workgroups };
   }
   const tile = tiledTile(p.M, p.N, batch, ctx.gpu.tuning.wideMinTiles);
   const kernel = ctx.registry.kernel(SHADERS.matmul, tile === 128 ? `${entry}_wide` : entry);

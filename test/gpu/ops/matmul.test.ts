@@ -1,6 +1,6 @@
 // matmul and linear on the GPU against the float64 reference, on shapes that hit tile edges.
 import { expect } from 'chai';
-import { directGrid, gemmSplitK, linear, matmul, splitKParts, tiledTile } from '../../../src/ops/matmul';
+import { directGrid, gemmSplitK, linear, matmul, splitKParts, tiledTile, vec4Layout } from '../../../src/ops/matmul';
 import type { ManagedBuffer } from '../../../src/gpu/buffers';
 import { readFloat32 } from '../../../src/gpu/readback';
 import { matmulRef } from '../../../src/ops/matmul.ref';
@@ -14,7 +14,30 @@ const tol = (K: number) => ({ atol: 1e-5 * Math.sqrt(K) * 4, rtol: 1e-4 });
 
 // The tiled variant runs both its tile sizes on every shape: 64 × 64 (wide tiles never chosen) and
 // 128 × 128 (chosen for every product).
-const VARIANTS = { direct: { gemm: 'direct', wideMinTiles: 128 }, tiled: { gemm: 'tiled', wideMinTiles: Infinity }, 'tiled-wide': { gemm: 'tiled', wideMinTiles: 1 } } as const;
+// The direct variant runs with and without its vec4 reads.
+const VARIANTS = {
+  direct: { gemm: 'direct', wideMinTiles: 128, vec4Reads: true },
+  'direct-scalar': { gemm: 'direct', wideMinTiles: 128, vec4Reads: false },
+  tiled: { gemm: 'tiled', wideMinTiles: Infinity, vec4Reads: true },
+  'tiled-wide': { gemm: 'tiled', wideMinTiles: 1, vec4Reads: true },
+} as const;
+
+describe('vec4Layout: when the direct GEMM reads vec4', () => {
+  const params = (M: number, K: number, N: number, transA: boolean, transB: boolean) => ({
+    M, N, K, a_rs: transA ? 1 : K, a_cs: transA ? M : 1, a_bs: 0, b_rs: transB ? 1 : N, b_cs: transB ? K : 1, b_bs: 0, c_bs: M * N,
+  });
+  it('along K or along M / N, whichever has stride 1, when every step is a multiple of 4', () => {
+    expect(vec4Layout(params(7, 784, 196, false, true), 1)).to.deep.equal({ aK: true, bK: true }); // x·Wᵀ
+    expect(vec4Layout(params(256, 196, 392, false, false), 1)).to.deep.equal({ aK: true, bK: false }); // dY·W
+    expect(vec4Layout(params(392, 256, 784, true, false), 1)).to.deep.equal({ aK: false, bK: false }); // dYᵀ·X
+  });
+  it('null when K, a stride or the extent clamped along is not a multiple of 4', () => {
+    expect(vec4Layout(params(8, 30, 8, false, false), 1)).to.equal(null); // K
+    expect(vec4Layout(params(10, 8, 8, true, false), 1)).to.equal(null); // M, with A stride 1 along M
+    expect(vec4Layout(params(8, 8, 6, false, false), 1)).to.equal(null); // N, with B stride 1 along N
+    expect(vec4Layout({ ...params(8, 8, 8, false, false), a_bs: 66, b_bs: 64 }, 2)).to.equal(null); // batch stride
+  });
+});
 
 describe('tiledTile: the tiled GEMM\'s tile edge', () => {
   it('128 once the product has wideMinTiles 128 × 128 tiles, else 64', () => {
@@ -25,11 +48,11 @@ describe('tiledTile: the tiled GEMM\'s tile edge', () => {
   });
 });
 
-for (const variant of ['direct', 'tiled', 'tiled-wide'] as const) describe(`matmul, ${variant} variant (GPU vs float64 reference)`, () => {
-  let saved = { gemm: 'direct' as 'direct' | 'tiled', wideMinTiles: 128 };
+for (const variant of ['direct', 'direct-scalar', 'tiled', 'tiled-wide'] as const) describe(`matmul, ${variant} variant (GPU vs float64 reference)`, () => {
+  let saved = { gemm: 'direct' as 'direct' | 'tiled', wideMinTiles: 128, vec4Reads: true };
   before(async () => {
     const { gpu } = await getGpu();
-    saved = { gemm: gpu.tuning.gemm, wideMinTiles: gpu.tuning.wideMinTiles };
+    saved = { gemm: gpu.tuning.gemm, wideMinTiles: gpu.tuning.wideMinTiles, vec4Reads: gpu.tuning.vec4Reads };
     Object.assign(gpu.tuning, VARIANTS[variant]);
   });
   after(async () => {
@@ -61,6 +84,28 @@ for (const variant of ['direct', 'tiled', 'tiled-wide'] as const) describe(`matm
       allclose(got, matmulRef(f64(a), f64(b), M, K, N, transA, transB), tol(K), 'transposed matmul');
     });
   }
+
+  // Shapes whose offsets are all multiples of 4 (the direct variant's vec4 reads), with ragged tiles.
+  for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    it(`multiple-of-4 shapes transA=${transA} transB=${transB} on 36×20×44 and 100×64×12`, async () => {
+      for (const [M, K, N] of [[36, 20, 44], [100, 64, 12]] as const) {
+        const a = randomArray(rng, M * K);
+        const b = randomArray(rng, K * N);
+        const got = await runOp(matmul, [a, b], [transA ? [K, M] : [M, K], transB ? [N, K] : [K, N]], { transA, transB });
+        allclose(got, matmulRef(f64(a), f64(b), M, K, N, transA, transB), tol(K), `matmul ${M}×${K}×${N}`);
+      }
+    });
+  }
+
+  it('batched, multiple-of-4 shapes: 3 products of 12×16×20', async () => {
+    const [B, M, K, N] = [3, 12, 16, 20];
+    const a = randomArray(rng, B * M * K);
+    const b = randomArray(rng, B * K * N);
+    const got = await runOp(matmul, [a, b], [[B, M, K], [B, K, N]], {});
+    const expected = new Float64Array(B * M * N);
+    for (let i = 0; i < B; i++) expected.set(matmulRef(f64(a.subarray(i * M * K, (i + 1) * M * K)), f64(b.subarray(i * K * N, (i + 1) * K * N)), M, K, N), i * M * N);
+    allclose(got, expected, tol(K), 'batched matmul');
+  });
 
   // The direct variant sizes its thread grid to the product: one shape per grid, exact and with ragged edges.
   it('every thread grid of the direct GEMM (directGrid) on the shapes it is chosen for', async () => {
