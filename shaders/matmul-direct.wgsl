@@ -88,30 +88,24 @@ fn along_k(x0: vec4<f32>, x1: vec4<f32>, x2: vec4<f32>, x3: vec4<f32>) -> Quad {
               vec4<f32>(x0.z, x1.z, x2.z, x3.z), vec4<f32>(x0.w, x1.w, x2.w, x3.w));
 }
 
-// A's rows r..r+3 at slices k..k+3 (rows past M clamped; their results are masked on store).
-fn a_quad(ab: u32, r: u32, k: u32) -> Quad {
-  if (A_KC) {
-    let mmax = params.M - 1u;
-    let rs = params.a_rs;
-    return along_k(a4[(ab + min(r, mmax) * rs + k) / 4u], a4[(ab + min(r + 1u, mmax) * rs + k) / 4u],
-                   a4[(ab + min(r + 2u, mmax) * rs + k) / 4u], a4[(ab + min(r + 3u, mmax) * rs + k) / 4u]);
-  }
-  let cs = params.a_cs;
-  let o = ab + min(r, params.M - 4u) + k * cs;
-  return Quad(a4[o / 4u], a4[(o + cs) / 4u], a4[(o + 2u * cs) / 4u], a4[(o + 3u * cs) / 4u]);
+// Where a thread's four rows of A (columns of B) start, in vec4 units of a4 (b4): along K, one start
+// per row or column (clamped into range; their results are masked on store); along M (N), one start
+// for all four, clamped to the last aligned four.
+fn starts_along_k(base: u32, r: u32, last: u32, stride: u32) -> vec4<u32> {
+  return vec4<u32>(base + min(r, last) * stride, base + min(r + 1u, last) * stride,
+                   base + min(r + 2u, last) * stride, base + min(r + 3u, last) * stride) / 4u;
 }
 
-// B's columns n..n+3 at slices k..k+3 (columns past N clamped).
-fn b_quad(bb: u32, n: u32, k: u32) -> Quad {
-  if (B_KC) {
-    let nmax = params.N - 1u;
-    let cs = params.b_cs;
-    return along_k(b4[(bb + min(n, nmax) * cs + k) / 4u], b4[(bb + min(n + 1u, nmax) * cs + k) / 4u],
-                   b4[(bb + min(n + 2u, nmax) * cs + k) / 4u], b4[(bb + min(n + 3u, nmax) * cs + k) / 4u]);
+// Slices k..k+3 (k4 = k / 4) of the four rows starting at s: along K, one vec4 per row; otherwise one
+// vec4 of four rows per slice, `step` vec4 apart.
+fn quad(k_contiguous: bool, src: u32, s: vec4<u32>, k4: u32, step: u32) -> Quad {
+  if (k_contiguous) {
+    if (src == 0u) { return along_k(a4[s.x + k4], a4[s.y + k4], a4[s.z + k4], a4[s.w + k4]); }
+    return along_k(b4[s.x + k4], b4[s.y + k4], b4[s.z + k4], b4[s.w + k4]);
   }
-  let rs = params.b_rs;
-  let o = bb + min(n, params.N - 4u) + k * rs;
-  return Quad(b4[o / 4u], b4[(o + rs) / 4u], b4[(o + 2u * rs) / 4u], b4[(o + 3u * rs) / 4u]);
+  let o = s.x + 4u * k4 * step;
+  if (src == 0u) { return Quad(a4[o], a4[o + step], a4[o + 2u * step], a4[o + 3u * step]); }
+  return Quad(b4[o], b4[o + step], b4[o + 2u * step], b4[o + 3u * step]);
 }
 
 // One K slice into the thread's 8×8 block: rows a0 (first half) and a1, columns b0 and b1.
@@ -123,16 +117,33 @@ fn acc(q: Block, a0: vec4<f32>, a1: vec4<f32>, b0: vec4<f32>, b1: vec4<f32>) -> 
 fn gemm_block_v4(wid: vec3<u32>, lid: vec3<u32>) -> Block {
   let m0 = wid.y * 8u * WY + 4u * lid.y;
   let n0 = wid.x * 8u * WX + 4u * lid.x;
-  let m1 = m0 + 4u * WY;
-  let n1 = n0 + 4u * WX;
   let ab = wid.z * params.a_bs;
   let bb = wid.z * params.b_bs;
+  // Row starts of A's two halves and column starts of B's, and the vec4 step between K slices.
+  var sa0: vec4<u32>; var sa1: vec4<u32>; var sb0: vec4<u32>; var sb1: vec4<u32>;
+  if (A_KC) {
+    sa0 = starts_along_k(ab, m0, params.M - 1u, params.a_rs);
+    sa1 = starts_along_k(ab, m0 + 4u * WY, params.M - 1u, params.a_rs);
+  } else {
+    sa0 = vec4<u32>((ab + min(m0, params.M - 4u)) / 4u);
+    sa1 = vec4<u32>((ab + min(m0 + 4u * WY, params.M - 4u)) / 4u);
+  }
+  if (B_KC) {
+    sb0 = starts_along_k(bb, n0, params.N - 1u, params.b_cs);
+    sb1 = starts_along_k(bb, n0 + 4u * WX, params.N - 1u, params.b_cs);
+  } else {
+    sb0 = vec4<u32>((bb + min(n0, params.N - 4u)) / 4u);
+    sb1 = vec4<u32>((bb + min(n0 + 4u * WX, params.N - 4u)) / 4u);
+  }
+  let step_a = params.a_cs / 4u;
+  let step_b = params.b_rs / 4u;
+  let k4_end = params.K / 4u;
   var q = Block(mat4x4<f32>(), mat4x4<f32>(), mat4x4<f32>(), mat4x4<f32>());
-  for (var k = 0u; k < params.K; k += 4u) {
-    let x0 = a_quad(ab, m0, k);
-    let x1 = a_quad(ab, m1, k);
-    let y0 = b_quad(bb, n0, k);
-    let y1 = b_quad(bb, n1, k);
+  for (var k4 = 0u; k4 < k4_end; k4++) {
+    let x0 = quad(A_KC, 0u, sa0, k4, step_a);
+    let x1 = quad(A_KC, 0u, sa1, k4, step_a);
+    let y0 = quad(B_KC, 1u, sb0, k4, step_b);
+    let y1 = quad(B_KC, 1u, sb1, k4, step_b);
     q = acc(q, x0.k0, x1.k0, y0.k0, y1.k0);
     q = acc(q, x0.k1, x1.k1, y0.k1, y1.k1);
     q = acc(q, x0.k2, x1.k2, y0.k2, y1.k2);
