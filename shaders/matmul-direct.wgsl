@@ -108,11 +108,6 @@ fn quad(k_contiguous: bool, src: u32, s: vec4<u32>, k4: u32, step: u32) -> Quad 
   return Quad(b4[o], b4[o + step], b4[o + 2u * step], b4[o + 3u * step]);
 }
 
-// One K slice into the thread's 8×8 block: rows a0 (first half) and a1, columns b0 and b1.
-fn acc(q: Block, a0: vec4<f32>, a1: vec4<f32>, b0: vec4<f32>, b1: vec4<f32>) -> Block {
-  return Block(outer_acc(q.r0, a0, b0), outer_acc(q.r1, a0, b1), outer_acc(q.r2, a1, b0), outer_acc(q.r3, a1, b1));
-}
-
 // gemm_block reading four K slices per step as vec4 (K a multiple of 4).
 fn gemm_block_v4(wid: vec3<u32>, lid: vec3<u32>) -> Block {
   let m0 = wid.y * 8u * WY + 4u * lid.y;
@@ -138,18 +133,22 @@ fn gemm_block_v4(wid: vec3<u32>, lid: vec3<u32>) -> Block {
   let step_a = params.a_cs / 4u;
   let step_b = params.b_rs / 4u;
   let k4_end = params.K / 4u;
-  var q = Block(mat4x4<f32>(), mat4x4<f32>(), mat4x4<f32>(), mat4x4<f32>());
+  var c00 = mat4x4<f32>(); var c01 = mat4x4<f32>(); var c10 = mat4x4<f32>(); var c11 = mat4x4<f32>();
   for (var k4 = 0u; k4 < k4_end; k4++) {
     let x0 = quad(A_KC, 0u, sa0, k4, step_a);
     let x1 = quad(A_KC, 0u, sa1, k4, step_a);
     let y0 = quad(B_KC, 1u, sb0, k4, step_b);
     let y1 = quad(B_KC, 1u, sb1, k4, step_b);
-    q = acc(q, x0.k0, x1.k0, y0.k0, y1.k0);
-    q = acc(q, x0.k1, x1.k1, y0.k1, y1.k1);
-    q = acc(q, x0.k2, x1.k2, y0.k2, y1.k2);
-    q = acc(q, x0.k3, x1.k3, y0.k3, y1.k3);
+    c00 = outer_acc(c00, x0.k0, y0.k0); c01 = outer_acc(c01, x0.k0, y1.k0);
+    c10 = outer_acc(c10, x1.k0, y0.k0); c11 = outer_acc(c11, x1.k0, y1.k0);
+    c00 = outer_acc(c00, x0.k1, y0.k1); c01 = outer_acc(c01, x0.k1, y1.k1);
+    c10 = outer_acc(c10, x1.k1, y0.k1); c11 = outer_acc(c11, x1.k1, y1.k1);
+    c00 = outer_acc(c00, x0.k2, y0.k2); c01 = outer_acc(c01, x0.k2, y1.k2);
+    c10 = outer_acc(c10, x1.k2, y0.k2); c11 = outer_acc(c11, x1.k2, y1.k2);
+    c00 = outer_acc(c00, x0.k3, y0.k3); c01 = outer_acc(c01, x0.k3, y1.k3);
+    c10 = outer_acc(c10, x1.k3, y0.k3); c11 = outer_acc(c11, x1.k3, y1.k3);
   }
-  return q;
+  return Block(c00, c01, c10, c11);
 }
 
 fn activate(v: f32) -> f32 {
