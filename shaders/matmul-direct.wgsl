@@ -178,46 +178,41 @@ fn store_bias_act(z: u32, m: u32, n: u32, q: mat4x4<f32>) {
   }
 }
 
-@compute @workgroup_size(WX, WY)
-fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let q = gemm_block(wid, lid);
+// A thread's 8×8 block written to C (the quarter layout of gemm_block), plain or with the epilogue.
+fn store_block(wid: vec3<u32>, lid: vec3<u32>, q: Block) {
   let m = wid.y * 8u * WY + 4u * lid.y;
   let n = wid.x * 8u * WX + 4u * lid.x;
   store(wid.z, m, n, q.r0);
   store(wid.z, m, n + 4u * WX, q.r1);
   store(wid.z, m + 4u * WY, n, q.r2);
   store(wid.z, m + 4u * WY, n + 4u * WX, q.r3);
+}
+
+fn store_block_bias_act(wid: vec3<u32>, lid: vec3<u32>, q: Block) {
+  let m = wid.y * 8u * WY + 4u * lid.y;
+  let n = wid.x * 8u * WX + 4u * lid.x;
+  store_bias_act(wid.z, m, n, q.r0);
+  store_bias_act(wid.z, m, n + 4u * WX, q.r1);
+  store_bias_act(wid.z, m + 4u * WY, n, q.r2);
+  store_bias_act(wid.z, m + 4u * WY, n + 4u * WX, q.r3);
+}
+
+@compute @workgroup_size(WX, WY)
+fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  store_block(wid, lid, gemm_block(wid, lid));
 }
 
 @compute @workgroup_size(WX, WY)
 fn forward_bias_act(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let q = gemm_block(wid, lid);
-  let m = wid.y * 8u * WY + 4u * lid.y;
-  let n = wid.x * 8u * WX + 4u * lid.x;
-  store_bias_act(wid.z, m, n, q.r0);
-  store_bias_act(wid.z, m, n + 4u * WX, q.r1);
-  store_bias_act(wid.z, m + 4u * WY, n, q.r2);
-  store_bias_act(wid.z, m + 4u * WY, n + 4u * WX, q.r3);
+  store_block_bias_act(wid, lid, gemm_block(wid, lid));
 }
 
 @compute @workgroup_size(WX, WY)
 fn forward_v4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let q = gemm_block_v4(wid, lid);
-  let m = wid.y * 8u * WY + 4u * lid.y;
-  let n = wid.x * 8u * WX + 4u * lid.x;
-  store(wid.z, m, n, q.r0);
-  store(wid.z, m, n + 4u * WX, q.r1);
-  store(wid.z, m + 4u * WY, n, q.r2);
-  store(wid.z, m + 4u * WY, n + 4u * WX, q.r3);
+  store_block(wid, lid, gemm_block_v4(wid, lid));
 }
 
 @compute @workgroup_size(WX, WY)
 fn forward_bias_act_v4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let q = gemm_block_v4(wid, lid);
-  let m = wid.y * 8u * WY + 4u * lid.y;
-  let n = wid.x * 8u * WX + 4u * lid.x;
-  store_bias_act(wid.z, m, n, q.r0);
-  store_bias_act(wid.z, m, n + 4u * WX, q.r1);
-  store_bias_act(wid.z, m + 4u * WY, n, q.r2);
-  store_bias_act(wid.z, m + 4u * WY, n + 4u * WX, q.r3);
+  store_block_bias_act(wid, lid, gemm_block_v4(wid, lid));
 }

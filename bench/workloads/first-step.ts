@@ -13,7 +13,7 @@ import type { Gpu } from '../../src/gpu/device';
 import { KernelRegistry } from '../../src/kernels/registry';
 import { tfjsDevice, watchErrors } from './env';
 import { JaxTrainPeer, LR, MODEL, OurTrainPeer, SLOPE, TfTrainPeer, layerSizes, trainingBatches } from './fc-train';
-import { summarize, type MeasureOptions, type PeerKey, type PeerResult, type Unavailable, type WorkloadResult } from './harness';
+import { summarize, workloadResult, type MeasureOptions, type PeerKey, type PeerResult, type Unavailable, type WorkloadResult } from './harness';
 import { startJax, type Jax } from './jax';
 import { since, type ColdWorkload, type Peer, type Size, type Tf, type Workload } from './types';
 
@@ -217,19 +217,5 @@ export async function measureColdWorkload(w: ColdWorkload, run: ColdRunner, opti
   const tfjs = result('tfjs');
   const jax: PeerResult | Unavailable = jaxMissing === null ? result('jax') : { unavailable: jaxMissing };
   log(`${w.name}: first loss ours ${ours.firstLoss!.toFixed(5)}, tfjs ${tfjs.firstLoss!.toFixed(5)}, jax ${'median' in jax ? jax.firstLoss!.toFixed(5) : 'n/a'}`);
-  return {
-    name: w.name,
-    unit: w.unit,
-    lowerIsBetter: true,
-    description: w.description(size),
-    workPerRep: 1,
-    reps: 1,
-    rounds: done,
-    roundsRequested: rounds,
-    ours,
-    tfjs,
-    jax,
-    ratioTfjs: ours.median / tfjs.median,
-    ratioJax: 'median' in jax ? ours.median / jax.median : null,
-  };
+  return workloadResult({ ...w, lowerIsBetter: true }, size, { workPerRep: 1, reps: 1, rounds: done, roundsRequested: rounds }, ours, tfjs, jax);
 }

@@ -95,6 +95,29 @@ function peerResult(peer: Peer, samples: number[], seconds: number[]): PeerResul
 }
 
 /** Measures one workload; every peer is disposed before it returns or throws. */
+/** A workload's row from its peers' results: the descriptive fields, then the ratios ours ÷ peer. */
+export function workloadResult(
+  w: Pick<Workload, 'name' | 'unit' | 'lowerIsBetter' | 'description'>,
+  size: Size,
+  run: { workPerRep: number; reps: number; rounds: number; roundsRequested: number },
+  ours: PeerResult,
+  tfjs: PeerResult,
+  jax: PeerResult | Unavailable,
+): WorkloadResult {
+  return {
+    name: w.name,
+    unit: w.unit,
+    lowerIsBetter: w.lowerIsBetter ?? false,
+    description: w.description(size),
+    ...run,
+    ours,
+    tfjs,
+    jax,
+    ratioTfjs: ours.median / tfjs.median,
+    ratioJax: 'median' in jax ? ours.median / jax.median : null,
+  };
+}
+
 export async function measureWorkload(w: Workload, env: BenchEnv, options: MeasureOptions): Promise<WorkloadResult> {
   const { size, rounds } = options;
   const log = options.log ?? (() => {});
@@ -153,21 +176,7 @@ export async function measureWorkload(w: Workload, env: BenchEnv, options: Measu
     for (const [key, r] of [['ours', ours], ['tfjs', tfjs], ['jax', jax]] as const) {
       if ('firstLoss' in r && r.firstLoss !== undefined) log(`${w.name}: ${key} loss ${r.firstLoss.toFixed(5)} → ${r.lastLoss!.toFixed(5)}${r.lossFell ? '' : ' (did NOT fall)'}`);
     }
-    return {
-      name: w.name,
-      unit: w.unit,
-      lowerIsBetter: w.lowerIsBetter ?? false,
-      description: w.description(size),
-      workPerRep: work,
-      reps,
-      rounds: samples.ours.length,
-      roundsRequested: rounds,
-      ours,
-      tfjs,
-      jax,
-      ratioTfjs: ours.median / tfjs.median,
-      ratioJax: 'median' in jax ? ours.median / jax.median : null,
-    };
+    return workloadResult(w, size, { workPerRep: work, reps, rounds: samples.ours.length, roundsRequested: rounds }, ours, tfjs, jax);
   } finally {
     for (const [, p] of peers) p.dispose();
   }

@@ -97,15 +97,17 @@ for (const variant of ['direct', 'direct-scalar', 'tiled', 'tiled-wide'] as cons
     });
   }
 
-  it('batched, multiple-of-4 shapes: 3 products of 12×16×20', async () => {
-    const [B, M, K, N] = [3, 12, 16, 20];
+  // B independent products of M×K·K×N against the float64 reference, one at a time.
+  const batched = async (B: number, M: number, K: number, N: number) => {
     const a = randomArray(rng, B * M * K);
     const b = randomArray(rng, B * K * N);
     const got = await runOp(matmul, [a, b], [[B, M, K], [B, K, N]], {});
     const expected = new Float64Array(B * M * N);
     for (let i = 0; i < B; i++) expected.set(matmulRef(f64(a.subarray(i * M * K, (i + 1) * M * K)), f64(b.subarray(i * K * N, (i + 1) * K * N)), M, K, N), i * M * N);
-    allclose(got, expected, tol(K), 'batched matmul');
-  });
+    allclose(got, expected, tol(K), `batched matmul ${B}×${M}×${K}×${N}`);
+  };
+
+  it('batched, multiple-of-4 shapes: 3 products of 12×16×20', () => batched(3, 12, 16, 20));
 
   // The direct variant sizes its thread grid to the product: one shape per grid, exact and with ragged edges.
   it('every thread grid of the direct GEMM (directGrid) on the shapes it is chosen for', async () => {
@@ -164,15 +166,7 @@ for (const variant of ['direct', 'direct-scalar', 'tiled', 'tiled-wide'] as cons
     });
   }
 
-  it('batched: 3 independent products of 20×31×9', async () => {
-    const [B, M, K, N] = [3, 20, 31, 9];
-    const a = randomArray(rng, B * M * K);
-    const b = randomArray(rng, B * K * N);
-    const got = await runOp(matmul, [a, b], [[B, M, K], [B, K, N]], {});
-    const expected = new Float64Array(B * M * N);
-    for (let i = 0; i < B; i++) expected.set(matmulRef(f64(a.subarray(i * M * K, (i + 1) * M * K)), f64(b.subarray(i * K * N, (i + 1) * K * N)), M, K, N), i * M * N);
-    allclose(got, expected, tol(K), 'batched matmul');
-  });
+  it('batched: 3 independent products of 20×31×9', () => batched(3, 20, 31, 9));
 
   it('fused linear: leaky ReLU(x·Wᵀ + b) at the first report\'s shapes 7×784→196', async () => {
     const [B, I, O] = [7, 784, 196];
