@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as jax from '@jax-js/jax';
 import { loadDataset } from '../src/data/datasets';
-import { compact, header, parseBenchArgs, resultFile, stalledTraining, table, tuningArg, usage, type BenchArgs } from './report.mjs';
+import { finishRun, parseBenchArgs, resultFile, tuningArg, usage, type BenchArgs } from './report.mjs';
 import { runColdChild, runSuite } from './suite';
 import type { ColdOutcome, ColdRunner, Tf } from './workloads/index';
 
@@ -119,7 +119,7 @@ async function main(): Promise<number> {
     budget: opts.budget,
     only: opts.only ? opts.only.split(',').map((s) => s.trim()).filter(Boolean) : null,
     tuning: opts.tuning,
-    host: `node ${process.version} (webgpu ${globals ? 'Dawn bindings' : ''})`.trim(),
+    host: `node ${process.version} (webgpu: Dawn bindings)`,
     log,
     tf: tf as unknown as Tf,
     jax,
@@ -127,20 +127,11 @@ async function main(): Promise<number> {
     loadFashion,
     cold: coldRunner(opts, dataDir),
   });
-  if (opts.json) process.stdout.write(`${JSON.stringify(compact(result))}\n`);
-  else process.stdout.write(`${header(result)}\n\n${table(result)}\n`);
-  if (!opts.smoke) {
-    const file = opts.out ?? resultFile(result, 'node');
+  const write = (file: string, text: string) => {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    log(`wrote ${file}`);
-  }
-  const stalled = stalledTraining(result);
-  if (stalled.length) {
-    log(`the training loss did not fall in ${stalled.join(', ')}; expected it to fall on every peer. Check the optimizer and the data.`);
-    return 1;
-  }
-  return 0;
+    writeFileSync(file, text);
+  };
+  return finishRun(result, opts, opts.out ?? resultFile(result, 'node'), write, log);
 }
 
 main().then(

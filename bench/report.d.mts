@@ -24,3 +24,10 @@ export interface BenchArgs {
 }
 export function usage(script: string): string;
 export function parseBenchArgs(argv: string[], options?: { node?: boolean }): BenchArgs;
+export function finishRun(
+  result: BenchResult,
+  opts: { json: boolean; smoke: boolean },
+  file: string,
+  write: (file: string, text: string) => void,
+  log: (line: string) => void,
+): number;

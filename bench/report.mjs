@@ -96,6 +96,26 @@ export function resultFile(result, suffix = '') {
   return `bench/results/${date}-${slug([a.vendor, a.architecture, a.device].filter(Boolean).join(' '))}${suffix ? `-${suffix}` : ''}.json`;
 }
 
+/**
+ * What both runners do with a finished result: print it (the table, or the --json object), write the
+ * results file (not for --smoke), and name training that did not learn. Returns the exit status.
+ * `write(file, text)` writes the file; `log(line)` reports on stderr.
+ */
+export function finishRun(result, opts, file, write, log) {
+  if (opts.json) process.stdout.write(`${JSON.stringify(compact(result))}\n`);
+  else process.stdout.write(`${header(result)}\n\n${table(result)}\n`);
+  if (!opts.smoke) {
+    write(file, `${JSON.stringify(result, null, 2)}\n`);
+    log(`wrote ${file}`);
+  }
+  const stalled = stalledTraining(result);
+  if (stalled.length) {
+    log(`the training loss did not fall in ${stalled.join(', ')}; expected it to fall on every peer. Check the optimizer and the data.`);
+    return 1;
+  }
+  return 0;
+}
+
 /** Names the training workloads whose loss did not fall on some peer (empty: all fell). */
 export function stalledTraining(result) {
   return result.workloads.filter((w) => [w.ours, w.tfjs, w.jax].some((p) => p.lossFell === false)).map((w) => w.name);

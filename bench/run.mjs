@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../scripts/chromium-flags.mjs';
-import { compact, header, parseBenchArgs, resultFile, stalledTraining, table, usage } from './report.mjs';
+import { finishRun, parseBenchArgs, resultFile, usage } from './report.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -119,19 +119,12 @@ async function main() {
 
 try {
   const { opts, result } = await main();
-  const file = resultFile(result);
-  if (opts.json) process.stdout.write(`${JSON.stringify(compact(result))}\n`);
-  else process.stdout.write(`${header(result)}\n\n${table(result)}\n`);
-  if (!opts.smoke) {
+  const write = (file, text) => {
     mkdirSync(new URL('results/', import.meta.url), { recursive: true });
-    writeFileSync(new URL(`../${file}`, import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
-    process.stderr.write(`bench: wrote ${file}\n`);
-  }
-  const stalled = stalledTraining(result);
-  if (stalled.length) {
-    process.stderr.write(`bench: the training loss did not fall in ${stalled.join(', ')}; expected it to fall on every peer. Check the optimizer and the data.\n`);
-    process.exit(1);
-  }
+    writeFileSync(new URL(`../${file}`, import.meta.url), text);
+  };
+  const status = finishRun(result, opts, resultFile(result), write, (line) => process.stderr.write(`bench: ${line}\n`));
+  if (status !== 0) process.exit(status);
 } catch (e) {
   process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
