@@ -1,18 +1,12 @@
 // progress-lines.ts: an experiment's stream of Progress (one per few training steps) boiled down to
 // one line per finished epoch, one when a stage starts or says something new, and a heartbeat line
 // during long stretches, e.g. `[fc-train] train latent=8 · epoch 2/5 loss 0.0213 (test 0.0209) ·
-// 1,840 samples/s · ETA 0:42`. Imports experiments types only.
+// 1,840 samples/s · ETA 0:42`. Imports experiments types and the report's clock format.
 import type { Progress } from '../src/experiments/types';
+import { formatClock } from '../scripts/report-html.mjs';
 
-/** Seconds as m:ss, or h:mm:ss from an hour on. */
-export function formatEta(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '?';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
+/** Seconds as m:ss, or h:mm:ss from an hour on (the report's clock format). */
+export const formatEta: (seconds: number) => string = formatClock;
 
 /** A rate rounded to a whole number with thousands separators ("1,840"); one decimal below 10. */
 export function formatRate(perSecond: number): string {

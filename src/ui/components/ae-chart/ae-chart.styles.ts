@@ -36,17 +36,6 @@ export const chartStyles = css`
       --_s10: var(--ae-series-10, #b0bec5);
     }
   }
-  :host([hidden]) {
-    display: none;
-  }
-  figure {
-    margin: 0;
-  }
-  figcaption {
-    font-weight: 600;
-    font-size: 0.95rem;
-    margin: 0 0 0.25rem;
-  }
   [part='plot'] {
     position: relative;
     min-height: var(--_height);

@@ -7,6 +7,7 @@ import { customElement, property, query } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import type { Series } from '../../../experiments/types';
 import { chartStyles, uplotStyles } from './ae-chart.styles';
+import { figureStyles } from '../figure.styles';
 
 const SERIES_COLOURS = 10;
 const DEFAULT_HEIGHT = 240;
@@ -54,7 +55,7 @@ export function formatValue(v: number | null | undefined): string {
  */
 @customElement('ae-chart')
 export class AeChart extends LitElement {
-  static override styles = [uplotStyles, chartStyles];
+  static override styles = [uplotStyles, figureStyles, chartStyles];
 
   /** Title above the plot. */
   @property() heading = '';

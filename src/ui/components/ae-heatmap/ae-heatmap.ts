@@ -2,6 +2,7 @@
 // coloured cells on one canvas, with a colour key and the values as a table. Imports lit only.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { figureStyles } from '../figure.styles';
 
 type Rgb = [number, number, number];
 
@@ -39,24 +40,13 @@ const mix = (a: Rgb, b: Rgb, t: number): Rgb => [0, 1, 2].map((i) => Math.round(
  */
 @customElement('ae-heatmap')
 export class AeHeatmap extends LitElement {
-  static override styles = css`
+  static override styles = [figureStyles, css`
     :host {
       display: inline-block;
       max-width: 100%;
       --_neg: var(--ae-heat-negative, #0571b0);
       --_mid: var(--ae-heat-middle, #f7f7f7);
       --_pos: var(--ae-heat-positive, #ca0020);
-    }
-    :host([hidden]) {
-      display: none;
-    }
-    figure {
-      margin: 0;
-    }
-    figcaption {
-      font-weight: 600;
-      font-size: 0.95rem;
-      margin: 0 0 0.25rem;
     }
     canvas {
       display: block;
@@ -109,7 +99,7 @@ export class AeHeatmap extends LitElement {
       font-weight: 600;
       opacity: 0.8;
     }
-  `;
+  `];
 
   @property() heading = '';
   /** Row-major values, `size`×`size` of them. */
