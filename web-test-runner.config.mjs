@@ -35,7 +35,7 @@ const cssInline = {
 
 /** The datasets live in public/data (served at /data/ by Vite); mirror that here. */
 const dataAlias = (context, next) => {
-  if (context.url.startsWith('/data/')) context.url = '/public' + context.url;
+  if (context.url.startsWith('/data/')) context.url = `/public${context.url}`;
   return next();
 };
 
@@ -50,7 +50,7 @@ export default {
   testsFinishTimeout: 900000,
   testFramework: { config: { timeout: 120000 } },
   middleware: [dataAlias],
-  plugins: [wgslRaw, cssInline, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: root + 'tsconfig.json' })],
+  plugins: [wgslRaw, cssInline, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: `${root}tsconfig.json` })],
   browsers: [
     chromeLauncher({
       launchOptions: {

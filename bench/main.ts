@@ -50,16 +50,24 @@ if (coldPeer !== null) {
   );
 } else {
   const benchCold = window.benchCold;
-  const cold: ColdRunner | undefined = benchCold && (async (peer) => {
-    const reply = await benchCold(peer);
-    if ('error' in reply) throw new Error(reply.error);
-    return reply.outcome;
-  });
+  const cold: ColdRunner | undefined =
+    benchCold &&
+    (async (peer) => {
+      const reply = await benchCold(peer);
+      if ('error' in reply) throw new Error(reply.error);
+      return reply.outcome;
+    });
   runSuite({
     rounds: Number(q.get('rounds') ?? 5),
     size,
     budget: Number(q.get('budget') ?? 0),
-    only: q.get('only') ? q.get('only')!.split(',').map((s) => s.trim()).filter(Boolean) : null,
+    only: q.get('only')
+      ? q
+          .get('only')!
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : null,
     tuning,
     host: 'chromium',
     log,

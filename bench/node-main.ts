@@ -41,42 +41,60 @@ function folderFetch(dir: string): typeof fetch {
  */
 function coldRunner(opts: BenchArgs, dataDir: string): ColdRunner {
   const script = fileURLToPath(import.meta.url);
-  return (peer) => new Promise<ColdOutcome>((resolveOutcome, reject) => {
-    const args = [
-      ...process.execArgv, script, '--cold', peer, '--data', dataDir,
-      ...(opts.smoke ? ['--smoke'] : []), ...(opts.tuning ? ['--tuning', tuningArg(opts.tuning)] : []),
-    ];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let partial = '';
-    const tail: string[] = [];
-    const forward = (line: string) => {
-      process.stderr.write(`[cold ${peer}] ${line}\n`);
-      tail.push(line);
-      if (tail.length > 20) tail.shift();
-    };
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      const lines = (partial + d).split('\n');
-      partial = lines.pop()!;
-      lines.forEach(forward);
+  return (peer) =>
+    new Promise<ColdOutcome>((resolveOutcome, reject) => {
+      const args = [
+        ...process.execArgv,
+        script,
+        '--cold',
+        peer,
+        '--data',
+        dataDir,
+        ...(opts.smoke ? ['--smoke'] : []),
+        ...(opts.tuning ? ['--tuning', tuningArg(opts.tuning)] : []),
+      ];
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let partial = '';
+      const tail: string[] = [];
+      const forward = (line: string) => {
+        process.stderr.write(`[cold ${peer}] ${line}\n`);
+        tail.push(line);
+        if (tail.length > 20) tail.shift();
+      };
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        const lines = (partial + d).split('\n');
+        partial = lines.pop()!;
+        lines.forEach(forward);
+      });
+      child.on('error', (e) =>
+        reject(new Error(`could not start ${process.execPath} ${args.join(' ')}: ${e.message}`)),
+      );
+      child.on('close', (code, signal) => {
+        if (partial) forward(partial);
+        const line = stdout
+          .split('\n')
+          .reverse()
+          .find((l) => l.startsWith(COLD_MARK));
+        const reply = line
+          ? (JSON.parse(line.slice(COLD_MARK.length)) as { outcome: ColdOutcome } | { error: string })
+          : null;
+        if (reply && 'error' in reply) reject(new Error(reply.error));
+        else if (reply && code === 0) resolveOutcome(reply.outcome);
+        else {
+          reject(
+            new Error(
+              `node ${args.join(' ')} exited with ${signal ?? `code ${code}`} and no reply; its last stderr lines: ${tail.join(' | ') || '(none)'}`,
+            ),
+          );
+        }
+      });
     });
-    child.on('error', (e) => reject(new Error(`could not start ${process.execPath} ${args.join(' ')}: ${e.message}`)));
-    child.on('close', (code, signal) => {
-      if (partial) forward(partial);
-      const line = stdout.split('\n').reverse().find((l) => l.startsWith(COLD_MARK));
-      const reply = line ? (JSON.parse(line.slice(COLD_MARK.length)) as { outcome: ColdOutcome } | { error: string }) : null;
-      if (reply && 'error' in reply) reject(new Error(reply.error));
-      else if (reply && code === 0) resolveOutcome(reply.outcome);
-      else {
-        reject(new Error(`node ${args.join(' ')} exited with ${signal ?? `code ${code}`} and no reply; its last stderr lines: ${tail.join(' | ') || '(none)'}`));
-      }
-    });
-  });
 }
 
 async function main(): Promise<number> {
-  let opts;
+  let opts: BenchArgs;
   try {
     opts = parseBenchArgs(process.argv.slice(2), { node: true });
   } catch (e) {
@@ -92,7 +110,11 @@ async function main(): Promise<number> {
   // tfjs and jax-js look for navigator.gpu; Node ≥ 21 has a navigator without it.
   const nav = (globalThis as { navigator?: object }).navigator;
   if (nav) Object.defineProperty(nav, 'gpu', { value: gpuApi, configurable: true });
-  else Object.defineProperty(globalThis, 'navigator', { value: { gpu: gpuApi, userAgent: `node ${process.version}` }, configurable: true });
+  else
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { gpu: gpuApi, userAgent: `node ${process.version}` },
+      configurable: true,
+    });
 
   // The WebGPU backend registers itself on load only if navigator.gpu is there, so it loads now.
   await import('@tensorflow/tfjs-backend-webgpu');
@@ -103,7 +125,14 @@ async function main(): Promise<number> {
   if (opts.cold) {
     try {
       const outcome = await runColdChild({
-        peer: opts.cold, size: opts.smoke ? 'smoke' : 'full', tuning: opts.tuning, log, tf: tf as unknown as Tf, jax, gpuApi, loadFashion,
+        peer: opts.cold,
+        size: opts.smoke ? 'smoke' : 'full',
+        tuning: opts.tuning,
+        log,
+        tf: tf as unknown as Tf,
+        jax,
+        gpuApi,
+        loadFashion,
       });
       process.stdout.write(`${COLD_MARK}${JSON.stringify({ outcome })}\n`);
       return 0;
@@ -117,7 +146,12 @@ async function main(): Promise<number> {
     rounds: opts.rounds,
     size: opts.smoke ? 'smoke' : 'full',
     budget: opts.budget,
-    only: opts.only ? opts.only.split(',').map((s) => s.trim()).filter(Boolean) : null,
+    only: opts.only
+      ? opts.only
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : null,
     tuning: opts.tuning,
     host: `node ${process.version} (webgpu: Dawn bindings)`,
     log,

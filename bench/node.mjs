@@ -14,8 +14,14 @@ const outfile = fileURLToPath(new URL('dist-node/bench.mjs', import.meta.url));
 const wgslRaw = {
   name: 'wgsl-raw',
   setup(b) {
-    b.onResolve({ filter: /\.wgsl\?raw$/ }, (args) => ({ path: fileURLToPath(new URL(args.path.replace(/\?raw$/, ''), `file://${args.resolveDir}/`)), namespace: 'wgsl' }));
-    b.onLoad({ filter: /.*/, namespace: 'wgsl' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'text' }));
+    b.onResolve({ filter: /\.wgsl\?raw$/ }, (args) => ({
+      path: fileURLToPath(new URL(args.path.replace(/\?raw$/, ''), `file://${args.resolveDir}/`)),
+      namespace: 'wgsl',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'wgsl' }, (args) => ({
+      contents: readFileSync(args.path, 'utf8'),
+      loader: 'text',
+    }));
   },
 };
 
@@ -32,7 +38,9 @@ await build({
   external: ['webgpu'],
   mainFields: ['module', 'main'],
   // CommonJS dependencies bundled into an ES module still call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   logLevel: 'warning',
   plugins: [wgslRaw],
 });

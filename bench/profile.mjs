@@ -5,13 +5,23 @@ import { openRepoPage } from '../scripts/browser.mjs';
 
 const which = process.argv[2];
 if (which && !['fc', 'conv', 'grids'].includes(which)) {
-  process.stderr.write(`profile: unknown model "${which}"; expected fc, conv, grids (the direct GEMM's thread grids on the FC products) or nothing (fc and conv).\n`);
+  process.stderr.write(
+    `profile: unknown model "${which}"; expected fc, conv, grids (the direct GEMM's thread grids on the FC products) or nothing (fc and conv).\n`,
+  );
   process.exit(2);
 }
-const { page, close } = await openRepoPage(`/bench/profile.html${which ? `?only=${which}` : ''}`, { entries: ['bench/profile.html'] });
+const { page, close } = await openRepoPage(`/bench/profile.html${which ? `?only=${which}` : ''}`, {
+  entries: ['bench/profile.html'],
+});
 try {
-  await page.waitForFunction(() => window.profileResult !== undefined || window.profileError !== undefined, { timeout: 0, polling: 500 });
-  const { result, error } = await page.evaluate(() => ({ result: window.profileResult ?? null, error: window.profileError ?? null }));
+  await page.waitForFunction(() => window.profileResult !== undefined || window.profileError !== undefined, {
+    timeout: 0,
+    polling: 500,
+  });
+  const { result, error } = await page.evaluate(() => ({
+    result: window.profileResult ?? null,
+    error: window.profileError ?? null,
+  }));
   if (error !== null) throw new Error(`profile: the page failed: ${error}`);
   process.stdout.write(`${result}\n`);
 } finally {

@@ -35,7 +35,11 @@ interface Row {
 /** The dispatches of a trainer's step: the graph's, then the optimizer's (read through their private lists). */
 function stepDispatches(trainer: Trainer): Dispatch[] {
   const graph = (trainer.exe as unknown as { dispatches: Dispatch[] }).dispatches;
-  const opt = (trainer as unknown as { options: { optimizer: { sites?: { bound: Dispatch['bound']; workgroups: Dispatch['workgroups'] }[] } } }).options.optimizer;
+  const opt = (
+    trainer as unknown as {
+      options: { optimizer: { sites?: { bound: Dispatch['bound']; workgroups: Dispatch['workgroups'] }[] } };
+    }
+  ).options.optimizer;
   return [...graph, ...(opt.sites ?? []).map((s) => ({ bound: s.bound, workgroups: s.workgroups }))];
 }
 
@@ -69,8 +73,13 @@ async function profile(name: string, trainer: Trainer, device: GPUDevice, wall: 
     total += ms;
   }
   const sorted = [...rows.values()].sort((a, b) => b.ms - a.ms);
-  const lines = [`${name}: ${ds.length} dispatches; sum of kernels ${total.toFixed(1)} ms, whole step ${wall.toFixed(1)} ms`];
-  for (const r of sorted) lines.push(`  ${r.kernel.padEnd(56)} ×${String(r.count).padStart(2)}  ${r.ms.toFixed(2).padStart(8)} ms  ${((100 * r.ms) / total).toFixed(1).padStart(5)}%`);
+  const lines = [
+    `${name}: ${ds.length} dispatches; sum of kernels ${total.toFixed(1)} ms, whole step ${wall.toFixed(1)} ms`,
+  ];
+  for (const r of sorted)
+    lines.push(
+      `  ${r.kernel.padEnd(56)} ×${String(r.count).padStart(2)}  ${r.ms.toFixed(2).padStart(8)} ms  ${((100 * r.ms) / total).toFixed(1).padStart(5)}%`,
+    );
   return lines.join('\n');
 }
 
@@ -94,19 +103,31 @@ async function wallStep(trainer: Trainer, input: Tensor, x: Float32Array): Promi
  */
 async function gridSweep(gpu: Gpu, registry: KernelRegistry): Promise<string> {
   const B = 256;
-  const layers = [[784, 392], [392, 196], [196, 8], [8, 196], [196, 392], [392, 784]] as const;
+  const layers = [
+    [784, 392],
+    [392, 196],
+    [196, 8],
+    [8, 196],
+    [196, 392],
+    [392, 784],
+  ] as const;
   const products: { name: string; a: [number, number]; b: [number, number]; attrs: MatmulAttrs }[] = [];
   for (const [i, o] of layers) {
     products.push({ name: `fwd ${i}→${o}`, a: [B, i], b: [o, i], attrs: { transB: true } });
     products.push({ name: `dx  ${i}→${o}`, a: [B, o], b: [o, i], attrs: {} });
     products.push({ name: `dw  ${i}→${o}`, a: [B, o], b: [B, i], attrs: { transA: true } });
   }
-  const lines = [`direct GEMM grids (ms per product; * directGrid's pick, + fastest): ${DIRECT_GRIDS.map((g) => g.join('×')).join('  ')}`];
+  const lines = [
+    `direct GEMM grids (ms per product; * directGrid's pick, + fastest): ${DIRECT_GRIDS.map((g) => g.join('×')).join('  ')}`,
+  ];
   let picked = 0;
   let fastest = 0;
   for (const p of products) {
     const owned: ManagedBuffer[] = [];
-    const keep = (b: ManagedBuffer) => (owned.push(b), b);
+    const keep = (b: ManagedBuffer) => {
+      owned.push(b);
+      return b;
+    };
     const a = keep(gpu.buffers.fromData('a', uniformData(p.a[0] * p.a[1], 1)));
     const b = keep(gpu.buffers.fromData('b', uniformData(p.b[0] * p.b[1], 2)));
     const outShape = matmul.inferShape([p.a, p.b], p.attrs);
@@ -114,7 +135,14 @@ async function gridSweep(gpu: Gpu, registry: KernelRegistry): Promise<string> {
     const ms: number[] = [];
     for (const grid of DIRECT_GRIDS) {
       gpu.tuning.directGrids = [grid];
-      const [d] = matmul.build({ gpu, registry, scratch: (l, n) => keep(gpu.buffers.create(l, n * 4)) }, [a, b], [p.a, p.b], c, outShape, p.attrs);
+      const [d] = matmul.build(
+        { gpu, registry, scratch: (l, n) => keep(gpu.buffers.create(l, n * 4)) },
+        [a, b],
+        [p.a, p.b],
+        c,
+        outShape,
+        p.attrs,
+      );
       await timeDispatch(gpu.device, d!, 1);
       const times: number[] = [];
       for (let i = 0; i < 3; i++) times.push(await timeDispatch(gpu.device, d!, 3));
@@ -127,7 +155,9 @@ async function gridSweep(gpu: Gpu, registry: KernelRegistry): Promise<string> {
     const best = ms.indexOf(Math.min(...ms));
     picked += ms[pick]!;
     fastest += ms[best]!;
-    lines.push(`  ${p.name.padEnd(14)} ${`${M}×${N}`.padEnd(8)} ${ms.map((t, k) => `${t.toFixed(1)}${k === pick ? '*' : ''}${k === best ? '+' : ''}`.padStart(8)).join('')}`);
+    lines.push(
+      `  ${p.name.padEnd(14)} ${`${M}×${N}`.padEnd(8)} ${ms.map((t, k) => `${t.toFixed(1)}${k === pick ? '*' : ''}${k === best ? '+' : ''}`.padStart(8)).join('')}`,
+    );
     owned.forEach((o) => o.dispose());
   }
   lines.push(`  total: picked ${picked.toFixed(1)} ms, fastest ${fastest.toFixed(1)} ms`);
@@ -145,7 +175,10 @@ async function main() {
     const g = new Graph();
     const x = g.input('x', [256, 784]);
     const loss = g.apply(mseLoss, [model.forward(g, x), x], {}, 'loss');
-    const trainer = new Trainer({ gpu, registry }, { graph: g, loss, params: model.namedParameters(), optimizer: createOptimizer('adam', { lr: 1e-3 }) });
+    const trainer = new Trainer(
+      { gpu, registry },
+      { graph: g, loss, params: model.namedParameters(), optimizer: createOptimizer('adam', { lr: 1e-3 }) },
+    );
     const wall = await wallStep(trainer, x, uniformData(256 * 784, 1, 0, 1));
     out.push(await profile('fc-train (batch 256)', trainer, gpu.device, wall));
     trainer.dispose();
@@ -156,7 +189,15 @@ async function main() {
     const g = new Graph();
     const x = g.input('x', [64, 1, 28, 28]);
     const loss = g.apply(mseLoss, [model.forward(g, x), x], {}, 'loss');
-    const trainer = new Trainer({ gpu, registry }, { graph: g, loss, params: model.namedParameters(), optimizer: createOptimizer('adamw', { lr: 1e-3, weightDecay: 1e-2 }) });
+    const trainer = new Trainer(
+      { gpu, registry },
+      {
+        graph: g,
+        loss,
+        params: model.namedParameters(),
+        optimizer: createOptimizer('adamw', { lr: 1e-3, weightDecay: 1e-2 }),
+      },
+    );
     const wall = await wallStep(trainer, x, uniformData(64 * 784, 2, 0, 1));
     out.push(await profile('conv-train (batch 64)', trainer, gpu.device, wall));
     trainer.dispose();

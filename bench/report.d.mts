@@ -7,8 +7,8 @@ export function compact(result: BenchResult): unknown;
 export function slug(s: string): string;
 export function resultFile(result: BenchResult, suffix?: string): string;
 export function stalledTraining(result: BenchResult): string[];
-export function parseTuning(text: string): Partial<import("../src/gpu/device").Tuning>;
-export function tuningArg(tuning: Partial<import("../src/gpu/device").Tuning>): string;
+export function parseTuning(text: string): Partial<import('../src/gpu/device').Tuning>;
+export function tuningArg(tuning: Partial<import('../src/gpu/device').Tuning>): string;
 export interface BenchArgs {
   rounds: number;
   budget: number;

@@ -24,14 +24,43 @@ function peakShare(result, w, who) {
 const pct = (x) => (x === null ? '' : `${(100 * x).toFixed(0)}%`);
 
 export function table(result) {
-  const rows = [['workload', 'unit', 'ours median [min–max]', 'tfjs median [min–max]', 'jax median [min–max]', 'ours÷tfjs', 'ours÷jax', 'peak% o/t/j', 'reps', 'rounds']];
+  const rows = [
+    [
+      'workload',
+      'unit',
+      'ours median [min–max]',
+      'tfjs median [min–max]',
+      'jax median [min–max]',
+      'ours÷tfjs',
+      'ours÷jax',
+      'peak% o/t/j',
+      'reps',
+      'rounds',
+    ],
+  ];
   for (const w of result.workloads) {
     const rounds = w.rounds < w.roundsRequested ? `${w.rounds} of ${w.roundsRequested}` : String(w.rounds);
-    const shares = w.unit === 'GFLOPS' ? ['ours', 'tfjs', 'jax'].map((k) => pct(peakShare(result, w, k)) || '-').join('/') : '';
-    rows.push([w.name, w.unit + (w.lowerIsBetter ? ' (lower is better)' : ''), cell(w.ours), cell(w.tfjs), cell(w.jax), ratio(w.ratioTfjs), ratio(w.ratioJax), shares, String(w.reps), rounds]);
+    const shares =
+      w.unit === 'GFLOPS' ? ['ours', 'tfjs', 'jax'].map((k) => pct(peakShare(result, w, k)) || '-').join('/') : '';
+    rows.push([
+      w.name,
+      w.unit + (w.lowerIsBetter ? ' (lower is better)' : ''),
+      cell(w.ours),
+      cell(w.tfjs),
+      cell(w.jax),
+      ratio(w.ratioTfjs),
+      ratio(w.ratioJax),
+      shares,
+      String(w.reps),
+      rounds,
+    ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const line = (r) => r.map((s, c) => s.padEnd(widths[c])).join('  ').trimEnd();
+  const line = (r) =>
+    r
+      .map((s, c) => s.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd();
   const out = [line(rows[0]), widths.map((n) => '-'.repeat(n)).join('  '), ...rows.slice(1).map(line)];
   const missing = [...new Set(result.workloads.filter((w) => !('median' in w.jax)).map((w) => w.jax.unavailable))];
   if (missing.length) out.push('', ...missing.map((m) => `jax n/a: ${m}`));
@@ -53,7 +82,8 @@ export function table(result) {
 
 /** The --json object: adapter, then one row per workload (ratios are ours ÷ peer in the workload's unit). */
 export function compact(result) {
-  const side = (p) => ('median' in p ? { median: p.median, min: p.min, max: p.max, samples: p.samples } : { unavailable: p.unavailable });
+  const side = (p) =>
+    'median' in p ? { median: p.median, min: p.min, max: p.max, samples: p.samples } : { unavailable: p.unavailable };
   return {
     adapter: result.env.adapter,
     host: result.host ?? 'chromium',
@@ -67,7 +97,10 @@ export function compact(result) {
       ratio_tfjs: w.ratioTfjs,
       ratio_jax: w.ratioJax,
       rounds: w.rounds,
-      peak_share: w.unit === 'GFLOPS' ? { ours: peakShare(result, w, 'ours'), tfjs: peakShare(result, w, 'tfjs'), jax: peakShare(result, w, 'jax') } : null,
+      peak_share:
+        w.unit === 'GFLOPS'
+          ? { ours: peakShare(result, w, 'ours'), tfjs: peakShare(result, w, 'tfjs'), jax: peakShare(result, w, 'jax') }
+          : null,
     })),
   };
 }
@@ -82,12 +115,15 @@ export function header(result) {
       `jax-js ${j.version} (${j.device ?? `not running: ${j.unavailable}`})`,
     `${result.config.size} shapes, up to ${result.config.rounds} round(s) alternating ours/tfjs/jax` +
       `${result.config.budgetSeconds ? ` (time budget ${result.config.budgetSeconds} s per workload)` : ''}; data: ${result.data}`,
-    'peak% = share of the adapter\'s measured peak (our gemm-2048-peak median); ratios are ours ÷ peer (for seconds, lower is better).',
+    "peak% = share of the adapter's measured peak (our gemm-2048-peak median); ratios are ours ÷ peer (for seconds, lower is better).",
   ].join('\n');
 }
 
-export const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'unknown-adapter';
-
+export const slug = (s) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '') || 'unknown-adapter';
 
 /** bench/results/<YYYY-MM-DD>-<adapter>[-<suffix>].json for a result. */
 export function resultFile(result, suffix = '') {
@@ -110,7 +146,9 @@ export function finishRun(result, opts, file, write, log) {
   }
   const stalled = stalledTraining(result);
   if (stalled.length) {
-    log(`the training loss did not fall in ${stalled.join(', ')}; expected it to fall on every peer. Check the optimizer and the data.`);
+    log(
+      `the training loss did not fall in ${stalled.join(', ')}; expected it to fall on every peer. Check the optimizer and the data.`,
+    );
     return 1;
   }
   return 0;
@@ -121,23 +159,39 @@ export function stalledTraining(result) {
   return result.workloads.filter((w) => [w.ours, w.tfjs, w.jax].some((p) => p.lossFell === false)).map((w) => w.name);
 }
 
-const TUNING_KEYS = { gemm: ['tiled', 'direct'], conv: ['im2col', 'direct'], termsPerThread: 'int', im2colMaxBytes: 'int', wideMinTiles: 'int', vec4Reads: ['true', 'false'] };
+const TUNING_KEYS = {
+  gemm: ['tiled', 'direct'],
+  conv: ['im2col', 'direct'],
+  termsPerThread: 'int',
+  im2colMaxBytes: 'int',
+  wideMinTiles: 'int',
+  vec4Reads: ['true', 'false'],
+};
 
 /** The `--tuning` text of a Tuning override (parseTuning's inverse). */
-export const tuningArg = (tuning) => Object.entries(tuning).map(([k, v]) => `${k}=${v}`).join(',');
+export const tuningArg = (tuning) =>
+  Object.entries(tuning)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 
 /** Parses `--tuning gemm=tiled,conv=direct` into a Tuning override; throws on an unknown key or value. */
 export function parseTuning(text) {
   const out = {};
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [key, value] = part.split('=');
     const allowed = TUNING_KEYS[key];
     if (!allowed || value === undefined) {
-      throw new Error(`bench: bad --tuning entry "${part}"; expected key=value with key one of ${Object.keys(TUNING_KEYS).join(', ')}.`);
+      throw new Error(
+        `bench: bad --tuning entry "${part}"; expected key=value with key one of ${Object.keys(TUNING_KEYS).join(', ')}.`,
+      );
     }
     if (allowed === 'int') {
       const n = Number(value);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`bench: --tuning ${key} must be an integer ≥ 1, got "${value}".`);
+      if (!Number.isInteger(n) || n < 1)
+        throw new Error(`bench: --tuning ${key} must be an integer ≥ 1, got "${value}".`);
       out[key] = n;
     } else if (allowed.includes(value)) out[key] = value === 'true' ? true : value === 'false' ? false : value;
     else throw new Error(`bench: --tuning ${key} must be one of ${allowed.join(', ')}, got "${value}".`);
@@ -159,16 +213,31 @@ export function usage(script) {
                fresh ${node ? 'node process' : 'Chromium'}
   --tuning K=V,…  force our kernel variants (gemm=tiled|direct, conv=im2col|direct,
                termsPerThread=N, im2colMaxBytes=N, wideMinTiles=N) instead of the adapter's defaults
-  --json       print only the JSON result on stdout (progress still goes to stderr)${node ? `
+  --json       print only the JSON result on stdout (progress still goes to stderr)${
+    node
+      ? `
   --data DIR   folder with the prepared datasets (manifest.json; default public/data)
   --out FILE   results file (default bench/results/<date>-<adapter>-node.json)
   --cold PEER  (internal) run one cold first step of ours, tfjs or jax in this process and print its
-               outcome as one JSON line; the runner starts such a process per first-step measurement` : ''}`;
+               outcome as one JSON line; the runner starts such a process per first-step measurement`
+      : ''
+  }`;
 }
 
 /** Parses the bench flags; throws an Error naming the bad flag. `help: true` when --help was given. */
 export function parseBenchArgs(argv, { node = false } = {}) {
-  const opts = { rounds: 5, budget: 45, smoke: false, only: null, json: false, tuning: null, data: null, out: null, cold: null, help: false };
+  const opts = {
+    rounds: 5,
+    budget: 45,
+    smoke: false,
+    only: null,
+    json: false,
+    tuning: null,
+    data: null,
+    out: null,
+    cold: null,
+    help: false,
+  };
   const script = node ? 'bench:node' : 'bench';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -187,13 +256,15 @@ export function parseBenchArgs(argv, { node = false } = {}) {
     else if (node && a === '--out') opts.out = value();
     else if (node && a === '--cold') {
       opts.cold = value();
-      if (!['ours', 'tfjs', 'jax'].includes(opts.cold)) throw new Error(`bench: --cold must be one of ours, tfjs, jax, got "${opts.cold}".`);
-    }
-    else if (a === '--help' || a === '-h') opts.help = true;
+      if (!['ours', 'tfjs', 'jax'].includes(opts.cold))
+        throw new Error(`bench: --cold must be one of ours, tfjs, jax, got "${opts.cold}".`);
+    } else if (a === '--help' || a === '-h') opts.help = true;
     else throw new Error(`bench: unknown argument "${a}".\n${usage(script)}`);
   }
   if (opts.smoke) opts.rounds = 1;
-  if (!Number.isInteger(opts.rounds) || opts.rounds < 1) throw new Error(`bench: bad --rounds; expected an integer ≥ 1, got ${opts.rounds}.`);
-  if (!(opts.budget >= 0)) throw new Error(`bench: bad --budget; expected seconds ≥ 0 (0: no limit), got ${opts.budget}.`);
+  if (!Number.isInteger(opts.rounds) || opts.rounds < 1)
+    throw new Error(`bench: bad --rounds; expected an integer ≥ 1, got ${opts.rounds}.`);
+  if (!(opts.budget >= 0))
+    throw new Error(`bench: bad --budget; expected seconds ≥ 0 (0: no limit), got ${opts.budget}.`);
   return opts;
 }

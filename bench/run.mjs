@@ -18,7 +18,6 @@ import { finishRun, parseBenchArgs, resultFile, usage } from './report.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-
 /** A headless Chromium with CHROMIUM_FLAGS and a new temporary profile (puppeteer's default). */
 function launch() {
   return puppeteer.launch({
@@ -49,7 +48,8 @@ async function coldRun(url, peer) {
     });
     await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
     const ready = await page.evaluate(() => window.coldDone !== undefined);
-    if (!ready) return { error: `the cold page did not start (${url})${errors.length ? `: ${errors.join('; ')}` : ''}` };
+    if (!ready)
+      return { error: `the cold page did not start (${url})${errors.length ? `: ${errors.join('; ')}` : ''}` };
     return await page.evaluate(() => window.coldDone);
   } catch (e) {
     return { error: `the browser for ${url} failed: ${e instanceof Error ? e.message : String(e)}` };
@@ -87,19 +87,34 @@ async function main() {
     // Bundle tfjs before the page asks for it, so the optimizer never reloads the page mid-run.
     optimizeDeps: {
       entries: ['bench/index.html'],
-      include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-core/dist/register_all_gradients', '@tensorflow/tfjs-backend-webgpu', '@jax-js/jax'],
+      include: [
+        '@tensorflow/tfjs-core',
+        '@tensorflow/tfjs-core/dist/register_all_gradients',
+        '@tensorflow/tfjs-backend-webgpu',
+        '@jax-js/jax',
+      ],
     },
   });
   let browser = null;
   try {
     await server.listen();
     const { port } = server.httpServer.address();
-    const shared = { ...(opts.smoke ? { smoke: '1' } : {}), ...(opts.tuning ? { tuning: JSON.stringify(opts.tuning) } : {}) };
-    const query = new URLSearchParams({ rounds: String(opts.rounds), budget: String(opts.budget), ...shared, ...(opts.only ? { only: opts.only } : {}) });
+    const shared = {
+      ...(opts.smoke ? { smoke: '1' } : {}),
+      ...(opts.tuning ? { tuning: JSON.stringify(opts.tuning) } : {}),
+    };
+    const query = new URLSearchParams({
+      rounds: String(opts.rounds),
+      budget: String(opts.budget),
+      ...shared,
+      ...(opts.only ? { only: opts.only } : {}),
+    });
     const url = `http://127.0.0.1:${port}/bench/index.html?${query}`;
     browser = await launch();
     const page = await browser.newPage();
-    await page.exposeFunction('benchCold', (peer) => coldRun(`http://127.0.0.1:${port}/bench/index.html?${new URLSearchParams({ cold: peer, ...shared })}`, peer));
+    await page.exposeFunction('benchCold', (peer) =>
+      coldRun(`http://127.0.0.1:${port}/bench/index.html?${new URLSearchParams({ cold: peer, ...shared })}`, peer),
+    );
     page.on('console', (msg) => {
       const text = msg.text();
       if (!text.startsWith('[vite]')) process.stderr.write(`${text}\n`);
@@ -107,8 +122,14 @@ async function main() {
     page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
     process.stderr.write(`bench: ${url}\n`);
     await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
-    await page.waitForFunction(() => window.benchResult !== undefined || window.benchError !== undefined, { timeout: 0, polling: 500 });
-    const { result, error } = await page.evaluate(() => ({ result: window.benchResult ?? null, error: window.benchError ?? null }));
+    await page.waitForFunction(() => window.benchResult !== undefined || window.benchError !== undefined, {
+      timeout: 0,
+      polling: 500,
+    });
+    const { result, error } = await page.evaluate(() => ({
+      result: window.benchResult ?? null,
+      error: window.benchError ?? null,
+    }));
     if (error !== null) throw new Error(`the bench page failed: ${error}`);
     return { opts, result };
   } finally {

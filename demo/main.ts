@@ -10,7 +10,11 @@ import { syncLabsWithAddress } from './url-state';
 /** Each group of elements and the module that defines them. */
 const GROUPS: { selector: string; load: () => Promise<unknown> }[] = [
   { selector: 'ae-dataset-viewer', load: () => import('../src/ui/components/ae-dataset-viewer/ae-dataset-viewer') },
-  { selector: 'ae-fc-train-lab, ae-fc-sweep-lab, ae-fc-inversion-lab, ae-fc-compression-lab, ae-conv-latent-lab, ae-conv-capacity-lab, ae-conv-interpolate-lab, ae-conv-correlation-lab, ae-conv-transfer-lab', load: () => import('../src/ui/components/ae-experiment/labs') },
+  {
+    selector:
+      'ae-fc-train-lab, ae-fc-sweep-lab, ae-fc-inversion-lab, ae-fc-compression-lab, ae-conv-latent-lab, ae-conv-capacity-lab, ae-conv-interpolate-lab, ae-conv-correlation-lab, ae-conv-transfer-lab',
+    load: () => import('../src/ui/components/ae-experiment/labs'),
+  },
   { selector: 'ae-theory-lab', load: () => import('../src/ui/components/ae-theory/ae-theory') },
 ];
 
@@ -28,7 +32,9 @@ function lazyGroup(selector: string, load: () => Promise<unknown>): () => void {
     observer?.disconnect();
     load().catch((e: unknown) => {
       started = false;
-      console.warn(`[page] could not load the code of ${selector.split(',')[0]}: ${e instanceof Error ? e.message : String(e)}`);
+      console.warn(
+        `[page] could not load the code of ${selector.split(',')[0]}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     });
   };
   if (elements.length === 0) return start;
@@ -36,9 +42,12 @@ function lazyGroup(selector: string, load: () => Promise<unknown>): () => void {
     start();
     return start;
   }
-  observer = new IntersectionObserver((entries) => {
-    if (entries.some((e) => e.isIntersecting)) start();
-  }, { rootMargin: AHEAD });
+  observer = new IntersectionObserver(
+    (entries) => {
+      if (entries.some((e) => e.isIntersecting)) start();
+    },
+    { rootMargin: AHEAD },
+  );
   for (const el of elements) observer.observe(el);
   return start;
 }

@@ -58,7 +58,8 @@ export function syncLabsWithAddress(root: ParentNode = document): MutationObserv
   applyQuery(labs, location.search);
   const write = () => {
     const search = queryFor(labs, location.search);
-    if (search !== location.search) history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
+    if (search !== location.search)
+      history.replaceState(history.state, '', `${location.pathname}${search}${location.hash}`);
   };
   const observer = new MutationObserver((records) => {
     if (records.some((r) => r.attributeName && settingAttribute(r.attributeName) === r.attributeName)) write();

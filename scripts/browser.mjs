@@ -74,7 +74,10 @@ export function streamConsole(page, write = (line) => process.stderr.write(`${li
  * Returns { page, browser, origin, url, close }. close() is idempotent and also runs on process exit,
  * SIGINT and SIGTERM (a signal exits with 128 + its number after closing).
  */
-export async function openRepoPage(path, { entries = [], include = [], console: onConsole, gotoTimeoutMs = 120_000 } = {}) {
+export async function openRepoPage(
+  path,
+  { entries = [], include = [], console: onConsole, gotoTimeoutMs = 120_000 } = {},
+) {
   let dev = null;
   let browser = null;
   let closing = null;

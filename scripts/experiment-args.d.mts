@@ -17,6 +17,9 @@ export interface ExperimentRequest {
 export declare function camelCase(kebab: string): string;
 export declare function parseValue(text: string, key?: string): ConfigValue;
 export declare function parseExperimentArgs(argv: readonly string[]): ExperimentRequest;
-export declare function splitWeightsArg(text: string, exists: (path: string) => boolean): { key: string | null; path: string };
+export declare function splitWeightsArg(
+  text: string,
+  exists: (path: string) => boolean,
+): { key: string | null; path: string };
 export declare function safetensorsMetadata(bytes: Uint8Array, fileName: string): Record<string, string>;
 export declare function weightsKey(bytes: Uint8Array, fileName: string): string;

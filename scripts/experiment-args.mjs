@@ -48,7 +48,9 @@ export function parseValue(text, key = 'value') {
     try {
       return JSON.parse(text);
     } catch (e) {
-      throw new UsageError(`--${key}: "${text}" starts like JSON but does not parse (${e.message}); expected e.g. '{"maxEpochs":3}'.`);
+      throw new UsageError(
+        `--${key}: "${text}" starts like JSON but does not parse (${e.message}); expected e.g. '{"maxEpochs":3}'.`,
+      );
     }
   }
   if (!text.includes(',')) return scalar(text);
@@ -67,7 +69,16 @@ export function parseValue(text, key = 'value') {
  * whether the config values suit the experiment is the experiment's validate() to say.
  */
 export function parseExperimentArgs(argv) {
-  const request = { name: null, config: {}, scale: 'small', out: null, seed: undefined, weights: [], list: false, help: false };
+  const request = {
+    name: null,
+    config: {},
+    scale: 'small',
+    out: null,
+    seed: undefined,
+    weights: [],
+    list: false,
+    help: false,
+  };
   const seen = new Map();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -81,37 +92,47 @@ export function parseExperimentArgs(argv) {
     }
     if (!arg.startsWith('--')) {
       if (arg.startsWith('-')) throw new UsageError(`experiment: unknown option "${arg}"; expected --key value pairs.`);
-      if (request.name !== null) throw new UsageError(`experiment: two experiment names given ("${request.name}" and "${arg}"); expected one name, then --key value pairs.`);
+      if (request.name !== null)
+        throw new UsageError(
+          `experiment: two experiment names given ("${request.name}" and "${arg}"); expected one name, then --key value pairs.`,
+        );
       request.name = arg;
       continue;
     }
     const eq = arg.indexOf('=');
     const flag = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (!/^[a-z][a-z0-9-]*$/i.test(flag)) throw new UsageError(`experiment: "${arg}" is not an option; expected --key value with a key such as train-size.`);
+    if (!/^[a-z][a-z0-9-]*$/i.test(flag))
+      throw new UsageError(
+        `experiment: "${arg}" is not an option; expected --key value with a key such as train-size.`,
+      );
     let raw;
     if (eq >= 0) raw = arg.slice(eq + 1);
     else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) raw = argv[++i];
     else raw = null;
 
     if (flag === 'weights') {
-      if (raw === null || raw === '') throw new UsageError('--weights: needs a file; expected --weights FILE.safetensors or --weights KEY=FILE.');
+      if (raw === null || raw === '')
+        throw new UsageError('--weights: needs a file; expected --weights FILE.safetensors or --weights KEY=FILE.');
       request.weights.push(raw);
       continue;
     }
     const key = flag === 'out' || flag === 'scale' || flag === 'seed' ? flag : camelCase(flag);
     const prior = seen.get(key);
-    if (prior !== undefined) throw new UsageError(`--${flag}: given twice (also as --${prior}); expected each key once.`);
+    if (prior !== undefined)
+      throw new UsageError(`--${flag}: given twice (also as --${prior}); expected each key once.`);
     seen.set(key, flag);
 
     if (flag === 'out') {
       if (raw === null || raw === '') throw new UsageError('--out: needs a folder; expected --out <dir>.');
       request.out = raw;
     } else if (flag === 'scale') {
-      if (!SCALES.includes(raw)) throw new UsageError(`--scale: unknown scale "${raw ?? ''}"; expected one of ${SCALES.join(', ')}.`);
+      if (!SCALES.includes(raw))
+        throw new UsageError(`--scale: unknown scale "${raw ?? ''}"; expected one of ${SCALES.join(', ')}.`);
       request.scale = raw;
     } else if (flag === 'seed') {
       const seed = raw === null ? NaN : Number(raw);
-      if (!Number.isInteger(seed) || seed < 0 || !NUMBER.test(raw)) throw new UsageError(`--seed: expected a whole number ≥ 0, got "${raw ?? ''}".`);
+      if (!Number.isInteger(seed) || seed < 0 || !NUMBER.test(raw))
+        throw new UsageError(`--seed: expected a whole number ≥ 0, got "${raw ?? ''}".`);
       request.seed = seed;
       request.config.seed = seed;
     } else if (raw === null && flag.startsWith('no-') && flag.length > 3) {
@@ -139,18 +160,23 @@ export function splitWeightsArg(text, exists) {
  * naming `fileName` when the header is not safetensors.
  */
 export function safetensorsMetadata(bytes, fileName) {
-  const bad = (what) => new UsageError(`--weights ${fileName}: ${what}; expected a safetensors file (8-byte little-endian header length, then a JSON header).`);
+  const bad = (what) =>
+    new UsageError(
+      `--weights ${fileName}: ${what}; expected a safetensors file (8-byte little-endian header length, then a JSON header).`,
+    );
   if (bytes.length < 8) throw bad(`only ${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = Number(view.getBigUint64(0, true));
-  if (length > bytes.length - 8) throw bad(`the header claims ${length} bytes but the file has ${bytes.length - 8} after the length`);
+  if (length > bytes.length - 8)
+    throw bad(`the header claims ${length} bytes but the file has ${bytes.length - 8} after the length`);
   let header;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + length)));
   } catch {
     throw bad('the header is not JSON');
   }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw bad('the header is not a JSON object');
+  if (header === null || typeof header !== 'object' || Array.isArray(header))
+    throw bad('the header is not a JSON object');
   const meta = header.__metadata__;
   return meta && typeof meta === 'object' ? meta : {};
 }

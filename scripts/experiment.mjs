@@ -5,7 +5,18 @@
 // 2 the request was refused before any work (bad arguments, unknown experiment, a config value
 // the experiment's validate() rejects, a missing weights file).
 // Imports ./browser.mjs and ./experiment-args.mjs.
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { openRepoPage } from './browser.mjs';
 import { USAGE, UsageError, parseExperimentArgs, splitWeightsArg, weightsKey } from './experiment-args.mjs';
@@ -29,16 +40,22 @@ function readWeights(args) {
       refuse(`--weights: cannot read ${path} (${e.code ?? e.message}); expected a readable .safetensors file.`);
     }
     const k = key ?? weightsKey(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
-    if (from[k] !== undefined) refuse(`--weights: two files carry the key "${k}" (${from[k]} and ${path}); expected one file per key. Name one with KEY=FILE.`);
+    if (from[k] !== undefined)
+      refuse(
+        `--weights: two files carry the key "${k}" (${from[k]} and ${path}); expected one file per key. Name one with KEY=FILE.`,
+      );
     from[k] = path;
     out[k] = bytes.toString('base64');
   };
   for (const arg of args) {
     const { key, path } = splitWeightsArg(arg, existsSync);
-    if (!existsSync(path)) refuse(`--weights: no file ${path}; expected an existing .safetensors file (or KEY=FILE, or a folder of them).`);
+    if (!existsSync(path))
+      refuse(`--weights: no file ${path}; expected an existing .safetensors file (or KEY=FILE, or a folder of them).`);
     if (statSync(path).isDirectory()) {
       if (key !== null) refuse(`--weights: ${path} is a folder; KEY=FILE needs a file.`);
-      const files = readdirSync(path).filter((f) => f.toLowerCase().endsWith('.safetensors')).sort();
+      const files = readdirSync(path)
+        .filter((f) => f.toLowerCase().endsWith('.safetensors'))
+        .sort();
       if (!files.length) refuse(`--weights: the folder ${path} holds no .safetensors files; expected at least one.`);
       for (const f of files) add(null, join(path, f));
     } else add(key, path);
@@ -105,7 +122,10 @@ async function main() {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (!request.list && request.out === null) refuse(`experiment: --out <dir> is required; expected e.g. npm run experiment -- ${request.name ?? '<name>'} --out runs/${request.name ?? 'x'}.`);
+  if (!request.list && request.out === null)
+    refuse(
+      `experiment: --out <dir> is required; expected e.g. npm run experiment -- ${request.name ?? '<name>'} --out runs/${request.name ?? 'x'}.`,
+    );
   const weights = request.list ? {} : readWeights(request.weights);
   const out = request.out === null ? null : resolve(request.out);
   if (out !== null) checkOut(out);
@@ -122,12 +142,23 @@ async function main() {
       return 0;
     }
     if (request.name === null) {
-      refuse(`experiment: no experiment named; expected one of ${all.map((e) => e.name).join(', ') || '(none registered)'}.`);
+      refuse(
+        `experiment: no experiment named; expected one of ${all.map((e) => e.name).join(', ') || '(none registered)'}.`,
+      );
     }
-    const checked = JSON.parse(await page.evaluate((name, config, scale) => window.__validateExperiment(name, config, scale), request.name, request.config, request.scale));
+    const checked = JSON.parse(
+      await page.evaluate(
+        (name, config, scale) => window.__validateExperiment(name, config, scale),
+        request.name,
+        request.config,
+        request.scale,
+      ),
+    );
     if (checked.status === 'config-error') refuse(checked.message);
     if (checked.status !== 'ok') throw new Error(checked.message);
-    const shown = Object.entries(checked.config).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : v}`);
+    const shown = Object.entries(checked.config).map(
+      ([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : v}`,
+    );
     process.stderr.write(`[${request.name}] ${checked.title}; scale ${request.scale}: ${shown.join(' ')}\n`);
     const started = Date.now();
     let raw;
@@ -138,10 +169,20 @@ async function main() {
         session.browser.once('disconnected', () => reject(new Error('the browser disconnected')));
       });
       died.catch(() => {}); // closing the browser later must not count as an unhandled rejection
-      raw = await Promise.race([page.evaluate((name, config, options) => window.__runExperiment(name, config, options), request.name, request.config, { scale: request.scale, weights }), died]);
+      raw = await Promise.race([
+        page.evaluate(
+          (name, config, options) => window.__runExperiment(name, config, options),
+          request.name,
+          request.config,
+          { scale: request.scale, weights },
+        ),
+        died,
+      ]);
     } catch (e) {
       // The page itself died (renderer crash, out of memory): nothing came back.
-      process.stderr.write(`[${request.name}] failed: the browser page stopped answering (${e.message}); expected a result. The renderer may have crashed or run out of memory; try --scale tiny or a smaller config.\n`);
+      process.stderr.write(
+        `[${request.name}] failed: the browser page stopped answering (${e.message}); expected a result. The renderer may have crashed or run out of memory; try --scale tiny or a smaller config.\n`,
+      );
       return 1;
     }
     const outcome = JSON.parse(raw);
@@ -155,7 +196,9 @@ async function main() {
     const pngs = written.filter((f) => f.endsWith('.png')).length;
     const tensors = written.filter((f) => f.endsWith('.safetensors')).length;
     process.stderr.write(`[${request.name}] done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    process.stdout.write(`${join(out, 'result.json')} (+ ${pngs} PNG${pngs === 1 ? '' : 's'}, ${tensors} weights file${tensors === 1 ? '' : 's'})\n`);
+    process.stdout.write(
+      `${join(out, 'result.json')} (+ ${pngs} PNG${pngs === 1 ? '' : 's'}, ${tensors} weights file${tensors === 1 ? '' : 's'})\n`,
+    );
     return 0;
   } finally {
     await session.close();

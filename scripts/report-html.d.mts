@@ -19,7 +19,7 @@ export interface ReportRun {
   error?: string;
   wallMs?: number;
   dir: string;
-  result: Record<string, any> | null;
+  result: Record<string, unknown> | null;
 }
 export interface ReportInput {
   scale: 'tiny' | 'small' | 'full';
@@ -38,5 +38,12 @@ export declare function comparisonTable(run: ReportRun): ReportTable | null;
 export declare function disagreementsOf(run: ReportRun): string[];
 export declare function buildReport(input: ReportInput): {
   html: string;
-  json: { scale: string; seed: number | null; adapter: string; totalMs: number; disagreements: { experiment: string; text: string }[]; experiments: Record<string, unknown>[] } & Record<string, unknown>;
+  json: {
+    scale: string;
+    seed: number | null;
+    adapter: string;
+    totalMs: number;
+    disagreements: { experiment: string; text: string }[];
+    experiments: Record<string, unknown>[];
+  } & Record<string, unknown>;
 };

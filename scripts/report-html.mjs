@@ -18,40 +18,71 @@ export const PLAN = [
   { id: 'fc-sweep-loss', name: 'fc-sweep', report: 1, config: sweep('loss') },
   { id: 'fc-sweep-optimizer', name: 'fc-sweep', report: 1, config: sweep('optimizer') },
   { id: 'fc-sweep-activation', name: 'fc-sweep', report: 1, config: sweep('activation') },
-  { id: 'fc-compression', name: 'fc-compression', report: 1, config: { tiny: { latents: [2, 8, 32] }, small: { latents: [2, 8, 32], ...SMALL_FC } } },
+  {
+    id: 'fc-compression',
+    name: 'fc-compression',
+    report: 1,
+    config: { tiny: { latents: [2, 8, 32] }, small: { latents: [2, 8, 32], ...SMALL_FC } },
+  },
   { id: 'fc-inversion', name: 'fc-inversion', report: 1, usesWeights: true },
   { id: 'conv-latent', name: 'conv-latent', report: 2, config: { small: { epochs: 4 } } },
-  { id: 'conv-capacity', name: 'conv-capacity', report: 2, usesWeights: true, config: { small: { epochs: 4, capacities: [4, 2], weights: 'auto' } } },
+  {
+    id: 'conv-capacity',
+    name: 'conv-capacity',
+    report: 2,
+    usesWeights: true,
+    config: { small: { epochs: 4, capacities: [4, 2], weights: 'auto' } },
+  },
   { id: 'conv-interpolate', name: 'conv-interpolate', report: 2, usesWeights: true, config: { small: { epochs: 4 } } },
   { id: 'conv-correlation', name: 'conv-correlation', report: 2, usesWeights: true, config: { small: { epochs: 4 } } },
-  { id: 'conv-transfer', name: 'conv-transfer', report: 2, usesWeights: true, config: { small: { pretrainEpochs: 4 } } },
+  {
+    id: 'conv-transfer',
+    name: 'conv-transfer',
+    report: 2,
+    usesWeights: true,
+    config: { small: { pretrainEpochs: 4 } },
+  },
 ];
 
 /** The reports' own numbers, as tables, by experiment. */
 export const REPORT_FIGURES = {
-  'fc-sweep-loss': [{
-    title: 'First report: NRMSE per loss function (latent 8, Adam, leaky ReLU 0.5, 1000 epochs)',
-    columns: ['loss', 'train', 'test'],
-    rows: [['MSE', 0.1127, 0.1139], ['BCE', 12.9, 12.8], ['KL', 0.2429, 0.2433]],
-  }],
-  'fc-inversion': [{
-    title: 'First report: Frobenius norms of the inversion (latent 8, 60,000 / 10,000 images)',
-    columns: ['quantity', 'train', 'test'],
-    rows: [
-      ['‖Z_ae − Z_ls‖_F (least squares from the decoder output)', 0.0153, 0.0062],
-      ['‖Z_ae − Z_disc‖_F (least squares from the true images), latent', 1724.5, 709.9],
-      ['‖decoder(Z_disc) − X‖_F, output', 1083.3, 447.2],
-    ],
-  }],
-  'conv-latent': [{
-    title: 'Second report: loss per latent size (c = 128, 20 epochs, all of MNIST)',
-    columns: ['latent', 'parameters', 'train loss', 'test loss'],
-    rows: [
-      [3, 1140996, 0.03166, 0.03338], [5, 1191174, 0.02234, 0.02338], [8, 1266441, 0.01375, 0.01458],
-      [10, 1316619, 0.01086, 0.01172], [15, 1442064, 0.006411, 0.007143], [20, 1567509, 0.004699, 0.005308],
-      [30, 1818399, 0.00302, 0.003427],
-    ],
-  }],
+  'fc-sweep-loss': [
+    {
+      title: 'First report: NRMSE per loss function (latent 8, Adam, leaky ReLU 0.5, 1000 epochs)',
+      columns: ['loss', 'train', 'test'],
+      rows: [
+        ['MSE', 0.1127, 0.1139],
+        ['BCE', 12.9, 12.8],
+        ['KL', 0.2429, 0.2433],
+      ],
+    },
+  ],
+  'fc-inversion': [
+    {
+      title: 'First report: Frobenius norms of the inversion (latent 8, 60,000 / 10,000 images)',
+      columns: ['quantity', 'train', 'test'],
+      rows: [
+        ['‖Z_ae − Z_ls‖_F (least squares from the decoder output)', 0.0153, 0.0062],
+        ['‖Z_ae − Z_disc‖_F (least squares from the true images), latent', 1724.5, 709.9],
+        ['‖decoder(Z_disc) − X‖_F, output', 1083.3, 447.2],
+      ],
+    },
+  ],
+  'conv-latent': [
+    {
+      title: 'Second report: loss per latent size (c = 128, 20 epochs, all of MNIST)',
+      columns: ['latent', 'parameters', 'train loss', 'test loss'],
+      rows: [
+        [3, 1140996, 0.03166, 0.03338],
+        [5, 1191174, 0.02234, 0.02338],
+        [8, 1266441, 0.01375, 0.01458],
+        [10, 1316619, 0.01086, 0.01172],
+        [15, 1442064, 0.006411, 0.007143],
+        [20, 1567509, 0.004699, 0.005308],
+        [30, 1818399, 0.00302, 0.003427],
+      ],
+    },
+  ],
 };
 
 /** Seconds as m:ss (h:mm:ss from an hour). */
@@ -64,15 +95,24 @@ export function formatClock(seconds) {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
-const esc = (v) => String(v).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
-const num = (v) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : Number(v.toPrecision(5)).toString()) : v === null || v === undefined ? '—' : String(v));
+const esc = (v) =>
+  String(v).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const num = (v) =>
+  typeof v === 'number'
+    ? Number.isInteger(v)
+      ? String(v)
+      : Number(v.toPrecision(5)).toString()
+    : v === null || v === undefined
+      ? '—'
+      : String(v);
 
 /** Metrics flattened to [name, value] rows: nested records as a.b, arrays joined. */
 export function metricRows(metrics = {}) {
   const rows = [];
   const walk = (prefix, v) => {
     if (Array.isArray(v)) rows.push([prefix, v.map(num).join(', ')]);
-    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
+    else if (v !== null && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
     else rows.push([prefix, num(v)]);
   };
   walk('', metrics);
@@ -80,7 +120,8 @@ export function metricRows(metrics = {}) {
 }
 
 /** A note of an experiment that says a measurement departs from the report. */
-const DISAGREES = /\b(disagree|disagrees|does not|do not|did not|not at every step|not as in the report|unlike the report|contrary|opposite|no trend|not observed|not seen|fails to|differs)\b/i;
+const DISAGREES =
+  /\b(disagree|disagrees|does not|do not|did not|not at every step|not as in the report|unlike the report|contrary|opposite|no trend|not observed|not seen|fails to|differs)\b/i;
 
 /** How far apart two positive figures are, as a factor ≥ 1. */
 const factor = (a, b) => (a > 0 && b > 0 ? Math.max(a / b, b / a) : Infinity);
@@ -116,11 +157,24 @@ export function comparisonTable(run) {
   }
   if (run.id === 'fc-inversion') {
     const rows = [];
-    for (const [label, key, rep] of [['latent from images (Z_disc)', 'frobenius_latent_discovered', REPORT_INVERSION_PER_IMAGE.latent], ['output from Z_disc', 'frobenius_output', REPORT_INVERSION_PER_IMAGE.output]]) {
+    for (const [label, key, rep] of [
+      ['latent from images (Z_disc)', 'frobenius_latent_discovered', REPORT_INVERSION_PER_IMAGE.latent],
+      ['output from Z_disc', 'frobenius_output', REPORT_INVERSION_PER_IMAGE.output],
+    ]) {
       rows.push([label, rep[0], get(m, `${key}_train_per_image`), rep[1], get(m, `${key}_test_per_image`)]);
     }
-    rows.push(['latent from the decoder output (Z_ls)', 0.0153 / Math.sqrt(60000), get(m, 'frobenius_latent_train_per_image'), 0.0062 / Math.sqrt(10000), get(m, 'frobenius_latent_test_per_image')]);
-    return { title: 'Frobenius norms per image (÷ √N): ours beside the report\u2019s', columns: ['quantity', 'report train', 'ours train', 'report test', 'ours test'], rows };
+    rows.push([
+      'latent from the decoder output (Z_ls)',
+      0.0153 / Math.sqrt(60000),
+      get(m, 'frobenius_latent_train_per_image'),
+      0.0062 / Math.sqrt(10000),
+      get(m, 'frobenius_latent_test_per_image'),
+    ]);
+    return {
+      title: 'Frobenius norms per image (÷ √N): ours beside the report\u2019s',
+      columns: ['quantity', 'report train', 'ours train', 'report test', 'ours test'],
+      rows,
+    };
   }
   if (run.id === 'conv-latent') {
     const REP = REPORT_FIGURES['conv-latent'][0].rows;
@@ -128,7 +182,11 @@ export function comparisonTable(run) {
       const rep = REP.find((r) => r[0] === latent);
       return [latent, rep ? rep[1] : '—', params, rep ? rep[2] : '—', train, rep ? rep[3] : '—', test];
     });
-    return { title: 'Loss per latent size: ours beside the report\u2019s (parameters differ with the capacity c)', columns: ['latent', 'report params', 'our params', 'report train', 'ours train', 'report test', 'ours test'], rows };
+    return {
+      title: 'Loss per latent size: ours beside the report\u2019s (parameters differ with the capacity c)',
+      columns: ['latent', 'report params', 'our params', 'report train', 'ours train', 'report test', 'ours test'],
+      rows,
+    };
   }
   return null;
 }
@@ -145,7 +203,9 @@ export function disagreementsOf(run) {
     const rows = latentRows(m);
     for (let i = 1; i < rows.length; i++) {
       if (!(rows[i].test < rows[i - 1].test)) {
-        out.push(`The report's test loss falls with every larger latent size; ours rises from latent ${rows[i - 1].latent} to ${rows[i].latent} (${num(rows[i - 1].test)} → ${num(rows[i].test)}).`);
+        out.push(
+          `The report's test loss falls with every larger latent size; ours rises from latent ${rows[i - 1].latent} to ${rows[i].latent} (${num(rows[i - 1].test)} → ${num(rows[i].test)}).`,
+        );
       }
     }
   }
@@ -153,22 +213,38 @@ export function disagreementsOf(run) {
     const t = comparisonTable(run);
     for (const row of t.rows) {
       const [loss, , , rep, ours] = row;
-      if (Number.isFinite(ours) && factor(ours, rep) > FAR_OFF) out.push(`${loss}: our test NRMSE ${num(ours)} is far from the report's ${num(rep)} (a factor ${num(factor(ours, rep))}).`);
+      if (Number.isFinite(ours) && factor(ours, rep) > FAR_OFF)
+        out.push(
+          `${loss}: our test NRMSE ${num(ours)} is far from the report's ${num(rep)} (a factor ${num(factor(ours, rep))}).`,
+        );
     }
-    const order = (col) => [...t.rows].filter((row) => Number.isFinite(row[col])).sort((a, b) => a[col] - b[col]).map((row) => row[0]).join(' < ');
-    if (order(4) !== order(3)) out.push(`The report's test NRMSE ranks the losses ${order(3)}; ours ranks them ${order(4)}.`);
+    const order = (col) =>
+      [...t.rows]
+        .filter((row) => Number.isFinite(row[col]))
+        .sort((a, b) => a[col] - b[col])
+        .map((row) => row[0])
+        .join(' < ');
+    if (order(4) !== order(3))
+      out.push(`The report's test NRMSE ranks the losses ${order(3)}; ours ranks them ${order(4)}.`);
   }
   if (run.id === 'fc-sweep-activation') {
-    const test = Object.entries(m.nrmse_test ?? {}).filter(([, v]) => Number.isFinite(v)).sort((a, b) => a[1] - b[1]);
+    const test = Object.entries(m.nrmse_test ?? {})
+      .filter(([, v]) => Number.isFinite(v))
+      .sort((a, b) => a[1] - b[1]);
     if (test.length > 1 && test[test.length - 1][1] > 1.2 * test[0][1]) {
       const [best, worst] = [test[0], test[test.length - 1]];
-      out.push(`The report found the activations performing similarly; ours differ: test NRMSE ${best[0]} ${num(best[1])} vs ${worst[0]} ${num(worst[1])} (${Math.round((worst[1] / best[1] - 1) * 100)}% higher).`);
+      out.push(
+        `The report found the activations performing similarly; ours differ: test NRMSE ${best[0]} ${num(best[1])} vs ${worst[0]} ${num(worst[1])} (${Math.round((worst[1] / best[1] - 1) * 100)}% higher).`,
+      );
     }
   }
   if (run.id === 'fc-inversion') {
     const t = comparisonTable(run);
     for (const [label, rtr, otr, rte, ote] of t.rows.slice(0, 2)) {
-      if (Number.isFinite(ote) && factor(ote, rte) > FAR_OFF) out.push(`${label}: our Frobenius norm per image ${num(otr)} / ${num(ote)} (train / test) is far from the report's ${num(rtr)} / ${num(rte)} (a factor ${num(factor(ote, rte))} on test).`);
+      if (Number.isFinite(ote) && factor(ote, rte) > FAR_OFF)
+        out.push(
+          `${label}: our Frobenius norm per image ${num(otr)} / ${num(ote)} (train / test) is far from the report's ${num(rtr)} / ${num(rte)} (a factor ${num(factor(ote, rte))} on test).`,
+        );
     }
   }
   return [...new Set(out)];
@@ -179,8 +255,16 @@ function latentRows(m) {
   const test = m.test_loss ?? m.testLoss;
   const train = m.train_loss ?? m.trainLoss;
   if (!test || typeof test !== 'object' || Array.isArray(test)) return [];
-  return Object.keys(test).map(Number).filter(Number.isFinite).sort((a, b) => a - b)
-    .map((l) => ({ latent: l, test: Number(test[l]), train: train && typeof train === 'object' ? Number(train[l]) : NaN, params: get(m, 'params', l) }));
+  return Object.keys(test)
+    .map(Number)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b)
+    .map((l) => ({
+      latent: l,
+      test: Number(test[l]),
+      train: train && typeof train === 'object' ? Number(train[l]) : NaN,
+      params: get(m, 'params', l),
+    }));
 }
 
 function table(t, cls = '') {
@@ -189,7 +273,10 @@ function table(t, cls = '') {
   return `<figure class="table ${cls}"><figcaption>${esc(t.title)}</figcaption><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></figure>`;
 }
 
-const img = (dir, item, kind) => (item.file ? `<figure class="${kind}"><img src="${esc(`${dir}/${item.file}`)}" alt="${esc(item.title)}"><figcaption>${esc(item.title)}</figcaption></figure>` : '');
+const img = (dir, item, kind) =>
+  item.file
+    ? `<figure class="${kind}"><img src="${esc(`${dir}/${item.file}`)}" alt="${esc(item.title)}"><figcaption>${esc(item.title)}</figcaption></figure>`
+    : '';
 
 function section(run, scale) {
   const id = `exp-${run.id}`;
@@ -203,14 +290,23 @@ function section(run, scale) {
   const seed = r.seed ?? r.config?.seed;
   const facts = `scale ${esc(r.scale ?? scale)} · seed ${esc(seed ?? '—')} · adapter ${esc(r.adapter ?? '?')} · time ${esc(formatClock((r.elapsedMs ?? run.wallMs ?? 0) / 1000))}`;
   if (compared) ours.push(table(compared, 'comparison'));
-  ours.push(table({ title: `${run.id}: metrics`, columns: ['metric', 'value'], rows: metricRows(r.metrics) }, 'metrics'));
+  ours.push(
+    table({ title: `${run.id}: metrics`, columns: ['metric', 'value'], rows: metricRows(r.metrics) }, 'metrics'),
+  );
   for (const t of r.tables ?? []) ours.push(table(t, 'ours'));
   const stops = Object.entries(r.stopReasons ?? {});
-  if (stops.length) ours.push(table({ title: `${run.id}: why training stopped`, columns: ['run', 'reason'], rows: stops }, 'stops'));
-  const images = [...(r.charts ?? []).map((c) => img(run.dir, c, 'chart')), ...(r.grids ?? []).map((g) => img(run.dir, g, 'grid')), ...(r.heatmaps ?? []).map((h) => img(run.dir, h, 'heatmap'))];
+  if (stops.length)
+    ours.push(table({ title: `${run.id}: why training stopped`, columns: ['run', 'reason'], rows: stops }, 'stops'));
+  const images = [
+    ...(r.charts ?? []).map((c) => img(run.dir, c, 'chart')),
+    ...(r.grids ?? []).map((g) => img(run.dir, g, 'grid')),
+    ...(r.heatmaps ?? []).map((h) => img(run.dir, h, 'heatmap')),
+  ];
   const dis = disagreementsOf(run);
   const notes = (r.notes ?? []).map((n) => `<li>${esc(n)}</li>`).join('\n');
-  const config = Object.entries(r.config ?? {}).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' ');
+  const config = Object.entries(r.config ?? {})
+    .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : v}`)
+    .join(' ');
   return `<section id="${id}" class="experiment">
 <h2>${esc(r.title ?? run.name)} <small>(${esc(run.id)}${r.config?.vary ? `, varying the ${esc(r.config.vary)}` : ''})</small></h2>
 <p class="facts">${facts}</p>
@@ -237,7 +333,12 @@ th{background:#f6f8fa}figure{margin:.75rem 0}figcaption{font-weight:600;margin-b
 export function buildReport({ scale, seed = null, adapter = 'unknown', totalMs = 0, finishedAt = '', runs }) {
   const disagreements = runs.flatMap((run) => disagreementsOf(run).map((text) => ({ experiment: run.id, text })));
   const byReport = (n) => runs.filter((run) => (PLAN.find((p) => p.id === run.id)?.report ?? 0) === n);
-  const summary = runs.map((run) => [run.id, run.status, formatClock((run.wallMs ?? 0) / 1000), disagreementsOf(run).length]);
+  const summary = runs.map((run) => [
+    run.id,
+    run.status,
+    formatClock((run.wallMs ?? 0) / 1000),
+    disagreementsOf(run).length,
+  ]);
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Autoencoder reports reproduced (${esc(scale)})</title><link rel="icon" href="data:,"><style>${STYLE}</style></head>
@@ -247,15 +348,32 @@ export function buildReport({ scale, seed = null, adapter = 'unknown', totalMs =
 <p>Each section puts our measurement (tables, charts, image grids) next to the report's own figures. The reports trained far longer on all the data; at a smaller scale absolute values differ, and a disagreement is listed only where a trend or figure the report claims did not appear in our run.</p>
 ${table({ title: 'Experiments', columns: ['experiment', 'status', 'time', 'disagreements'], rows: summary }, 'summary')}
 <h2 class="part">First report: fully connected autoencoder, Fashion-MNIST</h2>
-${byReport(1).map((r) => section(r, scale)).join('\n')}
+${byReport(1)
+  .map((r) => section(r, scale))
+  .join('\n')}
 <h2 class="part">Second report: convolutional autoencoder, MNIST</h2>
-${byReport(2).map((r) => section(r, scale)).join('\n')}
+${byReport(2)
+  .map((r) => section(r, scale))
+  .join('\n')}
 </body></html>
 `;
   const json = {
-    scale, seed, adapter, totalMs, finishedAt,
+    scale,
+    seed,
+    adapter,
+    totalMs,
+    finishedAt,
     reportFigures: REPORT_FIGURES,
-    experiments: runs.map((run) => ({ id: run.id, name: run.name, status: run.status, error: run.error ?? null, wallMs: run.wallMs ?? null, dir: run.dir, result: run.result, disagreements: disagreementsOf(run) })),
+    experiments: runs.map((run) => ({
+      id: run.id,
+      name: run.name,
+      status: run.status,
+      error: run.error ?? null,
+      wallMs: run.wallMs ?? null,
+      dir: run.dir,
+      result: run.result,
+      disagreements: disagreementsOf(run),
+    })),
     disagreements,
   };
   return { html, json };

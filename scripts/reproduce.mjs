@@ -19,23 +19,31 @@ function parseArgs(argv) {
   const a = { scale: 'small', out: null, seed: undefined, only: null, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const value = () => {
       const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`reproduce: ${flag} needs a value; expected ${flag} <value>.`);
+      if (v === undefined || v === '')
+        throw new UsageError(`reproduce: ${flag} needs a value; expected ${flag} <value>.`);
       return v;
     };
     if (flag === '--help' || flag === '-h') a.help = true;
     else if (flag === '--scale') {
       a.scale = value();
-      if (!SCALES.includes(a.scale)) throw new UsageError(`--scale: unknown scale "${a.scale}"; expected one of ${SCALES.join(', ')}.`);
+      if (!SCALES.includes(a.scale))
+        throw new UsageError(`--scale: unknown scale "${a.scale}"; expected one of ${SCALES.join(', ')}.`);
     } else if (flag === '--out') a.out = value();
     else if (flag === '--only') a.only = value().split(',');
     else if (flag === '--seed') {
       const raw = value();
       a.seed = Number(raw);
-      if (!Number.isInteger(a.seed) || a.seed < 0) throw new UsageError(`--seed: expected a whole number ≥ 0, got "${raw}".`);
-    } else throw new UsageError(`reproduce: unknown argument "${arg}"; expected --scale, --seed, --only or --out.\n${USAGE}`);
+      if (!Number.isInteger(a.seed) || a.seed < 0)
+        throw new UsageError(`--seed: expected a whole number ≥ 0, got "${raw}".`);
+    } else
+      throw new UsageError(
+        `reproduce: unknown argument "${arg}"; expected --scale, --seed, --only or --out.\n${USAGE}`,
+      );
   }
   return a;
 }
@@ -46,7 +54,10 @@ async function main() {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (args.out === null) throw new UsageError(`reproduce: --out <dir> is required; expected e.g. npm run reproduce -- --scale tiny --out runs/repro.\n${USAGE}`);
+  if (args.out === null)
+    throw new UsageError(
+      `reproduce: --out <dir> is required; expected e.g. npm run reproduce -- --scale tiny --out runs/repro.\n${USAGE}`,
+    );
   const out = resolve(args.out);
   mkdirSync(out, { recursive: true });
   const plan = PLAN.filter((p) => !args.only || args.only.includes(p.id) || args.only.includes(p.name));
@@ -66,11 +77,18 @@ async function main() {
       if (args.seed !== undefined) config.seed = args.seed;
       const family = step.name.startsWith('fc') ? 'fc' : 'conv';
       const handed = step.usesWeights ? weights[family] : {};
-      log(`${step.id} starting (scale ${args.scale}${Object.keys(handed).length ? `, reusing ${Object.keys(handed).length} trained model(s)` : ''})`);
+      log(
+        `${step.id} starting (scale ${args.scale}${Object.keys(handed).length ? `, reusing ${Object.keys(handed).length} trained model(s)` : ''})`,
+      );
       const t0 = Date.now();
       let outcome;
       try {
-        const raw = await page.evaluate((name, cfg, options) => window.__runExperiment(name, cfg, options), step.name, config, { scale: args.scale, weights: handed });
+        const raw = await page.evaluate(
+          (name, cfg, options) => window.__runExperiment(name, cfg, options),
+          step.name,
+          config,
+          { scale: args.scale, weights: handed },
+        );
         outcome = JSON.parse(raw);
       } catch (e) {
         outcome = { status: 'failed', message: `the page stopped answering: ${e.message}` };
@@ -78,7 +96,15 @@ async function main() {
       const ms = Date.now() - t0;
       if (outcome.status !== 'ok') {
         log(`${step.id} ${outcome.status}: ${outcome.message}`);
-        runs.push({ id: step.id, name: step.name, status: outcome.status, error: outcome.message, wallMs: ms, result: null, dir: step.id });
+        runs.push({
+          id: step.id,
+          name: step.name,
+          status: outcome.status,
+          error: outcome.message,
+          wallMs: ms,
+          result: null,
+          dir: step.id,
+        });
         if (/stopped answering|device/i.test(outcome.message)) break;
         continue;
       }
@@ -87,25 +113,36 @@ async function main() {
       writeFileSync(join(dir, 'result.json'), outcome.resultJson);
       const byFile = new Map();
       for (const f of outcome.files) {
-        if (!/^[A-Za-z0-9][A-Za-z0-9._=+-]*$/.test(f.name)) throw new Error(`the page named an output file "${f.name}"; expected a plain file name.`);
+        if (!/^[A-Za-z0-9][A-Za-z0-9._=+-]*$/.test(f.name))
+          throw new Error(`the page named an output file "${f.name}"; expected a plain file name.`);
         writeFileSync(join(dir, f.name), Buffer.from(f.base64, 'base64'));
         byFile.set(f.name, f.base64);
       }
       const result = JSON.parse(outcome.resultJson);
       adapter = result.adapter ?? adapter;
       // The first model trained under a key is the one handed on (fc-train's before the sweeps' of the same key).
-      for (const w of result.weights ?? []) if (byFile.has(w.file) && !(w.key in weights[family])) weights[family][w.key] = byFile.get(w.file);
+      for (const w of result.weights ?? [])
+        if (byFile.has(w.file) && !(w.key in weights[family])) weights[family][w.key] = byFile.get(w.file);
       runs.push({ id: step.id, name: step.name, status: 'ok', wallMs: ms, result, dir: step.id });
       log(`${step.id} done in ${formatClock(ms / 1000)} (overall ${formatClock((Date.now() - started) / 1000)})`);
     }
   } finally {
     await session.close();
   }
-  const report = buildReport({ scale: args.scale, seed: args.seed ?? null, adapter, totalMs: Date.now() - started, finishedAt: new Date().toISOString(), runs });
+  const report = buildReport({
+    scale: args.scale,
+    seed: args.seed ?? null,
+    adapter,
+    totalMs: Date.now() - started,
+    finishedAt: new Date().toISOString(),
+    runs,
+  });
   writeFileSync(join(out, 'report.html'), report.html);
   writeFileSync(join(out, 'report.json'), `${JSON.stringify(report.json, null, 2)}\n`);
   current = 'done';
-  log(`${join(out, 'report.html')} written; ${runs.filter((r) => r.status === 'ok').length}/${plan.length} experiments ran, ${report.json.disagreements.length} disagreement(s) noted`);
+  log(
+    `${join(out, 'report.html')} written; ${runs.filter((r) => r.status === 'ok').length}/${plan.length} experiments ran, ${report.json.disagreements.length} disagreement(s) noted`,
+  );
   return runs.every((r) => r.status === 'ok') && runs.length === plan.length ? 0 : 1;
 }
 

@@ -20,9 +20,13 @@ const run = (cmd, args) => {
 };
 
 run('node', ['scripts/prepare-data.mjs']);
+// Lint and format check (Biome, biome.json): a warning fails the run like an error.
+run('npx', ['biome', 'check', '--error-on-warnings', '.']);
 run('npx', ['tsc', '--noEmit']);
 rmSync('test-artifacts/summary.json', { force: true });
-const r = spawnSync('npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs', ...process.argv.slice(2)], { stdio: 'inherit' });
+const r = spawnSync('npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 let summary = null;
 try {
   summary = JSON.parse(readFileSync('test-artifacts/summary.json', 'utf8'));
@@ -66,4 +70,5 @@ if (summary) {
   const tail = summary.skipped ? `, ${summary.skipped} skipped` : '';
   console.log(`\n${summary.passed + e2e.passed} passed, ${summary.failed + e2e.failed} failed${tail}`);
 }
-if (r.status !== 0 || !summary || summary.failed > 0 || summary.passed === 0 || e2e.failed > 0) process.exit(r.status || 1);
+if (r.status !== 0 || !summary || summary.failed > 0 || summary.passed === 0 || e2e.failed > 0)
+  process.exit(r.status || 1);

@@ -43,7 +43,11 @@ export class ProgressLines {
    * `prefix` is shown in brackets (the experiment's name); `emit` receives each finished line.
    * A line for an ordinary training step is printed only when `heartbeatMs` passed since the last line.
    */
-  constructor(private readonly prefix: string, private readonly emit: (line: string) => void, options: { heartbeatMs?: number; now?: () => number } = {}) {
+  constructor(
+    private readonly prefix: string,
+    private readonly emit: (line: string) => void,
+    options: { heartbeatMs?: number; now?: () => number } = {},
+  ) {
     this.heartbeatMs = options.heartbeatMs ?? 20_000;
     this.now = options.now ?? (() => performance.now());
   }
@@ -51,7 +55,8 @@ export class ProgressLines {
   push(p: Progress): void {
     // trainModel follows an epoch's line with a message-less point for the test loss: fold it in.
     if (p.message === '' && p.point) {
-      if (this.pending && this.pending.stage === p.stage && this.pending.epoch === p.epoch) this.pending.test = p.point.y;
+      if (this.pending && this.pending.stage === p.stage && this.pending.epoch === p.epoch)
+        this.pending.test = p.point.y;
       this.flush();
       return;
     }
@@ -67,7 +72,14 @@ export class ProgressLines {
     if (p.etaSeconds !== undefined) this.eta = p.etaSeconds;
     const epochDone = p.point !== undefined && p.epoch !== undefined && p.step === undefined;
     if (epochDone) {
-      this.pending = { stage: p.stage, epoch: p.epoch!, head: `${this.head(p.stage)} · ${this.epochText(p)}`, loss: p.loss, test: undefined, tail: this.speedText() };
+      this.pending = {
+        stage: p.stage,
+        epoch: p.epoch!,
+        head: `${this.head(p.stage)} · ${this.epochText(p)}`,
+        loss: p.loss,
+        test: undefined,
+        tail: this.speedText(),
+      };
       return;
     }
     const isStep = p.step !== undefined;
@@ -82,7 +94,8 @@ export class ProgressLines {
     if (!e) return;
     this.pending = null;
     let loss = e.loss !== undefined ? ` loss ${formatLoss(e.loss)}` : '';
-    if (e.test !== undefined) loss += e.loss !== undefined ? ` (test ${formatLoss(e.test)})` : ` test loss ${formatLoss(e.test)}`;
+    if (e.test !== undefined)
+      loss += e.loss !== undefined ? ` (test ${formatLoss(e.test)})` : ` test loss ${formatLoss(e.test)}`;
     this.print(`${e.head}${loss}${e.tail}`);
   }
 
@@ -111,7 +124,10 @@ export class ProgressLines {
     if (p.epoch !== undefined) parts.push(this.epochText(p));
     if (p.step !== undefined) parts.push(p.steps !== undefined ? `step ${p.step}/${p.steps}` : `step ${p.step}`);
     if (p.loss !== undefined) parts.push(`loss ${formatLoss(p.loss)}`);
-    if (!parts.length) return p.message && p.message !== p.stage ? `${this.head(p.stage)}: ${p.message}` : this.head(p.stage || p.message);
+    if (!parts.length)
+      return p.message && p.message !== p.stage
+        ? `${this.head(p.stage)}: ${p.message}`
+        : this.head(p.stage || p.message);
     return `${this.head(p.stage)} · ${parts.join(' · ')}${this.speedText()}`;
   }
 }

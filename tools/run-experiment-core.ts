@@ -6,7 +6,14 @@
 import { recoverRuntime, type Runtime } from '../src/experiments/runtime';
 import type { ExperimentDef, ExperimentResult, Scale } from '../src/experiments/types';
 import { decodeSafetensors, encodeSafetensors } from '../src/nn/safetensors';
-import { base64ToBytes, bytesToBase64, canvasToPng, renderChart, renderGrid, renderHeatmap } from '../src/ui/render/index';
+import {
+  base64ToBytes,
+  bytesToBase64,
+  canvasToPng,
+  renderChart,
+  renderGrid,
+  renderHeatmap,
+} from '../src/ui/render/index';
 import { ConfigError, DeviceLostError } from '../src/util/errors';
 import { ProgressLines } from './progress-lines';
 
@@ -44,7 +51,11 @@ const RESULT_FILE = 'result.json';
 
 /** A file name made of letters, digits and . _ = + - only (others become _), unique within `used`. */
 export function outputFileName(stem: string, extension: string, used: Set<string>): string {
-  let base = stem.replace(/[^A-Za-z0-9._=+-]+/g, '_').replace(/^[._]+/, '').slice(0, 120) || 'unnamed';
+  let base =
+    stem
+      .replace(/[^A-Za-z0-9._=+-]+/g, '_')
+      .replace(/^[._]+/, '')
+      .slice(0, 120) || 'unnamed';
   if (base.toLowerCase().endsWith(extension.toLowerCase())) base = base.slice(0, -extension.length) || 'unnamed';
   let name = `${base}${extension}`;
   for (let n = 2; used.has(name.toLowerCase()); n++) name = `${base}-${n}${extension}`;
@@ -85,7 +96,11 @@ function messageOf(e: unknown): string {
  * one .safetensors per weights entry (named by key, the key written into its metadata). Drawing
  * failures are reported through `onLine` and listed in result.json's renderErrors, not thrown.
  */
-export async function resultFiles(result: ExperimentResult, request: { scale: Scale; config: object; title?: string }, onLine: (line: string) => void = () => {}): Promise<{ resultJson: string; files: OutputFile[] }> {
+export async function resultFiles(
+  result: ExperimentResult,
+  request: { scale: Scale; config: object; title?: string },
+  onLine: (line: string) => void = () => {},
+): Promise<{ resultJson: string; files: OutputFile[] }> {
   const used = new Set<string>([RESULT_FILE]);
   const files: OutputFile[] = [];
   const renderErrors: string[] = [];
@@ -104,11 +119,27 @@ export async function resultFiles(result: ExperimentResult, request: { scale: Sc
   const charts = [];
   for (const c of result.charts) charts.push({ ...c, file: await png('chart', c.id, () => renderChart(c)) });
   const grids = [];
-  for (const g of result.grids) grids.push({ id: g.id, title: g.title, count: g.count, cols: g.cols, labels: g.labels, file: await png('grid', g.id, () => renderGrid(g)) });
+  for (const g of result.grids)
+    grids.push({
+      id: g.id,
+      title: g.title,
+      count: g.count,
+      cols: g.cols,
+      labels: g.labels,
+      file: await png('grid', g.id, () => renderGrid(g)),
+    });
   const heatmaps = [];
   for (const h of result.heatmaps) {
     const rows = Array.from({ length: h.size }, (_, r) => Array.from(h.values.subarray(r * h.size, (r + 1) * h.size)));
-    heatmaps.push({ id: h.id, title: h.title, size: h.size, min: h.min, max: h.max, values: rows, file: await png('heat map', h.id, () => renderHeatmap(h)) });
+    heatmaps.push({
+      id: h.id,
+      title: h.title,
+      size: h.size,
+      min: h.min,
+      max: h.max,
+      values: rows,
+      file: await png('heat map', h.id, () => renderHeatmap(h)),
+    });
   }
   const weights = [];
   for (const w of result.weights) {
@@ -152,7 +183,13 @@ export async function resultFiles(result: ExperimentResult, request: { scale: Sc
 export function listsFromScalars(config: Record<string, unknown>, defaults: object): Record<string, unknown> {
   const out: Record<string, unknown> = { ...config };
   for (const [k, v] of Object.entries(config)) {
-    if (Array.isArray((defaults as Record<string, unknown>)[k]) && !Array.isArray(v) && v !== null && typeof v !== 'object') out[k] = [v];
+    if (
+      Array.isArray((defaults as Record<string, unknown>)[k]) &&
+      !Array.isArray(v) &&
+      v !== null &&
+      typeof v !== 'object'
+    )
+      out[k] = [v];
   }
   return out;
 }
@@ -161,13 +198,24 @@ export function listsFromScalars(config: Record<string, unknown>, defaults: obje
  * Looks the experiment up and validates the config (a single value for a list-valued key counts as
  * a one-item list): the full config, or why the request is refused.
  */
-export function validateRequest(request: Pick<PageRequest, 'name' | 'config' | 'scale'>, find: RunDeps['find']): { status: 'ok'; def: ExperimentDef<object>; config: object } | Exclude<PageOutcome, { status: 'ok' }> {
+export function validateRequest(
+  request: Pick<PageRequest, 'name' | 'config' | 'scale'>,
+  find: RunDeps['find'],
+): { status: 'ok'; def: ExperimentDef<object>; config: object } | Exclude<PageOutcome, { status: 'ok' }> {
   try {
     const def = find(request.name);
-    return { status: 'ok', def, config: def.validate(listsFromScalars(request.config, def.defaults(request.scale)), request.scale) };
+    return {
+      status: 'ok',
+      def,
+      config: def.validate(listsFromScalars(request.config, def.defaults(request.scale)), request.scale),
+    };
   } catch (e) {
     if (e instanceof ConfigError) return { status: 'config-error', message: e.message };
-    return { status: 'failed', message: `${request.name}: validate() threw ${e instanceof Error ? e.name : 'a non-error'}: ${messageOf(e)}`, deviceLost: false };
+    return {
+      status: 'failed',
+      message: `${request.name}: validate() threw ${e instanceof Error ? e.name : 'a non-error'}: ${messageOf(e)}`,
+      deviceLost: false,
+    };
   }
 }
 
@@ -190,16 +238,31 @@ export async function runExperimentRequest(request: PageRequest, deps: RunDeps):
   try {
     const weights = new Map(Object.entries(request.weights ?? {}).map(([k, b64]) => [k, base64ToBytes(b64)] as const));
     runtime = await deps.runtime();
-    const result = await def.run({ runtime, signal: deps.signal, onProgress: (p) => lines.push(p), dataBaseUrl: '/data/', weights, recover: recoverRuntime }, config);
+    const result = await def.run(
+      {
+        runtime,
+        signal: deps.signal,
+        onProgress: (p) => lines.push(p),
+        dataBaseUrl: '/data/',
+        weights,
+        recover: recoverRuntime,
+      },
+      config,
+    );
     lines.flush();
-    const { resultJson, files } = await resultFiles(result, { scale: request.scale, config, title: def.title }, (l) => onLine(`[${def.name}] ${l}`));
+    const { resultJson, files } = await resultFiles(result, { scale: request.scale, config, title: def.title }, (l) =>
+      onLine(`[${def.name}] ${l}`),
+    );
     return { status: 'ok', resultJson, files, lines: count };
   } catch (e) {
     lines.flush();
     if (e instanceof ConfigError) return { status: 'config-error', message: e.message };
     const lost = isDeviceLoss(e, runtime);
     const detail = messageOf(e);
-    const message = lost && !(e instanceof DeviceLostError) ? `GPU device lost during ${def.name}: ${runtime?.gpu.lostError?.message ?? ''} (then: ${detail})` : detail;
+    const message =
+      lost && !(e instanceof DeviceLostError)
+        ? `GPU device lost during ${def.name}: ${runtime?.gpu.lostError?.message ?? ''} (then: ${detail})`
+        : detail;
     return { status: 'failed', message, deviceLost: lost };
   }
 }

@@ -35,7 +35,10 @@ function show(line: string): void {
 
 /** findExperiment, with a clearer refusal while nothing is registered. */
 function find(name: string) {
-  if (experiments().length === 0) throw new ConfigError(`experiment: no experiments are registered; expected src/experiments/registry.ts to list at least one. Nothing to run for "${name}".`);
+  if (experiments().length === 0)
+    throw new ConfigError(
+      `experiment: no experiments are registered; expected src/experiments/registry.ts to list at least one. Nothing to run for "${name}".`,
+    );
   return findExperiment(name);
 }
 
@@ -44,15 +47,23 @@ let controller: AbortController | null = null;
 async function run(name: string, config: Record<string, unknown> = {}, options: RunOptions = {}): Promise<PageOutcome> {
   controller?.abort();
   controller = new AbortController();
-  return runExperimentRequest({ name, config, scale: options.scale ?? 'small', weights: options.weights }, { find, runtime: getRuntime, onLine: show, signal: controller.signal });
+  return runExperimentRequest(
+    { name, config, scale: options.scale ?? 'small', weights: options.weights },
+    { find, runtime: getRuntime, onLine: show, signal: controller.signal },
+  );
 }
 
 window.__runExperiment = async (name, config, options) => JSON.stringify(await run(name, config, options));
 window.__validateExperiment = (name, config = {}, scale = 'small') => {
   const checked = validateRequest({ name, config, scale }, find);
-  return JSON.stringify(checked.status === 'ok' ? { status: 'ok', name: checked.def.name, title: checked.def.title, config: checked.config } : checked);
+  return JSON.stringify(
+    checked.status === 'ok'
+      ? { status: 'ok', name: checked.def.name, title: checked.def.title, config: checked.config }
+      : checked,
+  );
 };
-window.__listExperiments = () => experiments().map((e) => ({ name: e.name, title: e.title, description: e.description }));
+window.__listExperiments = () =>
+  experiments().map((e) => ({ name: e.name, title: e.title, description: e.description }));
 window.__abortExperiment = () => controller?.abort();
 
 /** #name=fc-train&scale=tiny&train-size=600 (or config={"trainSize":600}) → a request. */
@@ -60,13 +71,15 @@ function requestFromHash(hash: string): { name: string; config: Record<string, u
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const name = params.get('name');
   if (!name) return null;
-  const config: Record<string, unknown> = params.has('config') ? (JSON.parse(params.get('config')!) as Record<string, unknown>) : {};
+  const config: Record<string, unknown> = params.has('config')
+    ? (JSON.parse(params.get('config')!) as Record<string, unknown>)
+    : {};
   for (const [k, v] of params) if (!['name', 'scale', 'config'].includes(k)) config[camelCase(k)] = parseValue(v, k);
   return { name, config, scale: (params.get('scale') as Scale | null) ?? 'small' };
 }
 
 async function runFromHash(): Promise<void> {
-  let request;
+  let request: ReturnType<typeof requestFromHash>;
   try {
     request = requestFromHash(location.hash);
   } catch (e) {
@@ -74,13 +87,19 @@ async function runFromHash(): Promise<void> {
     return;
   }
   if (!request) {
-    if (statusEl) statusEl.textContent = `Ready. Experiments: ${experiments().map((e) => e.name).join(', ') || 'none registered'}.`;
+    if (statusEl)
+      statusEl.textContent = `Ready. Experiments: ${
+        experiments()
+          .map((e) => e.name)
+          .join(', ') || 'none registered'
+      }.`;
     return;
   }
   if (statusEl) statusEl.textContent = `Running ${request.name} (${request.scale})…`;
   const outcome = await run(request.name, request.config, { scale: request.scale });
   if (outcome.status !== 'ok') {
-    if (statusEl) statusEl.textContent = `${outcome.status === 'config-error' ? 'Refused' : 'Failed'}: ${outcome.message}`;
+    if (statusEl)
+      statusEl.textContent = `${outcome.status === 'config-error' ? 'Refused' : 'Failed'}: ${outcome.message}`;
     return;
   }
   if (statusEl) statusEl.textContent = `Done: ${outcome.files.length} files.`;

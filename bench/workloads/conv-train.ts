@@ -40,8 +40,18 @@ const MODEL: Record<Size, ConvModel> = {
 function paramShapes(m: ConvModel): number[][] {
   const { c, latent: L } = m;
   return [
-    [c, 1, 4, 4], [c], [2 * c, c, 4, 4], [2 * c], [L, 2 * c * 49], [L],
-    [2 * c * 49, L], [2 * c * 49], [2 * c, c, 4, 4], [c], [c, 1, 4, 4], [1],
+    [c, 1, 4, 4],
+    [c],
+    [2 * c, c, 4, 4],
+    [2 * c],
+    [L, 2 * c * 49],
+    [L],
+    [2 * c * 49, L],
+    [2 * c * 49],
+    [2 * c, c, 4, 4],
+    [c],
+    [c, 1, 4, 4],
+    [1],
   ];
 }
 
@@ -52,7 +62,11 @@ function initialWeights(m: ConvModel): Float32Array[] {
   return shapes.map((s, i) => {
     const w = shapes[i - (i % 2)]!;
     const fanIn = w.slice(1).reduce((a, b) => a * b, 1);
-    return kaimingUniform(rng, s.reduce((a, b) => a * b, 1), fanIn);
+    return kaimingUniform(
+      rng,
+      s.reduce((a, b) => a * b, 1),
+      fanIn,
+    );
   });
 }
 
@@ -82,7 +96,8 @@ function batches(env: BenchEnv, m: ConvModel): Float32Array[] {
   const rowFloats = m.batch * 784;
   const real = env.images && env.images.length >= m.batchCount * rowFloats ? env.images : null;
   return Array.from({ length: m.batchCount }, (_, k) =>
-    real ? real.slice(k * rowFloats, (k + 1) * rowFloats) : uniformData(rowFloats, 500 + k, 0, 1));
+    real ? real.slice(k * rowFloats, (k + 1) * rowFloats) : uniformData(rowFloats, 500 + k, 0, 1),
+  );
 }
 
 abstract class ConvPeer implements Peer {
@@ -90,7 +105,10 @@ abstract class ConvPeer implements Peer {
   protected readonly batches: Float32Array[];
   private cursor = 0;
 
-  constructor(env: BenchEnv, protected readonly m: ConvModel) {
+  constructor(
+    env: BenchEnv,
+    protected readonly m: ConvModel,
+  ) {
     this.batches = batches(env, m);
   }
 
@@ -98,7 +116,8 @@ abstract class ConvPeer implements Peer {
 
   async run(reps: number): Promise<number> {
     const t0 = performance.now();
-    for (let i = 0; i < reps; i++) this.losses.push(await this.step(this.batches[this.cursor++ % this.batches.length]!));
+    for (let i = 0; i < reps; i++)
+      this.losses.push(await this.step(this.batches[this.cursor++ % this.batches.length]!));
     return since(t0);
   }
 
@@ -118,9 +137,16 @@ class OurConvPeer extends ConvPeer {
     const g = new Graph();
     this.input = g.input('x', [m.batch, 1, 28, 28]);
     const loss = g.apply(mseLoss, [this.model.forward(g, this.input), this.input], {}, 'loss');
-    this.trainer = new Trainer({ gpu: env.gpu, registry: env.registry }, {
-      graph: g, loss, params, optimizer: createOptimizer('adamw', { lr: LR, weightDecay: WD }), label: 'bench-conv-train',
-    });
+    this.trainer = new Trainer(
+      { gpu: env.gpu, registry: env.registry },
+      {
+        graph: g,
+        loss,
+        params,
+        optimizer: createOptimizer('adamw', { lr: LR, weightDecay: WD }),
+        label: 'bench-conv-train',
+      },
+    );
   }
 
   protected async step(x: Float32Array): Promise<number> {
@@ -139,7 +165,11 @@ class TfConvPeer extends ConvPeer {
   private readonly vars: TfCore.Variable[];
   private readonly optimizer: TfCore.AdamOptimizer;
 
-  constructor(private readonly tf: Tf, env: BenchEnv, m: ConvModel) {
+  constructor(
+    private readonly tf: Tf,
+    env: BenchEnv,
+    m: ConvModel,
+  ) {
     super(env, m);
     const shapes = paramShapes(m);
     this.vars = initialWeights(m).map((w, i) => {
@@ -162,13 +192,18 @@ class TfConvPeer extends ConvPeer {
     const d = tf.add(tf.matMul(z, w4 as TfCore.Tensor2D, false, true), b4!);
     h = tf.transpose(tf.reshape(d, [N, 2 * m.c, 7, 7]), [0, 2, 3, 1]) as TfCore.Tensor4D;
     h = tf.relu(tf.add(tf.conv2dTranspose(h, w5 as TfCore.Tensor4D, [N, 14, 14, m.c], 2, 1), b5!)) as TfCore.Tensor4D;
-    return tf.sigmoid(tf.add(tf.conv2dTranspose(h, w6 as TfCore.Tensor4D, [N, 28, 28, 1], 2, 1), b6!)) as TfCore.Tensor4D;
+    return tf.sigmoid(
+      tf.add(tf.conv2dTranspose(h, w6 as TfCore.Tensor4D, [N, 28, 28, 1], 2, 1), b6!),
+    ) as TfCore.Tensor4D;
   }
 
   protected async step(data: Float32Array): Promise<number> {
     const { tf, m } = this;
     const x = tf.tensor4d(data, [m.batch, 28, 28, 1]);
-    const { value, grads } = tf.variableGrads(() => tf.losses.meanSquaredError(x, this.forward(x)) as TfCore.Scalar, this.vars);
+    const { value, grads } = tf.variableGrads(
+      () => tf.losses.meanSquaredError(x, this.forward(x)) as TfCore.Scalar,
+      this.vars,
+    );
     tf.tidy(() => {
       for (const v of this.vars) v.assign(tf.mul(v, 1 - LR * WD));
     });
@@ -190,25 +225,39 @@ class TfConvPeer extends ConvPeer {
 class JaxConvPeer extends ConvPeer {
   private readonly trainer: JaxTrainer;
 
-  constructor(private readonly jax: Jax, env: BenchEnv, m: ConvModel) {
+  constructor(
+    private readonly jax: Jax,
+    env: BenchEnv,
+    m: ConvModel,
+  ) {
     super(env, m);
     const shapes = paramShapes(m);
     const params = initialWeights(m).map((w, i) => jaxArray(jax, w, shapes[i]!));
     const np = jax.numpy;
     const lax = jax.lax;
-    const pad: [number, number][] = [[1, 1], [1, 1]];
+    const pad: [number, number][] = [
+      [1, 1],
+      [1, 1],
+    ];
     const chan = (b: JaxNs.Array) => b.reshape([1, -1, 1, 1]);
     const forward = (p: JaxNs.Array[], x: JaxNs.Array): JaxNs.Array => {
       const N = m.batch;
       let h = jax.nn.relu(lax.conv(x, p[0]!, [2, 2], pad).add(chan(p[1]!)));
       h = jax.nn.relu(lax.conv(h, p[2]!, [2, 2], pad).add(chan(p[3]!)));
       const z = np.matmul(h.reshape([N, 2 * m.c * 49]), p[4]!.transpose()).add(p[5]!);
-      h = np.matmul(z, p[6]!.transpose()).add(p[7]!).reshape([N, 2 * m.c, 7, 7]);
+      h = np
+        .matmul(z, p[6]!.transpose())
+        .add(p[7]!)
+        .reshape([N, 2 * m.c, 7, 7]);
       h = jax.nn.relu(lax.convTranspose(h, p[8]!, [2, 2], pad, { transposeKernel: true }).add(chan(p[9]!)));
       return jax.nn.sigmoid(lax.convTranspose(h, p[10]!, [2, 2], pad, { transposeKernel: true }).add(chan(p[11]!)));
     };
     this.trainer = new JaxTrainer(jax, params, (p, x) => np.mean(np.square(forward(p, x.ref).sub(x))), {
-      lr: LR, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: WD,
+      lr: LR,
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 1e-8,
+      weightDecay: WD,
     });
   }
 
@@ -229,9 +278,11 @@ export const CONV_TRAIN_WORKLOAD: Workload = {
   smokeReps: 4,
   description: (size) => {
     const m = MODEL[size];
-    return `training steps of the conv autoencoder (c = ${m.c}, latent ${m.latent}; Conv2d k4 s2 p1 ×2, Linear, ConvTranspose2d ×2, ` +
+    return (
+      `training steps of the conv autoencoder (c = ${m.c}, latent ${m.latent}; Conv2d k4 s2 p1 ×2, Linear, ConvTranspose2d ×2, ` +
       `ReLU/sigmoid, MSE, AdamW lr ${LR} wd ${WD}), batch ${m.batch}, loss read back every step; ours ConvAutoencoder+Trainer (NCHW), ` +
-      'tfjs NHWC variableGrads + adam.applyGradients with decoupled decay, jax-js lax.conv/convTranspose jit(valueAndGrad) + hand-written AdamW';
+      'tfjs NHWC variableGrads + adam.applyGradients with decoupled decay, jax-js lax.conv/convTranspose jit(valueAndGrad) + hand-written AdamW'
+    );
   },
   workPerRep: (size) => MODEL[size].batch,
   ours: (env, size) => new OurConvPeer(env, MODEL[size]),

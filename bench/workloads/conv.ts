@@ -67,10 +67,13 @@ function tfSteps(size: Size, pass: 'fwd' | 'bwd'): TfStep[] {
     const w = { data: v.w, shape: [l.K, l.K, l.C, l.O] };
     const dy = { data: v.dy, shape: [l.N, OH, OH, l.O] };
     if (pass === 'fwd') {
-      return [{
-        inputs: [x, w, { data: v.b, shape: [l.O] }],
-        run: (tf, [xt, wt, bt]) => tf.fused.conv2d({ x: xt as never, filter: wt as never, bias: bt!, strides: l.stride, pad: l.pad }),
-      }];
+      return [
+        {
+          inputs: [x, w, { data: v.b, shape: [l.O] }],
+          run: (tf, [xt, wt, bt]) =>
+            tf.fused.conv2d({ x: xt as never, filter: wt as never, bias: bt!, strides: l.stride, pad: l.pad }),
+        },
+      ];
     }
     return [
       {
@@ -79,9 +82,17 @@ function tfSteps(size: Size, pass: 'fwd' | 'bwd'): TfStep[] {
       },
       {
         inputs: [x, dy],
-        run: (tf, [xt, dyt]) => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: xt!, dy: dyt! }, {
-          strides: l.stride, pad: l.pad, dataFormat: 'NHWC', filterShape: [l.K, l.K, l.C, l.O],
-        }),
+        run: (tf, [xt, dyt]) =>
+          tf.engine().runKernel(
+            tf.Conv2DBackpropFilter,
+            { x: xt!, dy: dyt! },
+            {
+              strides: l.stride,
+              pad: l.pad,
+              dataFormat: 'NHWC',
+              filterShape: [l.K, l.K, l.C, l.O],
+            },
+          ),
       },
     ];
   });
@@ -90,9 +101,11 @@ function tfSteps(size: Size, pass: 'fwd' | 'bwd'): TfStep[] {
 function describe(size: Size, pass: 'fwd' | 'bwd'): string {
   const [a, b] = convLayers(size);
   const what = pass === 'fwd' ? 'y = conv(x, w) + b' : 'dx and dw (no db)';
-  return `${what} for Conv2d(${a!.C}→${a!.O}, k4, s2, p1) on ${a!.H}×${a!.H} and Conv2d(${b!.C}→${b!.O}, k4, s2, p1) on ${b!.H}×${b!.H}, ` +
+  return (
+    `${what} for Conv2d(${a!.C}→${a!.O}, k4, s2, p1) on ${a!.H}×${a!.H} and Conv2d(${b!.C}→${b!.O}, k4, s2, p1) on ${b!.H}×${b!.H}, ` +
     `batch ${a!.N}; ours NCHW, tfjs NHWC (tf.fused.conv2d / conv2dTranspose + Conv2DBackpropFilter kernel); ` +
-    'reps recorded back to back, then onSubmittedWorkDone awaited';
+    'reps recorded back to back, then onSubmittedWorkDone awaited'
+  );
 }
 
 function convWorkload(name: string, pass: 'fwd' | 'bwd'): Workload {

@@ -41,7 +41,9 @@ export async function createBenchEnv(
   const errors: string[] = [];
   gpu.onFatal((e) => errors.push(`ours: ${e.message}`));
   if (!(await tf.setBackend('webgpu'))) {
-    throw new Error(`bench: tfjs could not start its WebGPU backend; expected tf.setBackend('webgpu') to succeed, got backend "${tf.getBackend()}".`);
+    throw new Error(
+      `bench: tfjs could not start its WebGPU backend; expected tf.setBackend('webgpu') to succeed, got backend "${tf.getBackend()}".`,
+    );
   }
   await tf.ready();
   const tfDevice = tfjsDevice(tf);
@@ -49,7 +51,17 @@ export async function createBenchEnv(
   void tfDevice.lost.then((info) => errors.push(`tfjs: device lost (${info.reason}): ${info.message}`));
   const jaxUnavailable = jax ? await startJax(jax) : 'jax-js: not loaded in this page.';
   if (jax && jaxUnavailable === null) watchErrors(jax.getWebGPUDevice(), 'jax', errors);
-  return { gpu, acquire, registry: new KernelRegistry(gpu), tf, errors, images, testImages, jax: jaxUnavailable === null ? jax : null, jaxUnavailable };
+  return {
+    gpu,
+    acquire,
+    registry: new KernelRegistry(gpu),
+    tf,
+    errors,
+    images,
+    testImages,
+    jax: jaxUnavailable === null ? jax : null,
+    jaxUnavailable,
+  };
 }
 
 /** The pinned devDependency (package.json); jax-js does not export its version. */

@@ -12,15 +12,21 @@ import { initialWeights, jaxFcForward, jaxFcParams, layerSizes, MODEL, SLOPE, ty
 import { jaxArray, type Jax } from './jax';
 import { since, uniformData, type BenchEnv, type Peer, type Size, type Tf, type Workload } from './types';
 
-const INFER: Record<Size, { images: number; batch: number }> = { full: { images: 10_000, batch: 1000 }, smoke: { images: 32, batch: 16 } };
+const INFER: Record<Size, { images: number; batch: number }> = {
+  full: { images: 10_000, batch: 1000 },
+  smoke: { images: 32, batch: 16 },
+};
 
 /** The images to reconstruct: the test split when the page loaded it (full size), else noise. */
 function inferenceBatches(env: BenchEnv, size: Size): Float32Array[] {
   const m = MODEL[size];
   const { images, batch } = INFER[size];
   const rowFloats = batch * m.inputSize;
-  const real = env.testImages && m.inputSize === 784 && env.testImages.length >= images * m.inputSize ? env.testImages : null;
-  return Array.from({ length: images / batch }, (_, k) => (real ? real.slice(k * rowFloats, (k + 1) * rowFloats) : uniformData(rowFloats, 700 + k, 0, 1)));
+  const real =
+    env.testImages && m.inputSize === 784 && env.testImages.length >= images * m.inputSize ? env.testImages : null;
+  return Array.from({ length: images / batch }, (_, k) =>
+    real ? real.slice(k * rowFloats, (k + 1) * rowFloats) : uniformData(rowFloats, 700 + k, 0, 1),
+  );
 }
 
 abstract class InferPeer implements Peer {
@@ -61,7 +67,13 @@ class OurInfer extends InferPeer {
 
   constructor(env: BenchEnv, size: Size) {
     super(env, size);
-    this.model = new FcAutoencoder(env.gpu, { inputSize: this.m.inputSize, latent: this.m.latent, activation: 'leakyRelu', slope: SLOPE, seed: 1 });
+    this.model = new FcAutoencoder(env.gpu, {
+      inputSize: this.m.inputSize,
+      latent: this.m.latent,
+      activation: 'leakyRelu',
+      slope: SLOPE,
+      seed: 1,
+    });
     const params = this.model.namedParameters();
     initialWeights(this.m, 1).forEach(({ w, b }, i) => {
       params[2 * i]![1].write(w);
@@ -70,7 +82,10 @@ class OurInfer extends InferPeer {
     const g = new Graph();
     this.input = g.input('x', [this.batch, this.m.inputSize]);
     this.output = this.model.forward(g, this.input);
-    this.exe = new Executable({ gpu: env.gpu, registry: env.registry }, g, { keep: [this.output], label: 'bench-inference' });
+    this.exe = new Executable({ gpu: env.gpu, registry: env.registry }, g, {
+      keep: [this.output],
+      label: 'bench-inference',
+    });
   }
 
   protected reconstruct(x: Float32Array): Promise<Float32Array> {
@@ -88,17 +103,25 @@ class OurInfer extends InferPeer {
 class TfInfer extends InferPeer {
   private readonly layers: { w: TfCore.Tensor2D; b: TfCore.Tensor1D }[];
 
-  constructor(private readonly tf: Tf, env: BenchEnv, size: Size) {
+  constructor(
+    private readonly tf: Tf,
+    env: BenchEnv,
+    size: Size,
+  ) {
     super(env, size);
     const sizes = layerSizes(this.m);
-    this.layers = initialWeights(this.m, 1).map(({ w, b }, i) => ({ w: tf.tensor2d(w, [sizes[i]![1], sizes[i]![0]]), b: tf.tensor1d(b) }));
+    this.layers = initialWeights(this.m, 1).map(({ w, b }, i) => ({
+      w: tf.tensor2d(w, [sizes[i]![1], sizes[i]![0]]),
+      b: tf.tensor1d(b),
+    }));
   }
 
   protected async reconstruct(x: Float32Array): Promise<Float32Array> {
     const { tf } = this;
     const y = tf.tidy(() => {
       let h: TfCore.Tensor2D = tf.tensor2d(x, [this.batch, this.m.inputSize]);
-      for (const { w, b } of this.layers) h = tf.leakyRelu(tf.add(tf.matMul(h, w, false, true), b) as TfCore.Tensor2D, SLOPE);
+      for (const { w, b } of this.layers)
+        h = tf.leakyRelu(tf.add(tf.matMul(h, w, false, true), b) as TfCore.Tensor2D, SLOPE);
       return h;
     });
     const data = (await y.data()) as Float32Array;
@@ -118,14 +141,21 @@ class JaxInfer extends InferPeer {
   private readonly params: JaxNs.Array[];
   private readonly forward: JaxNs.OwnedFunction<(p: JaxNs.Array[], x: JaxNs.Array) => JaxNs.Array>;
 
-  constructor(private readonly jax: Jax, env: BenchEnv, size: Size) {
+  constructor(
+    private readonly jax: Jax,
+    env: BenchEnv,
+    size: Size,
+  ) {
     super(env, size);
     this.params = jaxFcParams(jax, this.m);
     this.forward = jax.jit((p: JaxNs.Array[], x: JaxNs.Array) => jaxFcForward(jax, p, x));
   }
 
   protected async reconstruct(x: Float32Array): Promise<Float32Array> {
-    const y = this.forward(this.params.map((p) => p.ref), jaxArray(this.jax, x, [this.batch, this.m.inputSize]));
+    const y = this.forward(
+      this.params.map((p) => p.ref),
+      jaxArray(this.jax, x, [this.batch, this.m.inputSize]),
+    );
     return (await y.data()) as Float32Array;
   }
 
@@ -141,7 +171,8 @@ export const INFERENCE_WORKLOAD: Workload = {
   unitScale: 1,
   repQuantum: 1,
   smokeReps: 1,
-  description: (size) => `encode + decode ${INFER[size].images} ${size === 'full' ? 'Fashion-MNIST test' : 'noise'} images with the FC autoencoder, ` +
+  description: (size) =>
+    `encode + decode ${INFER[size].images} ${size === 'full' ? 'Fashion-MNIST test' : 'noise'} images with the FC autoencoder, ` +
     `batches of ${INFER[size].batch}, each reconstruction read back; ours Executable, tfjs tidy + data(), jax-js jit(forward) + data()`,
   workPerRep: (size) => INFER[size].images,
   ours: (env, size) => new OurInfer(env, size),

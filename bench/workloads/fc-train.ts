@@ -45,7 +45,10 @@ export function layerSizes(m: Model): [number, number][] {
 /** Weights W [out, in] and biases b [out] of every layer, drawn like torch.nn.Linear's defaults. */
 export function initialWeights(m: Model, seed: number): { w: Float32Array; b: Float32Array }[] {
   const rng = new Rng(seed);
-  return layerSizes(m).map(([inF, outF]) => ({ w: kaimingUniform(rng, outF * inF, inF), b: biasUniform(rng, outF, inF) }));
+  return layerSizes(m).map(([inF, outF]) => ({
+    w: kaimingUniform(rng, outF * inF, inF),
+    b: biasUniform(rng, outF, inF),
+  }));
 }
 
 /**
@@ -56,7 +59,8 @@ export function trainingBatches(images: Float32Array | null, m: Model): Float32A
   const rowFloats = m.batch * m.inputSize;
   const real = images && m.inputSize === 784 && images.length >= m.batchCount * rowFloats ? images : null;
   return Array.from({ length: m.batchCount }, (_, k) =>
-    real ? real.slice(k * rowFloats, (k + 1) * rowFloats) : uniformData(rowFloats, 300 + k, 0, 1));
+    real ? real.slice(k * rowFloats, (k + 1) * rowFloats) : uniformData(rowFloats, 300 + k, 0, 1),
+  );
 }
 
 /** Our engine's side of a peer: a device and the kernel registry its pipelines are built and cached in. */
@@ -73,8 +77,19 @@ export class OurTrainPeer implements Peer {
   private cursor = 0;
 
   /** Builds the model (weights from initialWeights), its graph and a Trainer on `engine`; trains on `batches` in turn. */
-  constructor(engine: Engine, private readonly batches: readonly Float32Array[], m: Model, private readonly syncEvery: number) {
-    this.model = new FcAutoencoder(engine.gpu, { inputSize: m.inputSize, latent: m.latent, activation: 'leakyRelu', slope: SLOPE, seed: 1 });
+  constructor(
+    engine: Engine,
+    private readonly batches: readonly Float32Array[],
+    m: Model,
+    private readonly syncEvery: number,
+  ) {
+    this.model = new FcAutoencoder(engine.gpu, {
+      inputSize: m.inputSize,
+      latent: m.latent,
+      activation: 'leakyRelu',
+      slope: SLOPE,
+      seed: 1,
+    });
     const params = this.model.namedParameters();
     initialWeights(m, 1).forEach(({ w, b }, i) => {
       params[2 * i]![1].write(w);
@@ -83,9 +98,16 @@ export class OurTrainPeer implements Peer {
     const g = new Graph();
     this.input = g.input('x', [m.batch, m.inputSize]);
     const loss = g.apply(mseLoss, [this.model.forward(g, this.input), this.input], {}, 'loss');
-    this.trainer = new Trainer({ gpu: engine.gpu, registry: engine.registry }, {
-      graph: g, loss, params, optimizer: createOptimizer('adam', { lr: LR }), label: 'bench-train',
-    });
+    this.trainer = new Trainer(
+      { gpu: engine.gpu, registry: engine.registry },
+      {
+        graph: g,
+        loss,
+        params,
+        optimizer: createOptimizer('adam', { lr: LR }),
+        label: 'bench-train',
+      },
+    );
   }
 
   async run(reps: number): Promise<number> {
@@ -112,7 +134,12 @@ export class TfTrainPeer implements Peer {
   private cursor = 0;
 
   /** Builds the variables (weights from initialWeights) and tf.train.adam on tfjs's active backend. */
-  constructor(private readonly tf: Tf, private readonly batches: readonly Float32Array[], private readonly m: Model, private readonly syncEvery: number) {
+  constructor(
+    private readonly tf: Tf,
+    private readonly batches: readonly Float32Array[],
+    private readonly m: Model,
+    private readonly syncEvery: number,
+  ) {
     const sizes = layerSizes(m);
     this.layers = initialWeights(m, 1).map(({ w, b }, i) => {
       const [inF, outF] = sizes[i]!;
@@ -128,7 +155,8 @@ export class TfTrainPeer implements Peer {
       const xs = tf.tensor2d(this.batches[this.cursor++ % this.batches.length]!, [m.batch, m.inputSize]);
       const cost = this.optimizer.minimize(() => {
         let h: TfCore.Tensor2D = xs;
-        for (const { w, b } of this.layers) h = tf.leakyRelu(tf.add(tf.matMul(h, w, false, true), b) as TfCore.Tensor2D, SLOPE);
+        for (const { w, b } of this.layers)
+          h = tf.leakyRelu(tf.add(tf.matMul(h, w, false, true), b) as TfCore.Tensor2D, SLOPE);
         return tf.losses.meanSquaredError(xs, h) as TfCore.Scalar;
       }, true)!;
       xs.dispose();
@@ -151,7 +179,8 @@ export class TfTrainPeer implements Peer {
 export function jaxFcForward(jax: Jax, params: JaxNs.Array[], x: JaxNs.Array): JaxNs.Array {
   const np = jax.numpy;
   let h = x;
-  for (let i = 0; i < params.length; i += 2) h = jax.nn.leakyRelu(np.matmul(h, params[i]!.transpose()).add(params[i + 1]!), SLOPE);
+  for (let i = 0; i < params.length; i += 2)
+    h = jax.nn.leakyRelu(np.matmul(h, params[i]!.transpose()).add(params[i + 1]!), SLOPE);
   return h;
 }
 
@@ -165,9 +194,18 @@ export function jaxFcParams(jax: Jax, m: Model): JaxNs.Array[] {
 }
 
 export const jaxFcTrainer = (jax: Jax, m: Model) =>
-  new JaxTrainer(jax, jaxFcParams(jax, m), (p, x) => jax.numpy.mean(jax.numpy.square(jaxFcForward(jax, p, x.ref).sub(x))), {
-    lr: LR, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0,
-  });
+  new JaxTrainer(
+    jax,
+    jaxFcParams(jax, m),
+    (p, x) => jax.numpy.mean(jax.numpy.square(jaxFcForward(jax, p, x.ref).sub(x))),
+    {
+      lr: LR,
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 1e-8,
+      weightDecay: 0,
+    },
+  );
 
 /** jax-js written the way its users write it: jit(valueAndGrad(loss)) fused with a hand-written Adam. */
 export class JaxTrainPeer implements Peer {
@@ -176,7 +214,12 @@ export class JaxTrainPeer implements Peer {
   private cursor = 0;
 
   /** Builds the parameters (weights from initialWeights) and the jitted step on jax-js's default device. */
-  constructor(private readonly jax: Jax, private readonly batches: readonly Float32Array[], private readonly m: Model, private readonly syncEvery: number) {
+  constructor(
+    private readonly jax: Jax,
+    private readonly batches: readonly Float32Array[],
+    private readonly m: Model,
+    private readonly syncEvery: number,
+  ) {
     this.trainer = jaxFcTrainer(jax, m);
   }
 
@@ -206,8 +249,10 @@ function trainWorkload(syncEvery: number): Workload {
     description: (size) => {
       const m = MODEL[size];
       const dims = [m.inputSize, ...layerSizes(m).map(([, o]) => o)].join('-');
-      return `training steps of the ${dims} autoencoder (leaky ReLU ${SLOPE} after every layer, MSE, Adam lr ${LR}), batch ${m.batch}, ` +
-        `loss read back ${syncEvery === 1 ? 'every step' : `every ${syncEvery} steps`}; ours Graph+Trainer, tfjs variables + optimizer.minimize, jax-js jit(valueAndGrad) + hand-written Adam`;
+      return (
+        `training steps of the ${dims} autoencoder (leaky ReLU ${SLOPE} after every layer, MSE, Adam lr ${LR}), batch ${m.batch}, ` +
+        `loss read back ${syncEvery === 1 ? 'every step' : `every ${syncEvery} steps`}; ours Graph+Trainer, tfjs variables + optimizer.minimize, jax-js jit(valueAndGrad) + hand-written Adam`
+      );
     },
     workPerRep: (size) => MODEL[size].batch,
     ours: (env, size) => new OurTrainPeer(env, trainingBatches(env.images, MODEL[size]), MODEL[size], syncEvery),

@@ -13,7 +13,15 @@ import type { Gpu } from '../../src/gpu/device';
 import { KernelRegistry } from '../../src/kernels/registry';
 import { tfjsDevice, watchErrors } from './env';
 import { JaxTrainPeer, LR, MODEL, OurTrainPeer, SLOPE, TfTrainPeer, layerSizes, trainingBatches } from './fc-train';
-import { summarize, workloadResult, type MeasureOptions, type PeerKey, type PeerResult, type Unavailable, type WorkloadResult } from './harness';
+import {
+  summarize,
+  workloadResult,
+  type MeasureOptions,
+  type PeerKey,
+  type PeerResult,
+  type Unavailable,
+  type WorkloadResult,
+} from './harness';
 import { startJax, type Jax } from './jax';
 import { since, type ColdWorkload, type Peer, type Size, type Tf, type Workload } from './types';
 
@@ -57,9 +65,10 @@ export const FIRST_STEP_WARM_WORKLOAD: Workload = {
   repQuantum: 1,
   smokeReps: 1,
   maxReps: 1,
-  description: (size) => `seconds to build and run one training step (loss read) of ${modelText(size)}, in the page (or Node process) running ` +
-    'the suite, after a warm-up step: ours a fresh model + Trainer on the suite\'s device and kernel registry; tfjs / jax-js fresh variables / params, optimizer and jit on ' +
-    'their running backends; every library\'s shader / pipeline cache is warm (no device start, no pipeline compiled); lower is better',
+  description: (size) =>
+    `seconds to build and run one training step (loss read) of ${modelText(size)}, in the page (or Node process) running ` +
+    "the suite, after a warm-up step: ours a fresh model + Trainer on the suite's device and kernel registry; tfjs / jax-js fresh variables / params, optimizer and jit on " +
+    "their running backends; every library's shader / pipeline cache is warm (no device start, no pipeline compiled); lower is better",
   workPerRep: () => 1,
   ours: (env, size) => {
     const batches = trainingBatches(env.images, MODEL[size]);
@@ -79,10 +88,11 @@ export const FIRST_STEP_COLD_WORKLOAD: ColdWorkload = {
   name: 'first-step',
   unit: 'seconds',
   cold: true,
-  description: (size) => `seconds from start to the first finished training step (loss read back) of ${modelText(size)}, each measurement ` +
+  description: (size) =>
+    `seconds from start to the first finished training step (loss read back) of ${modelText(size)}, each measurement ` +
     'one peer in a fresh process (new Chromium with a new profile / new node process), images already in memory: ours acquireGpu + new ' +
-    'KernelRegistry + model + Trainer (every pipeline built); tfjs setBackend(\'webgpu\') + ready() + variables + minimize; jax-js ' +
-    'init(\'webgpu\') + params + jit(valueAndGrad) + Adam; lower is better',
+    "KernelRegistry + model + Trainer (every pipeline built); tfjs setBackend('webgpu') + ready() + variables + minimize; jax-js " +
+    "init('webgpu') + params + jit(valueAndGrad) + Adam; lower is better",
 };
 
 /** What one cold first step needs in the process it runs in. */
@@ -128,7 +138,9 @@ export async function coldFirstStep(peer: PeerKey, ctx: ColdContext): Promise<Co
     } else if (peer === 'tfjs') {
       const { tf } = ctx;
       if (!(await tf.setBackend('webgpu'))) {
-        throw new Error(`tfjs could not start its WebGPU backend; expected tf.setBackend('webgpu') to succeed, got backend "${tf.getBackend()}".`);
+        throw new Error(
+          `tfjs could not start its WebGPU backend; expected tf.setBackend('webgpu') to succeed, got backend "${tf.getBackend()}".`,
+        );
       }
       await tf.ready();
       cleanup.push(watchErrors(tfjsDevice(tf), 'tfjs', errors));
@@ -142,9 +154,13 @@ export async function coldFirstStep(peer: PeerKey, ctx: ColdContext): Promise<Co
     }
     await step.run(1);
     const seconds = since(t0);
-    if (errors.length > 0) throw new Error(`the GPU reported ${errors.length} error(s) during the first step; expected none. First: ${errors[0]}`);
+    if (errors.length > 0)
+      throw new Error(
+        `the GPU reported ${errors.length} error(s) during the first step; expected none. First: ${errors[0]}`,
+      );
     const loss = step.losses[0];
-    if (loss === undefined || !Number.isFinite(loss)) throw new Error(`expected a finite loss from the first step, got ${loss}.`);
+    if (loss === undefined || !Number.isFinite(loss))
+      throw new Error(`expected a finite loss from the first step, got ${loss}.`);
     return { seconds, loss };
   } finally {
     step?.dispose();
@@ -162,7 +178,11 @@ export const FIRST_LOSS_RTOL = 1e-4;
  * it cannot start is recorded as unavailable. Every loss read must agree with ours' first within
  * FIRST_LOSS_RTOL (relative).
  */
-export async function measureColdWorkload(w: ColdWorkload, run: ColdRunner, options: MeasureOptions): Promise<WorkloadResult> {
+export async function measureColdWorkload(
+  w: ColdWorkload,
+  run: ColdRunner,
+  options: MeasureOptions,
+): Promise<WorkloadResult> {
   const { size, rounds } = options;
   const log = options.log ?? (() => {});
   const budget = options.budgetSeconds ?? Infinity;
@@ -180,16 +200,21 @@ export async function measureColdWorkload(w: ColdWorkload, run: ColdRunner, opti
       try {
         out = await run(key);
       } catch (e) {
-        throw new Error(`bench ${w.name}: the cold ${key} run (round ${r + 1}) failed: ${e instanceof Error ? e.message : String(e)}`);
+        throw new Error(
+          `bench ${w.name}: the cold ${key} run (round ${r + 1}) failed: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
       if ('unavailable' in out) {
-        if (key !== 'jax') throw new Error(`bench ${w.name}: the cold ${key} run (round ${r + 1}) could not start: ${out.unavailable}`);
+        if (key !== 'jax')
+          throw new Error(`bench ${w.name}: the cold ${key} run (round ${r + 1}) could not start: ${out.unavailable}`);
         jaxMissing = out.unavailable;
         log(`${w.name}: jax-js unavailable: ${out.unavailable}`);
         continue;
       }
       if (!(Number.isFinite(out.seconds) && out.seconds > 0) || !Number.isFinite(out.loss)) {
-        throw new Error(`bench ${w.name}: the cold ${key} run (round ${r + 1}) returned ${JSON.stringify(out)}; expected positive finite seconds and a finite loss.`);
+        throw new Error(
+          `bench ${w.name}: the cold ${key} run (round ${r + 1}) returned ${JSON.stringify(out)}; expected positive finite seconds and a finite loss.`,
+        );
       }
       seconds[key].push(out.seconds);
       losses[key].push(out.loss);
@@ -197,7 +222,9 @@ export async function measureColdWorkload(w: ColdWorkload, run: ColdRunner, opti
     }
     done = r + 1;
     const ran = active.filter((k) => seconds[k].length === done);
-    log(`${w.name}: round ${done}/${rounds}: ${ran.map((k) => `${k} ${seconds[k][r]!.toPrecision(4)} s (loss ${losses[k][r]!.toFixed(5)})`).join(', ')}`);
+    log(
+      `${w.name}: round ${done}/${rounds}: ${ran.map((k) => `${k} ${seconds[k][r]!.toPrecision(4)} s (loss ${losses[k][r]!.toFixed(5)})`).join(', ')}`,
+    );
     if (done < rounds && measured + measured / done > budget) {
       log(`${w.name}: time budget (${budget} s) reached; stopping after ${done} of ${rounds} rounds`);
       break;
@@ -207,15 +234,31 @@ export async function measureColdWorkload(w: ColdWorkload, run: ColdRunner, opti
   for (const key of keys) {
     for (const loss of losses[key]) {
       if (!(Math.abs(loss - reference) <= FIRST_LOSS_RTOL * Math.abs(reference))) {
-        throw new Error(`bench ${w.name}: the first losses differ: ${keys.map((k) => `${k} [${losses[k].map((x) => x.toPrecision(7)).join(', ')}]`).join(', ')}; ` +
-          `expected all within ${FIRST_LOSS_RTOL} (relative) of ours (same weights and batch).`);
+        throw new Error(
+          `bench ${w.name}: the first losses differ: ${keys.map((k) => `${k} [${losses[k].map((x) => x.toPrecision(7)).join(', ')}]`).join(', ')}; ` +
+            `expected all within ${FIRST_LOSS_RTOL} (relative) of ours (same weights and batch).`,
+        );
       }
     }
   }
-  const result = (key: PeerKey): PeerResult => ({ ...summarize(seconds[key]), samples: seconds[key], seconds: seconds[key], firstLoss: losses[key][0]! });
+  const result = (key: PeerKey): PeerResult => ({
+    ...summarize(seconds[key]),
+    samples: seconds[key],
+    seconds: seconds[key],
+    firstLoss: losses[key][0]!,
+  });
   const ours = result('ours');
   const tfjs = result('tfjs');
   const jax: PeerResult | Unavailable = jaxMissing === null ? result('jax') : { unavailable: jaxMissing };
-  log(`${w.name}: first loss ours ${ours.firstLoss!.toFixed(5)}, tfjs ${tfjs.firstLoss!.toFixed(5)}, jax ${'median' in jax ? jax.firstLoss!.toFixed(5) : 'n/a'}`);
-  return workloadResult({ ...w, lowerIsBetter: true }, size, { workPerRep: 1, reps: 1, rounds: done, roundsRequested: rounds }, ours, tfjs, jax);
+  log(
+    `${w.name}: first loss ours ${ours.firstLoss!.toFixed(5)}, tfjs ${tfjs.firstLoss!.toFixed(5)}, jax ${'median' in jax ? jax.firstLoss!.toFixed(5) : 'n/a'}`,
+  );
+  return workloadResult(
+    { ...w, lowerIsBetter: true },
+    size,
+    { workPerRep: 1, reps: 1, rounds: done, roundsRequested: rounds },
+    ours,
+    tfjs,
+    jax,
+  );
 }

@@ -75,7 +75,9 @@ function jaxProduct(jax: Jax, attrs: MatmulAttrs) {
   const key = `${attrs.transA ? 'T' : 'N'}${attrs.transB ? 'T' : 'N'}`;
   let f = jitted.get(key);
   if (!f) {
-    f = jax.jit((a: JaxNs.Array, b: JaxNs.Array) => jax.numpy.matmul(attrs.transA ? a.transpose() : a, attrs.transB ? b.transpose() : b));
+    f = jax.jit((a: JaxNs.Array, b: JaxNs.Array) =>
+      jax.numpy.matmul(attrs.transA ? a.transpose() : a, attrs.transB ? b.transpose() : b),
+    );
     jitted.set(key, f);
   }
   return f;
@@ -88,7 +90,8 @@ function gemmWorkload(name: string, products: (size: Size) => Product[], what: (
     unitScale: 1e9,
     repQuantum: 1,
     smokeReps: 2,
-    description: (size) => `${what(size)}; 2·M·N·K FLOPs per product; reps recorded back to back, then onSubmittedWorkDone awaited`,
+    description: (size) =>
+      `${what(size)}; 2·M·N·K FLOPs per product; reps recorded back to back, then onSubmittedWorkDone awaited`,
     workPerRep: (size) => products(size).reduce((s, p) => s + p.flops, 0),
     ours: (env, size) => new OurOpsPeer(env, name, oursGemmSteps(products(size))),
     tfjs: (env, size) => new TfOpsPeer(env.tf, tfGemmSteps(products(size))),
@@ -102,13 +105,36 @@ const square = (n: number) => [product([n, n], [n, n], {})];
 
 const layerList = (size: Size) => {
   const { dims } = FC_LAYERS[size];
-  return dims.slice(0, -1).map((d, i) => `${d}→${dims[i + 1]}`).join(', ');
+  return dims
+    .slice(0, -1)
+    .map((d, i) => `${d}→${dims[i + 1]}`)
+    .join(', ');
 };
 
 export const GEMM_WORKLOADS: Workload[] = [
-  gemmWorkload('gemm-2048-peak', (size) => square(peakN(size)), (size) => `C = A·B, ${peakN(size)}³ (the adapter's measured peak: our best GEMM)`),
-  gemmWorkload('gemm-1024', (size) => square(squareN(size)), (size) => `C = A·B, ${squareN(size)}³`),
-  gemmWorkload('gemm-fc-fwd', (size) => fcProducts(size, 'fwd'), (size) => `Y = X·Wᵀ for layers ${layerList(size)}, batch ${FC_LAYERS[size].batch}`),
-  gemmWorkload('gemm-fc-dx', (size) => fcProducts(size, 'dx'), (size) => `dX = dY·W for layers ${layerList(size)}, batch ${FC_LAYERS[size].batch}`),
-  gemmWorkload('gemm-fc-dw', (size) => fcProducts(size, 'dw'), (size) => `dW = dYᵀ·X for layers ${layerList(size)}, batch ${FC_LAYERS[size].batch}`),
+  gemmWorkload(
+    'gemm-2048-peak',
+    (size) => square(peakN(size)),
+    (size) => `C = A·B, ${peakN(size)}³ (the adapter's measured peak: our best GEMM)`,
+  ),
+  gemmWorkload(
+    'gemm-1024',
+    (size) => square(squareN(size)),
+    (size) => `C = A·B, ${squareN(size)}³`,
+  ),
+  gemmWorkload(
+    'gemm-fc-fwd',
+    (size) => fcProducts(size, 'fwd'),
+    (size) => `Y = X·Wᵀ for layers ${layerList(size)}, batch ${FC_LAYERS[size].batch}`,
+  ),
+  gemmWorkload(
+    'gemm-fc-dx',
+    (size) => fcProducts(size, 'dx'),
+    (size) => `dX = dY·W for layers ${layerList(size)}, batch ${FC_LAYERS[size].batch}`,
+  ),
+  gemmWorkload(
+    'gemm-fc-dw',
+    (size) => fcProducts(size, 'dw'),
+    (size) => `dW = dYᵀ·X for layers ${layerList(size)}, batch ${FC_LAYERS[size].batch}`,
+  ),
 ];

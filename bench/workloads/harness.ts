@@ -11,7 +11,6 @@
 // `budgetSeconds` of measured time; the result records how many rounds ran.
 import type { BenchEnv, Peer, Size, Workload } from './types';
 
-
 export interface MeasureOptions {
   size: Size;
   /** Measured rounds; each round runs every peer once. */
@@ -125,8 +124,14 @@ export async function measureWorkload(w: Workload, env: BenchEnv, options: Measu
   const maxReps = w.maxReps ?? options.maxReps ?? 200;
   const budget = options.budgetSeconds ?? Infinity;
   const work = w.workPerRep(size);
-  const value = (reps: number, seconds: number) => (w.lowerIsBetter ? seconds / reps : (work * reps) / seconds / w.unitScale);
-  const jaxMissing = env.jax === null ? env.jaxUnavailable ?? 'jax-js: not started.' : w.jax === undefined ? w.jaxMissing ?? 'no jax-js version of this workload.' : null;
+  const value = (reps: number, seconds: number) =>
+    w.lowerIsBetter ? seconds / reps : (work * reps) / seconds / w.unitScale;
+  const jaxMissing =
+    env.jax === null
+      ? (env.jaxUnavailable ?? 'jax-js: not started.')
+      : w.jax === undefined
+        ? (w.jaxMissing ?? 'no jax-js version of this workload.')
+        : null;
   const peers: [PeerKey, Peer][] = [];
   try {
     peers.push(['ours', await w.ours(env, size)]);
@@ -163,7 +168,9 @@ export async function measureWorkload(w: Workload, env: BenchEnv, options: Measu
         measured += s;
       }
       checkErrors(env, `${w.name} round ${r + 1}`);
-      log(`${w.name}: round ${r + 1}/${rounds}: ${peers.map(([k]) => `${k} ${samples[k][r]!.toPrecision(4)}`).join(', ')} ${w.unit} (${reps} reps)`);
+      log(
+        `${w.name}: round ${r + 1}/${rounds}: ${peers.map(([k]) => `${k} ${samples[k][r]!.toPrecision(4)}`).join(', ')} ${w.unit} (${reps} reps)`,
+      );
       if (r + 1 < rounds && measured + measured / (r + 1) > budget) {
         log(`${w.name}: time budget (${budget} s) reached; stopping after ${r + 1} of ${rounds} rounds`);
         break;
@@ -173,10 +180,24 @@ export async function measureWorkload(w: Workload, env: BenchEnv, options: Measu
     const ours = result('ours');
     const tfjs = result('tfjs');
     const jax: PeerResult | Unavailable = jaxMissing === null ? result('jax') : { unavailable: jaxMissing };
-    for (const [key, r] of [['ours', ours], ['tfjs', tfjs], ['jax', jax]] as const) {
-      if ('firstLoss' in r && r.firstLoss !== undefined) log(`${w.name}: ${key} loss ${r.firstLoss.toFixed(5)} → ${r.lastLoss!.toFixed(5)}${r.lossFell ? '' : ' (did NOT fall)'}`);
+    for (const [key, r] of [
+      ['ours', ours],
+      ['tfjs', tfjs],
+      ['jax', jax],
+    ] as const) {
+      if ('firstLoss' in r && r.firstLoss !== undefined)
+        log(
+          `${w.name}: ${key} loss ${r.firstLoss.toFixed(5)} → ${r.lastLoss!.toFixed(5)}${r.lossFell ? '' : ' (did NOT fall)'}`,
+        );
     }
-    return workloadResult(w, size, { workPerRep: work, reps, rounds: samples.ours.length, roundsRequested: rounds }, ours, tfjs, jax);
+    return workloadResult(
+      w,
+      size,
+      { workPerRep: work, reps, rounds: samples.ours.length, roundsRequested: rounds },
+      ours,
+      tfjs,
+      jax,
+    );
   } finally {
     for (const [, p] of peers) p.dispose();
   }

@@ -10,7 +10,13 @@ import type { ColdWorkload, Workload } from './types';
 
 /** Every workload in run order: the in-page ones and the cold ones (each measurement in a fresh process). */
 export const SUITE_WORKLOADS: readonly (Workload | ColdWorkload)[] = [
-  ...GEMM_WORKLOADS, ...CONV_WORKLOADS, ...TRAIN_WORKLOADS, CONV_TRAIN_WORKLOAD, FIRST_STEP_COLD_WORKLOAD, FIRST_STEP_WARM_WORKLOAD, INFERENCE_WORKLOAD,
+  ...GEMM_WORKLOADS,
+  ...CONV_WORKLOADS,
+  ...TRAIN_WORKLOADS,
+  CONV_TRAIN_WORKLOAD,
+  FIRST_STEP_COLD_WORKLOAD,
+  FIRST_STEP_WARM_WORKLOAD,
+  INFERENCE_WORKLOAD,
 ];
 
 export const isCold = (w: Workload | ColdWorkload): w is ColdWorkload => 'cold' in w && w.cold === true;
@@ -26,7 +32,14 @@ export { OurOpsPeer, TfOpsPeer, tfFinish } from './peers';
 export { JaxOpsPeer, startJax, type Jax } from './jax';
 export { InferPeer } from './fc-extra';
 export {
-  coldFirstStep, FIRST_LOSS_RTOL, FIRST_STEP_COLD_WORKLOAD, FIRST_STEP_WARM_WORKLOAD, FirstStepPeer, measureColdWorkload,
-  type ColdContext, type ColdOutcome, type ColdRunner,
+  coldFirstStep,
+  FIRST_LOSS_RTOL,
+  FIRST_STEP_COLD_WORKLOAD,
+  FIRST_STEP_WARM_WORKLOAD,
+  FirstStepPeer,
+  measureColdWorkload,
+  type ColdContext,
+  type ColdOutcome,
+  type ColdRunner,
 } from './first-step';
 export type { BenchEnv, ColdWorkload, Peer, Size, Tf, Workload } from './types';

@@ -51,14 +51,25 @@ export class JaxOpsPeer implements Peer {
   private readonly inputs: JArray[][];
   private last: JArray[] = [];
 
-  constructor(private readonly jax: Jax, private readonly steps: readonly JaxStep[]) {
+  constructor(
+    private readonly jax: Jax,
+    private readonly steps: readonly JaxStep[],
+  ) {
     this.inputs = steps.map((s) => s.inputs.map((i) => jaxArray(jax, i.data, i.shape)));
   }
 
   async run(reps: number): Promise<number> {
     const t0 = performance.now();
     const outs: JArray[] = [];
-    for (let r = 0; r < reps; r++) outs.push(...this.steps.map((s, k) => s.run(this.jax, this.inputs[k]!.map((a) => a.ref))));
+    for (let r = 0; r < reps; r++)
+      outs.push(
+        ...this.steps.map((s, k) =>
+          s.run(
+            this.jax,
+            this.inputs[k]!.map((a) => a.ref),
+          ),
+        ),
+      );
     await this.jax.blockUntilReady(outs);
     const seconds = since(t0);
     for (const o of this.last) o.dispose();
@@ -103,7 +114,10 @@ export interface JaxTrainState {
 export function jaxAdamStep(jax: Jax, loss: (params: JArray[], x: JArray) => JArray, o: JaxAdam) {
   const np = jax.numpy;
   return jax.jit((params: JArray[], m: JArray[], v: JArray[], x: JArray, c1: JArray, c2: JArray) => {
-    const [value, grads] = jax.valueAndGrad(loss)(params.map((p) => p.ref), x);
+    const [value, grads] = jax.valueAndGrad(loss)(
+      params.map((p) => p.ref),
+      x,
+    );
     const next: JaxTrainState = { params: [], m: [], v: [] };
     grads.forEach((g, i) => {
       const mi = m[i]!.mul(o.beta1).add(g.ref.mul(1 - o.beta1));
@@ -127,7 +141,12 @@ export class JaxTrainer {
   private t = 0;
   private readonly step: ReturnType<typeof jaxAdamStep>;
 
-  constructor(private readonly jax: Jax, params: JArray[], loss: (params: JArray[], x: JArray) => JArray, private readonly o: JaxAdam) {
+  constructor(
+    private readonly jax: Jax,
+    params: JArray[],
+    loss: (params: JArray[], x: JArray) => JArray,
+    private readonly o: JaxAdam,
+  ) {
     const np = jax.numpy;
     this.state = { params, m: params.map((p) => np.zerosLike(p.ref)), v: params.map((p) => np.zerosLike(p.ref)) };
     this.step = jaxAdamStep(jax, loss, o);

@@ -12,6 +12,7 @@ import type * as TfCore from '@tensorflow/tfjs-core';
 import { since, type BenchEnv, type Peer, type Tf } from './types';
 
 /** One application of one of our ops to fresh operands. */
+// biome-ignore lint/suspicious/noExplicitAny: a suite lists steps of ops with different attribute types
 export interface OurStep<A = any> {
   op: OpDef<A>;
   attrs: A;
@@ -26,10 +27,21 @@ export class OurOpsPeer implements Peer {
   private readonly dispatches: Dispatch[] = [];
   private readonly outputs: { buffer: ManagedBuffer; numel: number }[] = [];
 
-  constructor(private readonly env: BenchEnv, label: string, steps: readonly OurStep[]) {
+  constructor(
+    private readonly env: BenchEnv,
+    label: string,
+    steps: readonly OurStep[],
+  ) {
     const { gpu, registry } = env;
-    const keep = (b: ManagedBuffer) => (this.owned.push(b), b);
-    const ctx: BuildContext = { gpu, registry, scratch: (name, n) => keep(gpu.buffers.create(`${label}:scratch:${name}`, n * 4)) };
+    const keep = (b: ManagedBuffer) => {
+      this.owned.push(b);
+      return b;
+    };
+    const ctx: BuildContext = {
+      gpu,
+      registry,
+      scratch: (name, n) => keep(gpu.buffers.create(`${label}:scratch:${name}`, n * 4)),
+    };
     steps.forEach((step, k) => {
       const shapes = step.inputs.map((i) => i.shape);
       const outShape = step.op.inferShape(shapes, step.attrs);
@@ -82,7 +94,8 @@ interface WebGpuBackendLike {
  */
 export async function tfFinish(tf: Tf): Promise<void> {
   const backend = tf.backend() as unknown as WebGpuBackendLike;
-  if (typeof backend.submitQueue !== 'function') throw new Error(`bench: tfjs backend is "${tf.getBackend()}"; expected "webgpu".`);
+  if (typeof backend.submitQueue !== 'function')
+    throw new Error(`bench: tfjs backend is "${tf.getBackend()}"; expected "webgpu".`);
   backend.ensureCommandEncoderReady();
   backend.endComputePassEncoder();
   backend.submitQueue();
@@ -101,7 +114,10 @@ export class TfOpsPeer implements Peer {
   private readonly inputs: TfCore.Tensor[][];
   private outputs: TfCore.Tensor[] = [];
 
-  constructor(private readonly tf: Tf, private readonly steps: readonly TfStep[]) {
+  constructor(
+    private readonly tf: Tf,
+    private readonly steps: readonly TfStep[],
+  ) {
     this.inputs = steps.map((s) => s.inputs.map((i) => tf.tensor(i.data, [...i.shape], 'float32')));
   }
 

@@ -5,7 +5,7 @@
 // split, a raw uint8 images file (count x rows x cols) and a raw uint8 labels file. Fashion-MNIST
 // is stored class by class, so take random subsets (sampling.ts) rather than prefixes.
 
-import { ConfigError, DatasetFormatError, DatasetUnavailableError } from '../util/errors';
+import { ConfigError, type DatasetFormatError, DatasetUnavailableError } from '../util/errors';
 import { formatError, parseIdx } from './idx';
 import { DATASET_NAMES, type Dataset, type DatasetName, type ImageSet, type Split } from './types';
 
@@ -14,7 +14,8 @@ export const MANIFEST_FORMAT_VERSION = 1;
 
 export const DEFAULT_DATA_BASE_URL = '/data/';
 
-const PREPARE_HINT = 'Run `npm install` (its postinstall step runs scripts/prepare-data.mjs, which writes public/data/), then reload.';
+const PREPARE_HINT =
+  'Run `npm install` (its postinstall step runs scripts/prepare-data.mjs, which writes public/data/), then reload.';
 const REGENERATE_HINT = 'Regenerate the files with `npm run prepare-data -- --force`, then reload.';
 
 export interface LoadDatasetOptions {
@@ -48,7 +49,7 @@ interface ManifestDataset {
 const isPositiveInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
 function withTrailingSlash(url: string): string {
-  return url.endsWith('/') ? url : url + '/';
+  return url.endsWith('/') ? url : `${url}/`;
 }
 
 type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
@@ -66,21 +67,36 @@ async function fetchOk(url: string, doFetch: FetchFn, signal: AbortSignal | unde
   }
   if (!response.ok) {
     const what = response.status === 404 ? 'dataset file not found' : 'dataset file could not be fetched';
-    throw new DatasetUnavailableError(`${url}: ${what}; expected HTTP 200, got HTTP ${response.status}. ${PREPARE_HINT}`);
+    throw new DatasetUnavailableError(
+      `${url}: ${what}; expected HTTP 200, got HTTP ${response.status}. ${PREPARE_HINT}`,
+    );
   }
   // Dev servers with a single-page-app fallback answer unknown paths with index.html.
   const type = response.headers.get('content-type') ?? '';
   if (type.includes('text/html')) {
-    throw new DatasetUnavailableError(`${url}: dataset file not found; expected data, got an HTML page (the server's fallback for missing files). ${PREPARE_HINT}`);
+    throw new DatasetUnavailableError(
+      `${url}: dataset file not found; expected data, got an HTML page (the server's fallback for missing files). ${PREPARE_HINT}`,
+    );
   }
   return response;
 }
 
-async function fetchBytes(url: string, expectedBytes: number, doFetch: FetchFn, signal: AbortSignal | undefined): Promise<Uint8Array> {
+async function fetchBytes(
+  url: string,
+  expectedBytes: number,
+  doFetch: FetchFn,
+  signal: AbortSignal | undefined,
+): Promise<Uint8Array> {
   const response = await fetchOk(url, doFetch, signal);
   const bytes = new Uint8Array(await response.arrayBuffer());
   if (bytes.length !== expectedBytes) {
-    throw formatError(url, 'file size does not match manifest.json', `${expectedBytes} bytes`, `${bytes.length} bytes`, REGENERATE_HINT);
+    throw formatError(
+      url,
+      'file size does not match manifest.json',
+      `${expectedBytes} bytes`,
+      `${bytes.length} bytes`,
+      REGENERATE_HINT,
+    );
   }
   return bytes;
 }
@@ -101,8 +117,10 @@ function checkManifestSplit(where: string, s: unknown): ManifestSplit {
   }
   const valid = split as ManifestSplit;
   const pixels = valid.count * valid.rows * valid.cols;
-  if (valid.images.bytes !== pixels) throw bad('"images.bytes" does not match count x rows x cols', String(pixels), valid.images.bytes);
-  if (valid.labels.bytes !== valid.count) throw bad('"labels.bytes" does not match count', String(valid.count), valid.labels.bytes);
+  if (valid.images.bytes !== pixels)
+    throw bad('"images.bytes" does not match count x rows x cols', String(pixels), valid.images.bytes);
+  if (valid.labels.bytes !== valid.count)
+    throw bad('"labels.bytes" does not match count', String(valid.count), valid.labels.bytes);
   return valid;
 }
 
@@ -112,14 +130,32 @@ function checkManifest(url: string, json: unknown, name: DatasetName): ManifestD
     throw formatError(url, 'manifest is not a JSON object', 'an object', typeof json, REGENERATE_HINT);
   }
   if (manifest.formatVersion !== MANIFEST_FORMAT_VERSION) {
-    throw formatError(url, 'unsupported manifest format version', String(MANIFEST_FORMAT_VERSION), String(manifest.formatVersion), REGENERATE_HINT);
+    throw formatError(
+      url,
+      'unsupported manifest format version',
+      String(MANIFEST_FORMAT_VERSION),
+      String(manifest.formatVersion),
+      REGENERATE_HINT,
+    );
   }
   const entry = manifest.datasets?.[name] as Partial<ManifestDataset> | undefined;
   if (!entry || typeof entry !== 'object') {
-    throw formatError(url, `no entry for dataset "${name}"`, 'an entry per bundled dataset', Object.keys(manifest.datasets ?? {}).join(', ') || 'none', REGENERATE_HINT);
+    throw formatError(
+      url,
+      `no entry for dataset "${name}"`,
+      'an entry per bundled dataset',
+      Object.keys(manifest.datasets ?? {}).join(', ') || 'none',
+      REGENERATE_HINT,
+    );
   }
   if (!isPositiveInt(entry.classes) || entry.classes > 256) {
-    throw formatError(url, `bad "classes" for dataset "${name}"`, 'an integer 1..256', String(entry.classes), REGENERATE_HINT);
+    throw formatError(
+      url,
+      `bad "classes" for dataset "${name}"`,
+      'an integer 1..256',
+      String(entry.classes),
+      REGENERATE_HINT,
+    );
   }
   return {
     classes: entry.classes,
@@ -144,19 +180,27 @@ function checkLabelRange(url: string, labels: Uint8Array, classes: number): void
  */
 export async function loadDataset(name: DatasetName, options: LoadDatasetOptions = {}): Promise<Dataset> {
   if (!DATASET_NAMES.includes(name)) {
-    throw new ConfigError(`loadDataset: unknown dataset; expected one of ${DATASET_NAMES.join(', ')}, got ${JSON.stringify(name)}. Use a bundled dataset name.`);
+    throw new ConfigError(
+      `loadDataset: unknown dataset; expected one of ${DATASET_NAMES.join(', ')}, got ${JSON.stringify(name)}. Use a bundled dataset name.`,
+    );
   }
   const base = withTrailingSlash(options.baseUrl ?? DEFAULT_DATA_BASE_URL);
   const doFetch: FetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const { signal } = options;
 
-  const manifestUrl = base + 'manifest.json';
+  const manifestUrl = `${base}manifest.json`;
   const manifestResponse = await fetchOk(manifestUrl, doFetch, signal);
   let json: unknown;
   try {
     json = await manifestResponse.json();
   } catch (e) {
-    throw formatError(manifestUrl, 'manifest is not valid JSON', 'JSON', e instanceof Error ? e.message : String(e), REGENERATE_HINT);
+    throw formatError(
+      manifestUrl,
+      'manifest is not valid JSON',
+      'JSON',
+      e instanceof Error ? e.message : String(e),
+      REGENERATE_HINT,
+    );
   }
   const entry = checkManifest(manifestUrl, json, name);
 
@@ -200,12 +244,24 @@ export function datasetFromIdx(
 ): ImageSet {
   const images = parseIdx(imagesBytes, fileNames.images);
   if (images.kind !== 'images') {
-    throw formatError(fileNames.images, 'not an images file', 'IDX magic 0x00000803 (count x rows x cols)', 'a labels file (0x00000801)', 'Pick the *-images-idx3-ubyte file here and the labels file in the labels slot.');
+    throw formatError(
+      fileNames.images,
+      'not an images file',
+      'IDX magic 0x00000803 (count x rows x cols)',
+      'a labels file (0x00000801)',
+      'Pick the *-images-idx3-ubyte file here and the labels file in the labels slot.',
+    );
   }
   const [count, rows, cols] = images.dims as [number, number, number];
   const shape = options.shape === undefined ? ([28, 28] as const) : options.shape;
   if (shape && (rows !== shape[0] || cols !== shape[1])) {
-    throw formatError(fileNames.images, 'unsupported image size', `${shape[0]}x${shape[1]}`, `${rows}x${cols}`, `Resize the images to ${shape[0]}x${shape[1]}.`);
+    throw formatError(
+      fileNames.images,
+      'unsupported image size',
+      `${shape[0]}x${shape[1]}`,
+      `${rows}x${cols}`,
+      `Resize the images to ${shape[0]}x${shape[1]}.`,
+    );
   }
 
   let labels: Uint8Array | null = null;
@@ -213,10 +269,22 @@ export function datasetFromIdx(
     const labelsName = fileNames.labels ?? 'labels file';
     const parsed = parseIdx(labelsBytes, labelsName);
     if (parsed.kind !== 'labels') {
-      throw formatError(labelsName, 'not a labels file', 'IDX magic 0x00000801 (count)', 'an images file (0x00000803)', 'Pick the *-labels-idx1-ubyte file here.');
+      throw formatError(
+        labelsName,
+        'not a labels file',
+        'IDX magic 0x00000801 (count)',
+        'an images file (0x00000803)',
+        'Pick the *-labels-idx1-ubyte file here.',
+      );
     }
     if (parsed.dims[0] !== count) {
-      throw formatError(labelsName, `label count does not match ${fileNames.images}`, `${count} labels`, `${parsed.dims[0]} labels`, 'Use the labels file that belongs to these images.');
+      throw formatError(
+        labelsName,
+        `label count does not match ${fileNames.images}`,
+        `${count} labels`,
+        `${parsed.dims[0]} labels`,
+        'Use the labels file that belongs to these images.',
+      );
     }
     labels = parsed.data;
   }

@@ -8,5 +8,14 @@ export { DEFAULT_DATA_BASE_URL, MANIFEST_FORMAT_VERSION, datasetFromIdx, loadDat
 export type { DatasetFromIdxOptions, IdxFileNames, LoadDatasetOptions } from './datasets';
 export { PREPROCESS_MODES, fitPreprocessor, preprocessSplits, scaleValue, toFloat } from './preprocess';
 export type { PreprocessMode, Preprocessor } from './preprocess';
-export { batchCount, batches, deriveSeed, permutation, sampleIndices, sampleSubset, shuffleInPlace, takeIndices } from './sampling';
+export {
+  batchCount,
+  batches,
+  deriveSeed,
+  permutation,
+  sampleIndices,
+  sampleSubset,
+  shuffleInPlace,
+  takeIndices,
+} from './sampling';
 export type { BatchOptions, MutableIndexable } from './sampling';

@@ -41,14 +41,20 @@ export interface Preprocessor {
 
 function checkFittable(set: ImageSet, mode: string): void {
   if (!PREPROCESS_MODES.includes(mode as PreprocessMode)) {
-    throw new ConfigError(`preprocess: unknown mode; expected one of ${PREPROCESS_MODES.join(', ')}, got ${JSON.stringify(mode)}. Use 'global' or 'per-pixel'.`);
+    throw new ConfigError(
+      `preprocess: unknown mode; expected one of ${PREPROCESS_MODES.join(', ')}, got ${JSON.stringify(mode)}. Use 'global' or 'per-pixel'.`,
+    );
   }
   if (set.count < 1) {
-    throw new ConfigError('preprocess: cannot fit statistics; expected at least 1 training image, got 0. Fit on a non-empty training split.');
+    throw new ConfigError(
+      'preprocess: cannot fit statistics; expected at least 1 training image, got 0. Fit on a non-empty training split.',
+    );
   }
   const expected = set.count * set.rows * set.cols;
   if (set.images.length !== expected) {
-    throw new ShapeError(`preprocess: image buffer length does not match count x rows x cols; expected ${expected}, got ${set.images.length}. Pass a split built by loadDataset or datasetFromIdx.`);
+    throw new ShapeError(
+      `preprocess: image buffer length does not match count x rows x cols; expected ${expected}, got ${set.images.length}. Pass a split built by loadDataset or datasetFromIdx.`,
+    );
   }
 }
 
@@ -71,7 +77,15 @@ function fitGlobal(set: ImageSet): Preprocessor {
     if (z < zMin) zMin = z;
     if (z > zMax) zMax = z;
   }
-  return { mode: 'global', rows: set.rows, cols: set.cols, mean: Float64Array.of(mean), std: Float64Array.of(std), zMin, zMax };
+  return {
+    mode: 'global',
+    rows: set.rows,
+    cols: set.cols,
+    mean: Float64Array.of(mean),
+    std: Float64Array.of(std),
+    zMin,
+    zMax,
+  };
 }
 
 function fitPerPixel(set: ImageSet): Preprocessor {
@@ -128,7 +142,7 @@ export function scaleValue(x: number, mean: number, std: number, zMin: number, z
   const range = zMax - zMin;
   if (!(range > 0)) return 0;
   const y = (z - zMin) / range;
-  return y < 0 ? 0 : y > 1 ? 1 : y;
+  return y < 0 ? 0 : Math.min(y, 1);
 }
 
 /**
@@ -139,11 +153,15 @@ export function scaleValue(x: number, mean: number, std: number, zMin: number, z
 export function toFloat(set: ImageSet, modeOrPreprocessor: PreprocessMode | Preprocessor): Float32Array {
   const pre = typeof modeOrPreprocessor === 'string' ? fitPreprocessor(set, modeOrPreprocessor) : modeOrPreprocessor;
   if (set.rows !== pre.rows || set.cols !== pre.cols) {
-    throw new ShapeError(`toFloat: image size differs from the fitted statistics; expected ${pre.rows}x${pre.cols}, got ${set.rows}x${set.cols}. Fit the preprocessor on a split of the same dataset.`);
+    throw new ShapeError(
+      `toFloat: image size differs from the fitted statistics; expected ${pre.rows}x${pre.cols}, got ${set.rows}x${set.cols}. Fit the preprocessor on a split of the same dataset.`,
+    );
   }
   const pixels = set.rows * set.cols;
   if (set.images.length !== set.count * pixels) {
-    throw new ShapeError(`toFloat: image buffer length does not match count x rows x cols; expected ${set.count * pixels}, got ${set.images.length}. Pass a split built by loadDataset or datasetFromIdx.`);
+    throw new ShapeError(
+      `toFloat: image buffer length does not match count x rows x cols; expected ${set.count * pixels}, got ${set.images.length}. Pass a split built by loadDataset or datasetFromIdx.`,
+    );
   }
   // Every input is a byte, so tabulate the transform: 256 entries per distinct set of statistics.
   const positions = pre.mode === 'global' ? 1 : pixels;
@@ -164,7 +182,11 @@ export function toFloat(set: ImageSet, modeOrPreprocessor: PreprocessMode | Prep
 }
 
 /** Fits on `train` and converts both splits with the same statistics. */
-export function preprocessSplits(train: ImageSet, test: ImageSet, mode: PreprocessMode): { preprocessor: Preprocessor; train: Float32Array; test: Float32Array } {
+export function preprocessSplits(
+  train: ImageSet,
+  test: ImageSet,
+  mode: PreprocessMode,
+): { preprocessor: Preprocessor; train: Float32Array; test: Float32Array } {
   const preprocessor = fitPreprocessor(train, mode);
   return { preprocessor, train: toFloat(train, preprocessor), test: toFloat(test, preprocessor) };
 }

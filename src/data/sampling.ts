@@ -29,7 +29,10 @@ function fmix32(h: number): number {
 export function deriveSeed(seed: number, ...streams: number[]): number {
   let h = 0x243f6a88;
   for (const value of [seed, ...streams]) {
-    if (!Number.isFinite(value)) throw new ConfigError(`deriveSeed: seed parts must be finite numbers; expected a finite number, got ${value}. Pass an integer seed.`);
+    if (!Number.isFinite(value))
+      throw new ConfigError(
+        `deriveSeed: seed parts must be finite numbers; expected a finite number, got ${value}. Pass an integer seed.`,
+      );
     const t = Math.trunc(value);
     const lo = (t % 4294967296) >>> 0;
     const hi = Math.floor(t / 4294967296) >>> 0;
@@ -71,7 +74,9 @@ function checkCount(where: string, n: number): void {
 export function sampleIndices(count: number, n: number, seed: number): Uint32Array {
   checkCount('sampleIndices', count);
   if (!Number.isInteger(n) || n < 0 || n > count) {
-    throw new ConfigError(`sampleIndices: bad sample size; expected an integer 0..${count}, got ${n}. Ask for at most as many items as the split holds.`);
+    throw new ConfigError(
+      `sampleIndices: bad sample size; expected an integer 0..${count}, got ${n}. Ask for at most as many items as the split holds.`,
+    );
   }
   const rng = new Rng(seed);
   const pool = new Uint32Array(count);
@@ -97,7 +102,9 @@ export function takeIndices(set: ImageSet, indices: ArrayLike<number>): ImageSet
   for (let k = 0; k < n; k++) {
     const i = indices[k];
     if (!Number.isInteger(i) || i < 0 || i >= set.count) {
-      throw new ConfigError(`takeIndices: index ${k} is out of range; expected an integer 0..${set.count - 1}, got ${i}. Use indices from this split.`);
+      throw new ConfigError(
+        `takeIndices: index ${k} is out of range; expected an integer 0..${set.count - 1}, got ${i}. Use indices from this split.`,
+      );
     }
     images.set(set.images.subarray(i * pixels, (i + 1) * pixels), k * pixels);
     if (labels && sourceLabels) labels[k] = sourceLabels[i];
@@ -132,10 +139,18 @@ export function batchCount(count: number, batchSize: number, options: BatchOptio
  * short final batch. The yielded arrays are views into one per-epoch buffer; copy one to keep it
  * past the epoch's lifetime or to modify it.
  */
-export function* batches(count: number, batchSize: number, seed: number, epoch: number, options: BatchOptions = {}): Generator<Uint32Array, void, undefined> {
+export function* batches(
+  count: number,
+  batchSize: number,
+  seed: number,
+  epoch: number,
+  options: BatchOptions = {},
+): Generator<Uint32Array, void, undefined> {
   checkCount('batches', count);
   if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new ConfigError(`batches: bad batch size; expected a positive integer, got ${batchSize}. Use a batch size of at least 1.`);
+    throw new ConfigError(
+      `batches: bad batch size; expected a positive integer, got ${batchSize}. Use a batch size of at least 1.`,
+    );
   }
   if (!Number.isInteger(epoch) || epoch < 0) {
     throw new ConfigError(`batches: bad epoch; expected a non-negative integer, got ${epoch}. Count epochs from 0.`);

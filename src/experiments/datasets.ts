@@ -38,12 +38,18 @@ export function dataset(name: DatasetName, baseUrl?: string): Promise<Dataset> {
 
 function subset(split: Split, n: number, seed: number, what: string): Split {
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${what}: expected a positive integer; got ${n}.`);
-  if (n > split.count) throw new ConfigError(`${what}: ${n} is more than the ${split.count} images available; use at most ${split.count}.`);
+  if (n > split.count)
+    throw new ConfigError(
+      `${what}: ${n} is more than the ${split.count} images available; use at most ${split.count}.`,
+    );
   return n === split.count ? split : sampleSubset(split, n, seed);
 }
 
 /** A seeded subset (random across all classes) of each split, preprocessed with training statistics. */
-export async function prepare(name: DatasetName, options: { trainSize: number; testSize: number; seed: number; mode?: PreprocessMode; baseUrl?: string }): Promise<Prepared> {
+export async function prepare(
+  name: DatasetName,
+  options: { trainSize: number; testSize: number; seed: number; mode?: PreprocessMode; baseUrl?: string },
+): Promise<Prepared> {
   const d = await dataset(name, options.baseUrl);
   const mode = options.mode ?? 'global';
   const train = subset(d.train, options.trainSize, options.seed, 'train-size');

@@ -11,6 +11,7 @@ export function experiments(): ExperimentDef<object>[] {
 export function findExperiment(name: string): ExperimentDef<object> {
   const all = experiments();
   const def = all.find((e) => e.name === name);
-  if (!def) throw new ConfigError(`experiment: unknown name "${name}"; expected one of ${all.map((e) => e.name).join(', ')}.`);
+  if (!def)
+    throw new ConfigError(`experiment: unknown name "${name}"; expected one of ${all.map((e) => e.name).join(', ')}.`);
   return def;
 }

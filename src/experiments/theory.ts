@@ -35,17 +35,26 @@ const sq = (g: Graph, t: Tensor) => g.apply(mul, [t, t], {});
 
 export const TOY_FUNCTIONS: Record<ToyName, ToyFunction> = {
   bowl: {
-    name: 'bowl', title: 'Bowl', formula: 'x² + y²', region: [-2, 2, -2, 2],
+    name: 'bowl',
+    title: 'Bowl',
+    formula: 'x² + y²',
+    region: [-2, 2, -2, 2],
     value: (x, y) => x * x + y * y,
     build: (g, x, y) => g.apply(add, [sq(g, x), sq(g, y)], {}),
   },
   saddle: {
-    name: 'saddle', title: 'Saddle', formula: 'x² − y²', region: [-2, 2, -2, 2],
+    name: 'saddle',
+    title: 'Saddle',
+    formula: 'x² − y²',
+    region: [-2, 2, -2, 2],
     value: (x, y) => x * x - y * y,
     build: (g, x, y) => g.apply(sub, [sq(g, x), sq(g, y)], {}),
   },
   doubleWell: {
-    name: 'doubleWell', title: 'Two minima', formula: '(x² − 1)² + y²', region: [-2, 2, -2, 2],
+    name: 'doubleWell',
+    title: 'Two minima',
+    formula: '(x² − 1)² + y²',
+    region: [-2, 2, -2, 2],
     value: (x, y) => (x * x - 1) ** 2 + y * y,
     build: (g, x, y) => g.apply(add, [sq(g, g.apply(scale, [sq(g, x)], { alpha: 1, beta: -1 })), sq(g, y)], {}),
   },
@@ -60,7 +69,11 @@ export class GpuGradient {
   private readonly gx: Tensor;
   private readonly gy: Tensor;
 
-  constructor(private readonly runtime: Runtime, readonly fn: ToyFunction, readonly points: number) {
+  constructor(
+    private readonly runtime: Runtime,
+    readonly fn: ToyFunction,
+    readonly points: number,
+  ) {
     const { gpu, registry } = runtime;
     this.bx = gpu.buffers.create(`theory:${fn.name}:x`, points * 4);
     this.by = gpu.buffers.create(`theory:${fn.name}:y`, points * 4);
@@ -73,10 +86,17 @@ export class GpuGradient {
     this.gx = grads.get(x)!;
     this.gy = grads.get(y)!;
     const seed = gradSeed(g, total)!;
-    this.exe = new Executable({ gpu, registry }, g, { keep: [this.f, this.gx, this.gy], constants: new Map([[seed, new Float32Array([1])]]), label: `theory:${fn.name}` });
+    this.exe = new Executable({ gpu, registry }, g, {
+      keep: [this.f, this.gx, this.gy],
+      constants: new Map([[seed, new Float32Array([1])]]),
+      label: `theory:${fn.name}`,
+    });
   }
 
-  async at(xs: readonly number[], ys: readonly number[]): Promise<{ f: Float32Array; gx: Float32Array; gy: Float32Array }> {
+  async at(
+    xs: readonly number[],
+    ys: readonly number[],
+  ): Promise<{ f: Float32Array; gx: Float32Array; gy: Float32Array }> {
     const gpu = this.runtime.gpu;
     writeFloat32(gpu, this.bx, Float32Array.from(xs));
     writeFloat32(gpu, this.by, Float32Array.from(ys));
@@ -94,7 +114,10 @@ export class GpuGradient {
 export type PointKind = 'minimum' | 'maximum' | 'saddle' | 'degenerate';
 
 /** The Hessian [[a, b], [b, c]]'s eigenvalues (ascending) and what they make of the point. */
-export function classifyHessian(h: [number, number, number, number], tol = 1e-3): { eigenvalues: [number, number]; kind: PointKind } {
+export function classifyHessian(
+  h: [number, number, number, number],
+  tol = 1e-3,
+): { eigenvalues: [number, number]; kind: PointKind } {
   const a = h[0];
   const b = (h[1] + h[2]) / 2;
   const c = h[3];
@@ -102,13 +125,22 @@ export function classifyHessian(h: [number, number, number, number], tol = 1e-3)
   const r = Math.hypot((a - c) / 2, b);
   const eigenvalues: [number, number] = [mean - r, mean + r];
   const [lo, hi] = eigenvalues;
-  const kind: PointKind = lo > tol ? 'minimum' : hi < -tol ? 'maximum' : lo < -tol && hi > tol ? 'saddle' : 'degenerate';
+  const kind: PointKind =
+    lo > tol ? 'minimum' : hi < -tol ? 'maximum' : lo < -tol && hi > tol ? 'saddle' : 'degenerate';
   return { eigenvalues, kind };
 }
 
 /** The Hessian at (x, y) by central differences of the GPU gradient with step h (one run of 4 points). */
-export async function hessianAt(grad: GpuGradient, x: number, y: number, h = 1e-2): Promise<[number, number, number, number]> {
-  if (grad.points !== 4) throw new ConfigError(`hessianAt: expected a GpuGradient of 4 points; got ${grad.points}. Make one with points = 4.`);
+export async function hessianAt(
+  grad: GpuGradient,
+  x: number,
+  y: number,
+  h = 1e-2,
+): Promise<[number, number, number, number]> {
+  if (grad.points !== 4)
+    throw new ConfigError(
+      `hessianAt: expected a GpuGradient of 4 points; got ${grad.points}. Make one with points = 4.`,
+    );
   const r = await grad.at([x + h, x - h, x, x], [y, y, y + h, y - h]);
   const d = (v: Float32Array, i: number, j: number) => (v[i]! - v[j]!) / (2 * h);
   return [d(r.gx, 0, 1), d(r.gy, 0, 1), d(r.gx, 2, 3), d(r.gy, 2, 3)];
@@ -137,15 +169,24 @@ export interface DescentResult {
 }
 
 export function validateDescent(c: DescentConfig): DescentConfig {
-  if (!(c.fn in TOY_FUNCTIONS)) throw new ConfigError(`descent.fn: unknown function "${c.fn}"; expected one of ${Object.keys(TOY_FUNCTIONS).join(', ')}.`);
-  if (!(c.lr > 0 && Number.isFinite(c.lr))) throw new ConfigError(`descent.lr: expected a positive number; got ${c.lr}.`);
-  if (!c.start.every(Number.isFinite)) throw new ConfigError(`descent.start: expected two finite numbers; got ${c.start.join(', ')}.`);
+  if (!(c.fn in TOY_FUNCTIONS))
+    throw new ConfigError(
+      `descent.fn: unknown function "${c.fn}"; expected one of ${Object.keys(TOY_FUNCTIONS).join(', ')}.`,
+    );
+  if (!(c.lr > 0 && Number.isFinite(c.lr)))
+    throw new ConfigError(`descent.lr: expected a positive number; got ${c.lr}.`);
+  if (!c.start.every(Number.isFinite))
+    throw new ConfigError(`descent.start: expected two finite numbers; got ${c.start.join(', ')}.`);
   validateStop(c.stop);
   return c;
 }
 
 /** Plain gradient descent θ ← θ − lr·∇f(θ), f and ∇f from the GPU, until a stopping condition holds. */
-export async function descend(runtime: Runtime, config: DescentConfig, now: () => number = () => performance.now()): Promise<DescentResult> {
+export async function descend(
+  runtime: Runtime,
+  config: DescentConfig,
+  now: () => number = () => performance.now(),
+): Promise<DescentResult> {
   const c = validateDescent(config);
   const fn = TOY_FUNCTIONS[c.fn];
   const bound = c.bound ?? 1e3;
@@ -163,8 +204,16 @@ export async function descend(runtime: Runtime, config: DescentConfig, now: () =
       const gy = r.gy[0]!;
       const gradNorm = Math.hypot(gx, gy);
       path.push({ x, y, f: r.f[0]!, gradNorm });
-      if (Math.max(Math.abs(x), Math.abs(y)) > bound || !Number.isFinite(r.f[0]!)) reason = `left the region |x|, |y| ≤ ${bound} (diverged)`;
-      reason ??= stopReason(c.stop, { epoch: n, step: n, loss: r.f[0]!, gradNorm, paramChange: change, elapsedSeconds: (now() - t0) / 1000 });
+      if (Math.max(Math.abs(x), Math.abs(y)) > bound || !Number.isFinite(r.f[0]!))
+        reason = `left the region |x|, |y| ≤ ${bound} (diverged)`;
+      reason ??= stopReason(c.stop, {
+        epoch: n,
+        step: n,
+        loss: r.f[0]!,
+        gradNorm,
+        paramChange: change,
+        elapsedSeconds: (now() - t0) / 1000,
+      });
       if (reason) break;
       const nx = x - c.lr * gx;
       const ny = y - c.lr * gy;
@@ -176,8 +225,15 @@ export async function descend(runtime: Runtime, config: DescentConfig, now: () =
     const hessian = await hessianAt(four, end.x, end.y);
     const { eigenvalues, kind } = classifyHessian(hessian);
     return {
-      fn: c.fn, path, iterations: path.length - 1, stopReason: reason, end: { x: end.x, y: end.y, f: end.f },
-      hessian, eigenvalues, kind, hessianMethod: 'central finite differences (h = 0.01) of the GPU gradient',
+      fn: c.fn,
+      path,
+      iterations: path.length - 1,
+      stopReason: reason,
+      end: { x: end.x, y: end.y, f: end.f },
+      hessian,
+      eigenvalues,
+      kind,
+      hessianMethod: 'central finite differences (h = 0.01) of the GPU gradient',
     };
   } finally {
     one.dispose();
@@ -225,6 +281,8 @@ export async function angleLossCurves(runtime: Runtime, target: number, span = 3
 export function sampleGrid(fn: ToyFunction, res: number): Float64Array {
   const [x0, x1, y0, y1] = fn.region;
   const v = new Float64Array(res * res);
-  for (let j = 0; j < res; j++) for (let i = 0; i < res; i++) v[j * res + i] = fn.value(x0 + ((x1 - x0) * i) / (res - 1), y0 + ((y1 - y0) * j) / (res - 1));
+  for (let j = 0; j < res; j++)
+    for (let i = 0; i < res; i++)
+      v[j * res + i] = fn.value(x0 + ((x1 - x0) * i) / (res - 1), y0 + ((y1 - y0) * j) / (res - 1));
   return v;
 }

@@ -120,7 +120,9 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
   checkPositiveInt('batchSize', spec.batchSize);
   validateStop(spec.stop);
   if (spec.batchSize > spec.train.count) {
-    throw new ConfigError(`batchSize: ${spec.batchSize} is larger than the training set (${spec.train.count} samples); use at most ${spec.train.count}.`);
+    throw new ConfigError(
+      `batchSize: ${spec.batchSize} is larger than the training set (${spec.train.count} samples); use at most ${spec.train.count}.`,
+    );
   }
   const B = spec.batchSize;
   const supervised = spec.train.y !== undefined;
@@ -130,7 +132,8 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
   const totalSteps = Math.min(spec.stop.maxSteps ?? Infinity, stepsPerEpoch * spec.stop.maxEpochs);
   const checkpointEvery = hooks.checkpointEvery ?? 100;
   const started = performance.now();
-  const emit = (p: Omit<Progress, 'experiment'>) => hooks.onProgress?.({ experiment: hooks.experiment ?? spec.name, ...p });
+  const emit = (p: Omit<Progress, 'experiment'>) =>
+    hooks.onProgress?.({ experiment: hooks.experiment ?? spec.name, ...p });
 
   /** Builds the step for the current device: graph, trainer with a fresh optimizer. */
   const build = () => {
@@ -139,7 +142,9 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
     const t = supervised ? g.input('target', spec.targetShape ? spec.targetShape(B) : spec.inputShape(B)) : x;
     const loss = applyLoss(g, spec.loss, spec.forward(g, x), t);
     const trainer = new Trainer(runtime, {
-      graph: g, loss, params,
+      graph: g,
+      loss,
+      params,
       optimizer: createOptimizer(spec.optimizer, spec.optimizerOptions as never),
       monitor: spec.stop.gradNorm !== undefined || spec.stop.paramChange !== undefined,
       label: `train:${spec.name}`,
@@ -172,7 +177,12 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
       }
       const takeCheckpoint = async (epoch: number, batchInEpoch: number) => {
         checkpoint = {
-          step, epoch, batchInEpoch, sum, reads, epochs: epochs.slice(),
+          step,
+          epoch,
+          batchInEpoch,
+          sum,
+          reads,
+          epochs: epochs.slice(),
           params: await Promise.all(params.map(([, p]) => p.read())),
           optimizer: await trainer.saveOptimizer(),
         };
@@ -189,7 +199,8 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
             reason = 'stopped by the user';
             break;
           }
-          if (hooks.recover && step % checkpointEvery === 0 && checkpoint?.step !== step) await takeCheckpoint(epoch, i);
+          if (hooks.recover && step % checkpointEvery === 0 && checkpoint?.step !== step)
+            await takeCheckpoint(epoch, i);
           hooks.beforeStep?.(step, runtime);
           trainer.feed(x, gather(spec.train, idx, false));
           if (supervised) trainer.feed(t, gather(spec.train, idx, true));
@@ -205,10 +216,24 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
               const elapsed = (performance.now() - started) / 1000;
               const rate = (step * B) / elapsed;
               emit({
-                stage: `train ${spec.name}`, epoch, epochs: spec.stop.maxEpochs, step, steps: totalSteps, loss: l, samplesPerSec: rate,
-                etaSeconds: ((totalSteps - step) * B) / rate, message: `${spec.name}: epoch ${epoch}/${spec.stop.maxEpochs}, step ${step}/${totalSteps}, loss ${l.toPrecision(4)}`,
+                stage: `train ${spec.name}`,
+                epoch,
+                epochs: spec.stop.maxEpochs,
+                step,
+                steps: totalSteps,
+                loss: l,
+                samplesPerSec: rate,
+                etaSeconds: ((totalSteps - step) * B) / rate,
+                message: `${spec.name}: epoch ${epoch}/${spec.stop.maxEpochs}, step ${step}/${totalSteps}, loss ${l.toPrecision(4)}`,
               });
-              reason = stopReason(spec.stop, { epoch: 0, step, loss: l, gradNorm: r.gradNorm, paramChange: r.paramChange, elapsedSeconds: elapsed });
+              reason = stopReason(spec.stop, {
+                epoch: 0,
+                step,
+                loss: l,
+                gradNorm: r.gradNorm,
+                paramChange: r.paramChange,
+                elapsedSeconds: elapsed,
+              });
               if (reason) break;
             }
           } catch (e) {
@@ -224,13 +249,31 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
         sum = 0;
         reads = 0;
         if (spec.test && !failed) {
-          const ev = await evaluateLoss(runtime, { ...spec, batchSize: spec.evalBatchSize ?? Math.max(spec.batchSize, 256) }, spec.test, Boolean(spec.onTestPredictions));
+          const ev = await evaluateLoss(
+            runtime,
+            { ...spec, batchSize: spec.evalBatchSize ?? Math.max(spec.batchSize, 256) },
+            spec.test,
+            Boolean(spec.onTestPredictions),
+          );
           record.testLoss = ev.loss;
           if (spec.onTestPredictions && ev.predictions) record.extra = spec.onTestPredictions(ev.predictions, epoch);
         }
         epochs.push(record);
-        emit({ stage: `train ${spec.name}`, epoch, epochs: spec.stop.maxEpochs, loss: record.trainLoss, point: { chart: 'loss', series: `${spec.name} train`, x: epoch, y: record.trainLoss }, message: `${spec.name}: epoch ${epoch} train loss ${record.trainLoss.toPrecision(4)}${record.testLoss !== undefined ? `, test loss ${record.testLoss.toPrecision(4)}` : ''}` });
-        if (record.testLoss !== undefined) emit({ stage: `train ${spec.name}`, epoch, message: '', point: { chart: 'loss', series: `${spec.name} test`, x: epoch, y: record.testLoss } });
+        emit({
+          stage: `train ${spec.name}`,
+          epoch,
+          epochs: spec.stop.maxEpochs,
+          loss: record.trainLoss,
+          point: { chart: 'loss', series: `${spec.name} train`, x: epoch, y: record.trainLoss },
+          message: `${spec.name}: epoch ${epoch} train loss ${record.trainLoss.toPrecision(4)}${record.testLoss !== undefined ? `, test loss ${record.testLoss.toPrecision(4)}` : ''}`,
+        });
+        if (record.testLoss !== undefined)
+          emit({
+            stage: `train ${spec.name}`,
+            epoch,
+            message: '',
+            point: { chart: 'loss', series: `${spec.name} test`, x: epoch, y: record.testLoss },
+          });
         reason ??= stopReason(spec.stop, { epoch, step, elapsedSeconds: (performance.now() - started) / 1000 });
       }
       break;
@@ -239,7 +282,10 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
       if (!lost || !hooks.recover || !checkpoint || recoveries >= 3) throw lost ?? e;
       recoveries++;
       const from: Checkpoint = checkpoint;
-      emit({ stage: `train ${spec.name}`, message: `${spec.name}: ${lost.message.split('.')[0]}; resuming from step ${from.step} on a new device` });
+      emit({
+        stage: `train ${spec.name}`,
+        message: `${spec.name}: ${lost.message.split('.')[0]}; resuming from step ${from.step} on a new device`,
+      });
       runtime = await hooks.recover(runtime);
       params.forEach(([, p], k) => p.rebind(runtime.gpu, from.params[k]!));
       resume = from;
@@ -250,16 +296,31 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  return { name: spec.name, epochs, steps: step, stopReason: reason ?? 'max epochs reached', failed, samplesPerSec: (step * B) / seconds, recoveries };
+  return {
+    name: spec.name,
+    epochs,
+    steps: step,
+    stopReason: reason ?? 'max epochs reached',
+    failed,
+    samplesPerSec: (step * B) / seconds,
+    recoveries,
+  };
 }
 
 /** Mean loss over a dataset (weighted by batch sizes), computed on the GPU; optionally the predictions. */
-export async function evaluateLoss(runtime: Runtime, spec: Pick<TrainSpec, 'forward' | 'inputShape' | 'targetShape' | 'loss' | 'batchSize'>, data: Samples, keepPredictions = false): Promise<{ loss: number; predictions?: Float32Array }> {
+export async function evaluateLoss(
+  runtime: Runtime,
+  spec: Pick<TrainSpec, 'forward' | 'inputShape' | 'targetShape' | 'loss' | 'batchSize'>,
+  data: Samples,
+  keepPredictions = false,
+): Promise<{ loss: number; predictions?: Float32Array }> {
   let total = 0;
   let predictions: Float32Array | undefined;
   const supervised = data.y !== undefined;
   await runBatched(
-    runtime, data.count, spec.batchSize,
+    runtime,
+    data.count,
+    spec.batchSize,
     (g, n) => {
       const x = g.input('x', spec.inputShape(n));
       const t = supervised ? g.input('target', spec.targetShape ? spec.targetShape(n) : spec.inputShape(n)) : x;
@@ -285,11 +346,20 @@ export async function evaluateLoss(runtime: Runtime, spec: Pick<TrainSpec, 'forw
 }
 
 /** Runs a function of the model (encode, decode, reconstruct) over rows of `x` in batches; returns the outputs. */
-export async function infer(runtime: Runtime, build: (g: Graph, x: Tensor) => Tensor, inputShape: (n: number) => Shape, x: Float32Array, count: number, batchSize = 256): Promise<Float32Array> {
+export async function infer(
+  runtime: Runtime,
+  build: (g: Graph, x: Tensor) => Tensor,
+  inputShape: (n: number) => Shape,
+  x: Float32Array,
+  count: number,
+  batchSize = 256,
+): Promise<Float32Array> {
   const width = x.length / count;
   let result: Float32Array | null = null;
   await runBatched(
-    runtime, count, batchSize,
+    runtime,
+    count,
+    batchSize,
     (g, n) => {
       const input = g.input('x', inputShape(n));
       const out = build(g, input);

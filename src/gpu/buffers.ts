@@ -24,7 +24,10 @@ export class ManagedBuffer {
 
   /** The GPUBuffer; throws if this buffer was disposed. */
   get gpuBuffer(): GPUBuffer {
-    if (this.disposed) throw new DisposedError(`Buffer "${this.label}" was disposed and then used. Keep its owner alive, or make a new one.`);
+    if (this.disposed)
+      throw new DisposedError(
+        `Buffer "${this.label}" was disposed and then used. Keep its owner alive, or make a new one.`,
+      );
     return this.buffer;
   }
 
@@ -54,7 +57,9 @@ export class BufferTracker {
     const size = Math.max(4, Math.ceil(byteSize / 4) * 4);
     const max = this.device.limits.maxBufferSize;
     if (size > max) {
-      throw new ConfigError(`buffers.create(${label}): ${size} bytes exceeds maxBufferSize (${max} bytes) of ${this.adapterName}. Use a smaller batch or dataset subset.`);
+      throw new ConfigError(
+        `buffers.create(${label}): ${size} bytes exceeds maxBufferSize (${max} bytes) of ${this.adapterName}. Use a smaller batch or dataset subset.`,
+      );
     }
     const bindable = this.device.limits.maxStorageBufferBindingSize;
     if ((usage & 0x0080) !== 0 && size > bindable) {

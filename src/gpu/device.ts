@@ -69,7 +69,14 @@ export interface AcquireOptions {
 }
 
 /** Limits we ask for, capped at what the adapter supports (larger buffers for the datasets). */
-const WANTED_LIMITS = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxStorageBuffersPerShaderStage'] as const;
+const WANTED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxStorageBuffersPerShaderStage',
+] as const;
 
 function summarize(info: GPUAdapterInfo | undefined, isFallback: boolean): AdapterSummary {
   return {
@@ -99,9 +106,14 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<Gpu> {
   }
   let adapter: GPUAdapter | null;
   try {
-    adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
+    adapter = await gpu.requestAdapter(
+      options.powerPreference ? { powerPreference: options.powerPreference } : undefined,
+    );
   } catch (e) {
-    throw new WebGPUUnavailableError('no-adapter', `requestAdapter() threw: ${(e as Error).message}. Check chrome://gpu.`);
+    throw new WebGPUUnavailableError(
+      'no-adapter',
+      `requestAdapter() threw: ${(e as Error).message}. Check chrome://gpu.`,
+    );
   }
   if (!adapter) {
     throw new WebGPUUnavailableError(
@@ -119,7 +131,8 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<Gpu> {
     throw new WebGPUUnavailableError('device-failed', `requestDevice() failed: ${(e as Error).message}.`);
   }
   const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
-  const isFallback = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter === true ||
+  const isFallback =
+    (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter === true ||
     /swiftshader/i.test(`${info?.vendor} ${info?.architecture} ${info?.description}`);
   const listeners = new Set<(error: Error) => void>();
   const fire = (error: Error) => {
@@ -131,7 +144,15 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<Gpu> {
     limits: device.limits,
     features: new Set(device.features as unknown as Iterable<string>),
     buffers: new BufferTracker(device, adapterName(summarize(info, isFallback))),
-    tuning: { gemm: isFallback ? 'direct' : 'tiled', termsPerThread: isFallback ? 64 : 4, conv: 'im2col', im2colMaxBytes: 64 * 2 ** 20, wideMinTiles: 128, vec4Reads: true, ...options.tuning },
+    tuning: {
+      gemm: isFallback ? 'direct' : 'tiled',
+      termsPerThread: isFallback ? 64 : 4,
+      conv: 'im2col',
+      im2colMaxBytes: 64 * 2 ** 20,
+      wideMinTiles: 128,
+      vec4Reads: true,
+      ...options.tuning,
+    },
     lostError: null,
     onFatal(callback) {
       listeners.add(callback);
@@ -143,7 +164,10 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<Gpu> {
   };
   void device.lost.then((lost) => {
     const what = (lost.message || 'no message').replace(/\.+\s*$/, '');
-    const err = new DeviceLostError(lost.reason ?? 'unknown', `${what}. Reload the page or call acquireGpu() again for a new device.`);
+    const err = new DeviceLostError(
+      lost.reason ?? 'unknown',
+      `${what}. Reload the page or call acquireGpu() again for a new device.`,
+    );
     result.lostError = err;
     fire(err);
   });

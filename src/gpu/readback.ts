@@ -7,7 +7,11 @@ export async function readFloat32(gpu: Gpu, source: ManagedBuffer, offset = 0, c
   const n = count ?? source.byteSize / 4 - offset;
   const byteSize = n * 4;
   if (byteSize === 0) return new Float32Array(0);
-  const staging = gpu.device.createBuffer({ label: `readback:${source.label}`, size: byteSize, usage: 0x0001 | 0x0008 /* MAP_READ | COPY_DST */ });
+  const staging = gpu.device.createBuffer({
+    label: `readback:${source.label}`,
+    size: byteSize,
+    usage: 0x0001 | 0x0008 /* MAP_READ | COPY_DST */,
+  });
   try {
     const encoder = gpu.device.createCommandEncoder({ label: `readback:${source.label}` });
     encoder.copyBufferToBuffer(source.gpuBuffer, offset * 4, staging, 0, byteSize);
@@ -25,5 +29,11 @@ export async function readFloat32(gpu: Gpu, source: ManagedBuffer, offset = 0, c
 
 /** Writes floats into a buffer at float `offset`. */
 export function writeFloat32(gpu: Gpu, target: ManagedBuffer, data: Float32Array, offset = 0): void {
-  gpu.device.queue.writeBuffer(target.gpuBuffer, offset * 4, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+  gpu.device.queue.writeBuffer(
+    target.gpuBuffer,
+    offset * 4,
+    data.buffer as ArrayBuffer,
+    data.byteOffset,
+    data.byteLength,
+  );
 }

@@ -10,12 +10,14 @@ import { Tensor } from './tensor';
 
 /** Appends the backward pass of `loss` (a scalar [1]) to the graph; returns d loss / d t for each t in `wrt`. */
 export function gradients(graph: Graph, loss: Tensor, wrt: readonly Tensor[]): Map<Tensor, Tensor> {
-  if (numel(loss.shape) !== 1) throw new ShapeError(`gradients: the loss must be a scalar [1]; got ${fmt(loss.shape)}.`);
+  if (numel(loss.shape) !== 1)
+    throw new ShapeError(`gradients: the loss must be a scalar [1]; got ${fmt(loss.shape)}.`);
   // Which tensors lie on a path from a wanted tensor to the loss.
   const wanted = new Set(wrt);
   const onPath = new Set<Tensor>();
   const forward = graph.nodes.slice(0, graph.nodes.indexOf(loss.node!) + 1);
-  if (!loss.node || forward.length === 0) throw new ShapeError('gradients: the loss is not an op output of this graph.');
+  if (!loss.node || forward.length === 0)
+    throw new ShapeError('gradients: the loss is not an op output of this graph.');
   for (const t of wrt) if (t.requiresGrad) onPath.add(t);
   for (const node of forward) {
     if (node.inputs.some((t) => onPath.has(t)) && node.op.backward !== 'none') onPath.add(node.output);
@@ -32,13 +34,22 @@ export function gradients(graph: Graph, loss: Tensor, wrt: readonly Tensor[]): M
     if (!dy || node.op.backward === 'none') continue;
     const needsGrad = node.inputs.map((t) => onPath.has(t));
     if (!needsGrad.some(Boolean)) continue;
-    const parts = node.op.backward(builder, { inputs: node.inputs, output: node.output, dy, attrs: node.attrs as never, needsGrad });
+    const parts = node.op.backward(builder, {
+      inputs: node.inputs,
+      output: node.output,
+      dy,
+      attrs: node.attrs as never,
+      needsGrad,
+    });
     node.inputs.forEach((input, k) => {
       const g = parts[k] as Sym | null | undefined;
       if (!needsGrad[k] || !g) return;
-      if (!(g instanceof Tensor)) throw new ShapeError(`${node.op.name}.backward: returned a gradient that is not a graph tensor.`);
+      if (!(g instanceof Tensor))
+        throw new ShapeError(`${node.op.name}.backward: returned a gradient that is not a graph tensor.`);
       if (!sameShape(g.shape, input.shape)) {
-        throw new ShapeError(`${node.op.name}.backward: gradient for input ${k} has shape ${fmt(g.shape)}; expected ${fmt(input.shape)}.`);
+        throw new ShapeError(
+          `${node.op.name}.backward: gradient for input ${k} has shape ${fmt(g.shape)}; expected ${fmt(input.shape)}.`,
+        );
       }
       const prev = grads.get(input);
       grads.set(input, prev ? graph.apply(add, [prev, g], {}) : g);

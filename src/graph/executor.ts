@@ -66,7 +66,14 @@ export class Executable {
       const buffer = pooled ?? alloc(out.name, out.numel);
       this.buffers.set(out, buffer);
       const ins = node.inputs.map((t) => this.buffers.get(t)!);
-      const made = node.op.build(buildCtx, ins, node.inputs.map((t) => t.shape), buffer, out.shape, node.attrs as never);
+      const made = node.op.build(
+        buildCtx,
+        ins,
+        node.inputs.map((t) => t.shape),
+        buffer,
+        out.shape,
+        node.attrs as never,
+      );
       this.dispatches.push(...made);
       // Release buffers whose last reader was this node (never params, inputs or kept tensors).
       for (const t of new Set(node.inputs)) {
@@ -84,12 +91,16 @@ export class Executable {
       }
     });
     for (const t of keep) {
-      if (!this.buffers.has(t)) throw new ShapeError(`Executable(${this.label}): tensor "${t.name}" ${fmt(t.shape)} is not part of this graph.`);
+      if (!this.buffers.has(t))
+        throw new ShapeError(
+          `Executable(${this.label}): tensor "${t.name}" ${fmt(t.shape)} is not part of this graph.`,
+        );
     }
   }
 
   private check(): void {
-    if (this.disposed) throw new DisposedError(`Executable "${this.label}" was disposed and then used. Compile the graph again.`);
+    if (this.disposed)
+      throw new DisposedError(`Executable "${this.label}" was disposed and then used. Compile the graph again.`);
     if (this.ctx.gpu.lostError) throw this.ctx.gpu.lostError;
   }
 
@@ -105,9 +116,17 @@ export class Executable {
     this.check();
     if (t.kind !== 'input') throw new ShapeError(`Executable.write: "${t.name}" is a ${t.kind}, not an input.`);
     if (data.length !== t.numel) {
-      throw new ShapeError(`Executable.write(${t.name}): expected ${t.numel} values for shape ${fmt(t.shape)}, got ${data.length}.`);
+      throw new ShapeError(
+        `Executable.write(${t.name}): expected ${t.numel} values for shape ${fmt(t.shape)}, got ${data.length}.`,
+      );
     }
-    this.ctx.gpu.device.queue.writeBuffer(this.buffer(t).gpuBuffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+    this.ctx.gpu.device.queue.writeBuffer(
+      this.buffer(t).gpuBuffer,
+      0,
+      data.buffer as ArrayBuffer,
+      data.byteOffset,
+      data.byteLength,
+    );
   }
 
   /** Records every dispatch into an open compute pass. */

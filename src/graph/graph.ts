@@ -15,7 +15,8 @@ export class Graph {
   /** A tensor whose value is written before each run (a batch of images, targets...). */
   input(name: string, shape: Shape): Tensor {
     checkShape(shape, `input "${name}"`);
-    if (this.inputs.some((t) => t.name === name)) throw new ShapeError(`Graph.input: an input named "${name}" already exists; names must be unique.`);
+    if (this.inputs.some((t) => t.name === name))
+      throw new ShapeError(`Graph.input: an input named "${name}" already exists; names must be unique.`);
     const t = new Tensor(this.nextId++, [...shape], 'input', name, null, false);
     this.inputs.push(t);
     return t;
@@ -25,7 +26,9 @@ export class Graph {
   param(name: string, shape: Shape, buffer: ManagedBuffer, trainable = true): Tensor {
     checkShape(shape, `param "${name}"`);
     if (buffer.byteSize < numel(shape) * 4) {
-      throw new ShapeError(`Graph.param(${name}): buffer "${buffer.label}" holds ${buffer.byteSize / 4} floats; expected at least ${numel(shape)} for shape ${fmt(shape)}.`);
+      throw new ShapeError(
+        `Graph.param(${name}): buffer "${buffer.label}" holds ${buffer.byteSize / 4} floats; expected at least ${numel(shape)} for shape ${fmt(shape)}.`,
+      );
     }
     const existing = this.params.find((t) => t.buffer === buffer);
     if (existing) return existing;
@@ -39,10 +42,20 @@ export class Graph {
     for (const t of inputs) {
       if (!(t instanceof Tensor)) throw new ShapeError(`${op.name}: an input is not a graph tensor; got ${String(t)}.`);
     }
-    const shape = op.inferShape(inputs.map((t) => t.shape), attrs);
+    const shape = op.inferShape(
+      inputs.map((t) => t.shape),
+      attrs,
+    );
     checkShape(shape, op.name);
     const requiresGrad = op.backward !== 'none' && inputs.some((t) => t.requiresGrad);
-    const out = new Tensor(this.nextId++, [...shape], 'op', name ?? `${op.name}#${this.nodes.length}`, null, requiresGrad);
+    const out = new Tensor(
+      this.nextId++,
+      [...shape],
+      'op',
+      name ?? `${op.name}#${this.nodes.length}`,
+      null,
+      requiresGrad,
+    );
     const node: Node = { op, inputs: [...inputs], attrs, output: out };
     out.node = node;
     this.nodes.push(node);

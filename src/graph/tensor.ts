@@ -7,6 +7,7 @@ export type TensorKind = 'input' | 'param' | 'op';
 
 /** One recorded op application. */
 export interface Node {
+  // biome-ignore lint/suspicious/noExplicitAny: a graph holds ops of every attribute type; each op checks its own attrs
   op: OpDef<any>;
   inputs: readonly Tensor[];
   attrs: unknown;

@@ -47,7 +47,10 @@ export interface ShaderSource {
 
 const reflectCache = new Map<string, Map<string, EntryInfo>>();
 
-function scalarOf(typeName: string, formatName: string | undefined): { scalar: UniformField['scalar']; components: number } | null {
+function scalarOf(
+  typeName: string,
+  formatName: string | undefined,
+): { scalar: UniformField['scalar']; components: number } | null {
   const scalars = ['u32', 'i32', 'f32'];
   if (scalars.includes(typeName)) return { scalar: typeName as UniformField['scalar'], components: 1 };
   const m = /^vec([234])(?:<(\w+)>)?$/.exec(typeName);
@@ -63,7 +66,9 @@ function scalarOf(typeName: string, formatName: string | undefined): { scalar: U
 function bindingKind(v: VariableInfo, where: string): BindingKind {
   if (v.resourceType === ResourceType.Uniform) return 'uniform';
   if (v.resourceType === ResourceType.Storage) return v.access === 'read_write' ? 'read_write' : 'read';
-  throw new KernelBindingError(`${where}: binding "${v.name}" is a ${ResourceType[v.resourceType]}; only uniform and storage buffers are supported.`);
+  throw new KernelBindingError(
+    `${where}: binding "${v.name}" is a ${ResourceType[v.resourceType]}; only uniform and storage buffers are supported.`,
+  );
 }
 
 /** Reflects a shader once; returns its compute entry points by name. */
@@ -87,15 +92,22 @@ export function reflectShader(shader: ShaderSource): Map<string, EntryInfo> {
     const bindings: BindingInfo[] = [];
     let uniform: EntryInfo['uniform'] = null;
     for (const v of f.resources) {
-      if (v.group !== 0) throw new KernelBindingError(`${where}: binding "${v.name}" is in group ${v.group}; expected group 0 only.`);
+      if (v.group !== 0)
+        throw new KernelBindingError(`${where}: binding "${v.name}" is in group ${v.group}; expected group 0 only.`);
       const kind = bindingKind(v, where);
       bindings.push({ name: v.name, binding: v.binding, kind });
       if (kind === 'uniform') {
-        if (uniform) throw new KernelBindingError(`${where}: more than one uniform binding ("${uniform.name}", "${v.name}"); expected one params struct.`);
+        if (uniform)
+          throw new KernelBindingError(
+            `${where}: more than one uniform binding ("${uniform.name}", "${v.name}"); expected one params struct.`,
+          );
         const fields: UniformField[] = [];
         for (const m of v.members ?? []) {
           const s = scalarOf(m.type.name, m.format?.name);
-          if (!s) throw new KernelBindingError(`${where}: uniform field "${m.name}" has type ${m.type.getTypeName()}; expected a 32-bit scalar or vector.`);
+          if (!s)
+            throw new KernelBindingError(
+              `${where}: uniform field "${m.name}" has type ${m.type.getTypeName()}; expected a 32-bit scalar or vector.`,
+            );
           fields.push({ name: m.name, offset: m.offset, ...s });
         }
         uniform = { name: v.name, byteSize: Math.max(16, Math.ceil(v.size / 16) * 16), fields };
@@ -152,7 +164,10 @@ export class Kernel {
     const size = info.workgroupSizeExpr.map((e) => {
       if (typeof e === 'number') return e;
       const v = constants[e] ?? info.overrides.get(e);
-      if (v === undefined) throw new KernelBindingError(`${info.shader}.wgsl#${info.entry}: workgroup size uses override "${e}" with no default and no constant given.`);
+      if (v === undefined)
+        throw new KernelBindingError(
+          `${info.shader}.wgsl#${info.entry}: workgroup size uses override "${e}" with no default and no constant given.`,
+        );
       return v;
     });
     this.workgroupSize = [size[0] ?? 1, size[1] ?? 1, size[2] ?? 1];
@@ -174,7 +189,9 @@ export class Kernel {
     if (this.made) return Promise.resolve();
     if (!this.pending) {
       this.pending = this.device.createComputePipelineAsync(this.descriptor).then(
-        (p) => { this.made ??= p; },
+        (p) => {
+          this.made ??= p;
+        },
         () => {},
       );
     }
@@ -186,7 +203,10 @@ export class Kernel {
     const u = this.info.uniform;
     const where = `${this.info.shader}.wgsl#${this.info.entry}`;
     if (!u) {
-      if (Object.keys(params).length) throw new KernelBindingError(`${where}: params given (${Object.keys(params).join(', ')}) but the entry uses no uniform.`);
+      if (Object.keys(params).length)
+        throw new KernelBindingError(
+          `${where}: params given (${Object.keys(params).join(', ')}) but the entry uses no uniform.`,
+        );
       return new ArrayBuffer(0);
     }
     const bytes = new ArrayBuffer(u.byteSize);
@@ -194,23 +214,30 @@ export class Kernel {
     const declared = new Set(u.fields.map((f) => f.name));
     for (const key of Object.keys(params)) {
       if (!declared.has(key)) {
-        throw new KernelBindingError(`${where}: uniform field "${key}" is not declared in ${u.name}; expected one of: ${[...declared].join(', ')}.`);
+        throw new KernelBindingError(
+          `${where}: uniform field "${key}" is not declared in ${u.name}; expected one of: ${[...declared].join(', ')}.`,
+        );
       }
     }
     for (const field of u.fields) {
       const value = params[field.name];
       if (value === undefined) {
-        throw new KernelBindingError(`${where}: uniform field "${field.name}" is declared in the shader but not given (given: ${Object.keys(params).join(', ') || 'none'}).`);
+        throw new KernelBindingError(
+          `${where}: uniform field "${field.name}" is declared in the shader but not given (given: ${Object.keys(params).join(', ') || 'none'}).`,
+        );
       }
       const values = typeof value === 'number' ? [value] : value;
       if (values.length !== field.components) {
-        throw new KernelBindingError(`${where}: uniform field "${field.name}" expects ${field.components} value(s); got ${values.length}.`);
+        throw new KernelBindingError(
+          `${where}: uniform field "${field.name}" expects ${field.components} value(s); got ${values.length}.`,
+        );
       }
       values.forEach((x, i) => {
         const at = field.offset + 4 * i;
         if (field.scalar === 'f32') view.setFloat32(at, x, true);
         else if (field.scalar === 'u32') {
-          if (!Number.isInteger(x) || x < 0) throw new KernelBindingError(`${where}: uniform field "${field.name}" is u32; got ${x}.`);
+          if (!Number.isInteger(x) || x < 0)
+            throw new KernelBindingError(`${where}: uniform field "${field.name}" is u32; got ${x}.`);
           view.setUint32(at, x, true);
         } else view.setInt32(at, x, true);
       });
@@ -241,14 +268,22 @@ export class BoundKernel {
       if (!expected.has(name)) {
         const uni = info.bindings.find((b) => b.kind === 'uniform' && b.name === name);
         const what = uni ? 'is the uniform (pass its fields as params instead)' : 'is not declared in the shader';
-        throw new KernelBindingError(`${where}: binding "${name}" ${what}; expected bindings: ${[...expected].join(', ')}.`);
+        throw new KernelBindingError(
+          `${where}: binding "${name}" ${what}; expected bindings: ${[...expected].join(', ')}.`,
+        );
       }
     }
     const entries: GPUBindGroupEntry[] = [];
     for (const b of storage) {
       const r = resources[b.name];
-      if (!r) throw new KernelBindingError(`${where}: binding "${b.name}" is declared in the shader but not provided (provided: ${Object.keys(resources).join(', ') || 'none'}).`);
-      if (!(r.buffer.usage & 0x0080)) throw new KernelBindingError(`${where}: binding "${b.name}" is a storage buffer but "${r.label}" lacks STORAGE usage.`);
+      if (!r)
+        throw new KernelBindingError(
+          `${where}: binding "${b.name}" is declared in the shader but not provided (provided: ${Object.keys(resources).join(', ') || 'none'}).`,
+        );
+      if (!(r.buffer.usage & 0x0080))
+        throw new KernelBindingError(
+          `${where}: binding "${b.name}" is a storage buffer but "${r.label}" lacks STORAGE usage.`,
+        );
       entries.push({ binding: b.binding, resource: { buffer: r.gpuBuffer } });
     }
     const uniformBinding = info.bindings.find((b) => b.kind === 'uniform');
@@ -276,7 +311,9 @@ export class BoundKernel {
     if (x === 0 || y === 0 || z === 0) return;
     const max = this.gpu.limits.maxComputeWorkgroupsPerDimension;
     if (x > max || y > max || z > max) {
-      throw new KernelBindingError(`${this.kernel.label}: dispatch of [${x}, ${y}, ${z}] workgroups exceeds the adapter's limit of ${max} per dimension.`);
+      throw new KernelBindingError(
+        `${this.kernel.label}: dispatch of [${x}, ${y}, ${z}] workgroups exceeds the adapter's limit of ${max} per dimension.`,
+      );
     }
     pass.setPipeline(this.kernel.pipeline);
     pass.setBindGroup(0, this.bindGroup);
@@ -296,7 +333,10 @@ export class KernelRegistry {
   constructor(readonly gpu: Gpu) {}
 
   private key(shader: ShaderSource, entry: string, constants: Record<string, number>): string {
-    const c = Object.keys(constants).sort().map((k) => `${k}=${constants[k]}`).join(',');
+    const c = Object.keys(constants)
+      .sort()
+      .map((k) => `${k}=${constants[k]}`)
+      .join(',');
     return `${shader.name}#${entry}(${c})`;
   }
 
@@ -304,11 +344,15 @@ export class KernelRegistry {
     const entries = reflectShader(shader);
     const info = entries.get(entry);
     if (!info) {
-      throw new KernelBindingError(`${shader.name}.wgsl: no compute entry point "${entry}"; expected one of: ${[...entries.keys()].join(', ')}.`);
+      throw new KernelBindingError(
+        `${shader.name}.wgsl: no compute entry point "${entry}"; expected one of: ${[...entries.keys()].join(', ')}.`,
+      );
     }
     for (const k of Object.keys(constants)) {
       if (!info.overrides.has(k)) {
-        throw new KernelBindingError(`${shader.name}.wgsl#${entry}: constant "${k}" is not an override used by this entry; expected one of: ${[...info.overrides.keys()].join(', ') || 'none'}.`);
+        throw new KernelBindingError(
+          `${shader.name}.wgsl#${entry}: constant "${k}" is not an override used by this entry; expected one of: ${[...info.overrides.keys()].join(', ') || 'none'}.`,
+        );
       }
     }
     const layout = this.gpu.device.createBindGroupLayout({

@@ -58,7 +58,13 @@ export function pinvRef(a: ArrayLike<number>, m: number, n: number): Float64Arra
  * float32, then Cholesky G = LLᵀ and two triangular solves, each operation rounded with Math.fround.
  * A non-positive pivot (G lost definiteness to rounding) yields NaN for every entry.
  */
-export function lstsqNormalEquationsF32(a: ArrayLike<number>, m: number, n: number, b: ArrayLike<number>, k: number): Float64Array {
+export function lstsqNormalEquationsF32(
+  a: ArrayLike<number>,
+  m: number,
+  n: number,
+  b: ArrayLike<number>,
+  k: number,
+): Float64Array {
   const f = Math.fround;
   const g = new Float64Array(n * n);
   const c = new Float64Array(n * k);

@@ -51,26 +51,38 @@ export const DEFAULT_RCOND = 1e-6;
 type Matrix = Float32Array | ManagedBuffer;
 
 function checkMatrix(where: string, name: string, data: Matrix, shape: readonly number[]): [number, number] {
-  if (shape.length !== 2) throw new ShapeError(`${where}: ${name} must be a matrix; expected a shape [rows, cols], got ${fmt(shape)}.`);
+  if (shape.length !== 2)
+    throw new ShapeError(`${where}: ${name} must be a matrix; expected a shape [rows, cols], got ${fmt(shape)}.`);
   checkShape(shape, `${where}: ${name}`);
   const need = shape[0]! * shape[1]!;
   if (data instanceof Float32Array) {
-    if (data.length !== need) throw new ShapeError(`${where}: ${name} has ${data.length} values; expected ${fmt(shape)} = ${need}, got ${data.length}. Pass the shape the data was made with.`);
+    if (data.length !== need)
+      throw new ShapeError(
+        `${where}: ${name} has ${data.length} values; expected ${fmt(shape)} = ${need}, got ${data.length}. Pass the shape the data was made with.`,
+      );
   } else if (data.byteSize < need * 4) {
-    throw new ShapeError(`${where}: buffer "${data.label}" for ${name} holds ${data.byteSize / 4} floats; expected at least ${fmt(shape)} = ${need}, got ${data.byteSize / 4}.`);
+    throw new ShapeError(
+      `${where}: buffer "${data.label}" for ${name} holds ${data.byteSize / 4} floats; expected at least ${fmt(shape)} = ${need}, got ${data.byteSize / 4}.`,
+    );
   }
   return [shape[0]!, shape[1]!];
 }
 
 function checkA(where: string, a: Matrix, aShape: readonly number[]): [number, number] {
   const [m, n] = checkMatrix(where, 'A', a, aShape);
-  if (m < n) throw new ShapeError(`${where}: A must be tall; expected rows ≥ cols, got A=${fmt(aShape)}. For a wide A, solve with Aᵀ or add rows.`);
+  if (m < n)
+    throw new ShapeError(
+      `${where}: A must be tall; expected rows ≥ cols, got A=${fmt(aShape)}. For a wide A, solve with Aᵀ or add rows.`,
+    );
   return [m, n];
 }
 
 function checkRcond(where: string, rcond: number | undefined): number {
   const r = rcond ?? DEFAULT_RCOND;
-  if (!(Number.isFinite(r) && r >= 0 && r < 1)) throw new ConfigError(`${where}: rcond is out of range; expected 0 ≤ rcond < 1, got ${r}. The default is ${DEFAULT_RCOND}.`);
+  if (!(Number.isFinite(r) && r >= 0 && r < 1))
+    throw new ConfigError(
+      `${where}: rcond is out of range; expected 0 ≤ rcond < 1, got ${r}. The default is ${DEFAULT_RCOND}.`,
+    );
   return r;
 }
 
@@ -78,7 +90,10 @@ function checkRcond(where: string, rcond: number | undefined): number {
 function checkBindingSizes(ctx: LinalgContext, where: string, sizes: Record<string, number>, advice: string): void {
   const max = ctx.gpu.limits.maxStorageBufferBindingSize;
   for (const [name, count] of Object.entries(sizes)) {
-    if (count * 4 > max) throw new ConfigError(`${where}: ${name} needs ${count * 4} bytes in one storage binding; expected at most ${max} (this adapter's maxStorageBufferBindingSize), got ${count * 4}. ${advice}`);
+    if (count * 4 > max)
+      throw new ConfigError(
+        `${where}: ${name} needs ${count * 4} bytes in one storage binding; expected at most ${max} (this adapter's maxStorageBufferBindingSize), got ${count * 4}. ${advice}`,
+      );
   }
 }
 
@@ -89,7 +104,14 @@ function checkBindingSizes(ctx: LinalgContext, where: string, sizes: Record<stri
  * are only read. Shapes are checked (ShapeError) before any GPU work; a rank-deficient A is a
  * ConfigError naming the column. Temporary buffers are freed before the promise resolves.
  */
-export async function lstsq(ctx: LinalgContext, a: Matrix, aShape: readonly [number, number], b: Matrix, bShape: readonly [number, number], options: LstsqOptions = {}): Promise<LinalgResult> {
+export async function lstsq(
+  ctx: LinalgContext,
+  a: Matrix,
+  aShape: readonly [number, number],
+  b: Matrix,
+  bShape: readonly [number, number],
+  options: LstsqOptions = {},
+): Promise<LinalgResult> {
   const where = 'lstsq';
   const rowsAreSamples = options.rowsAreSamples ?? false;
   const [m, n] = checkA(where, a, aShape);
@@ -97,11 +119,18 @@ export async function lstsq(ctx: LinalgContext, a: Matrix, aShape: readonly [num
   const [bRows, k] = rowsAreSamples ? [bc, br] : [br, bc];
   if (bRows !== m) {
     const expected = rowsAreSamples ? `B=[k,${m}] (rowsAreSamples: one sample of ${m} values per row)` : `B=[${m},k]`;
-    throw new ShapeError(`${where}: B's sample length differs from A's rows; expected ${expected}, got A=${fmt(aShape)} B=${fmt(bShape)}.${rowsAreSamples ? '' : ' If B holds one sample per row, pass rowsAreSamples: true.'}`);
+    throw new ShapeError(
+      `${where}: B's sample length differs from A's rows; expected ${expected}, got A=${fmt(aShape)} B=${fmt(bShape)}.${rowsAreSamples ? '' : ' If B holds one sample per row, pass rowsAreSamples: true.'}`,
+    );
   }
   const rcond = checkRcond(where, options.rcond);
   const chunk = Math.floor(ctx.gpu.limits.maxStorageBufferBindingSize / (4 * m));
-  checkBindingSizes(ctx, where, { A: m * n, B: m * k, X: n * k }, `Solve in chunks of at most ${chunk} right-hand sides.`);
+  checkBindingSizes(
+    ctx,
+    where,
+    { A: m * n, B: m * k, X: n * k },
+    `Solve in chunks of at most ${chunk} right-hand sides.`,
+  );
 
   const { gpu, registry } = ctx;
   const temps: ManagedBuffer[] = [];
@@ -128,11 +157,35 @@ export async function lstsq(ctx: LinalgContext, a: Matrix, aShape: readonly [num
       recordFormQ(rec, f, q, n, 1);
       if (rowsAreSamples) {
         // Cᵀ [k, n] = B [k, m] · Q₁ [m, n]
-        rec.addDispatches(matmul.build(bctx, [bBuf, q], [[k, m], [m, n]], out, [k, n], {}));
+        rec.addDispatches(
+          matmul.build(
+            bctx,
+            [bBuf, q],
+            [
+              [k, m],
+              [m, n],
+            ],
+            out,
+            [k, n],
+            {},
+          ),
+        );
         recordBackSubstitute(rec, f, out, k, 1, n);
       } else {
         // C [n, k] = Q₁ᵀ · B [m, k]
-        rec.addDispatches(matmul.build(bctx, [q, bBuf], [[m, n], [m, k]], out, [n, k], { transA: true }));
+        rec.addDispatches(
+          matmul.build(
+            bctx,
+            [q, bBuf],
+            [
+              [m, n],
+              [m, k],
+            ],
+            out,
+            [n, k],
+            { transA: true },
+          ),
+        );
         recordBackSubstitute(rec, f, out, k, k, 1);
       }
     });
@@ -152,7 +205,12 @@ export async function lstsq(ctx: LinalgContext, a: Matrix, aShape: readonly [num
  * A⁺ scales with ‖A⁺‖·‖B‖ rather than ‖X‖, up to another factor cond(A) worse when B lies mostly
  * along A's large singular directions.
  */
-export async function pinv(ctx: LinalgContext, a: Matrix, aShape: readonly [number, number], options: Pick<LstsqOptions, 'rcond'> = {}): Promise<LinalgResult> {
+export async function pinv(
+  ctx: LinalgContext,
+  a: Matrix,
+  aShape: readonly [number, number],
+  options: Pick<LstsqOptions, 'rcond'> = {},
+): Promise<LinalgResult> {
   const where = 'pinv';
   const [m, n] = checkA(where, a, aShape);
   const rcond = checkRcond(where, options.rcond);

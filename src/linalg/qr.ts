@@ -27,7 +27,13 @@ export class Recording {
 
   constructor(private readonly ctx: LinalgContext) {}
 
-  add(shader: keyof typeof SHADERS, entry: string, resources: Record<string, ManagedBuffer>, params: Params, workgroups: readonly [number, number, number]): void {
+  add(
+    shader: keyof typeof SHADERS,
+    entry: string,
+    resources: Record<string, ManagedBuffer>,
+    params: Params,
+    workgroups: readonly [number, number, number],
+  ): void {
     const kernel = this.ctx.registry.kernel(SHADERS[shader], entry);
     this.sites.push({ bound: this.ctx.registry.bind(kernel, resources, params), workgroups });
   }
@@ -54,7 +60,12 @@ export class Recording {
  * it and waits for the GPU. A validation error raised while recording or submitting becomes a
  * KernelBindingError naming `label`; the call sites' uniform buffers are freed before returning.
  */
-export async function runRecorded(ctx: LinalgContext, label: string, build: (rec: Recording) => void, before?: (encoder: GPUCommandEncoder) => void): Promise<void> {
+export async function runRecorded(
+  ctx: LinalgContext,
+  label: string,
+  build: (rec: Recording) => void,
+  before?: (encoder: GPUCommandEncoder) => void,
+): Promise<void> {
   const { device } = ctx.gpu;
   const rec = new Recording(ctx);
   device.pushErrorScope('validation');
@@ -69,7 +80,10 @@ export async function runRecorded(ctx: LinalgContext, label: string, build: (rec
     const error = await device.popErrorScope();
     await device.queue.onSubmittedWorkDone();
     if (ctx.gpu.lostError) throw ctx.gpu.lostError;
-    if (error) throw new KernelBindingError(`${label}: the GPU rejected the recorded work; expected valid dispatches, got: ${error.message}. Check the adapter limits for these shapes.`);
+    if (error)
+      throw new KernelBindingError(
+        `${label}: the GPU rejected the recorded work; expected valid dispatches, got: ${error.message}. Check the adapter limits for these shapes.`,
+      );
   } finally {
     if (scopeOpen) void device.popErrorScope();
     rec.dispose();
@@ -97,7 +111,14 @@ export interface QrFactors {
  * ConfigError naming column j. Without pivoting, a small R(j, j) means column j of A is (nearly) a
  * linear combination of columns 0..j−1. A is copied; the caller's buffer is only read.
  */
-export async function householderQr(ctx: LinalgContext, a: Float32Array | ManagedBuffer, m: number, n: number, rcond: number, where: string): Promise<QrFactors> {
+export async function householderQr(
+  ctx: LinalgContext,
+  a: Float32Array | ManagedBuffer,
+  m: number,
+  n: number,
+  rcond: number,
+  where: string,
+): Promise<QrFactors> {
   const { gpu } = ctx;
   const made: ManagedBuffer[] = [];
   const make = (label: string, count: number) => {
@@ -111,13 +132,26 @@ export async function householderQr(ctx: LinalgContext, a: Float32Array | Manage
   try {
     const w = a instanceof Float32Array ? gpu.buffers.fromData(`${where}:qr.w`, a) : make('qr.w', m * n);
     if (a instanceof Float32Array) made.push(w);
-    const factors: QrFactors = { m, n, w, v: make('qr.v', m * n), tau: make('qr.tau', n), diag: make('qr.diag', n), dispose };
+    const factors: QrFactors = {
+      m,
+      n,
+      w,
+      v: make('qr.v', m * n),
+      tau: make('qr.tau', n),
+      diag: make('qr.diag', n),
+      dispose,
+    };
     const { v, tau, diag } = factors;
     const base = { rows: m, ld: n, t_rs: n, t_cs: 1 };
     const build = (rec: Recording) => {
       for (let j = 0; j < n; j++) {
         rec.add('qr', 'house', { w, v, tau, diag }, { ...base, cols: n, j, c0: j }, [1, 1, 1]);
-        if (j + 1 < n) rec.add('qr', 'apply_reflector', { v, tau, t: w }, { ...base, cols: n, j, c0: j + 1 }, [ceilDiv(n - j - 1, WG_APPLY), 1, 1]);
+        if (j + 1 < n)
+          rec.add('qr', 'apply_reflector', { v, tau, t: w }, { ...base, cols: n, j, c0: j + 1 }, [
+            ceilDiv(n - j - 1, WG_APPLY),
+            1,
+            1,
+          ]);
       }
     };
     await runRecorded(ctx, `${where}:qr`, build, (encoder) => {
@@ -136,7 +170,9 @@ function checkDiagonal(d: Float32Array, rcond: number, where: string): void {
   for (let j = 0; j < d.length; j++) {
     const x = d[j]!;
     if (!Number.isFinite(x)) {
-      throw new ConfigError(`${where}: R(${j}, ${j}) is ${x} after Householder QR; expected finite values. Column ${j} of A (or an earlier one) holds NaN or ±Inf, or overflows float32; check A's values.`);
+      throw new ConfigError(
+        `${where}: R(${j}, ${j}) is ${x} after Householder QR; expected finite values. Column ${j} of A (or an earlier one) holds NaN or ±Inf, or overflows float32; check A's values.`,
+      );
     }
     top = Math.max(top, Math.abs(x));
   }
@@ -144,7 +180,12 @@ function checkDiagonal(d: Float32Array, rcond: number, where: string): void {
   for (let j = 0; j < d.length; j++) {
     const x = Math.abs(d[j]!);
     if (x <= limit) {
-      const what = top === 0 ? 'A is all zeros' : j === 0 ? 'column 0 of A is (nearly) zero' : `column ${j} of A is (nearly) a linear combination of columns 0..${j - 1}`;
+      const what =
+        top === 0
+          ? 'A is all zeros'
+          : j === 0
+            ? 'column 0 of A is (nearly) zero'
+            : `column ${j} of A is (nearly) a linear combination of columns 0..${j - 1}`;
       throw new ConfigError(
         `${where}: A is rank-deficient or too ill-conditioned for float32 at column ${j} (${what}); expected |R(${j}, ${j})| > rcond·max|R(i, i)| = ${limit.toPrecision(3)}, got ${x.toPrecision(3)}. ` +
           `Drop or merge column ${j}, regularise (append √λ·I rows to A and zero rows to B), or pass a smaller rcond.`,
@@ -167,6 +208,19 @@ export function recordFormQ(rec: Recording, f: QrFactors, target: ManagedBuffer,
 }
 
 /** Records X = R⁻¹·C in place for k right-hand sides, x(i, s) = x[i·xRs + s·xCs]. */
-export function recordBackSubstitute(rec: Recording, f: QrFactors, x: ManagedBuffer, k: number, xRs: number, xCs: number): void {
-  rec.add('trisolve', 'back_substitute', { r: f.w, diag: f.diag, x }, { n: f.n, k, r_rs: f.n, x_rs: xRs, x_cs: xCs }, linearWorkgroups(k, WG_SOLVE));
+export function recordBackSubstitute(
+  rec: Recording,
+  f: QrFactors,
+  x: ManagedBuffer,
+  k: number,
+  xRs: number,
+  xCs: number,
+): void {
+  rec.add(
+    'trisolve',
+    'back_substitute',
+    { r: f.w, diag: f.diag, x },
+    { n: f.n, k, r_rs: f.n, x_rs: xRs, x_cs: xCs },
+    linearWorkgroups(k, WG_SOLVE),
+  );
 }

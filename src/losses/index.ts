@@ -12,12 +12,19 @@ export type LossName = (typeof LOSS_NAMES)[number];
 /** loss(prediction, target) as a scalar [1] tensor of the graph. */
 export function applyLoss(g: Graph, name: LossName, prediction: Tensor, target: Tensor): Tensor {
   switch (name) {
-    case 'mse': return g.apply(mseLoss, [prediction, target], {}, 'loss');
-    case 'bce': return g.apply(bceLoss, [prediction, target], {}, 'loss');
-    case 'bce-logits': return g.apply(bceWithLogitsLoss, [prediction, target], {}, 'loss');
-    case 'kl': return g.apply(klDivLoss, [prediction, target], { reduction: 'mean' }, 'loss');
-    case 'cross-entropy': return g.apply(crossEntropyLoss, [prediction, target], {}, 'loss');
-    case 'circular': return g.apply(circularLoss, [prediction, target], {}, 'loss');
-    default: throw new ConfigError(`loss: unknown loss "${String(name)}"; expected one of ${LOSS_NAMES.join(', ')}.`);
+    case 'mse':
+      return g.apply(mseLoss, [prediction, target], {}, 'loss');
+    case 'bce':
+      return g.apply(bceLoss, [prediction, target], {}, 'loss');
+    case 'bce-logits':
+      return g.apply(bceWithLogitsLoss, [prediction, target], {}, 'loss');
+    case 'kl':
+      return g.apply(klDivLoss, [prediction, target], { reduction: 'mean' }, 'loss');
+    case 'cross-entropy':
+      return g.apply(crossEntropyLoss, [prediction, target], {}, 'loss');
+    case 'circular':
+      return g.apply(circularLoss, [prediction, target], {}, 'loss');
+    default:
+      throw new ConfigError(`loss: unknown loss "${String(name)}"; expected one of ${LOSS_NAMES.join(', ')}.`);
   }
 }

@@ -26,28 +26,45 @@ export class FcAutoencoder extends Module {
 
   constructor(gpu: Gpu, config: FcAutoencoderConfig) {
     super();
-    const c: Required<FcAutoencoderConfig> = { inputSize: 784, activation: 'leakyRelu', slope: 0.5, seed: 0, ...config };
-    if (!Number.isInteger(c.latent) || c.latent < 1) throw new ConfigError(`FcAutoencoder: latent must be a positive integer; got ${c.latent}.`);
-    if (!Number.isInteger(c.inputSize) || c.inputSize < 4) throw new ConfigError(`FcAutoencoder: inputSize must be an integer ≥ 4; got ${c.inputSize}.`);
+    const c: Required<FcAutoencoderConfig> = {
+      inputSize: 784,
+      activation: 'leakyRelu',
+      slope: 0.5,
+      seed: 0,
+      ...config,
+    };
+    if (!Number.isInteger(c.latent) || c.latent < 1)
+      throw new ConfigError(`FcAutoencoder: latent must be a positive integer; got ${c.latent}.`);
+    if (!Number.isInteger(c.inputSize) || c.inputSize < 4)
+      throw new ConfigError(`FcAutoencoder: inputSize must be an integer ≥ 4; got ${c.inputSize}.`);
     this.config = c;
     const rng = new Rng(c.seed);
     const h1 = Math.floor(c.inputSize / 2);
     const h2 = Math.floor(h1 / 2);
     const act = () => new Activation(c.activation, c.slope);
     this.encoder = new Sequential(
-      new Linear(gpu, rng, c.inputSize, h1, 'encoder.0'), act(),
-      new Linear(gpu, rng, h1, h2, 'encoder.2'), act(),
-      new Linear(gpu, rng, h2, c.latent, 'encoder.4'), act(),
+      new Linear(gpu, rng, c.inputSize, h1, 'encoder.0'),
+      act(),
+      new Linear(gpu, rng, h1, h2, 'encoder.2'),
+      act(),
+      new Linear(gpu, rng, h2, c.latent, 'encoder.4'),
+      act(),
     );
     this.decoder = new Sequential(
-      new Linear(gpu, rng, c.latent, h2, 'decoder.0'), act(),
-      new Linear(gpu, rng, h2, h1, 'decoder.2'), act(),
-      new Linear(gpu, rng, h1, c.inputSize, 'decoder.4'), act(),
+      new Linear(gpu, rng, c.latent, h2, 'decoder.0'),
+      act(),
+      new Linear(gpu, rng, h2, h1, 'decoder.2'),
+      act(),
+      new Linear(gpu, rng, h1, c.inputSize, 'decoder.4'),
+      act(),
     );
   }
 
   override children(): [string, Module][] {
-    return [['encoder', this.encoder], ['decoder', this.decoder]];
+    return [
+      ['encoder', this.encoder],
+      ['decoder', this.decoder],
+    ];
   }
 
   forward(g: Graph, x: Tensor): Tensor {

@@ -28,28 +28,37 @@ export class ConvAutoencoder extends Module {
   constructor(gpu: Gpu, config: ConvAutoencoderConfig) {
     super();
     const c: Required<ConvAutoencoderConfig> = { capacity: 128, seed: 0, ...config };
-    if (!Number.isInteger(c.latent) || c.latent < 1) throw new ConfigError(`ConvAutoencoder: latent must be a positive integer; got ${c.latent}.`);
-    if (!Number.isInteger(c.capacity) || c.capacity < 1) throw new ConfigError(`ConvAutoencoder: capacity must be a positive integer; got ${c.capacity}.`);
+    if (!Number.isInteger(c.latent) || c.latent < 1)
+      throw new ConfigError(`ConvAutoencoder: latent must be a positive integer; got ${c.latent}.`);
+    if (!Number.isInteger(c.capacity) || c.capacity < 1)
+      throw new ConfigError(`ConvAutoencoder: capacity must be a positive integer; got ${c.capacity}.`);
     this.config = c;
     const rng = new Rng(c.seed);
     const ch = c.capacity;
     const s = { stride: 2, padding: 1 };
     this.encoder = new Sequential(
-      new Conv2d(gpu, rng, 1, ch, 4, s, 'encoder.0'), new Activation('relu'),
-      new Conv2d(gpu, rng, ch, 2 * ch, 4, s, 'encoder.2'), new Activation('relu'),
+      new Conv2d(gpu, rng, 1, ch, 4, s, 'encoder.0'),
+      new Activation('relu'),
+      new Conv2d(gpu, rng, ch, 2 * ch, 4, s, 'encoder.2'),
+      new Activation('relu'),
       new Flatten(),
       new Linear(gpu, rng, 2 * ch * 49, c.latent, 'encoder.5'),
     );
     this.decoder = new Sequential(
       new Linear(gpu, rng, c.latent, 2 * ch * 49, 'decoder.0'),
       new Unflatten([2 * ch, 7, 7]),
-      new ConvTranspose2d(gpu, rng, 2 * ch, ch, 4, s, 'decoder.2'), new Activation('relu'),
-      new ConvTranspose2d(gpu, rng, ch, 1, 4, s, 'decoder.4'), new Activation('sigmoid'),
+      new ConvTranspose2d(gpu, rng, 2 * ch, ch, 4, s, 'decoder.2'),
+      new Activation('relu'),
+      new ConvTranspose2d(gpu, rng, ch, 1, 4, s, 'decoder.4'),
+      new Activation('sigmoid'),
     );
   }
 
   override children(): [string, Module][] {
-    return [['encoder', this.encoder], ['decoder', this.decoder]];
+    return [
+      ['encoder', this.encoder],
+      ['decoder', this.decoder],
+    ];
   }
 
   /** x: [N, 1, 28, 28] → reconstruction [N, 1, 28, 28]. */

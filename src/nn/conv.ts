@@ -18,7 +18,11 @@ export interface ConvOptions {
 }
 
 function checkChannels(name: string, inC: number, outC: number, k: number): void {
-  for (const [what, v] of [['in channels', inC], ['out channels', outC], ['kernel size', k]] as const) {
+  for (const [what, v] of [
+    ['in channels', inC],
+    ['out channels', outC],
+    ['kernel size', k],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new ShapeError(`${name}: ${what} must be a positive integer; got ${v}.`);
   }
 }
@@ -28,16 +32,32 @@ export class Conv2d extends Module {
   readonly weight: Parameter;
   readonly bias: Parameter;
 
-  constructor(gpu: Gpu, rng: Rng, readonly inChannels: number, readonly outChannels: number, readonly kernel: number, readonly options: ConvOptions = {}, name = 'conv') {
+  constructor(
+    gpu: Gpu,
+    rng: Rng,
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernel: number,
+    readonly options: ConvOptions = {},
+    name = 'conv',
+  ) {
     super();
     checkChannels(`Conv2d(${name})`, inChannels, outChannels, kernel);
     const fanIn = inChannels * kernel * kernel;
-    this.weight = new Parameter(gpu, `${name}.weight`, [outChannels, inChannels, kernel, kernel], kaimingUniform(rng, outChannels * fanIn, fanIn));
+    this.weight = new Parameter(
+      gpu,
+      `${name}.weight`,
+      [outChannels, inChannels, kernel, kernel],
+      kaimingUniform(rng, outChannels * fanIn, fanIn),
+    );
     this.bias = new Parameter(gpu, `${name}.bias`, [outChannels], biasUniform(rng, outChannels, fanIn));
   }
 
   protected override ownParameters(): [string, Parameter][] {
-    return [['weight', this.weight], ['bias', this.bias]];
+    return [
+      ['weight', this.weight],
+      ['bias', this.bias],
+    ];
   }
 
   forward(g: Graph, x: Tensor): Tensor {
@@ -50,16 +70,32 @@ export class ConvTranspose2d extends Module {
   readonly weight: Parameter;
   readonly bias: Parameter;
 
-  constructor(gpu: Gpu, rng: Rng, readonly inChannels: number, readonly outChannels: number, readonly kernel: number, readonly options: ConvOptions = {}, name = 'convT') {
+  constructor(
+    gpu: Gpu,
+    rng: Rng,
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly kernel: number,
+    readonly options: ConvOptions = {},
+    name = 'convT',
+  ) {
     super();
     checkChannels(`ConvTranspose2d(${name})`, inChannels, outChannels, kernel);
     const fanIn = outChannels * kernel * kernel;
-    this.weight = new Parameter(gpu, `${name}.weight`, [inChannels, outChannels, kernel, kernel], kaimingUniform(rng, inChannels * fanIn, fanIn));
+    this.weight = new Parameter(
+      gpu,
+      `${name}.weight`,
+      [inChannels, outChannels, kernel, kernel],
+      kaimingUniform(rng, inChannels * fanIn, fanIn),
+    );
     this.bias = new Parameter(gpu, `${name}.bias`, [outChannels], biasUniform(rng, outChannels, fanIn));
   }
 
   protected override ownParameters(): [string, Parameter][] {
-    return [['weight', this.weight], ['bias', this.bias]];
+    return [
+      ['weight', this.weight],
+      ['bias', this.bias],
+    ];
   }
 
   forward(g: Graph, x: Tensor): Tensor {
@@ -83,7 +119,9 @@ export class Unflatten extends Module {
 
   forward(g: Graph, x: Tensor): Tensor {
     if (x.shape.length !== 2 || x.shape[1] !== numel(this.shape)) {
-      throw new ShapeError(`Unflatten: expected [N, ${numel(this.shape)}] to unflatten into [N, ${this.shape.join(', ')}]; got ${fmt(x.shape)}.`);
+      throw new ShapeError(
+        `Unflatten: expected [N, ${numel(this.shape)}] to unflatten into [N, ${this.shape.join(', ')}]; got ${fmt(x.shape)}.`,
+      );
     }
     return g.apply(reshape, [x], { shape: [x.shape[0]!, ...this.shape] });
   }

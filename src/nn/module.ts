@@ -58,22 +58,40 @@ export class Linear extends Module {
   readonly weight: Parameter;
   readonly bias: Parameter;
 
-  constructor(gpu: Gpu, rng: Rng, readonly inFeatures: number, readonly outFeatures: number, name = 'linear') {
+  constructor(
+    gpu: Gpu,
+    rng: Rng,
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    name = 'linear',
+  ) {
     super();
     if (!(inFeatures > 0 && outFeatures > 0 && Number.isInteger(inFeatures) && Number.isInteger(outFeatures))) {
-      throw new ShapeError(`Linear(${name}): features must be positive integers; got in=${inFeatures}, out=${outFeatures}.`);
+      throw new ShapeError(
+        `Linear(${name}): features must be positive integers; got in=${inFeatures}, out=${outFeatures}.`,
+      );
     }
-    this.weight = new Parameter(gpu, `${name}.weight`, [outFeatures, inFeatures], kaimingUniform(rng, outFeatures * inFeatures, inFeatures));
+    this.weight = new Parameter(
+      gpu,
+      `${name}.weight`,
+      [outFeatures, inFeatures],
+      kaimingUniform(rng, outFeatures * inFeatures, inFeatures),
+    );
     this.bias = new Parameter(gpu, `${name}.bias`, [outFeatures], biasUniform(rng, outFeatures, inFeatures));
   }
 
   protected override ownParameters(): [string, Parameter][] {
-    return [['weight', this.weight], ['bias', this.bias]];
+    return [
+      ['weight', this.weight],
+      ['bias', this.bias],
+    ];
   }
 
   forward(g: Graph, x: Tensor, options: LinearOptions = {}): Tensor {
     if (x.shape.length !== 2 || x.shape[1] !== this.inFeatures) {
-      throw new ShapeError(`Linear(${this.weight.name.replace(/\.weight$/, '')}): expected input [batch, ${this.inFeatures}]; got ${fmt(x.shape)}.`);
+      throw new ShapeError(
+        `Linear(${this.weight.name.replace(/\.weight$/, '')}): expected input [batch, ${this.inFeatures}]; got ${fmt(x.shape)}.`,
+      );
     }
     const act = options.activation ?? { kind: 'identity' as const };
     return g.apply(linear, [x, paramTensor(g, this.weight), paramTensor(g, this.bias)], act);
@@ -82,7 +100,10 @@ export class Linear extends Module {
 
 /** An elementwise activation (no parameters). ReLU is leaky ReLU with slope 0. */
 export class Activation extends Module {
-  constructor(readonly kind: ActivationKind, readonly alpha = 0.01) {
+  constructor(
+    readonly kind: ActivationKind,
+    readonly alpha = 0.01,
+  ) {
     super();
   }
 

@@ -16,7 +16,10 @@ export class Parameter {
     readonly shape: Shape,
     data: Float32Array,
   ) {
-    if (data.length !== numel(shape)) throw new ShapeError(`Parameter(${name}): expected ${numel(shape)} values for ${fmt(shape)}, got ${data.length}.`);
+    if (data.length !== numel(shape))
+      throw new ShapeError(
+        `Parameter(${name}): expected ${numel(shape)} values for ${fmt(shape)}, got ${data.length}.`,
+      );
     this.buf = gpu.buffers.fromData(`param:${name}`, data);
   }
 
@@ -26,7 +29,10 @@ export class Parameter {
 
   /** Moves the parameter to another device (after a lost one) with the given values. */
   rebind(gpu: Gpu, data: Float32Array): void {
-    if (data.length !== this.numel) throw new ShapeError(`Parameter(${this.name}).rebind: expected ${this.numel} values for ${fmt(this.shape)}, got ${data.length}.`);
+    if (data.length !== this.numel)
+      throw new ShapeError(
+        `Parameter(${this.name}).rebind: expected ${this.numel} values for ${fmt(this.shape)}, got ${data.length}.`,
+      );
     this.buf.dispose();
     this.gpu = gpu;
     this.buf = gpu.buffers.fromData(`param:${this.name}`, data);
@@ -42,9 +48,17 @@ export class Parameter {
 
   write(data: Float32Array): void {
     if (data.length !== this.numel) {
-      throw new ShapeError(`Parameter(${this.name}).write: expected ${this.numel} values for ${fmt(this.shape)}, got ${data.length}.`);
+      throw new ShapeError(
+        `Parameter(${this.name}).write: expected ${this.numel} values for ${fmt(this.shape)}, got ${data.length}.`,
+      );
     }
-    this.gpu.device.queue.writeBuffer(this.buffer.gpuBuffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+    this.gpu.device.queue.writeBuffer(
+      this.buffer.gpuBuffer,
+      0,
+      data.buffer as ArrayBuffer,
+      data.byteOffset,
+      data.byteLength,
+    );
   }
 
   dispose(): void {

@@ -18,7 +18,10 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Rec
   let offset = 0;
   for (const t of tensors) {
     const n = t.shape.reduce((a, b) => a * b, 1);
-    if (n !== t.data.length) throw new DatasetFormatError(`safetensors: tensor "${t.name}" has ${t.data.length} values; expected ${n} for shape [${t.shape.join(',')}].`);
+    if (n !== t.data.length)
+      throw new DatasetFormatError(
+        `safetensors: tensor "${t.name}" has ${t.data.length} values; expected ${n} for shape [${t.shape.join(',')}].`,
+      );
     header[t.name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
     offset += t.data.byteLength;
   }
@@ -51,7 +54,10 @@ export function decodeSafetensors(bytes: Uint8Array, fileName = 'weights.safeten
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = view.getBigUint64(0, true);
   if (headerLen > BigInt(Math.min(MAX_HEADER_BYTES, bytes.length - 8))) {
-    fail(`header claims ${headerLen} bytes; expected at most ${Math.min(MAX_HEADER_BYTES, bytes.length - 8)} (file is ${bytes.length} bytes)`, 'The file is truncated or not a safetensors file.');
+    fail(
+      `header claims ${headerLen} bytes; expected at most ${Math.min(MAX_HEADER_BYTES, bytes.length - 8)} (file is ${bytes.length} bytes)`,
+      'The file is truncated or not a safetensors file.',
+    );
   }
   const n = Number(headerLen);
   let header: unknown;
@@ -73,16 +79,30 @@ export function decodeSafetensors(bytes: Uint8Array, fileName = 'weights.safeten
       continue;
     }
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (e.dtype !== 'F32') fail(`tensor "${name}" has dtype ${JSON.stringify(e.dtype)}; expected "F32"`, 'Convert the weights to float32 before saving.');
-    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`tensor "${name}" has an invalid shape ${JSON.stringify(e.shape)}`);
+    if (e.dtype !== 'F32')
+      fail(
+        `tensor "${name}" has dtype ${JSON.stringify(e.dtype)}; expected "F32"`,
+        'Convert the weights to float32 before saving.',
+      );
+    if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0))
+      fail(`tensor "${name}" has an invalid shape ${JSON.stringify(e.shape)}`);
     const shape = e.shape as number[];
-    if (!Array.isArray(e.data_offsets) || e.data_offsets.length !== 2 || !e.data_offsets.every((d) => Number.isInteger(d) && d >= 0)) {
+    if (
+      !Array.isArray(e.data_offsets) ||
+      e.data_offsets.length !== 2 ||
+      !e.data_offsets.every((d) => Number.isInteger(d) && d >= 0)
+    ) {
       fail(`tensor "${name}" has invalid data_offsets ${JSON.stringify(e.data_offsets)}`);
     }
     const [begin, end] = e.data_offsets as [number, number];
     const count = shape.reduce((a, b) => a * b, 1);
-    if (end < begin || end > dataLen) fail(`tensor "${name}" spans bytes ${begin}..${end}; expected within the ${dataLen} data bytes`, 'The file is truncated.');
-    if (end - begin !== count * 4) fail(`tensor "${name}" has ${end - begin} bytes; expected ${count * 4} for shape [${shape.join(',')}] in F32`);
+    if (end < begin || end > dataLen)
+      fail(
+        `tensor "${name}" spans bytes ${begin}..${end}; expected within the ${dataLen} data bytes`,
+        'The file is truncated.',
+      );
+    if (end - begin !== count * 4)
+      fail(`tensor "${name}" has ${end - begin} bytes; expected ${count * 4} for shape [${shape.join(',')}] in F32`);
     ranges.push([begin, end, name]);
     const copy = new Float32Array(count);
     new Uint8Array(copy.buffer).set(bytes.subarray(dataStart + begin, dataStart + end));

@@ -18,20 +18,31 @@ export async function saveSafetensors(model: Module, metadata: Record<string, st
  * Loads weights into `model`. Every parameter must be present with its exact shape, and the file may
  * hold no other tensors; nothing is written unless the whole file matches.
  */
-export function loadSafetensors(model: Module, bytes: Uint8Array, fileName = 'weights.safetensors'): Record<string, string> {
+export function loadSafetensors(
+  model: Module,
+  bytes: Uint8Array,
+  fileName = 'weights.safetensors',
+): Record<string, string> {
   const { tensors, metadata } = decodeSafetensors(bytes, fileName);
   const params = model.namedParameters();
   const expected = new Set(params.map(([n]) => n));
   for (const name of tensors.keys()) {
     if (!expected.has(name)) {
-      throw new DatasetFormatError(`${fileName}: tensor "${name}" is not a parameter of this model; expected names: ${[...expected].join(', ')}.`);
+      throw new DatasetFormatError(
+        `${fileName}: tensor "${name}" is not a parameter of this model; expected names: ${[...expected].join(', ')}.`,
+      );
     }
   }
   for (const [name, p] of params) {
     const t = tensors.get(name);
-    if (!t) throw new DatasetFormatError(`${fileName}: tensor "${name}" is missing; expected shape [${p.shape.join(',')}]. Was the file saved from a model with the same configuration?`);
+    if (!t)
+      throw new DatasetFormatError(
+        `${fileName}: tensor "${name}" is missing; expected shape [${p.shape.join(',')}]. Was the file saved from a model with the same configuration?`,
+      );
     if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i])) {
-      throw new DatasetFormatError(`${fileName}: tensor "${name}" has shape [${t.shape.join(',')}]; expected [${p.shape.join(',')}].`);
+      throw new DatasetFormatError(
+        `${fileName}: tensor "${name}" has shape [${t.shape.join(',')}]; expected [${p.shape.join(',')}].`,
+      );
     }
   }
   for (const [name, p] of params) p.write(tensors.get(name)!.data);

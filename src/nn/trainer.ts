@@ -20,10 +20,16 @@ import { paramTensor } from './module';
 import type { Parameter } from './parameter';
 
 export class NonFiniteLossError extends EngineError {
-  constructor(readonly step: number, readonly loss: number, readonly restoredStep: number | null) {
+  constructor(
+    readonly step: number,
+    readonly loss: number,
+    readonly restoredStep: number | null,
+  ) {
     super(
       `training: the loss became ${loss} at step ${step}; expected a finite number. ` +
-        (restoredStep === null ? 'No finite loss had been read yet, so the weights may be damaged. ' : `The weights from step ${restoredStep} (the last finite loss) were restored. `) +
+        (restoredStep === null
+          ? 'No finite loss had been read yet, so the weights may be damaged. '
+          : `The weights from step ${restoredStep} (the last finite loss) were restored. `) +
         'Lower the learning rate or check the data.',
     );
   }
@@ -70,13 +76,19 @@ export class Trainer {
   private disposed = false;
   private pipelinesReady = false;
 
-  constructor(private readonly ctx: ExecContext, private readonly options: TrainerOptions) {
+  constructor(
+    private readonly ctx: ExecContext,
+    private readonly options: TrainerOptions,
+  ) {
     const { graph, loss, params, optimizer } = options;
     const trainable = params.filter(([, p]) => p.trainable);
     const tensors = trainable.map(([, p]) => paramTensor(graph, p));
     const grads = gradients(graph, loss, tensors);
     for (const [i, t] of tensors.entries()) {
-      if (!grads.has(t)) throw new ShapeError(`Trainer: parameter "${trainable[i]![0]}" does not affect the loss; freeze it or remove it.`);
+      if (!grads.has(t))
+        throw new ShapeError(
+          `Trainer: parameter "${trainable[i]![0]}" does not affect the loss; freeze it or remove it.`,
+        );
     }
     const seed = gradSeed(graph, loss)!;
     this.exe = new Executable(ctx, graph, {
@@ -84,8 +96,16 @@ export class Trainer {
       constants: new Map([[seed, Float32Array.of(1)]]),
       label: options.label ?? 'train',
     });
-    this.slots = trainable.map(([name, p], i) => ({ name, param: p.buffer, grad: this.exe.buffer(grads.get(tensors[i]!)!), numel: p.numel }));
-    optimizer.build({ gpu: ctx.gpu, registry: ctx.registry, scratch: (label, n) => this.scratch(label, n) }, this.slots);
+    this.slots = trainable.map(([name, p], i) => ({
+      name,
+      param: p.buffer,
+      grad: this.exe.buffer(grads.get(tensors[i]!)!),
+      numel: p.numel,
+    }));
+    optimizer.build(
+      { gpu: ctx.gpu, registry: ctx.registry, scratch: (label, n) => this.scratch(label, n) },
+      this.slots,
+    );
     const mk = (k: number) => this.slots.map((s) => ctx.gpu.buffers.create(`snapshot${k}:${s.name}`, s.numel * 4));
     this.snapshots = [mk(0), mk(1)];
     if (options.monitor && this.slots.length) this.monitors = [this.buildMonitor(0), this.buildMonitor(1)];
@@ -148,7 +168,9 @@ export class Trainer {
     const encoder = device.createCommandEncoder({ label: `${this.exe.label}:step` });
     const slot = this.nextSlot;
     if (readLoss) {
-      this.slots.forEach((s, i) => encoder.copyBufferToBuffer(s.param.gpuBuffer, 0, this.snapshots[slot][i]!.gpuBuffer, 0, s.numel * 4));
+      this.slots.forEach((s, i) =>
+        encoder.copyBufferToBuffer(s.param.gpuBuffer, 0, this.snapshots[slot][i]!.gpuBuffer, 0, s.numel * 4),
+      );
     }
     const pass = encoder.beginComputePass({ label: `${this.exe.label}:step` });
     this.exe.encode(pass);
@@ -158,7 +180,8 @@ export class Trainer {
     pass.end();
     let staging: GPUBuffer | null = null;
     if (readLoss) {
-      staging = this.freeStaging.pop() ?? device.createBuffer({ label: 'loss-readback', size: 12, usage: 0x0001 | 0x0008 });
+      staging =
+        this.freeStaging.pop() ?? device.createBuffer({ label: 'loss-readback', size: 12, usage: 0x0001 | 0x0008 });
       encoder.copyBufferToBuffer(this.exe.buffer(this.options.loss).gpuBuffer, 0, staging, 0, 4);
       if (monitor) {
         const out = this.monitorOut[slot]!;
@@ -185,7 +208,9 @@ export class Trainer {
       }
       this.goodSlot = slot;
       this.goodStep = step;
-      this.lastReading = monitor ? { loss, gradNorm: Math.sqrt(values[1]!), paramChange: Math.sqrt(values[2]!) } : { loss };
+      this.lastReading = monitor
+        ? { loss, gradNorm: Math.sqrt(values[1]!), paramChange: Math.sqrt(values[2]!) }
+        : { loss };
       this.nextSlot = slot === 0 ? 1 : 0;
       return loss;
     } finally {
@@ -195,6 +220,7 @@ export class Trainer {
         if (this.disposed) staging.destroy();
         else this.freeStaging.push(staging);
       } else staging.destroy();
+      // biome-ignore lint/correctness/noUnsafeFinally: a lost device outranks the value read and any error of the read
       if (this.ctx.gpu.lostError) throw this.ctx.gpu.lostError;
     }
   }

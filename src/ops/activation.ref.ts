@@ -6,7 +6,7 @@ export function activationRef(x: Float64Array, kind: ActivationKind, alpha: numb
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
     if (kind === 'leakyRelu') y[i] = v > 0 ? v : alpha * v;
-    else if (kind === 'relu') y[i] = v > 0 ? v : 0;
+    else if (kind === 'relu') y[i] = Math.max(v, 0);
     else if (kind === 'sigmoid') y[i] = 1 / (1 + Math.exp(-v));
     else if (kind === 'tanh') y[i] = Math.tanh(v);
     else y[i] = v;
@@ -15,7 +15,12 @@ export function activationRef(x: Float64Array, kind: ActivationKind, alpha: numb
 }
 
 /** dx = dy · f'(x). */
-export function activationGradRef(x: Float64Array, dy: Float64Array, kind: ActivationKind, alpha: number): Float64Array {
+export function activationGradRef(
+  x: Float64Array,
+  dy: Float64Array,
+  kind: ActivationKind,
+  alpha: number,
+): Float64Array {
   const dx = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;

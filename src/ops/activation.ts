@@ -25,20 +25,33 @@ export function slopeOf(attrs: ActivationAttrs): number {
   if (attrs.kind === 'relu') return 0;
   if (attrs.kind !== 'leakyRelu') return 0;
   const a = attrs.alpha ?? 0.01;
-  if (!Number.isFinite(a) || a < 0) throw new ConfigError(`leakyRelu: negative slope must be a finite number ≥ 0; got ${a}.`);
+  if (!Number.isFinite(a) || a < 0)
+    throw new ConfigError(`leakyRelu: negative slope must be a finite number ≥ 0; got ${a}.`);
   return a;
 }
 
-function site(ctx: BuildContext, entry: string, resources: Record<string, ManagedBuffer>, n: number, attrs: ActivationAttrs): Dispatch {
+function site(
+  ctx: BuildContext,
+  entry: string,
+  resources: Record<string, ManagedBuffer>,
+  n: number,
+  attrs: ActivationAttrs,
+): Dispatch {
   const kernel = ctx.registry.kernel(SHADERS.activation, entry);
-  return { bound: ctx.registry.bind(kernel, resources, { n, kind: activationCode(attrs.kind), alpha: slopeOf(attrs) }), workgroups: linearWorkgroups(n) };
+  return {
+    bound: ctx.registry.bind(kernel, resources, { n, kind: activationCode(attrs.kind), alpha: slopeOf(attrs) }),
+    workgroups: linearWorkgroups(n),
+  };
 }
 
-const sameAs = (name: string) => (shapes: readonly Shape[]): Shape => {
-  const [a, b] = shapes as [Shape, Shape];
-  if (!sameShape(a, b)) throw new ShapeError(`${name}: shapes differ; expected equal shapes, got ${fmt(a)} and ${fmt(b)}.`);
-  return a;
-};
+const sameAs =
+  (name: string) =>
+  (shapes: readonly Shape[]): Shape => {
+    const [a, b] = shapes as [Shape, Shape];
+    if (!sameShape(a, b))
+      throw new ShapeError(`${name}: shapes differ; expected equal shapes, got ${fmt(a)} and ${fmt(b)}.`);
+    return a;
+  };
 
 /** y = f(x) elementwise. */
 export const activation: OpDef<ActivationAttrs> = defineOp<ActivationAttrs>({
@@ -56,7 +69,9 @@ export const activationGradX: OpDef<ActivationAttrs> = defineOp<ActivationAttrs>
   inferShape: sameAs('activationGradX'),
   build: (ctx, [x, dy], [s], out, _o, attrs) => {
     if (attrs.kind !== 'leakyRelu' && attrs.kind !== 'relu') {
-      throw new ShapeError(`activationGradX: only leaky ReLU / ReLU take the gradient from x; got ${attrs.kind}. Use activationGradY.`);
+      throw new ShapeError(
+        `activationGradX: only leaky ReLU / ReLU take the gradient from x; got ${attrs.kind}. Use activationGradY.`,
+      );
     }
     return [site(ctx, 'backward_x', { x: x!, dy: dy!, out }, numel(s!), attrs)];
   },
@@ -74,7 +89,16 @@ export const activationGradY: OpDef<ActivationAttrs> = defineOp<ActivationAttrs>
     const a = slopeOf(attrs);
     for (let i = 0; i < dx.length; i++) {
       const v = y![i]!;
-      const d = attrs.kind === 'sigmoid' ? v * (1 - v) : attrs.kind === 'tanh' ? 1 - v * v : attrs.kind === 'identity' ? 1 : v > 0 ? 1 : a;
+      const d =
+        attrs.kind === 'sigmoid'
+          ? v * (1 - v)
+          : attrs.kind === 'tanh'
+            ? 1 - v * v
+            : attrs.kind === 'identity'
+              ? 1
+              : v > 0
+                ? 1
+                : a;
       dx[i] = dy![i]! * d;
     }
     return dx;
@@ -101,7 +125,12 @@ export const leakyReluInverse: OpDef<InverseAttrs> = defineOp<InverseAttrs>({
   build: (ctx, [y], [s], out, _o, { alpha }) => {
     const n = numel(s!);
     const kernel = ctx.registry.kernel(SHADERS.activation, 'inverse');
-    return [{ bound: ctx.registry.bind(kernel, { y: y!, out }, { n, kind: 1, alpha: checkInverseSlope(alpha) }), workgroups: linearWorkgroups(n) }];
+    return [
+      {
+        bound: ctx.registry.bind(kernel, { y: y!, out }, { n, kind: 1, alpha: checkInverseSlope(alpha) }),
+        workgroups: linearWorkgroups(n),
+      },
+    ];
   },
   reference: ([y], _s, { alpha }) => leakyReluInverseRef(y!, alpha),
   backward: (g, { inputs, dy, attrs }) => [g.apply(leakyReluInverseGrad, [inputs[0]!, dy], attrs)],
@@ -114,7 +143,12 @@ export const leakyReluInverseGrad: OpDef<InverseAttrs> = defineOp<InverseAttrs>(
   build: (ctx, [y, dy], [s], out, _o, { alpha }) => {
     const n = numel(s!);
     const kernel = ctx.registry.kernel(SHADERS.activation, 'inverse_backward');
-    return [{ bound: ctx.registry.bind(kernel, { y: y!, dy: dy!, out }, { n, kind: 1, alpha: checkInverseSlope(alpha) }), workgroups: linearWorkgroups(n) }];
+    return [
+      {
+        bound: ctx.registry.bind(kernel, { y: y!, dy: dy!, out }, { n, kind: 1, alpha: checkInverseSlope(alpha) }),
+        workgroups: linearWorkgroups(n),
+      },
+    ];
   },
   reference: ([y, dy], _s, { alpha }) => {
     const out = new Float64Array(y!.length);

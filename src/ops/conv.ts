@@ -19,7 +19,13 @@ import { checkShape, fmt, numel, type Shape } from '../util/shape';
 import { defineOp, type BuildContext, type Dispatch, type OpDef } from './op';
 import { gemmDispatch, gemmSplitK, splitKParts } from './matmul';
 import type { ManagedBuffer } from '../gpu/buffers';
-import { channelSumRef, conv2dBackwardInputRef, conv2dBackwardWeightRef, conv2dRef, type ConvGeometry } from './conv.ref';
+import {
+  channelSumRef,
+  conv2dBackwardInputRef,
+  conv2dBackwardWeightRef,
+  conv2dRef,
+  type ConvGeometry,
+} from './conv.ref';
 
 export type { ConvGeometry } from './conv.ref';
 
@@ -51,21 +57,29 @@ function strideAndPad(name: string, attrs: object, allowed: readonly string[]): 
   for (const [key, value] of Object.entries(attrs)) {
     if (!allowed.includes(key)) {
       const hint = UNSUPPORTED_HINT[key] ?? `Remove "${key}".`;
-      throw new ConfigError(`${name}: option "${key}" is not supported; expected only ${allowed.join(', ')}, got ${key}=${JSON.stringify(value)}. ${hint}`);
+      throw new ConfigError(
+        `${name}: option "${key}" is not supported; expected only ${allowed.join(', ')}, got ${key}=${JSON.stringify(value)}. ${hint}`,
+      );
     }
   }
   const { stride = 1, padding = 0 } = attrs as Conv2dAttrs;
   if (!Number.isInteger(stride) || stride < 1) {
-    throw new ConfigError(`${name}: bad stride; expected one integer ≥ 1 (used for rows and columns), got ${JSON.stringify(stride)}.`);
+    throw new ConfigError(
+      `${name}: bad stride; expected one integer ≥ 1 (used for rows and columns), got ${JSON.stringify(stride)}.`,
+    );
   }
   if (!Number.isInteger(padding) || padding < 0) {
-    throw new ConfigError(`${name}: bad padding; expected one integer ≥ 0 (used on all four sides), got ${JSON.stringify(padding)}.`);
+    throw new ConfigError(
+      `${name}: bad padding; expected one integer ≥ 0 (used on all four sides), got ${JSON.stringify(padding)}.`,
+    );
   }
   return { stride, pad: padding };
 }
 
 function need4d(name: string, shapes: Record<string, Shape>, expected: string): void {
-  const all = Object.entries(shapes).map(([k, s]) => `${k}=${fmt(s)}`).join(' ');
+  const all = Object.entries(shapes)
+    .map(([k, s]) => `${k}=${fmt(s)}`)
+    .join(' ');
   for (const [k, s] of Object.entries(shapes)) {
     if (s.length !== 4) throw new ShapeError(`${name}: expected ${expected}; got ${all}.`);
     checkShape(s, `${name}: ${k}`);
@@ -75,24 +89,37 @@ function need4d(name: string, shapes: Record<string, Shape>, expected: string): 
 /** A [rows, cols] attr of two positive integers. */
 function sizePair(name: string, key: string, v: unknown): [number, number] {
   if (!Array.isArray(v) || v.length !== 2 || !v.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new ConfigError(`${name}: bad ${key}; expected [rows, cols] of two positive integers, got ${JSON.stringify(v)}.`);
+    throw new ConfigError(
+      `${name}: bad ${key}; expected [rows, cols] of two positive integers, got ${JSON.stringify(v)}.`,
+    );
   }
   return [v[0], v[1]];
 }
 
-const outSize = (size: number, kernel: number, stride: number, pad: number): number => Math.floor((size + 2 * pad - kernel) / stride) + 1;
+const outSize = (size: number, kernel: number, stride: number, pad: number): number =>
+  Math.floor((size + 2 * pad - kernel) / stride) + 1;
 
 /** Geometry of y = conv(x, w): x [N, C, H, W], w [O, C, KH, KW]. */
-export function conv2dGeometry(x: Shape, w: Shape, attrs: Conv2dAttrs, name = 'conv2d', allowed: readonly string[] = ['stride', 'padding']): ConvGeometry {
+export function conv2dGeometry(
+  x: Shape,
+  w: Shape,
+  attrs: Conv2dAttrs,
+  name = 'conv2d',
+  allowed: readonly string[] = ['stride', 'padding'],
+): ConvGeometry {
   const { stride, pad } = strideAndPad(name, attrs, allowed);
   need4d(name, { x, w }, 'x [N, C, H, W] and w [O, C, KH, KW]');
   const [N, C, H, W] = x as [number, number, number, number];
   const [O, Cw, KH, KW] = w as [number, number, number, number];
   if (C !== Cw) {
-    throw new ShapeError(`${name}: input channels differ; expected x[1] == w[1], got x=${fmt(x)} w=${fmt(w)}. The weight layout is [out, in, kH, kW].`);
+    throw new ShapeError(
+      `${name}: input channels differ; expected x[1] == w[1], got x=${fmt(x)} w=${fmt(w)}. The weight layout is [out, in, kH, kW].`,
+    );
   }
   if (KH > H + 2 * pad || KW > W + 2 * pad) {
-    throw new ShapeError(`${name}: kernel larger than the padded input; expected KH ≤ H + 2·${pad} and KW ≤ W + 2·${pad}, got x=${fmt(x)} w=${fmt(w)}. Use a smaller kernel or more padding.`);
+    throw new ShapeError(
+      `${name}: kernel larger than the padded input; expected KH ≤ H + 2·${pad} and KW ≤ W + 2·${pad}, got x=${fmt(x)} w=${fmt(w)}. Use a smaller kernel or more padding.`,
+    );
   }
   return { N, C, H, W, O, KH, KW, OH: outSize(H, KH, stride, pad), OW: outSize(W, KW, stride, pad), stride, pad };
 }
@@ -102,31 +129,44 @@ export function conv2dGeometry(x: Shape, w: Shape, attrs: Conv2dAttrs, name = 'c
  * convolution it inverts: that convolution maps y [N, Cout, Hout, Wout] to x, so C = Cout, O = Cin,
  * (H, W) = (Hout, Wout) and (OH, OW) = x's (H, W).
  */
-export function convTranspose2dGeometry(x: Shape, w: Shape, attrs: Conv2dAttrs, name = 'convTranspose2d'): ConvGeometry {
+export function convTranspose2dGeometry(
+  x: Shape,
+  w: Shape,
+  attrs: Conv2dAttrs,
+  name = 'convTranspose2d',
+): ConvGeometry {
   const { stride, pad } = strideAndPad(name, attrs, ['stride', 'padding']);
   need4d(name, { x, w }, 'x [N, Cin, H, W] and w [Cin, Cout, KH, KW]');
   const [N, Cin, H, W] = x as [number, number, number, number];
   const [Cw, Cout, KH, KW] = w as [number, number, number, number];
   if (Cin !== Cw) {
-    throw new ShapeError(`${name}: input channels differ; expected x[1] == w[0], got x=${fmt(x)} w=${fmt(w)}. The weight layout is [in, out, kH, kW].`);
+    throw new ShapeError(
+      `${name}: input channels differ; expected x[1] == w[0], got x=${fmt(x)} w=${fmt(w)}. The weight layout is [in, out, kH, kW].`,
+    );
   }
   const Hout = (H - 1) * stride - 2 * pad + KH;
   const Wout = (W - 1) * stride - 2 * pad + KW;
   if (Hout < 1 || Wout < 1) {
-    throw new ShapeError(`${name}: output would be empty; expected (H − 1)·${stride} − 2·${pad} + KH ≥ 1 (and likewise for W), got [${Hout},${Wout}] from x=${fmt(x)} w=${fmt(w)}. Use less padding.`);
+    throw new ShapeError(
+      `${name}: output would be empty; expected (H − 1)·${stride} − 2·${pad} + KH ≥ 1 (and likewise for W), got [${Hout},${Wout}] from x=${fmt(x)} w=${fmt(w)}. Use less padding.`,
+    );
   }
   return { N, C: Cout, H: Hout, W: Wout, O: Cin, KH, KW, OH: H, OW: W, stride, pad };
 }
 
 function checkBias(name: string, bias: Shape | undefined, channels: number, w: Shape): void {
   if (bias && (bias.length !== 1 || bias[0] !== channels)) {
-    throw new ShapeError(`${name}: bias size differs from the output channels; expected b=[${channels}], got b=${fmt(bias)} with w=${fmt(w)}.`);
+    throw new ShapeError(
+      `${name}: bias size differs from the output channels; expected b=[${channels}], got b=${fmt(bias)} with w=${fmt(w)}.`,
+    );
   }
 }
 
 function inputCount(name: string, shapes: readonly Shape[]): void {
   if (shapes.length !== 2 && shapes.length !== 3) {
-    throw new ShapeError(`${name}: wrong number of inputs; expected x, w and optionally b, got ${shapes.length} (${shapes.map(fmt).join(' ')}).`);
+    throw new ShapeError(
+      `${name}: wrong number of inputs; expected x, w and optionally b, got ${shapes.length} (${shapes.map(fmt).join(' ')}).`,
+    );
   }
 }
 
@@ -147,11 +187,14 @@ function convTranspose2dChecked(shapes: readonly Shape[], attrs: Conv2dAttrs): C
 function backwardInputChecked([dy, w]: readonly Shape[], attrs: Conv2dBackwardInputAttrs): ConvGeometry {
   const name = 'conv2dBackwardInput';
   need4d(name, { dy: dy!, w: w! }, 'dy [N, O, OH, OW] and w [O, C, KH, KW]');
-  if (dy![1] !== w![0]) throw new ShapeError(`${name}: output channels differ; expected dy[1] == w[0], got dy=${fmt(dy!)} w=${fmt(w!)}.`);
+  if (dy![1] !== w![0])
+    throw new ShapeError(`${name}: output channels differ; expected dy[1] == w[0], got dy=${fmt(dy!)} w=${fmt(w!)}.`);
   const [H, W] = sizePair(name, 'inputSize', attrs.inputSize);
   const g = conv2dGeometry([dy![0]!, w![1]!, H, W], w!, attrs, name, ['stride', 'padding', 'inputSize']);
   if (g.OH !== dy![2] || g.OW !== dy![3]) {
-    throw new ShapeError(`${name}: dy does not fit an input of size [${H},${W}]; expected dy=${fmt([g.N, g.O, g.OH, g.OW])}, got dy=${fmt(dy!)} w=${fmt(w!)}. Check inputSize, stride and padding.`);
+    throw new ShapeError(
+      `${name}: dy does not fit an input of size [${H},${W}]; expected dy=${fmt([g.N, g.O, g.OH, g.OW])}, got dy=${fmt(dy!)} w=${fmt(w!)}. Check inputSize, stride and padding.`,
+    );
   }
   return g;
 }
@@ -162,7 +205,9 @@ function backwardWeightChecked([x, dy]: readonly Shape[], attrs: Conv2dBackwardW
   const [KH, KW] = sizePair(name, 'kernelSize', attrs.kernelSize);
   const g = conv2dGeometry(x!, [dy![1]!, x![1]!, KH, KW], attrs, name, ['stride', 'padding', 'kernelSize']);
   if (dy![0] !== g.N || dy![2] !== g.OH || dy![3] !== g.OW) {
-    throw new ShapeError(`${name}: dy does not fit x with a ${KH}×${KW} kernel; expected dy=${fmt([g.N, g.O, g.OH, g.OW])}, got x=${fmt(x!)} dy=${fmt(dy!)}. Check kernelSize, stride and padding.`);
+    throw new ShapeError(
+      `${name}: dy does not fit x with a ${KH}×${KW} kernel; expected dy=${fmt([g.N, g.O, g.OH, g.OW])}, got x=${fmt(x!)} dy=${fmt(dy!)}. Check kernelSize, stride and padding.`,
+    );
   }
   return g;
 }
@@ -170,21 +215,51 @@ function backwardWeightChecked([x, dy]: readonly Shape[], attrs: Conv2dBackwardW
 type Entry = 'forward' | 'forward_no_bias' | 'backward_input' | 'transpose_forward' | 'backward_weight' | 'bias_grad';
 
 /** The Params struct shared by conv2d.wgsl and im2col.wgsl; n is the entry's output element count. */
-const convParams = (g: ConvGeometry, n: number) =>
-  ({ N: g.N, C: g.C, H: g.H, W: g.W, O: g.O, KH: g.KH, KW: g.KW, stride: g.stride, pad: g.pad, OH: g.OH, OW: g.OW, n });
+const convParams = (g: ConvGeometry, n: number) => ({
+  N: g.N,
+  C: g.C,
+  H: g.H,
+  W: g.W,
+  O: g.O,
+  KH: g.KH,
+  KW: g.KW,
+  stride: g.stride,
+  pad: g.pad,
+  OH: g.OH,
+  OW: g.OW,
+  n,
+});
 
 /** One call site. Element-per-thread entries run 256 threads per group; the reductions run one group per output. */
-function site(ctx: BuildContext, entry: Entry, resources: Record<string, ManagedBuffer>, g: ConvGeometry, n: number): Dispatch {
+function site(
+  ctx: BuildContext,
+  entry: Entry,
+  resources: Record<string, ManagedBuffer>,
+  g: ConvGeometry,
+  n: number,
+): Dispatch {
   const kernel = ctx.registry.kernel(SHADERS.conv2d, entry);
   const params = convParams(g, n);
   const perGroup = entry === 'backward_weight' || entry === 'bias_grad';
   return { bound: ctx.registry.bind(kernel, resources, params), workgroups: linearWorkgroups(n, perGroup ? 1 : 256) };
 }
 
-type MoveEntry = 'im2col' | 'to_channel_major' | 'from_channel_major' | 'from_channel_major_bias' | 'col2im' | 'col2im_bias';
+type MoveEntry =
+  | 'im2col'
+  | 'to_channel_major'
+  | 'from_channel_major'
+  | 'from_channel_major_bias'
+  | 'col2im'
+  | 'col2im_bias';
 
 /** One pass of shaders/im2col.wgsl over n output elements. */
-function moveSite(ctx: BuildContext, entry: MoveEntry, resources: Record<string, ManagedBuffer>, g: ConvGeometry, n: number): Dispatch {
+function moveSite(
+  ctx: BuildContext,
+  entry: MoveEntry,
+  resources: Record<string, ManagedBuffer>,
+  g: ConvGeometry,
+  n: number,
+): Dispatch {
   const kernel = ctx.registry.kernel(SHADERS.im2col, entry);
   return { bound: ctx.registry.bind(kernel, resources, convParams(g, n)), workgroups: linearWorkgroups(n) };
 }
@@ -205,19 +280,35 @@ function lowered(ctx: BuildContext, g: ConvGeometry): boolean {
 }
 
 /** y = from_channel_major(W [O, Q] · im2col(x)) (+ b). */
-function loweredForward(ctx: BuildContext, x: ManagedBuffer, w: ManagedBuffer, b: ManagedBuffer | undefined, y: ManagedBuffer, g: ConvGeometry): Dispatch[] {
+function loweredForward(
+  ctx: BuildContext,
+  x: ManagedBuffer,
+  w: ManagedBuffer,
+  b: ManagedBuffer | undefined,
+  y: ManagedBuffer,
+  g: ConvGeometry,
+): Dispatch[] {
   const { Q, NP } = lowering(g);
   const cols = ctx.scratch('conv2d:cols', Q * NP);
   const yT = ctx.scratch('conv2d:yT', g.O * NP);
   return [
     moveSite(ctx, 'im2col', { x, y: cols }, g, Q * NP),
     gemmDispatch(ctx, w, cols, yT, { M: g.O, K: Q, N: NP }, {}),
-    b ? moveSite(ctx, 'from_channel_major_bias', { t: yT, b, y }, g, g.O * NP) : moveSite(ctx, 'from_channel_major', { t: yT, y }, g, g.O * NP),
+    b
+      ? moveSite(ctx, 'from_channel_major_bias', { t: yT, b, y }, g, g.O * NP)
+      : moveSite(ctx, 'from_channel_major', { t: yT, y }, g, g.O * NP),
   ];
 }
 
 /** dx = col2im(Wᵀ [Q, O] · to_channel_major(dy)) (+ b: the transposed convolution's forward). */
-function loweredInput(ctx: BuildContext, dy: ManagedBuffer, w: ManagedBuffer, b: ManagedBuffer | undefined, dx: ManagedBuffer, g: ConvGeometry): Dispatch[] {
+function loweredInput(
+  ctx: BuildContext,
+  dy: ManagedBuffer,
+  w: ManagedBuffer,
+  b: ManagedBuffer | undefined,
+  dx: ManagedBuffer,
+  g: ConvGeometry,
+): Dispatch[] {
   const { Q, NP } = lowering(g);
   const dyT = ctx.scratch('conv2d:dyT', g.O * NP);
   const cols = ctx.scratch('conv2d:dcols', Q * NP);
@@ -230,7 +321,13 @@ function loweredInput(ctx: BuildContext, dy: ManagedBuffer, w: ManagedBuffer, b:
 }
 
 /** dw [O, Q] = to_channel_major(dy) [O, NP] · im2col(x)ᵀ, K = N·OH·OW split into slices (gemmSplitK). */
-function loweredWeight(ctx: BuildContext, x: ManagedBuffer, dy: ManagedBuffer, dw: ManagedBuffer, g: ConvGeometry): Dispatch[] {
+function loweredWeight(
+  ctx: BuildContext,
+  x: ManagedBuffer,
+  dy: ManagedBuffer,
+  dw: ManagedBuffer,
+  g: ConvGeometry,
+): Dispatch[] {
   const { Q, NP } = lowering(g);
   const cols = ctx.scratch('conv2d:cols', Q * NP);
   const dyT = ctx.scratch('conv2d:dyT', g.O * NP);
@@ -252,14 +349,22 @@ export const conv2d: OpDef<Conv2dAttrs> = defineOp<Conv2dAttrs>({
     const g = conv2dChecked(shapes, attrs);
     if (lowered(ctx, g)) return loweredForward(ctx, x!, w!, b, out, g);
     const n = numel(outShape);
-    return [b ? site(ctx, 'forward', { x: x!, w: w!, b, y: out }, g, n) : site(ctx, 'forward_no_bias', { x: x!, w: w!, y: out }, g, n)];
+    return [
+      b
+        ? site(ctx, 'forward', { x: x!, w: w!, b, y: out }, g, n)
+        : site(ctx, 'forward_no_bias', { x: x!, w: w!, y: out }, g, n),
+    ];
   },
   reference: ([x, w, b], shapes, attrs) => conv2dRef(x!, w!, b ?? null, conv2dChecked(shapes, attrs)),
   backward: (gb, { inputs: [x, w, b], dy, attrs, needsGrad }) => {
     const { stride, padding } = attrs;
     const grads = [
-      needsGrad[0] ? gb.apply(conv2dBackwardInput, [dy, w!], { stride, padding, inputSize: [x!.shape[2]!, x!.shape[3]!] }) : null,
-      needsGrad[1] ? gb.apply(conv2dBackwardWeight, [x!, dy], { stride, padding, kernelSize: [w!.shape[2]!, w!.shape[3]!] }) : null,
+      needsGrad[0]
+        ? gb.apply(conv2dBackwardInput, [dy, w!], { stride, padding, inputSize: [x!.shape[2]!, x!.shape[3]!] })
+        : null,
+      needsGrad[1]
+        ? gb.apply(conv2dBackwardWeight, [x!, dy], { stride, padding, kernelSize: [w!.shape[2]!, w!.shape[3]!] })
+        : null,
     ];
     return b ? [...grads, needsGrad[2] ? gb.apply(channelSum, [dy], {}) : null] : grads;
   },
@@ -279,7 +384,11 @@ export const convTranspose2d: OpDef<Conv2dAttrs> = defineOp<Conv2dAttrs>({
     const g = convTranspose2dChecked(shapes, attrs);
     if (lowered(ctx, g)) return loweredInput(ctx, x!, w!, b, out, g);
     const n = numel(outShape);
-    return [b ? site(ctx, 'transpose_forward', { dy: x!, w: w!, b, y: out }, g, n) : site(ctx, 'backward_input', { dy: x!, w: w!, dx: out }, g, n)];
+    return [
+      b
+        ? site(ctx, 'transpose_forward', { dy: x!, w: w!, b, y: out }, g, n)
+        : site(ctx, 'backward_input', { dy: x!, w: w!, dx: out }, g, n),
+    ];
   },
   reference: ([x, w, b], shapes, attrs) => {
     const g = convTranspose2dChecked(shapes, attrs);
@@ -295,7 +404,9 @@ export const convTranspose2d: OpDef<Conv2dAttrs> = defineOp<Conv2dAttrs>({
     const { stride, padding } = attrs;
     const grads = [
       needsGrad[0] ? gb.apply(conv2d, [dy, w!], { stride, padding }) : null,
-      needsGrad[1] ? gb.apply(conv2dBackwardWeight, [dy, x!], { stride, padding, kernelSize: [w!.shape[2]!, w!.shape[3]!] }) : null,
+      needsGrad[1]
+        ? gb.apply(conv2dBackwardWeight, [dy, x!], { stride, padding, kernelSize: [w!.shape[2]!, w!.shape[3]!] })
+        : null,
     ];
     return b ? [...grads, needsGrad[2] ? gb.apply(channelSum, [dy], {}) : null] : grads;
   },
@@ -310,7 +421,9 @@ export const conv2dBackwardInput: OpDef<Conv2dBackwardInputAttrs> = defineOp<Con
   },
   build: (ctx, [dy, w], shapes, out, outShape, attrs) => {
     const g = backwardInputChecked(shapes, attrs);
-    return lowered(ctx, g) ? loweredInput(ctx, dy!, w!, undefined, out, g) : [site(ctx, 'backward_input', { dy: dy!, w: w!, dx: out }, g, numel(outShape))];
+    return lowered(ctx, g)
+      ? loweredInput(ctx, dy!, w!, undefined, out, g)
+      : [site(ctx, 'backward_input', { dy: dy!, w: w!, dx: out }, g, numel(outShape))];
   },
   reference: ([dy, w], shapes, attrs) => conv2dBackwardInputRef(dy!, w!, backwardInputChecked(shapes, attrs)),
   backward: 'none',
@@ -325,7 +438,9 @@ export const conv2dBackwardWeight: OpDef<Conv2dBackwardWeightAttrs> = defineOp<C
   },
   build: (ctx, [x, dy], shapes, out, outShape, attrs) => {
     const g = backwardWeightChecked(shapes, attrs);
-    return lowered(ctx, g) ? loweredWeight(ctx, x!, dy!, out, g) : [site(ctx, 'backward_weight', { x: x!, dy: dy!, dw: out }, g, numel(outShape))];
+    return lowered(ctx, g)
+      ? loweredWeight(ctx, x!, dy!, out, g)
+      : [site(ctx, 'backward_weight', { x: x!, dy: dy!, dw: out }, g, numel(outShape))];
   },
   reference: ([x, dy], shapes, attrs) => conv2dBackwardWeightRef(x!, dy!, backwardWeightChecked(shapes, attrs)),
   backward: 'none',

@@ -11,12 +11,21 @@ import { sumRows } from './reduce';
 function same(name: string) {
   return (shapes: readonly Shape[]): Shape => {
     const [a, b] = shapes as [Shape, Shape];
-    if (!sameShape(a, b)) throw new ShapeError(`${name}: shapes differ; expected equal shapes, got a=${fmt(a)} b=${fmt(b)}.`);
+    if (!sameShape(a, b))
+      throw new ShapeError(`${name}: shapes differ; expected equal shapes, got a=${fmt(a)} b=${fmt(b)}.`);
     return a;
   };
 }
 
-function site(ctx: BuildContext, entry: string, resources: Record<string, ManagedBuffer>, n: number, cols: number, alpha: number, beta: number): Dispatch {
+function site(
+  ctx: BuildContext,
+  entry: string,
+  resources: Record<string, ManagedBuffer>,
+  n: number,
+  cols: number,
+  alpha: number,
+  beta: number,
+): Dispatch {
   const kernel = ctx.registry.kernel(SHADERS.elementwise, entry);
   return { bound: ctx.registry.bind(kernel, resources, { n, cols, alpha, beta }), workgroups: linearWorkgroups(n) };
 }
@@ -36,7 +45,10 @@ export const sub: OpDef<Record<string, never>> = defineOp<Record<string, never>>
   inferShape: same('sub'),
   build: (ctx, [a, b], [s], out) => [site(ctx, 'axpby', { a: a!, b: b!, out }, numel(s!), 1, 1, -1)],
   reference: ([a, b]) => axpbyRef(a!, b!, 1, -1),
-  backward: (g, { dy, needsGrad }) => [needsGrad[0] ? dy : null, needsGrad[1] ? g.apply(scale, [dy], { alpha: -1, beta: 0 }) : null],
+  backward: (g, { dy, needsGrad }) => [
+    needsGrad[0] ? dy : null,
+    needsGrad[1] ? g.apply(scale, [dy], { alpha: -1, beta: 0 }) : null,
+  ],
 });
 
 /** a ⊙ b (same shapes). */
@@ -71,7 +83,9 @@ export const addRow: OpDef<Record<string, never>> = defineOp<Record<string, neve
   inferShape: ([a, bias]) => {
     const cols = a![a!.length - 1];
     if (bias!.length !== 1 || bias![0] !== cols) {
-      throw new ShapeError(`addRow: bias must be [cols] with cols = a's last dimension; got a=${fmt(a!)} bias=${fmt(bias!)}.`);
+      throw new ShapeError(
+        `addRow: bias must be [cols] with cols = a's last dimension; got a=${fmt(a!)} bias=${fmt(bias!)}.`,
+      );
     }
     return a!;
   },
@@ -85,7 +99,9 @@ export const broadcastRows: OpDef<Record<string, never>> = defineOp<Record<strin
   name: 'broadcastRows',
   inferShape: ([v, like]) => {
     if (v!.length !== 1 || v![0] !== like![like!.length - 1]) {
-      throw new ShapeError(`broadcastRows: expected v=[cols] with cols = like's last dimension; got v=${fmt(v!)} like=${fmt(like!)}.`);
+      throw new ShapeError(
+        `broadcastRows: expected v=[cols] with cols = like's last dimension; got v=${fmt(v!)} like=${fmt(like!)}.`,
+      );
     }
     return like!;
   },

@@ -4,8 +4,18 @@ import { channelSum, conv2d, conv2dBackwardInput, conv2dBackwardWeight, convTran
 import { add, addRow, broadcastRows, broadcastScalar, mul, scale, sub } from './elementwise';
 import { linear, matmul } from './matmul';
 import {
-  bceLoss, bceLossGrad, bceWithLogitsLoss, bceWithLogitsLossGrad, circularLoss, circularLossGrad, crossEntropyLoss,
-  crossEntropyLossGrad, klDivLoss, klDivLossGrad, mseLoss, mseLossGrad,
+  bceLoss,
+  bceLossGrad,
+  bceWithLogitsLoss,
+  bceWithLogitsLossGrad,
+  circularLoss,
+  circularLossGrad,
+  crossEntropyLoss,
+  crossEntropyLossGrad,
+  klDivLoss,
+  klDivLossGrad,
+  mseLoss,
+  mseLossGrad,
 } from './loss';
 import { columnMean, columnStd, frobeniusNorm, logSoftmax, meanAbsOffDiagonal, pearson, softmax } from './stats';
 import { sumAll, sumRows } from './reduce';
@@ -13,32 +23,92 @@ import { reshape } from './reshape';
 
 /** Every op, by name. Test helpers key their tables on this, so an op without a test is a type error. */
 export const OPS = {
-  activation, activationGradX, activationGradY, leakyReluInverse, leakyReluInverseGrad,
-  add, sub, mul, scale, addRow, broadcastRows, broadcastScalar,
-  matmul, linear, reshape,
-  conv2d, convTranspose2d, conv2dBackwardInput, conv2dBackwardWeight, channelSum,
-  sumRows, sumAll,
-  mseLoss, mseLossGrad, bceLoss, bceLossGrad, bceWithLogitsLoss, bceWithLogitsLossGrad, klDivLoss, klDivLossGrad,
-  crossEntropyLoss, crossEntropyLossGrad, circularLoss, circularLossGrad,
-  softmax, logSoftmax, columnMean, columnStd, pearson, meanAbsOffDiagonal, frobeniusNorm,
+  activation,
+  activationGradX,
+  activationGradY,
+  leakyReluInverse,
+  leakyReluInverseGrad,
+  add,
+  sub,
+  mul,
+  scale,
+  addRow,
+  broadcastRows,
+  broadcastScalar,
+  matmul,
+  linear,
+  reshape,
+  conv2d,
+  convTranspose2d,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  channelSum,
+  sumRows,
+  sumAll,
+  mseLoss,
+  mseLossGrad,
+  bceLoss,
+  bceLossGrad,
+  bceWithLogitsLoss,
+  bceWithLogitsLossGrad,
+  klDivLoss,
+  klDivLossGrad,
+  crossEntropyLoss,
+  crossEntropyLossGrad,
+  circularLoss,
+  circularLossGrad,
+  softmax,
+  logSoftmax,
+  columnMean,
+  columnStd,
+  pearson,
+  meanAbsOffDiagonal,
+  frobeniusNorm,
 } as const;
 
 export type OpName = keyof typeof OPS;
 
 export * from './op';
-export { activation, activationGradX, activationGradY, leakyReluInverse, leakyReluInverseGrad, activationCode } from './activation';
+export {
+  activation,
+  activationGradX,
+  activationGradY,
+  leakyReluInverse,
+  leakyReluInverseGrad,
+  activationCode,
+} from './activation';
 export type { ActivationKind, ActivationAttrs, InverseAttrs } from './activation';
 export { add, sub, mul, scale, addRow, broadcastRows, broadcastScalar } from './elementwise';
 export { matmul, linear, matmulDims } from './matmul';
 export type { MatmulAttrs } from './matmul';
 export { sumRows, sumAll } from './reduce';
 export {
-  mseLoss, mseLossGrad, bceLoss, bceLossGrad, bceWithLogitsLoss, bceWithLogitsLossGrad, klDivLoss, klDivLossGrad,
-  crossEntropyLoss, crossEntropyLossGrad, circularLoss, circularLossGrad, checkClassTargets, wrapDegrees,
+  mseLoss,
+  mseLossGrad,
+  bceLoss,
+  bceLossGrad,
+  bceWithLogitsLoss,
+  bceWithLogitsLossGrad,
+  klDivLoss,
+  klDivLossGrad,
+  crossEntropyLoss,
+  crossEntropyLossGrad,
+  circularLoss,
+  circularLossGrad,
+  checkClassTargets,
+  wrapDegrees,
 } from './loss';
 export type { KlDivAttrs } from './loss';
 export { softmax, logSoftmax, columnMean, columnStd, pearson, meanAbsOffDiagonal, frobeniusNorm } from './stats';
-export { conv2d, convTranspose2d, conv2dBackwardInput, conv2dBackwardWeight, channelSum, conv2dGeometry, convTranspose2dGeometry } from './conv';
+export {
+  conv2d,
+  convTranspose2d,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  channelSum,
+  conv2dGeometry,
+  convTranspose2dGeometry,
+} from './conv';
 export type { Conv2dAttrs, Conv2dBackwardInputAttrs, Conv2dBackwardWeightAttrs, ConvGeometry } from './conv';
 export { reshape } from './reshape';
 export type { ReshapeAttrs } from './reshape';

@@ -73,7 +73,9 @@ export function checkClassTargets(targets: ArrayLike<number>, classes: number, w
   for (let i = 0; i < targets.length; i++) {
     const y = targets[i]!;
     if (!Number.isInteger(y) || y < 0 || y >= classes) {
-      throw new ConfigError(`${where}: target ${i} is not a class index; expected an integer in [0, ${classes}), got ${y}. Pass labels as class indices, not one-hot rows.`);
+      throw new ConfigError(
+        `${where}: target ${i} is not a class index; expected an integer in [0, ${classes}), got ${y}. Pass labels as class indices, not one-hot rows.`,
+      );
     }
   }
 }

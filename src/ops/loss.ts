@@ -14,8 +14,18 @@ import { fmt, numel, sameShape, type Shape } from '../util/shape';
 import { defineOp, type BuildContext, type Dispatch, type OpDef } from './op';
 import { sumAll } from './reduce';
 import {
-  bceGradRef, bceRef, bceWithLogitsGradRef, bceWithLogitsRef, circularGradRef, circularRef, crossEntropyGradRef,
-  crossEntropyRef, klDivGradRef, klDivRef, mseGradRef, mseRef,
+  bceGradRef,
+  bceRef,
+  bceWithLogitsGradRef,
+  bceWithLogitsRef,
+  circularGradRef,
+  circularRef,
+  crossEntropyGradRef,
+  crossEntropyRef,
+  klDivGradRef,
+  klDivRef,
+  mseGradRef,
+  mseRef,
 } from './loss.ref';
 
 export { checkClassTargets, wrapDegrees } from './loss.ref';
@@ -40,20 +50,37 @@ interface LossSpec<A> {
 }
 
 /** Forward: one pass of the loss kernel, plus sumAll over its partials when there is more than one. */
-function forwardSites(ctx: BuildContext, name: string, kind: number, pred: ManagedBuffer, tgt: ManagedBuffer, out: ManagedBuffer, l: Layout): Dispatch[] {
+function forwardSites(
+  ctx: BuildContext,
+  name: string,
+  kind: number,
+  pred: ManagedBuffer,
+  tgt: ManagedBuffer,
+  out: ManagedBuffer,
+  l: Layout,
+): Dispatch[] {
   const kernel = ctx.registry.kernel(SHADERS.loss, 'forward', { KIND: kind });
   const groups = Math.min(ceilDiv(l.terms, 256 * ctx.gpu.tuning.termsPerThread), 1024);
   const alpha = 1 / l.divisor;
   if (groups === 1) {
-    return [{ bound: ctx.registry.bind(kernel, { pred, tgt, out }, { n: l.terms, cols: l.cols, alpha }), workgroups: [1, 1, 1] }];
+    return [
+      {
+        bound: ctx.registry.bind(kernel, { pred, tgt, out }, { n: l.terms, cols: l.cols, alpha }),
+        workgroups: [1, 1, 1],
+      },
+    ];
   }
   const partials = ctx.scratch(`${name}.forward:partials`, groups);
-  const first: Dispatch = { bound: ctx.registry.bind(kernel, { pred, tgt, out: partials }, { n: l.terms, cols: l.cols, alpha: 1 }), workgroups: [groups, 1, 1] };
+  const first: Dispatch = {
+    bound: ctx.registry.bind(kernel, { pred, tgt, out: partials }, { n: l.terms, cols: l.cols, alpha: 1 }),
+    workgroups: [groups, 1, 1],
+  };
   return [first, ...sumAll.build(ctx, [partials], [[groups]], out, [1], { alpha })];
 }
 
 function checkScalar(name: string, dy: Shape): void {
-  if (numel(dy) !== 1) throw new ShapeError(`${name}: the incoming gradient must be a scalar; expected dy=[1], got dy=${fmt(dy)}.`);
+  if (numel(dy) !== 1)
+    throw new ShapeError(`${name}: the incoming gradient must be a scalar; expected dy=[1], got dy=${fmt(dy)}.`);
 }
 
 /** A loss op and its gradient op from one spec. */
@@ -72,9 +99,15 @@ function defineLoss<A>(spec: LossSpec<A>): { loss: OpDef<A>; grad: OpDef<A> } {
       const n = numel(ps!);
       const kernel = ctx.registry.kernel(SHADERS.loss, 'backward', { KIND: kind });
       const params = { n, cols: l.cols, alpha: 1 / l.divisor };
-      return [{ bound: ctx.registry.bind(kernel, { pred: pred!, tgt: tgt!, dy: dy!, out }, params), workgroups: linearWorkgroups(n) }];
+      return [
+        {
+          bound: ctx.registry.bind(kernel, { pred: pred!, tgt: tgt!, dy: dy!, out }, params),
+          workgroups: linearWorkgroups(n),
+        },
+      ];
     },
-    reference: ([pred, tgt, dy], shapes, attrs) => spec.gradRef(pred!, tgt!, dy![0]!, shapes, spec.layout(shapes[0]!, shapes[1]!, attrs)),
+    reference: ([pred, tgt, dy], shapes, attrs) =>
+      spec.gradRef(pred!, tgt!, dy![0]!, shapes, spec.layout(shapes[0]!, shapes[1]!, attrs)),
     backward: 'none',
   });
   const loss = defineOp<A>({
@@ -83,9 +116,14 @@ function defineLoss<A>(spec: LossSpec<A>): { loss: OpDef<A>; grad: OpDef<A> } {
       spec.layout(pred!, tgt!, attrs);
       return [1];
     },
-    build: (ctx, [pred, tgt], [ps, ts], out, _o, attrs) => forwardSites(ctx, spec.name, kind, pred!, tgt!, out, spec.layout(ps!, ts!, attrs)),
-    reference: ([pred, tgt], shapes, attrs) => Float64Array.of(spec.ref(pred!, tgt!, shapes, spec.layout(shapes[0]!, shapes[1]!, attrs))),
-    backward: (g, { inputs: [pred, tgt], dy, attrs, needsGrad }) => [needsGrad[0] ? g.apply(grad, [pred!, tgt!, dy], attrs) : null, null],
+    build: (ctx, [pred, tgt], [ps, ts], out, _o, attrs) =>
+      forwardSites(ctx, spec.name, kind, pred!, tgt!, out, spec.layout(ps!, ts!, attrs)),
+    reference: ([pred, tgt], shapes, attrs) =>
+      Float64Array.of(spec.ref(pred!, tgt!, shapes, spec.layout(shapes[0]!, shapes[1]!, attrs))),
+    backward: (g, { inputs: [pred, tgt], dy, attrs, needsGrad }) => [
+      needsGrad[0] ? g.apply(grad, [pred!, tgt!, dy], attrs) : null,
+      null,
+    ],
   });
   return { loss, grad };
 }
@@ -93,7 +131,10 @@ function defineLoss<A>(spec: LossSpec<A>): { loss: OpDef<A>; grad: OpDef<A> } {
 /** Prediction and target of one shape; the mean is over all elements. */
 function pointwise(name: string) {
   return (pred: Shape, tgt: Shape): Layout => {
-    if (!sameShape(pred, tgt)) throw new ShapeError(`${name}: prediction and target shapes differ; expected equal shapes, got pred=${fmt(pred)} target=${fmt(tgt)}.`);
+    if (!sameShape(pred, tgt))
+      throw new ShapeError(
+        `${name}: prediction and target shapes differ; expected equal shapes, got pred=${fmt(pred)} target=${fmt(tgt)}.`,
+      );
     return { terms: numel(pred), cols: 1, divisor: numel(pred) };
   };
 }
@@ -176,7 +217,9 @@ const crossEntropy = defineLoss<NoAttrs>({
   kind: 'crossEntropy',
   layout: (logits, y) => {
     if (logits.length !== 2 || y.length !== 1 || y[0] !== logits[0]) {
-      throw new ShapeError(`crossEntropyLoss: expected logits [batch, classes] and class indices [batch]; got logits=${fmt(logits)} targets=${fmt(y)}.`);
+      throw new ShapeError(
+        `crossEntropyLoss: expected logits [batch, classes] and class indices [batch]; got logits=${fmt(logits)} targets=${fmt(y)}.`,
+      );
     }
     return { terms: logits[0]!, cols: logits[1]!, divisor: logits[0]! };
   },

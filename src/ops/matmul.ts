@@ -26,7 +26,9 @@ interface Dims {
 /** Checks op(A)·op(B) and returns its dimensions; a and b are both 2-D, or both 3-D with one batch size. */
 export function matmulDims(a: Shape, b: Shape, { transA = false, transB = false }: MatmulAttrs, name = 'matmul'): Dims {
   if (!((a.length === 2 && b.length === 2) || (a.length === 3 && b.length === 3 && a[0] === b[0]))) {
-    throw new ShapeError(`${name}: expected two 2-D matrices or two 3-D batches of equal size; got a=${fmt(a)} b=${fmt(b)}.`);
+    throw new ShapeError(
+      `${name}: expected two 2-D matrices or two 3-D batches of equal size; got a=${fmt(a)} b=${fmt(b)}.`,
+    );
   }
   const batch = a.length === 3 ? a[0]! : 1;
   const [ar, ac] = a.slice(-2) as [number, number];
@@ -35,35 +37,65 @@ export function matmulDims(a: Shape, b: Shape, { transA = false, transB = false 
   const [K2, N] = transB ? [bc, br] : [br, bc];
   if (K !== K2) {
     const what = `${transA ? 'a[-2]' : 'a[-1]'} == ${transB ? 'b[-1]' : 'b[-2]'}`;
-    throw new ShapeError(`${name}: inner dims differ; expected ${what}, got a=${fmt(a)} b=${fmt(b)}${transA ? ' (a transposed)' : ''}${transB ? ' (b transposed)' : ''}.`);
+    throw new ShapeError(
+      `${name}: inner dims differ; expected ${what}, got a=${fmt(a)} b=${fmt(b)}${transA ? ' (a transposed)' : ''}${transB ? ' (b transposed)' : ''}.`,
+    );
   }
   return { batch, M, K, N };
 }
 
 function strideParams(d: Dims, { transA = false, transB = false }: MatmulAttrs) {
   return {
-    M: d.M, N: d.N, K: d.K,
-    a_rs: transA ? 1 : d.K, a_cs: transA ? d.M : 1, a_bs: d.batch > 1 ? d.M * d.K : 0,
-    b_rs: transB ? 1 : d.N, b_cs: transB ? d.K : 1, b_bs: d.batch > 1 ? d.K * d.N : 0,
+    M: d.M,
+    N: d.N,
+    K: d.K,
+    a_rs: transA ? 1 : d.K,
+    a_cs: transA ? d.M : 1,
+    a_bs: d.batch > 1 ? d.M * d.K : 0,
+    b_rs: transB ? 1 : d.N,
+    b_cs: transB ? d.K : 1,
+    b_bs: d.batch > 1 ? d.K * d.N : 0,
     c_bs: d.M * d.N,
   };
 }
 
 type GemmParams = ReturnType<typeof strideParams>;
 
-function gemmSite(ctx: BuildContext, entry: 'forward' | 'forward_bias_act', resources: Record<string, ManagedBuffer>, d: Dims, t: MatmulAttrs, act = 0, alpha = 0): Dispatch {
+function gemmSite(
+  ctx: BuildContext,
+  entry: 'forward' | 'forward_bias_act',
+  resources: Record<string, ManagedBuffer>,
+  d: Dims,
+  t: MatmulAttrs,
+  act = 0,
+  alpha = 0,
+): Dispatch {
   return gemmSiteWith(ctx, entry, resources, strideParams(d, t), d.batch, act, alpha);
 }
 
 /** Thread grids [WX, WY] of the direct GEMM (each thread an 8×8 block): 64 threads in five shapes, then smaller groups. */
-export const DIRECT_GRIDS: readonly (readonly [number, number])[] = [[8, 8], [16, 4], [4, 16], [32, 2], [2, 32], [8, 2], [2, 8], [4, 4], [2, 2]];
+export const DIRECT_GRIDS: readonly (readonly [number, number])[] = [
+  [8, 8],
+  [16, 4],
+  [4, 16],
+  [32, 2],
+  [2, 32],
+  [8, 2],
+  [2, 8],
+  [4, 4],
+  [2, 2],
+];
 
 /**
  * The direct GEMM's thread grid for an M × N product: the one whose tiles pad C the least (a 16 × 16
  * weight gradient gets 16 × 16 tiles instead of one 64 × 64 tile that is 94% padding), counting a
  * group below 64 threads 5% dearer and one below 16 threads 10% dearer, so near-ties keep large groups.
  */
-export function directGrid(M: number, N: number, grids: readonly (readonly [number, number])[] = DIRECT_GRIDS): [number, number] {
+export function directGrid(
+  M: number,
+  N: number,
+  grids: readonly (readonly [number, number])[] = DIRECT_GRIDS,
+): [number, number] {
   let best: [number, number] = [...grids[0]!];
   let bestCost = Infinity;
   for (const [wx, wy] of grids) {
@@ -102,7 +134,15 @@ export function vec4Layout(p: GemmParams, batch: number): { aK: boolean; bK: boo
   return { aK, bK };
 }
 
-function gemmSiteWith(ctx: BuildContext, entry: 'forward' | 'forward_bias_act', resources: Record<string, ManagedBuffer>, p: GemmParams, batch: number, act = 0, alpha = 0): Dispatch {
+function gemmSiteWith(
+  ctx: BuildContext,
+  entry: 'forward' | 'forward_bias_act',
+  resources: Record<string, ManagedBuffer>,
+  p: GemmParams,
+  batch: number,
+  act = 0,
+  alpha = 0,
+): Dispatch {
   // Both variants share bindings and params; the adapter's tuning picks one. The tiled one (GPUs) runs
   // 64 × 64 or 128 × 128 tiles (tiledTile); the direct one (CPU adapters) sizes its tiles to the product.
   if (ctx.gpu.tuning.gemm === 'direct') {
@@ -110,7 +150,12 @@ function gemmSiteWith(ctx: BuildContext, entry: 'forward' | 'forward_bias_act', 
     const workgroups: [number, number, number] = [ceilDiv(p.N, 8 * WX), ceilDiv(p.M, 8 * WY), batch];
     const v4 = ctx.gpu.tuning.vec4Reads ? vec4Layout(p, batch) : null;
     if (v4) {
-      const kernel = ctx.registry.kernel(SHADERS.matmulDirect, `${entry}_v4`, { WX, WY, A_KC: v4.aK ? 1 : 0, B_KC: v4.bK ? 1 : 0 });
+      const kernel = ctx.registry.kernel(SHADERS.matmulDirect, `${entry}_v4`, {
+        WX,
+        WY,
+        A_KC: v4.aK ? 1 : 0,
+        B_KC: v4.bK ? 1 : 0,
+      });
       const { a, b, ...rest } = resources;
       return { bound: ctx.registry.bind(kernel, { ...rest, a4: a!, b4: b! }, { ...p, act, alpha }), workgroups };
     }
@@ -119,14 +164,24 @@ function gemmSiteWith(ctx: BuildContext, entry: 'forward' | 'forward_bias_act', 
   }
   const tile = tiledTile(p.M, p.N, batch, ctx.gpu.tuning.wideMinTiles);
   const kernel = ctx.registry.kernel(SHADERS.matmul, tile === 128 ? `${entry}_wide` : entry);
-  return { bound: ctx.registry.bind(kernel, resources, { ...p, act, alpha }), workgroups: [ceilDiv(p.N, tile), ceilDiv(p.M, tile), batch] };
+  return {
+    bound: ctx.registry.bind(kernel, resources, { ...p, act, alpha }),
+    workgroups: [ceilDiv(p.N, tile), ceilDiv(p.M, tile), batch],
+  };
 }
 
 /**
  * One product C [M, N] = op(A)·op(B) over buffers an op already holds (A stored [M, K], or [K, M] with
  * transA; B [K, N], or [N, K] with transB), for ops lowered onto the GEMM kernels (convolution).
  */
-export function gemmDispatch(ctx: BuildContext, a: ManagedBuffer, b: ManagedBuffer, c: ManagedBuffer, d: { M: number; K: number; N: number }, t: MatmulAttrs): Dispatch {
+export function gemmDispatch(
+  ctx: BuildContext,
+  a: ManagedBuffer,
+  b: ManagedBuffer,
+  c: ManagedBuffer,
+  d: { M: number; K: number; N: number },
+  t: MatmulAttrs,
+): Dispatch {
   return gemmSite(ctx, 'forward', { a, b, c }, { batch: 1, ...d }, t);
 }
 
@@ -146,7 +201,15 @@ export function splitKParts(d: { M: number; K: number; N: number }): number {
  * [parts, M, N] scratch, then their sum (sumRows). For products with a long K and a small output
  * (convolution weight gradients), where one slice per output tile would leave most of the adapter idle.
  */
-export function gemmSplitK(ctx: BuildContext, a: ManagedBuffer, b: ManagedBuffer, c: ManagedBuffer, d: { M: number; K: number; N: number }, t: MatmulAttrs, parts: number): Dispatch[] {
+export function gemmSplitK(
+  ctx: BuildContext,
+  a: ManagedBuffer,
+  b: ManagedBuffer,
+  c: ManagedBuffer,
+  d: { M: number; K: number; N: number },
+  t: MatmulAttrs,
+  parts: number,
+): Dispatch[] {
   if (parts === 1) return [gemmDispatch(ctx, a, b, c, d, t)];
   if (!Number.isInteger(parts) || parts < 1 || d.K % parts !== 0) {
     throw new ShapeError(`gemmSplitK: bad slice count; expected a divisor of K = ${d.K}, got ${parts}.`);
@@ -156,7 +219,10 @@ export function gemmSplitK(ctx: BuildContext, a: ManagedBuffer, b: ManagedBuffer
   // Slice z starts Kc columns of A and Kc rows of B further on; its [M, N] result lands in partials[z].
   const p: GemmParams = { ...full, K: Kc, a_bs: Kc * full.a_cs, b_bs: Kc * full.b_rs, c_bs: d.M * d.N };
   const partials = ctx.scratch('matmul:split-k', parts * d.M * d.N);
-  return [gemmSiteWith(ctx, 'forward', { a, b, c: partials }, p, parts), ...sumRows.build(ctx, [partials], [[parts, d.M * d.N]], c, [d.M * d.N], {})];
+  return [
+    gemmSiteWith(ctx, 'forward', { a, b, c: partials }, p, parts),
+    ...sumRows.build(ctx, [partials], [[parts, d.M * d.N]], c, [d.M * d.N], {}),
+  ];
 }
 
 /** op(A)·op(B); batched when both are 3-D. */
@@ -166,12 +232,22 @@ export const matmul: OpDef<MatmulAttrs> = defineOp<MatmulAttrs>({
     const d = matmulDims(a!, b!, attrs);
     return a!.length === 3 ? [d.batch, d.M, d.N] : [d.M, d.N];
   },
-  build: (ctx, [a, b], [as, bs], out, _o, attrs) => [gemmSite(ctx, 'forward', { a: a!, b: b!, c: out }, matmulDims(as!, bs!, attrs), attrs)],
+  build: (ctx, [a, b], [as, bs], out, _o, attrs) => [
+    gemmSite(ctx, 'forward', { a: a!, b: b!, c: out }, matmulDims(as!, bs!, attrs), attrs),
+  ],
   reference: ([a, b], [as, bs], attrs) => {
     const d = matmulDims(as!, bs!, attrs);
     const out = new Float64Array(d.batch * d.M * d.N);
     for (let i = 0; i < d.batch; i++) {
-      const c = matmulRef(a!.subarray(i * d.M * d.K, (i + 1) * d.M * d.K), b!.subarray(i * d.K * d.N, (i + 1) * d.K * d.N), d.M, d.K, d.N, attrs.transA, attrs.transB);
+      const c = matmulRef(
+        a!.subarray(i * d.M * d.K, (i + 1) * d.M * d.K),
+        b!.subarray(i * d.K * d.N, (i + 1) * d.K * d.N),
+        d.M,
+        d.K,
+        d.N,
+        attrs.transA,
+        attrs.transB,
+      );
       out.set(c, i * d.M * d.N);
     }
     return out;
@@ -196,16 +272,32 @@ export const linear: OpDef<ActivationAttrs> = defineOp<ActivationAttrs>({
   name: 'linear',
   inferShape: ([x, w, bias]) => {
     if (x!.length !== 2 || w!.length !== 2 || bias!.length !== 1) {
-      throw new ShapeError(`linear: expected x [batch, in], W [out, in], b [out]; got x=${fmt(x!)} W=${fmt(w!)} b=${fmt(bias!)}.`);
+      throw new ShapeError(
+        `linear: expected x [batch, in], W [out, in], b [out]; got x=${fmt(x!)} W=${fmt(w!)} b=${fmt(bias!)}.`,
+      );
     }
-    if (x![1] !== w![1]) throw new ShapeError(`linear: input features differ; expected x[1] == W[1], got x=${fmt(x!)} W=${fmt(w!)}.`);
-    if (bias![0] !== w![0]) throw new ShapeError(`linear: bias size differs from output features; expected b=[${w![0]}], got b=${fmt(bias!)}.`);
+    if (x![1] !== w![1])
+      throw new ShapeError(`linear: input features differ; expected x[1] == W[1], got x=${fmt(x!)} W=${fmt(w!)}.`);
+    if (bias![0] !== w![0])
+      throw new ShapeError(
+        `linear: bias size differs from output features; expected b=[${w![0]}], got b=${fmt(bias!)}.`,
+      );
     return [x![0]!, w![0]!];
   },
   build: (ctx, [x, w, bias], [xs, ws], out, _o, attrs) => {
     const t = { transB: true };
     const d = matmulDims(xs!, ws!, t, 'linear');
-    return [gemmSite(ctx, 'forward_bias_act', { a: x!, b: w!, bias: bias!, c: out }, d, t, activationCode(attrs.kind), slopeOf(attrs))];
+    return [
+      gemmSite(
+        ctx,
+        'forward_bias_act',
+        { a: x!, b: w!, bias: bias!, c: out },
+        d,
+        t,
+        activationCode(attrs.kind),
+        slopeOf(attrs),
+      ),
+    ];
   },
   reference: ([x, w, bias], [xs, ws], attrs) => {
     const [B, I] = xs as [number, number];

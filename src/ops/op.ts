@@ -44,7 +44,14 @@ export interface OpDef<A = Record<string, never>> {
   /** Output shape, or a ShapeError naming the op and the offending shapes. */
   inferShape(shapes: readonly Shape[], attrs: A): Shape;
   /** Records the GPU work that computes `out` from `inputs`. Called once per compiled graph. */
-  build(ctx: BuildContext, inputs: readonly ManagedBuffer[], shapes: readonly Shape[], out: ManagedBuffer, outShape: Shape, attrs: A): Dispatch[];
+  build(
+    ctx: BuildContext,
+    inputs: readonly ManagedBuffer[],
+    shapes: readonly Shape[],
+    out: ManagedBuffer,
+    outShape: Shape,
+    attrs: A,
+  ): Dispatch[];
   /** Float64 CPU reference of the forward computation. */
   reference(inputs: readonly Float64Array[], shapes: readonly Shape[], attrs: A): Float64Array;
   /** Gradients for each input, composed from ops; 'none' for ops that are not differentiable. */

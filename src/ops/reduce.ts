@@ -17,7 +17,12 @@ export const sumRows: OpDef<Record<string, never>> = defineOp<Record<string, nev
   build: (ctx, [a], [s], out) => {
     const cols = s![s!.length - 1]!;
     const kernel = ctx.registry.kernel(SHADERS.reduce, 'sum_rows');
-    return [{ bound: ctx.registry.bind(kernel, { a: a!, out }, { n: numel(s!), cols, alpha: 1 }), workgroups: [ceilDiv(cols, 256), 1, 1] }];
+    return [
+      {
+        bound: ctx.registry.bind(kernel, { a: a!, out }, { n: numel(s!), cols, alpha: 1 }),
+        workgroups: [ceilDiv(cols, 256), 1, 1],
+      },
+    ];
   },
   reference: ([a], [s]) => sumRowsRef(a!, s![s!.length - 1]!),
   backward: (g, { dy, inputs }) => [g.apply(broadcastRows, [dy, inputs[0]!], {})],
@@ -41,7 +46,10 @@ export const sumAll: OpDef<SumAttrs> = defineOp<SumAttrs>({
       const groups = ceilDiv(n, 1024);
       const last = groups === 1;
       const dst = last ? out : ctx.scratch(`sumAll:partial${dispatches.length}`, groups);
-      dispatches.push({ bound: ctx.registry.bind(kernel, { a: src, out: dst }, { n, cols: 1, alpha: last ? alpha : 1 }), workgroups: [groups, 1, 1] });
+      dispatches.push({
+        bound: ctx.registry.bind(kernel, { a: src, out: dst }, { n, cols: 1, alpha: last ? alpha : 1 }),
+        workgroups: [groups, 1, 1],
+      });
       if (last) break;
       src = dst;
       n = groups;

@@ -14,13 +14,21 @@ export interface ReshapeAttrs {
 export const reshape: OpDef<ReshapeAttrs> = defineOp<ReshapeAttrs>({
   name: 'reshape',
   inferShape: ([x], { shape }) => {
-    if (numel(shape) !== numel(x!)) throw new ShapeError(`reshape: element counts differ; expected ${numel(x!)} elements like ${fmt(x!)}, got ${fmt(shape)} (${numel(shape)}).`);
+    if (numel(shape) !== numel(x!))
+      throw new ShapeError(
+        `reshape: element counts differ; expected ${numel(x!)} elements like ${fmt(x!)}, got ${fmt(shape)} (${numel(shape)}).`,
+      );
     return shape;
   },
   build: (ctx, [x], [s], out) => {
     const n = numel(s!);
     const kernel = ctx.registry.kernel(SHADERS.elementwise, 'scale');
-    return [{ bound: ctx.registry.bind(kernel, { a: x!, out }, { n, cols: 1, alpha: 1, beta: 0 }), workgroups: linearWorkgroups(n) }];
+    return [
+      {
+        bound: ctx.registry.bind(kernel, { a: x!, out }, { n, cols: 1, alpha: 1, beta: 0 }),
+        workgroups: linearWorkgroups(n),
+      },
+    ];
   },
   reference: ([x]) => Float64Array.from(x!),
   backward: (g, { inputs: [x], dy }) => [g.apply(reshape, [dy], { shape: x!.shape })],

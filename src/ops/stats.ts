@@ -8,7 +8,14 @@ import { ShapeError } from '../util/errors';
 import { fmt, numel, type Shape } from '../util/shape';
 import { defineOp, type BuildContext, type Dispatch, type OpDef } from './op';
 import { matmul } from './matmul';
-import { columnMeanRef, columnStdRef, frobeniusNormRef, meanAbsOffDiagonalRef, pearsonRef, softmaxRef } from './stats.ref';
+import {
+  columnMeanRef,
+  columnStdRef,
+  frobeniusNormRef,
+  meanAbsOffDiagonalRef,
+  pearsonRef,
+  softmaxRef,
+} from './stats.ref';
 
 type NoAttrs = Record<string, never>;
 
@@ -21,7 +28,13 @@ interface StatsParams {
 }
 
 /** One call site of a stats.wgsl entry; fields an entry does not use are bound as 0. */
-function site(ctx: BuildContext, entry: string, resources: Record<string, ManagedBuffer>, p: StatsParams, workgroups: readonly [number, number, number]): Dispatch {
+function site(
+  ctx: BuildContext,
+  entry: string,
+  resources: Record<string, ManagedBuffer>,
+  p: StatsParams,
+  workgroups: readonly [number, number, number],
+): Dispatch {
   const kernel = ctx.registry.kernel(SHADERS.stats, entry);
   const params = { n: p.n, cols: p.cols, kind: p.kind ?? 0, root: p.root ?? 0, alpha: p.alpha ?? 1 };
   return { bound: ctx.registry.bind(kernel, resources, params), workgroups };
@@ -34,7 +47,17 @@ const perColumn = (cols: number): [number, number, number] => [Math.min(cols, 65
  * Σ f(x) over n elements into out [1]: a grid-stride pass into at most 1024 partials, then one pass
  * over those. The last pass scales by alpha and takes the square root when `root` is 1.
  */
-function reduceSites(ctx: BuildContext, name: string, x: ManagedBuffer, out: ManagedBuffer, n: number, cols: number, kind: number, alpha: number, root: number): Dispatch[] {
+function reduceSites(
+  ctx: BuildContext,
+  name: string,
+  x: ManagedBuffer,
+  out: ManagedBuffer,
+  n: number,
+  cols: number,
+  kind: number,
+  alpha: number,
+  root: number,
+): Dispatch[] {
   const groups = Math.min(ceilDiv(n, 1024), 1024);
   if (groups === 1) return [site(ctx, 'reduce_sum', { x, out }, { n, cols, kind, alpha, root }, [1, 1, 1])];
   const partials = ctx.scratch(`${name}.reduce_sum:partials`, groups);
@@ -130,7 +153,17 @@ export const pearson: OpDef<NoAttrs> = defineOp<NoAttrs>({
     return [
       site(ctx, 'col_mean', { x: x!, out: means }, { n: rows, cols, kind: 1 }, perColumn(cols)),
       site(ctx, 'center', { x: x!, m: means, out: centered }, { n: rows * cols, cols }, linearWorkgroups(rows * cols)),
-      ...matmul.build(ctx, [centered, centered], [[rows, cols], [rows, cols]], cov, [cols, cols], { transA: true }),
+      ...matmul.build(
+        ctx,
+        [centered, centered],
+        [
+          [rows, cols],
+          [rows, cols],
+        ],
+        cov,
+        [cols, cols],
+        { transA: true },
+      ),
       site(ctx, 'corr_normalize', { cov, out }, { n: cols * cols, cols }, linearWorkgroups(cols * cols)),
     ];
   },
@@ -140,7 +173,9 @@ export const pearson: OpDef<NoAttrs> = defineOp<NoAttrs>({
 
 function squareSide(name: string, s: Shape): number {
   if (s.length !== 2 || s[0] !== s[1] || s[0]! < 2) {
-    throw new ShapeError(`${name}: expected a square [d, d] matrix with d ≥ 2 (so there are off-diagonal entries); got ${fmt(s)}.`);
+    throw new ShapeError(
+      `${name}: expected a square [d, d] matrix with d ≥ 2 (so there are off-diagonal entries); got ${fmt(s)}.`,
+    );
   }
   return s[0]!;
 }

@@ -7,9 +7,17 @@ export interface AdadeltaRefState {
   acc_delta: Float64Array;
 }
 
-export const adadeltaRefState = (n: number): AdadeltaRefState => ({ square_avg: new Float64Array(n), acc_delta: new Float64Array(n) });
+export const adadeltaRefState = (n: number): AdadeltaRefState => ({
+  square_avg: new Float64Array(n),
+  acc_delta: new Float64Array(n),
+});
 
-export function adadeltaStepRef(param: Float64Array, grad: Float64Array, state: AdadeltaRefState, o: AdadeltaOptions): void {
+export function adadeltaStepRef(
+  param: Float64Array,
+  grad: Float64Array,
+  state: AdadeltaRefState,
+  o: AdadeltaOptions,
+): void {
   const { rho, eps } = o;
   for (let i = 0; i < param.length; i++) {
     const g = grad[i]! + o.weightDecay * param[i]!;

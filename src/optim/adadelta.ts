@@ -14,7 +14,10 @@ export class Adadelta extends ElementwiseOptimizer {
     super(o.lr, {
       shader: SHADERS.adadelta,
       entry: 'step',
-      state: [{ name: 'square_avg', init: 0 }, { name: 'acc_delta', init: 0 }],
+      state: [
+        { name: 'square_avg', init: 0 },
+        { name: 'acc_delta', init: 0 },
+      ],
     });
     this.options = o;
   }

@@ -6,9 +6,17 @@ export interface AdagradRefState {
   sum: Float64Array;
 }
 
-export const adagradRefState = (n: number, o: AdagradOptions): AdagradRefState => ({ sum: new Float64Array(n).fill(o.initialAccumulatorValue) });
+export const adagradRefState = (n: number, o: AdagradOptions): AdagradRefState => ({
+  sum: new Float64Array(n).fill(o.initialAccumulatorValue),
+});
 
-export function adagradStepRef(param: Float64Array, grad: Float64Array, state: AdagradRefState, o: AdagradOptions, t: number): void {
+export function adagradStepRef(
+  param: Float64Array,
+  grad: Float64Array,
+  state: AdagradRefState,
+  o: AdagradOptions,
+  t: number,
+): void {
   const clr = o.lr / (1 + (t - 1) * o.lrDecay);
   for (let i = 0; i < param.length; i++) {
     const g = grad[i]! + o.weightDecay * param[i]!;

@@ -15,10 +15,17 @@ export const adamRefState = (n: number): AdamRefState => ({
 });
 
 /** decoupled = true is AdamW: the parameter shrinks by lr·wd first and the gradient gets no L2 term. */
-export function adamStepRef(param: Float64Array, grad: Float64Array, state: AdamRefState, o: AdamOptions, t: number, decoupled: boolean): void {
+export function adamStepRef(
+  param: Float64Array,
+  grad: Float64Array,
+  state: AdamRefState,
+  o: AdamOptions,
+  t: number,
+  decoupled: boolean,
+): void {
   const [b1, b2] = o.betas;
-  const bc1 = 1 - Math.pow(b1, t);
-  const bc2 = 1 - Math.pow(b2, t);
+  const bc1 = 1 - b1 ** t;
+  const bc2 = 1 - b2 ** t;
   for (let i = 0; i < param.length; i++) {
     let g = grad[i]!;
     if (decoupled) param[i] = param[i]! * (1 - o.lr * o.weightDecay);

@@ -30,7 +30,11 @@ export class Adam extends ElementwiseOptimizer {
   }
 
   protected stepParams(t: number): Params {
-    const { betas: [beta1, beta2], eps, weightDecay } = this.options;
+    const {
+      betas: [beta1, beta2],
+      eps,
+      weightDecay,
+    } = this.options;
     const decoupled = this.name === 'adamw';
     return {
       beta1,

@@ -76,7 +76,10 @@ export abstract class ElementwiseOptimizer extends Optimizer {
   private stepCount = 0;
   private disposed = false;
 
-  constructor(lr: number, protected readonly rule: UpdateRule) {
+  constructor(
+    lr: number,
+    protected readonly rule: UpdateRule,
+  ) {
     super(lr);
   }
 
@@ -93,24 +96,43 @@ export abstract class ElementwiseOptimizer extends Optimizer {
   }
 
   private alive(method: string): void {
-    if (this.disposed) throw new DisposedError(`${this.where(method)}: optimizer "${this.name}" was disposed after ${this.stepCount} steps and then used. Make a new optimizer.`);
+    if (this.disposed)
+      throw new DisposedError(
+        `${this.where(method)}: optimizer "${this.name}" was disposed after ${this.stepCount} steps and then used. Make a new optimizer.`,
+      );
   }
 
   build(ctx: BuildContext, slots: readonly ParamSlot[]): void {
     this.alive('build');
-    if (this.gpu) throw new EngineError(`${this.where('build')}: build() called twice; expected one build per optimizer. Make a new optimizer for a new set of parameters.`);
+    if (this.gpu)
+      throw new EngineError(
+        `${this.where('build')}: build() called twice; expected one build per optimizer. Make a new optimizer for a new set of parameters.`,
+      );
     const names = new Set<string>();
     for (const s of slots) {
       if (!Number.isInteger(s.numel) || s.numel <= 0) {
-        throw new ShapeError(`${this.where('build')}: slot "${s.name}" has numel ${s.numel}; expected a positive integer.`);
+        throw new ShapeError(
+          `${this.where('build')}: slot "${s.name}" has numel ${s.numel}; expected a positive integer.`,
+        );
       }
-      for (const [what, b] of [['param', s.param], ['grad', s.grad]] as const) {
+      for (const [what, b] of [
+        ['param', s.param],
+        ['grad', s.grad],
+      ] as const) {
         if (b.byteSize < s.numel * 4) {
-          throw new ShapeError(`${this.where('build')}: slot "${s.name}" ${what} buffer "${b.label}" holds ${b.byteSize / 4} floats; expected at least numel = ${s.numel}.`);
+          throw new ShapeError(
+            `${this.where('build')}: slot "${s.name}" ${what} buffer "${b.label}" holds ${b.byteSize / 4} floats; expected at least numel = ${s.numel}.`,
+          );
         }
       }
-      if (s.param === s.grad) throw new ShapeError(`${this.where('build')}: slot "${s.name}" uses one buffer as both param and grad; expected two buffers.`);
-      if (names.has(s.name)) throw new ShapeError(`${this.where('build')}: slot name "${s.name}" appears twice; expected unique names (they key the saved state).`);
+      if (s.param === s.grad)
+        throw new ShapeError(
+          `${this.where('build')}: slot "${s.name}" uses one buffer as both param and grad; expected two buffers.`,
+        );
+      if (names.has(s.name))
+        throw new ShapeError(
+          `${this.where('build')}: slot name "${s.name}" appears twice; expected unique names (they key the saved state).`,
+        );
       names.add(s.name);
     }
     const kernel = ctx.registry.kernel(this.rule.shader, this.rule.entry);
@@ -126,7 +148,11 @@ export abstract class ElementwiseOptimizer extends Optimizer {
           // New GPU buffers read as zero; only a non-zero start value needs a write.
           if (spec.init !== 0) writeFloat32(ctx.gpu, buffer, new Float32Array(slot.numel).fill(spec.init));
         }
-        const resources: Record<string, ManagedBuffer> = { param: slot.param, grad: slot.grad, ...Object.fromEntries(state) };
+        const resources: Record<string, ManagedBuffer> = {
+          param: slot.param,
+          grad: slot.grad,
+          ...Object.fromEntries(state),
+        };
         site.bound = ctx.registry.bind(kernel, resources, { n: slot.numel, ...first });
         site.workgroups = linearWorkgroups(slot.numel);
       }
@@ -139,7 +165,10 @@ export abstract class ElementwiseOptimizer extends Optimizer {
 
   encode(pass: GPUComputePassEncoder): void {
     this.alive('encode');
-    if (!this.gpu) throw new EngineError(`${this.where('encode')}: encode() called before build(); expected build(ctx, slots) first.`);
+    if (!this.gpu)
+      throw new EngineError(
+        `${this.where('encode')}: encode() called before build(); expected build(ctx, slots) first.`,
+      );
     checkLr(this.where('encode'), this.lr);
     const t = this.stepCount + 1;
     const params = this.stepParams(t);
@@ -156,7 +185,8 @@ export abstract class ElementwiseOptimizer extends Optimizer {
     const gpu = this.gpu;
     if (gpu) {
       for (const site of this.sites) {
-        for (const [name, buffer] of site.state) tensors[stateKey(site.slot.name, name)] = await readFloat32(gpu, buffer, 0, site.slot.numel);
+        for (const [name, buffer] of site.state)
+          tensors[stateKey(site.slot.name, name)] = await readFloat32(gpu, buffer, 0, site.slot.numel);
       }
     }
     return { step: this.stepCount, tensors };
@@ -165,7 +195,8 @@ export abstract class ElementwiseOptimizer extends Optimizer {
   loadState(state: { step: number; tensors: Record<string, Float32Array> }): void {
     this.alive('loadState');
     const where = this.where('loadState');
-    if (!this.gpu) throw new EngineError(`${where}: loadState() called before build(); expected build(ctx, slots) first.`);
+    if (!this.gpu)
+      throw new EngineError(`${where}: loadState() called before build(); expected build(ctx, slots) first.`);
     if (!Number.isInteger(state.step) || state.step < 0) {
       throw new DatasetFormatError(`${where}: invalid step count; expected a non-negative integer, got ${state.step}.`);
     }
@@ -175,16 +206,25 @@ export abstract class ElementwiseOptimizer extends Optimizer {
         const key = stateKey(site.slot.name, name);
         expected.add(key);
         const t = state.tensors[key];
-        if (!t) throw new DatasetFormatError(`${where}: state tensor "${key}" is missing; expected keys: ${[...this.expectedKeys()].join(', ')}. Was the state saved by the same optimizer and options?`);
-        if (t.length !== site.slot.numel) throw new DatasetFormatError(`${where}: state tensor "${key}" has ${t.length} values; expected ${site.slot.numel}.`);
+        if (!t)
+          throw new DatasetFormatError(
+            `${where}: state tensor "${key}" is missing; expected keys: ${[...this.expectedKeys()].join(', ')}. Was the state saved by the same optimizer and options?`,
+          );
+        if (t.length !== site.slot.numel)
+          throw new DatasetFormatError(
+            `${where}: state tensor "${key}" has ${t.length} values; expected ${site.slot.numel}.`,
+          );
       }
     }
     const extra = Object.keys(state.tensors).filter((k) => !expected.has(k));
     if (extra.length) {
-      throw new DatasetFormatError(`${where}: unexpected state tensors ${extra.join(', ')}; expected only: ${[...expected].join(', ') || 'none'}. Was the state saved by the same optimizer and options?`);
+      throw new DatasetFormatError(
+        `${where}: unexpected state tensors ${extra.join(', ')}; expected only: ${[...expected].join(', ') || 'none'}. Was the state saved by the same optimizer and options?`,
+      );
     }
     for (const site of this.sites) {
-      for (const [name, buffer] of site.state) writeFloat32(this.gpu, buffer, state.tensors[stateKey(site.slot.name, name)]!);
+      for (const [name, buffer] of site.state)
+        writeFloat32(this.gpu, buffer, state.tensors[stateKey(site.slot.name, name)]!);
     }
     this.stepCount = state.step;
   }

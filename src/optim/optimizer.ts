@@ -14,7 +14,15 @@ import { Sgd } from './sgd';
 export { Optimizer, ElementwiseOptimizer, stateKey } from './base';
 export type { ParamSlot, StateSpec, UpdateRule } from './base';
 export { OPTIMIZER_NAMES, DEFAULTS } from './options';
-export type { OptimizerName, OptionsByName, SgdOptions, AdamOptions, AdagradOptions, AdadeltaOptions, RmspropOptions } from './options';
+export type {
+  OptimizerName,
+  OptionsByName,
+  SgdOptions,
+  AdamOptions,
+  AdagradOptions,
+  AdadeltaOptions,
+  RmspropOptions,
+} from './options';
 
 /** The options createOptimizer accepts for each name (all optional except SGD's lr). */
 export type OptimizerOptions<N extends OptimizerName = OptimizerName> = Partial<OptionsByName[N]>;
@@ -28,11 +36,17 @@ export function createOptimizer<N extends OptimizerName>(name: N, options?: Opti
   checkOptimizerName(name);
   const o = (options ?? {}) as OptimizerOptions;
   switch (name as OptimizerName) {
-    case 'sgd': return new Sgd(o as OptimizerOptions<'sgd'>);
-    case 'adam': return new Adam(o as OptimizerOptions<'adam'>);
-    case 'adamw': return new AdamW(o as OptimizerOptions<'adamw'>);
-    case 'adagrad': return new Adagrad(o as OptimizerOptions<'adagrad'>);
-    case 'adadelta': return new Adadelta(o as OptimizerOptions<'adadelta'>);
-    case 'rmsprop': return new Rmsprop(o as OptimizerOptions<'rmsprop'>);
+    case 'sgd':
+      return new Sgd(o as OptimizerOptions<'sgd'>);
+    case 'adam':
+      return new Adam(o as OptimizerOptions<'adam'>);
+    case 'adamw':
+      return new AdamW(o as OptimizerOptions<'adamw'>);
+    case 'adagrad':
+      return new Adagrad(o as OptimizerOptions<'adagrad'>);
+    case 'adadelta':
+      return new Adadelta(o as OptimizerOptions<'adadelta'>);
+    case 'rmsprop':
+      return new Rmsprop(o as OptimizerOptions<'rmsprop'>);
   }
 }

@@ -62,7 +62,9 @@ export interface OptionsByName {
 }
 
 /** PyTorch's defaults (SGD's lr is required, so it has none). */
-export const DEFAULTS: { readonly sgd: Omit<SgdOptions, 'lr'> } & { readonly [K in Exclude<OptimizerName, 'sgd'>]: OptionsByName[K] } = {
+export const DEFAULTS: { readonly sgd: Omit<SgdOptions, 'lr'> } & {
+  readonly [K in Exclude<OptimizerName, 'sgd'>]: OptionsByName[K];
+} = {
   sgd: { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false },
   adam: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false },
   adamw: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false },
@@ -83,14 +85,18 @@ const ACCEPTED: { [K in OptimizerName]: readonly (keyof OptionsByName[K])[] } = 
 /** Throws unless `name` is one of OPTIMIZER_NAMES. */
 export function checkOptimizerName(name: unknown): asserts name is OptimizerName {
   if (typeof name !== 'string' || !(OPTIMIZER_NAMES as readonly string[]).includes(name)) {
-    throw new ConfigError(`createOptimizer: unknown optimizer; expected one of: ${OPTIMIZER_NAMES.join(', ')}, got ${JSON.stringify(name)}. Use one of those names (lower case).`);
+    throw new ConfigError(
+      `createOptimizer: unknown optimizer; expected one of: ${OPTIMIZER_NAMES.join(', ')}, got ${JSON.stringify(name)}. Use one of those names (lower case).`,
+    );
   }
 }
 
 /** A learning rate must be a finite number > 0. */
 export function checkLr(where: string, lr: unknown): void {
   if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) {
-    throw new ConfigError(`${where}: invalid learning rate; expected a finite number > 0, got ${String(lr)}. Pass lr, e.g. { lr: 1e-3 }.`);
+    throw new ConfigError(
+      `${where}: invalid learning rate; expected a finite number > 0, got ${String(lr)}. Pass lr, e.g. { lr: 1e-3 }.`,
+    );
   }
 }
 
@@ -98,7 +104,9 @@ function checkRange(where: string, key: string, value: unknown, lo: number, hi: 
   const ok = typeof value === 'number' && Number.isFinite(value) && value >= lo && (hiOpen ? value < hi : value <= hi);
   if (!ok) {
     const range = hi === Infinity ? `a finite number >= ${lo}` : `a number in [${lo}, ${hi}${hiOpen ? ')' : ']'}`;
-    throw new ConfigError(`${where}: invalid ${key}; expected ${range}, got ${String(value)}. Check the optimizer options.`);
+    throw new ConfigError(
+      `${where}: invalid ${key}; expected ${range}, got ${String(value)}. Check the optimizer options.`,
+    );
   }
 }
 
@@ -109,7 +117,10 @@ function checkBool(where: string, key: string, value: unknown): void {
 }
 
 /** Fills in PyTorch's defaults and validates every option; refuses options the optimizer does not take. */
-export function resolveOptions<K extends OptimizerName>(name: K, given: Partial<OptionsByName[K]> = {}): OptionsByName[K] {
+export function resolveOptions<K extends OptimizerName>(
+  name: K,
+  given: Partial<OptionsByName[K]> = {},
+): OptionsByName[K] {
   const where = `createOptimizer('${name}')`;
   const accepted = ACCEPTED[name] as readonly string[];
   if (given === null || typeof given !== 'object') {
@@ -117,11 +128,16 @@ export function resolveOptions<K extends OptimizerName>(name: K, given: Partial<
   }
   for (const key of Object.keys(given)) {
     if (!accepted.includes(key)) {
-      throw new ConfigError(`${where}: option "${key}" does not apply; expected one of: ${accepted.join(', ')}. Remove it, or pick an optimizer that takes it.`);
+      throw new ConfigError(
+        `${where}: option "${key}" does not apply; expected one of: ${accepted.join(', ')}. Remove it, or pick an optimizer that takes it.`,
+      );
     }
   }
   const o = { ...DEFAULTS[name], ...given } as Record<string, unknown>;
-  if (o.lr === undefined) throw new ConfigError(`${where}: lr is required; expected a finite number > 0, got undefined. Pass e.g. { lr: 0.01 }.`);
+  if (o.lr === undefined)
+    throw new ConfigError(
+      `${where}: lr is required; expected a finite number > 0, got undefined. Pass e.g. { lr: 0.01 }.`,
+    );
   checkLr(where, o.lr);
   const positive = ['weightDecay', 'eps', 'lrDecay', 'initialAccumulatorValue'];
   const unit = ['dampening', 'rho', 'alpha'];
@@ -134,7 +150,9 @@ export function resolveOptions<K extends OptimizerName>(name: K, given: Partial<
     else if (key === 'betas') {
       const b = v as unknown[];
       if (!Array.isArray(b) || b.length !== 2) {
-        throw new ConfigError(`${where}: invalid betas; expected a pair [beta1, beta2], got ${JSON.stringify(v)}. Pass e.g. { betas: [0.9, 0.999] }.`);
+        throw new ConfigError(
+          `${where}: invalid betas; expected a pair [beta1, beta2], got ${JSON.stringify(v)}. Pass e.g. { betas: [0.9, 0.999] }.`,
+        );
       }
       checkRange(where, 'betas[0]', b[0], 0, 1, true);
       checkRange(where, 'betas[1]', b[1], 0, 1, true);
@@ -142,7 +160,9 @@ export function resolveOptions<K extends OptimizerName>(name: K, given: Partial<
     }
   }
   if (name === 'sgd' && o.nesterov === true && (o.momentum === 0 || o.dampening !== 0)) {
-    throw new ConfigError(`${where}: nesterov needs momentum > 0 and dampening = 0; got momentum=${String(o.momentum)}, dampening=${String(o.dampening)}. Set a momentum and leave dampening at 0, or turn nesterov off.`);
+    throw new ConfigError(
+      `${where}: nesterov needs momentum > 0 and dampening = 0; got momentum=${String(o.momentum)}, dampening=${String(o.dampening)}. Set a momentum and leave dampening at 0, or turn nesterov off.`,
+    );
   }
   return o as unknown as OptionsByName[K];
 }

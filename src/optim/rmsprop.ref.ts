@@ -15,7 +15,12 @@ export const rmspropRefState = (n: number): RmspropRefState => ({
   momentum_buffer: new Float64Array(n),
 });
 
-export function rmspropStepRef(param: Float64Array, grad: Float64Array, state: RmspropRefState, o: RmspropOptions): void {
+export function rmspropStepRef(
+  param: Float64Array,
+  grad: Float64Array,
+  state: RmspropRefState,
+  o: RmspropOptions,
+): void {
   const { alpha, eps } = o;
   for (let i = 0; i < param.length; i++) {
     const g = grad[i]! + o.weightDecay * param[i]!;

@@ -28,7 +28,10 @@ export function setModuleDataBaseUrl(url: string | URL): void {
 export function resolveDataBaseUrl(own?: string | null): string {
   if (own) return own;
   if (pageSetting) return pageSetting;
-  const meta = typeof document !== 'undefined' ? document.querySelector<HTMLMetaElement>('meta[name="ae-data-base-url"]')?.content : undefined;
+  const meta =
+    typeof document !== 'undefined'
+      ? document.querySelector<HTMLMetaElement>('meta[name="ae-data-base-url"]')?.content
+      : undefined;
   if (meta) return meta;
   return moduleDefault;
 }

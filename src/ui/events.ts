@@ -58,7 +58,11 @@ declare global {
 }
 
 /** Dispatches `type` from `target` with bubbles and composed set. Returns the event. */
-export function emit<K extends keyof AeEventDetails>(target: EventTarget, type: K, detail: AeEventDetails[K]): CustomEvent<AeEventDetails[K]> {
+export function emit<K extends keyof AeEventDetails>(
+  target: EventTarget,
+  type: K,
+  detail: AeEventDetails[K],
+): CustomEvent<AeEventDetails[K]> {
   const event = new CustomEvent<AeEventDetails[K]>(type, { detail, bubbles: true, composed: true });
   target.dispatchEvent(event);
   return event;

@@ -14,4 +14,12 @@ export type { LabTag } from './components/ae-experiment/labs';
 export { ModelStore, modelStore } from './model-store';
 export type { StoredModelInfo, StoredModelMeta } from './model-store';
 export { emit } from './events';
-export type { AeDoneDetail, AeDoneEvent, AeErrorDetail, AeErrorEvent, AeEventDetails, AeProgressDetail, AeProgressEvent } from './events';
+export type {
+  AeDoneDetail,
+  AeDoneEvent,
+  AeErrorDetail,
+  AeErrorEvent,
+  AeEventDetails,
+  AeProgressDetail,
+  AeProgressEvent,
+} from './events';

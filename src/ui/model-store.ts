@@ -52,7 +52,11 @@ export class ModelStore extends EventTarget {
   private open(): Promise<IDBDatabase> {
     if (!this.db) {
       if (typeof indexedDB === 'undefined') {
-        return Promise.reject(new Error('model store: IndexedDB is not available in this browser; trained models are kept only until the page closes.'));
+        return Promise.reject(
+          new Error(
+            'model store: IndexedDB is not available in this browser; trained models are kept only until the page closes.',
+          ),
+        );
       }
       const r = indexedDB.open(this.dbName, 1);
       r.onupgradeneeded = () => {
@@ -77,7 +81,10 @@ export class ModelStore extends EventTarget {
 
   /** Stores `bytes` under `key`, replacing any earlier model there in one step. */
   async save(key: string, bytes: Uint8Array, meta: StoredModelMeta): Promise<void> {
-    if (!key || key.startsWith(TEMP_PREFIX)) throw new Error(`model store: key "${key}" is not allowed; expected a non-empty key not starting with "${TEMP_PREFIX}".`);
+    if (!key || key.startsWith(TEMP_PREFIX))
+      throw new Error(
+        `model store: key "${key}" is not allowed; expected a non-empty key not starting with "${TEMP_PREFIX}".`,
+      );
     const db = await this.open();
     const temp = TEMP_PREFIX + key;
     const copy = bytes.slice();
@@ -94,7 +101,10 @@ export class ModelStore extends EventTarget {
     // becomes the save's error instead of an uncaught exception in this handler.
     staged.onsuccess = () => {
       try {
-        if (!(staged.result instanceof Uint8Array)) throw new Error(`model store: the staged bytes of "${key}" were missing; expected them under "${temp}". Save again.`);
+        if (!(staged.result instanceof Uint8Array))
+          throw new Error(
+            `model store: the staged bytes of "${key}" were missing; expected them under "${temp}". Save again.`,
+          );
         weights.put(staged.result, key);
         weights.delete(temp);
         swap.objectStore(INFO).put(info, key);

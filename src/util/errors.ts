@@ -13,14 +13,20 @@ export type WebGPUUnavailableReason = 'no-api' | 'no-adapter' | 'device-failed';
 
 /** No usable WebGPU: the API is missing, no adapter was offered, or the device request failed. */
 export class WebGPUUnavailableError extends EngineError {
-  constructor(readonly reason: WebGPUUnavailableReason, detail: string) {
+  constructor(
+    readonly reason: WebGPUUnavailableReason,
+    detail: string,
+  ) {
     super(`WebGPU unavailable (${reason}): ${detail}`);
   }
 }
 
 /** The GPU device was lost (destroyed, driver reset, ...). */
 export class DeviceLostError extends EngineError {
-  constructor(readonly reason: string, detail: string) {
+  constructor(
+    readonly reason: string,
+    detail: string,
+  ) {
     super(`GPU device lost (reason: ${reason}): ${detail}`);
   }
 }

@@ -6,16 +6,32 @@
 // the libraries' caches may be warm. Correctness only: nothing here checks timings.
 import { expect } from 'chai';
 import {
-  coldFirstStep, createBenchEnv, FIRST_LOSS_RTOL, FIRST_STEP_COLD_WORKLOAD, FirstStepPeer, InferPeer, JaxOpsPeer, measureColdWorkload,
-  measureWorkload, OurOpsPeer, TfOpsPeer, WORKLOADS,
-  type BenchEnv, type ColdContext, type ColdOutcome, type Jax, type Peer, type PeerKey, type PeerResult,
+  coldFirstStep,
+  createBenchEnv,
+  FIRST_LOSS_RTOL,
+  FIRST_STEP_COLD_WORKLOAD,
+  type FirstStepPeer,
+  type InferPeer,
+  JaxOpsPeer,
+  measureColdWorkload,
+  measureWorkload,
+  OurOpsPeer,
+  TfOpsPeer,
+  WORKLOADS,
+  type BenchEnv,
+  type ColdContext,
+  type ColdOutcome,
+  type Jax,
+  type Peer,
+  type PeerKey,
+  type PeerResult,
 } from '../../bench/workloads/index';
 import { allclose } from '../helpers/allclose';
 import { loadTfjs } from './tfjs-loader';
 
 const TRAINING = new Set(['fc-train-sync1', 'fc-train-sync10', 'conv-train']);
 
-describe('bench workloads (smoke shapes)', function () {
+describe('bench workloads (smoke shapes)', () => {
   let env: BenchEnv;
 
   before(async () => {
@@ -39,10 +55,22 @@ describe('bench workloads (smoke shapes)', function () {
       const r = await measureWorkload(w, env, { size: 'smoke', rounds: 1 });
       // Extra kernel-level rows without a jax-js version say why in the jax column.
       expect('median' in r.jax, `${w.name}: jax ${JSON.stringify(r.jax)}`).to.equal(w.jax !== undefined);
-      const peers = 'median' in r.jax ? ([['ours', r.ours], ['tfjs', r.tfjs], ['jax', r.jax]] as const) : ([['ours', r.ours], ['tfjs', r.tfjs]] as const);
+      const peers =
+        'median' in r.jax
+          ? ([
+              ['ours', r.ours],
+              ['tfjs', r.tfjs],
+              ['jax', r.jax],
+            ] as const)
+          : ([
+              ['ours', r.ours],
+              ['tfjs', r.tfjs],
+            ] as const);
       for (const [who, peer] of peers) {
         expect(peer.samples, `${w.name} ${who}`).to.have.length(1);
-        expect(Number.isFinite(peer.median) && peer.median > 0, `${w.name} ${who}: value ${peer.median}`).to.equal(true);
+        expect(Number.isFinite(peer.median) && peer.median > 0, `${w.name} ${who}: value ${peer.median}`).to.equal(
+          true,
+        );
       }
       expect(Number.isFinite(r.ratioTfjs) && r.ratioTfjs > 0).to.equal(true);
       if (w.jax) expect(Number.isFinite(r.ratioJax!) && r.ratioJax! > 0).to.equal(true);
@@ -56,7 +84,12 @@ describe('bench workloads (smoke shapes)', function () {
       // match a float64 loop to 1e-7 on its CPU device; so conv-train vs jax gets rtol 2e-3.
       const jaxTol = w.name === 'conv-train' ? 2e-3 : 1e-4;
       allclose([r.ours.firstLoss!], [r.tfjs.firstLoss!], { atol: 0, rtol: 1e-4 }, `${w.name} first loss vs tfjs`);
-      allclose([r.ours.firstLoss!], [(r.jax as PeerResult).firstLoss!], { atol: 0, rtol: jaxTol }, `${w.name} first loss vs jax`);
+      allclose(
+        [r.ours.firstLoss!],
+        [(r.jax as PeerResult).firstLoss!],
+        { atol: 0, rtol: jaxTol },
+        `${w.name} first loss vs jax`,
+      );
     });
   }
 
@@ -111,7 +144,13 @@ describe('bench workloads (smoke shapes)', function () {
     });
   });
 
-  const coldContext = (): ColdContext => ({ tf: env.tf, jax: env.jax, acquire: env.acquire, images: null, size: 'smoke' });
+  const coldContext = (): ColdContext => ({
+    tf: env.tf,
+    jax: env.jax,
+    acquire: env.acquire,
+    images: null,
+    size: 'smoke',
+  });
 
   it('first-step (cold core): each peer starts its backend, finishes one step and reads the same first loss', async () => {
     const losses: number[] = [];
@@ -122,25 +161,41 @@ describe('bench workloads (smoke shapes)', function () {
       expect(Number.isFinite(seconds) && seconds > 0, `${peer}: seconds ${seconds}`).to.equal(true);
       losses.push(loss);
     }
-    allclose([losses[0]!, losses[0]!], [losses[1]!, losses[2]!], { atol: 0, rtol: 1e-4 }, 'cold first-step loss (ours vs tfjs, jax)');
+    allclose(
+      [losses[0]!, losses[0]!],
+      [losses[1]!, losses[2]!],
+      { atol: 0, rtol: 1e-4 },
+      'cold first-step loss (ours vs tfjs, jax)',
+    );
     expect(env.errors, 'GPU errors').to.deep.equal([]);
   });
 
   it('first-step (cold rounds): rotates the peers, summarises seconds and keeps the first losses', async () => {
     const calls: PeerKey[] = [];
-    const r = await measureColdWorkload(FIRST_STEP_COLD_WORKLOAD, (peer) => {
-      calls.push(peer);
-      return coldFirstStep(peer, coldContext());
-    }, { size: 'smoke', rounds: 2 });
+    const r = await measureColdWorkload(
+      FIRST_STEP_COLD_WORKLOAD,
+      (peer) => {
+        calls.push(peer);
+        return coldFirstStep(peer, coldContext());
+      },
+      { size: 'smoke', rounds: 2 },
+    );
     expect(calls).to.deep.equal(['ours', 'tfjs', 'jax', 'tfjs', 'jax', 'ours']);
     expect(r.name).to.equal('first-step');
     expect(r.lowerIsBetter).to.equal(true);
     expect(r.rounds).to.equal(2);
-    for (const [who, p] of [['ours', r.ours], ['tfjs', r.tfjs], ['jax', r.jax]] as const) {
+    for (const [who, p] of [
+      ['ours', r.ours],
+      ['tfjs', r.tfjs],
+      ['jax', r.jax],
+    ] as const) {
       expect('median' in p, `${who}: ${JSON.stringify(p)}`).to.equal(true);
       const peer = p as PeerResult;
       expect(peer.samples, who).to.have.length(2);
-      expect(peer.samples.every((x) => Number.isFinite(x) && x > 0), `${who}: ${peer.samples}`).to.equal(true);
+      expect(
+        peer.samples.every((x) => Number.isFinite(x) && x > 0),
+        `${who}: ${peer.samples}`,
+      ).to.equal(true);
       expect(peer.lossFell, who).to.equal(undefined);
       allclose([peer.firstLoss!], [r.ours.firstLoss!], { atol: 0, rtol: FIRST_LOSS_RTOL }, `${who} cold first loss`);
     }
@@ -149,11 +204,13 @@ describe('bench workloads (smoke shapes)', function () {
   });
 
   it('first-step (cold rounds): a failed run fails the workload naming the peer; jax-js unable to start is reported unavailable', async () => {
-    const fake = (failing: PeerKey | null) => async (peer: PeerKey): Promise<ColdOutcome> => {
-      if (peer === failing) throw new Error('boom from the child');
-      if (peer === 'jax') return { unavailable: 'jax-js: no WebGPU here' };
-      return { seconds: 0.5, loss: 0.25 };
-    };
+    const fake =
+      (failing: PeerKey | null) =>
+      async (peer: PeerKey): Promise<ColdOutcome> => {
+        if (peer === failing) throw new Error('boom from the child');
+        if (peer === 'jax') return { unavailable: 'jax-js: no WebGPU here' };
+        return { seconds: 0.5, loss: 0.25 };
+      };
     let message = '';
     try {
       await measureColdWorkload(FIRST_STEP_COLD_WORKLOAD, fake('tfjs'), { size: 'smoke', rounds: 1 });

@@ -16,19 +16,26 @@ const moduleUrl = (source: string): string => URL.createObjectURL(new Blob([sour
 
 async function commonJsAsModule(url: string): Promise<string> {
   const response = await fetch(url);
-  if (!response.ok) throw new Error(`tfjs-loader: could not fetch ${url}; expected HTTP 200, got ${response.status}. Run \`npm install\`.`);
+  if (!response.ok)
+    throw new Error(
+      `tfjs-loader: could not fetch ${url}; expected HTTP 200, got ${response.status}. Run \`npm install\`.`,
+    );
   const source = await response.text();
-  return moduleUrl(`const module = { exports: {} };\nconst exports = module.exports;\n${source}\nexport default module.exports;\n`);
+  return moduleUrl(
+    `const module = { exports: {} };\nconst exports = module.exports;\n${source}\nexport default module.exports;\n`,
+  );
 }
 
 async function addImportMap(): Promise<void> {
   const seedrandomStub = moduleUrl(
     "export function alea() { throw new Error('tfjs-loader: seedrandom is stubbed in the test page; seeded random ops are unavailable here.'); }\n" +
-    'export default { alea };\n',
+      'export default { alea };\n',
   );
   const map = document.createElement('script');
   map.type = 'importmap';
-  map.textContent = JSON.stringify({ imports: { [LONG_URL]: await commonJsAsModule(LONG_URL), [SEEDRANDOM_URL]: seedrandomStub } });
+  map.textContent = JSON.stringify({
+    imports: { [LONG_URL]: await commonJsAsModule(LONG_URL), [SEEDRANDOM_URL]: seedrandomStub },
+  });
   document.head.append(map);
 }
 

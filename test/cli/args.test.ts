@@ -2,23 +2,42 @@
 // browser): kebab-case keys, numbers, lists, booleans, the reserved options, what is refused, and the
 // key a --weights file goes by.
 import { expect } from 'chai';
-import { UsageError, camelCase, parseExperimentArgs, parseValue, splitWeightsArg, weightsKey } from '../../scripts/experiment-args.mjs';
+import {
+  UsageError,
+  camelCase,
+  parseExperimentArgs,
+  parseValue,
+  splitWeightsArg,
+  weightsKey,
+} from '../../scripts/experiment-args.mjs';
 import { encodeSafetensors } from '../../src/nn/safetensors';
 
 const parse = (line: string) => parseExperimentArgs(line.split(' ').filter(Boolean));
 
 describe('experiment command line', () => {
   it('turns --kebab-case value pairs into a camelCase config of numbers, lists, booleans and text', () => {
-    const r = parse('fc-train --train-size 6000 --latents 2,4,8 --lr 1e-3 --slope -0.2 --optimizer adam --shuffle false --verbose --out /tmp/x');
+    const r = parse(
+      'fc-train --train-size 6000 --latents 2,4,8 --lr 1e-3 --slope -0.2 --optimizer adam --shuffle false --verbose --out /tmp/x',
+    );
     expect(r.name).to.equal('fc-train');
     expect(r.out).to.equal('/tmp/x');
     expect(r.scale).to.equal('small');
-    expect(r.config).to.deep.equal({ trainSize: 6000, latents: [2, 4, 8], lr: 0.001, slope: -0.2, optimizer: 'adam', shuffle: false, verbose: true });
+    expect(r.config).to.deep.equal({
+      trainSize: 6000,
+      latents: [2, 4, 8],
+      lr: 0.001,
+      slope: -0.2,
+      optimizer: 'adam',
+      shuffle: false,
+      verbose: true,
+    });
     expect(r.weights).to.deep.equal([]);
   });
 
   it('reads --key=value, --no-flag, one-item lists, --scale, --seed (also put into the config) and repeated --weights', () => {
-    const r = parse('conv-latent --scale=tiny --seed 7 --latents 8, --optimizers adam,sgd --no-augment --weights a.safetensors --weights k=b.safetensors --out o');
+    const r = parse(
+      'conv-latent --scale=tiny --seed 7 --latents 8, --optimizers adam,sgd --no-augment --weights a.safetensors --weights k=b.safetensors --out o',
+    );
     expect(r.scale).to.equal('tiny');
     expect(r.seed).to.equal(7);
     expect(r.config).to.deep.equal({ seed: 7, latents: [8], optimizers: ['adam', 'sgd'], augment: false });
@@ -79,7 +98,10 @@ describe('--weights files', () => {
   });
 
   it('refuse files that are not safetensors, naming the file', () => {
-    expect(() => weightsKey(new Uint8Array([1, 2, 3]), 'tiny.bin')).to.throw(UsageError, /--weights tiny\.bin: only 3 bytes/);
+    expect(() => weightsKey(new Uint8Array([1, 2, 3]), 'tiny.bin')).to.throw(
+      UsageError,
+      /--weights tiny\.bin: only 3 bytes/,
+    );
     const lying = new Uint8Array(16);
     new DataView(lying.buffer).setBigUint64(0, 1000n, true);
     expect(() => weightsKey(lying, 'big.safetensors')).to.throw(UsageError, /claims 1000 bytes/);
@@ -91,8 +113,14 @@ describe('--weights files', () => {
 
   it('split KEY=FILE at the last "=", unless the whole argument is an existing file', () => {
     const none = () => false;
-    expect(splitWeightsArg('conv:latent=8:c=16:seed=1=runs/a.safetensors', none)).to.deep.equal({ key: 'conv:latent=8:c=16:seed=1', path: 'runs/a.safetensors' });
+    expect(splitWeightsArg('conv:latent=8:c=16:seed=1=runs/a.safetensors', none)).to.deep.equal({
+      key: 'conv:latent=8:c=16:seed=1',
+      path: 'runs/a.safetensors',
+    });
     expect(splitWeightsArg('runs/a.safetensors', none)).to.deep.equal({ key: null, path: 'runs/a.safetensors' });
-    expect(splitWeightsArg('runs/latent=8.safetensors', (p) => p === 'runs/latent=8.safetensors')).to.deep.equal({ key: null, path: 'runs/latent=8.safetensors' });
+    expect(splitWeightsArg('runs/latent=8.safetensors', (p) => p === 'runs/latent=8.safetensors')).to.deep.equal({
+      key: null,
+      path: 'runs/latent=8.safetensors',
+    });
   });
 });

@@ -7,7 +7,15 @@ import type { ExperimentContext, ExperimentDef, ExperimentResult, Progress, Scal
 import { decodeSafetensors, encodeSafetensors } from '../../src/nn/safetensors';
 import { base64ToBytes } from '../../src/ui/render/index';
 import { ConfigError, DeviceLostError } from '../../src/util/errors';
-import { ProgressLines, formatEta, formatRate, listsFromScalars, outputFileName, runExperimentRequest, type PageOutcome } from '../../tools/run-experiment-core';
+import {
+  ProgressLines,
+  formatEta,
+  formatRate,
+  listsFromScalars,
+  outputFileName,
+  runExperimentRequest,
+  type PageOutcome,
+} from '../../tools/run-experiment-core';
 
 interface FakeConfig {
   epochs: number;
@@ -28,7 +36,9 @@ function fakeExperiment(behaviour: { throwInRun?: Error; validateThrows?: Error 
     validate(config, scale = 'small') {
       if (behaviour.validateThrows) throw behaviour.validateThrows;
       const merged = { ...this.defaults(scale), ...config } as FakeConfig;
-      for (const k of Object.keys(config)) if (!['epochs', 'latent', 'seed'].includes(k)) throw new ConfigError(`fake-train: unknown key "${k}"; expected one of epochs, latent, seed.`);
+      for (const k of Object.keys(config))
+        if (!['epochs', 'latent', 'seed'].includes(k))
+          throw new ConfigError(`fake-train: unknown key "${k}"; expected one of epochs, latent, seed.`);
       if (!(merged.latent > 0)) throw new ConfigError(`fake-train: latent must be > 0; got ${merged.latent}.`);
       return merged;
     },
@@ -40,9 +50,26 @@ function fakeExperiment(behaviour: { throwInRun?: Error; validateThrows?: Error 
       const stage = `train latent=${config.latent}`;
       for (let epoch = 1; epoch <= config.epochs; epoch++) {
         for (let step = 1; step <= 3; step++) {
-          emit({ stage, epoch, epochs: config.epochs, step: (epoch - 1) * 3 + step, steps: config.epochs * 3, loss: 1 / step, samplesPerSec: 1840.4, etaSeconds: 42, message: 'step' });
+          emit({
+            stage,
+            epoch,
+            epochs: config.epochs,
+            step: (epoch - 1) * 3 + step,
+            steps: config.epochs * 3,
+            loss: 1 / step,
+            samplesPerSec: 1840.4,
+            etaSeconds: 42,
+            message: 'step',
+          });
         }
-        emit({ stage, epoch, epochs: config.epochs, loss: 0.0213 / epoch, point: { chart: 'loss', series: 'train', x: epoch, y: 0.0213 / epoch }, message: `epoch ${epoch}` });
+        emit({
+          stage,
+          epoch,
+          epochs: config.epochs,
+          loss: 0.0213 / epoch,
+          point: { chart: 'loss', series: 'train', x: epoch, y: 0.0213 / epoch },
+          message: `epoch ${epoch}`,
+        });
         emit({ stage, epoch, message: '', point: { chart: 'loss', series: 'test', x: epoch, y: 0.03 / epoch } });
       }
       if (behaviour.throwInRun) throw behaviour.throwInRun;
@@ -50,19 +77,45 @@ function fakeExperiment(behaviour: { throwInRun?: Error; validateThrows?: Error 
       emit({ stage: 'invert decoder', step: 2, steps: 2, message: 'inverting' });
       const epochs = Array.from({ length: config.epochs }, (_, i) => i + 1);
       const images = new Float32Array(2 * 784).map((_, i) => (i % 784) / 783);
-      const weights = encodeSafetensors([{ name: 'enc.weight', shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) }], { latent: String(config.latent) });
+      const weights = encodeSafetensors([{ name: 'enc.weight', shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) }], {
+        latent: String(config.latent),
+      });
       return {
         experiment: 'fake-train',
         config: { ...config },
         metrics: { test_loss: 0.0123, per_latent: { '4': [0.1, NaN] } },
         charts: [
-          { id: 'loss', title: 'Loss', xLabel: 'epoch', yLabel: 'MSE', yScale: 'log', series: [{ name: 'train', x: epochs, y: epochs.map((e) => 0.0213 / e) }] },
-          { id: 'loss', title: 'Same id again', xLabel: 'epoch', yLabel: 'MSE', series: [{ name: 'test', x: [1], y: [Infinity] }] },
+          {
+            id: 'loss',
+            title: 'Loss',
+            xLabel: 'epoch',
+            yLabel: 'MSE',
+            yScale: 'log',
+            series: [{ name: 'train', x: epochs, y: epochs.map((e) => 0.0213 / e) }],
+          },
+          {
+            id: 'loss',
+            title: 'Same id again',
+            xLabel: 'epoch',
+            yLabel: 'MSE',
+            series: [{ name: 'test', x: [1], y: [Infinity] }],
+          },
           { id: 'broken', title: 'Ragged', xLabel: 'x', yLabel: 'y', series: [{ name: 's', x: [1, 2], y: [1] }] },
         ],
-        grids: [{ id: 'recon', title: 'Reconstructions', images, count: 2, cols: 2, labels: ['original', 'reconstruction'] }],
+        grids: [
+          { id: 'recon', title: 'Reconstructions', images, count: 2, cols: 2, labels: ['original', 'reconstruction'] },
+        ],
         tables: [{ id: 't', title: 'Table', columns: ['latent', 'mse'], rows: [[4, 0.0123]] }],
-        heatmaps: [{ id: 'corr latent/4', title: 'Correlation', size: 2, values: new Float32Array([1, -0.5, -0.5, 1]), min: -1, max: 1 }],
+        heatmaps: [
+          {
+            id: 'corr latent/4',
+            title: 'Correlation',
+            size: 2,
+            values: new Float32Array([1, -0.5, -0.5, 1]),
+            min: -1,
+            max: 1,
+          },
+        ],
         weights: [{ key: `fake:latent=${config.latent}:seed=${config.seed}`, bytes: weights }],
         stopReasons: { [`latent=${config.latent}`]: 'max epochs reached' },
         adapter: 'fake adapter',
@@ -96,7 +149,10 @@ describe('runExperimentRequest', () => {
   it('refuses an unknown name or a bad config before running anything', async () => {
     const { def, calls } = fakeExperiment();
     const unknown = await runExperimentRequest({ name: 'nope', config: {}, scale: 'tiny' }, deps(def));
-    expect(unknown).to.deep.equal({ status: 'config-error', message: 'experiment: unknown name "nope"; expected one of fake-train.' });
+    expect(unknown).to.deep.equal({
+      status: 'config-error',
+      message: 'experiment: unknown name "nope"; expected one of fake-train.',
+    });
     const bad = await runExperimentRequest({ name: 'fake-train', config: { latent: 0 }, scale: 'tiny' }, deps(def));
     expect(bad).to.deep.equal({ status: 'config-error', message: 'fake-train: latent must be > 0; got 0.' });
     const extra = await runExperimentRequest({ name: 'fake-train', config: { latnet: 2 }, scale: 'tiny' }, deps(def));
@@ -104,14 +160,28 @@ describe('runExperimentRequest', () => {
     expect(calls.run).to.equal(0);
     const buggy = fakeExperiment({ validateThrows: new TypeError('x is undefined') });
     const crashed = await runExperimentRequest({ name: 'fake-train', config: {}, scale: 'tiny' }, deps(buggy.def));
-    expect(crashed).to.deep.equal({ status: 'failed', message: 'fake-train: validate() threw TypeError: x is undefined', deviceLost: false });
+    expect(crashed).to.deep.equal({
+      status: 'failed',
+      message: 'fake-train: validate() threw TypeError: x is undefined',
+      deviceLost: false,
+    });
   });
 
   it('writes result.json with the validated config, scale, seed and everything the experiment returned', async () => {
     const { def, calls } = fakeExperiment();
     const weightsIn = encodeSafetensors([{ name: 'w', shape: [1], data: new Float32Array([5]) }]);
     const lines: string[] = [];
-    const outcome = ok(await runExperimentRequest({ name: 'fake-train', config: { latent: 3 }, scale: 'tiny', weights: { 'k=1': btoa(String.fromCharCode(...weightsIn)) } }, deps(def, lines)));
+    const outcome = ok(
+      await runExperimentRequest(
+        {
+          name: 'fake-train',
+          config: { latent: 3 },
+          scale: 'tiny',
+          weights: { 'k=1': btoa(String.fromCharCode(...weightsIn)) },
+        },
+        deps(def, lines),
+      ),
+    );
     expect([...calls.ctx!.weights!.keys()]).to.deep.equal(['k=1']);
     expect(calls.ctx!.weights!.get('k=1')).to.deep.equal(weightsIn);
     expect(calls.ctx!.dataBaseUrl).to.equal('/data/');
@@ -126,18 +196,39 @@ describe('runExperimentRequest', () => {
     expect(r.charts[1].series[0].y).to.deep.equal([null]);
     expect(r.renderErrors).to.have.length(1);
     expect(r.renderErrors[0]).to.match(/could not draw chart "broken": .*2 x values and 1 y values/);
-    expect(r.grids).to.deep.equal([{ id: 'recon', title: 'Reconstructions', count: 2, cols: 2, labels: ['original', 'reconstruction'], file: 'recon.png' }]);
-    expect(r.heatmaps[0].values).to.deep.equal([[1, -0.5], [-0.5, 1]]);
+    expect(r.grids).to.deep.equal([
+      {
+        id: 'recon',
+        title: 'Reconstructions',
+        count: 2,
+        cols: 2,
+        labels: ['original', 'reconstruction'],
+        file: 'recon.png',
+      },
+    ]);
+    expect(r.heatmaps[0].values).to.deep.equal([
+      [1, -0.5],
+      [-0.5, 1],
+    ]);
     expect(r.heatmaps[0].file).to.equal('corr_latent_4.png');
     expect(r.tables[0].rows).to.deep.equal([[4, 0.0123]]);
     expect(r.stopReasons).to.deep.equal({ 'latent=3': 'max epochs reached' });
     expect(r.notes).to.deep.equal(['Report: X. Measured: Y.']);
     expect([r.adapter, r.elapsedMs]).to.deep.equal(['fake adapter', 12.5]);
-    expect(r.weights).to.deep.equal([{ key: 'fake:latent=3:seed=1', file: 'fake_latent=3_seed=1.safetensors', bytes: r.weights[0].bytes }]);
+    expect(r.weights).to.deep.equal([
+      { key: 'fake:latent=3:seed=1', file: 'fake_latent=3_seed=1.safetensors', bytes: r.weights[0].bytes },
+    ]);
 
     const names = outcome.files.map((f) => f.name);
-    expect(names).to.deep.equal(['loss.png', 'loss-2.png', 'recon.png', 'corr_latent_4.png', 'fake_latent=3_seed=1.safetensors']);
-    for (const f of outcome.files.filter((x) => x.name.endsWith('.png'))) expect(Array.from(base64ToBytes(f.base64).subarray(0, 8)), f.name).to.deep.equal(PNG_SIGNATURE);
+    expect(names).to.deep.equal([
+      'loss.png',
+      'loss-2.png',
+      'recon.png',
+      'corr_latent_4.png',
+      'fake_latent=3_seed=1.safetensors',
+    ]);
+    for (const f of outcome.files.filter((x) => x.name.endsWith('.png')))
+      expect(Array.from(base64ToBytes(f.base64).subarray(0, 8)), f.name).to.deep.equal(PNG_SIGNATURE);
     const saved = decodeSafetensors(base64ToBytes(outcome.files[4]!.base64));
     expect(saved.metadata).to.deep.equal({ latent: '3', key: 'fake:latent=3:seed=1' });
     expect(Array.from(saved.tensors.get('enc.weight')!.data)).to.deep.equal([1, 2, 3, 4]);
@@ -163,20 +254,34 @@ describe('runExperimentRequest', () => {
   it('says the run failed with its message, and whether the GPU device was lost', async () => {
     const failing = fakeExperiment({ throwInRun: new Error('fake-train: out of patience') });
     const lines: string[] = [];
-    const failed = await runExperimentRequest({ name: 'fake-train', config: {}, scale: 'tiny' }, deps(failing.def, lines));
+    const failed = await runExperimentRequest(
+      { name: 'fake-train', config: {}, scale: 'tiny' },
+      deps(failing.def, lines),
+    );
     expect(failed).to.deep.equal({ status: 'failed', message: 'fake-train: out of patience', deviceLost: false });
     expect(lines.at(-1)).to.match(/epoch 2\/2 loss 0\.0106 \(test 0\.015\)/);
 
-    const lostError = new DeviceLostError('destroyed', 'training stopped at step 6. Reload the page to get a new device.');
-    const lost = await runExperimentRequest({ name: 'fake-train', config: {}, scale: 'tiny' }, deps(fakeExperiment({ throwInRun: lostError }).def));
+    const lostError = new DeviceLostError(
+      'destroyed',
+      'training stopped at step 6. Reload the page to get a new device.',
+    );
+    const lost = await runExperimentRequest(
+      { name: 'fake-train', config: {}, scale: 'tiny' },
+      deps(fakeExperiment({ throwInRun: lostError }).def),
+    );
     expect(lost).to.deep.equal({ status: 'failed', message: lostError.message, deviceLost: true });
 
     // A device lost behind the experiment's back: the later error is some mapAsync failure.
     const runtime = { gpu: { lostError } } as unknown as Runtime;
-    const behind = await runExperimentRequest({ name: 'fake-train', config: {}, scale: 'tiny' }, deps(fakeExperiment({ throwInRun: new Error('mapAsync failed') }).def, [], runtime));
+    const behind = await runExperimentRequest(
+      { name: 'fake-train', config: {}, scale: 'tiny' },
+      deps(fakeExperiment({ throwInRun: new Error('mapAsync failed') }).def, [], runtime),
+    );
     expect(behind.status).to.equal('failed');
     expect(behind).to.include({ deviceLost: true });
-    expect((behind as { message: string }).message).to.match(/^GPU device lost during fake-train: .*destroyed.*\(then: mapAsync failed\)$/);
+    expect((behind as { message: string }).message).to.match(
+      /^GPU device lost during fake-train: .*destroyed.*\(then: mapAsync failed\)$/,
+    );
   });
 });
 
@@ -185,7 +290,16 @@ describe('ProgressLines', () => {
     let now = 0;
     const lines: string[] = [];
     const log = new ProgressLines('x', (l) => lines.push(l), { heartbeatMs: 1000, now: () => now });
-    const step = (s: number): Progress => ({ experiment: 'x', stage: 'train', epoch: 1, epochs: 1, step: s, steps: 100, loss: 0.5, message: '' + s });
+    const step = (s: number): Progress => ({
+      experiment: 'x',
+      stage: 'train',
+      epoch: 1,
+      epochs: 1,
+      step: s,
+      steps: 100,
+      loss: 0.5,
+      message: `${s}`,
+    });
     log.push(step(1));
     now = 500;
     log.push(step(2));
@@ -204,7 +318,12 @@ describe('ProgressLines', () => {
 
   it('makes a single value for a list-valued key a one-item list, nothing else', () => {
     const defaults = { latents: [2, 4], lr: 0.1, stop: { maxEpochs: 3 } };
-    expect(listsFromScalars({ latents: 8, lr: 0.5, stop: { maxEpochs: 1 }, other: 'x' }, defaults)).to.deep.equal({ latents: [8], lr: 0.5, stop: { maxEpochs: 1 }, other: 'x' });
+    expect(listsFromScalars({ latents: 8, lr: 0.5, stop: { maxEpochs: 1 }, other: 'x' }, defaults)).to.deep.equal({
+      latents: [8],
+      lr: 0.5,
+      stop: { maxEpochs: 1 },
+      other: 'x',
+    });
     expect(listsFromScalars({ latents: [3] }, defaults)).to.deep.equal({ latents: [3] });
   });
 

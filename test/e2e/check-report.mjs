@@ -15,8 +15,19 @@ export const REQUIRED_METRICS = {
   'fc-sweep-loss': ['nrmse_train', 'nrmse_test', 'mse_train', 'mse_test'],
   'fc-sweep-optimizer': ['nrmse_train', 'nrmse_test', 'mse_train', 'mse_test'],
   'fc-sweep-activation': ['nrmse_train', 'nrmse_test', 'mse_train', 'mse_test'],
-  'fc-compression': ['compression_ratio', 'nrmse_ae_train', 'nrmse_ae_test', 'nrmse_discovered_train', 'nrmse_discovered_test'],
-  'fc-inversion': ['frobenius_latent_train', 'frobenius_latent_test', 'frobenius_output_train', 'frobenius_output_test'],
+  'fc-compression': [
+    'compression_ratio',
+    'nrmse_ae_train',
+    'nrmse_ae_test',
+    'nrmse_discovered_train',
+    'nrmse_discovered_test',
+  ],
+  'fc-inversion': [
+    'frobenius_latent_train',
+    'frobenius_latent_test',
+    'frobenius_output_train',
+    'frobenius_output_test',
+  ],
   'conv-latent': ['params', 'train_loss', 'test_loss'],
   'conv-capacity': ['params', 'train_loss', 'test_loss'],
   'conv-interpolate': ['mid_grayness', 'end_grayness', 'endpoint_recon_mse'],
@@ -29,7 +40,8 @@ const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /** Every leaf of a metric value (a number, or a record / array of them) as [path, value]. */
 function leaves(value, path) {
   if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, `${path}[${i}]`));
-  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => leaves(v, `${path}.${k}`));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => leaves(v, `${path}.${k}`));
   return [[path, value]];
 }
 
@@ -68,7 +80,10 @@ export function checkReport(dir, { scale = null } = {}) {
   check('report: scale, adapter, seed and total time are stated', () => {
     expect(typeof report.scale === 'string' && report.scale !== '', `scale is ${JSON.stringify(report.scale)}`);
     if (scale) expect(report.scale === scale, `scale is "${report.scale}"; expected "${scale}"`);
-    expect(typeof report.adapter === 'string' && report.adapter !== '' && report.adapter !== 'unknown', `adapter is ${JSON.stringify(report.adapter)}`);
+    expect(
+      typeof report.adapter === 'string' && report.adapter !== '' && report.adapter !== 'unknown',
+      `adapter is ${JSON.stringify(report.adapter)}`,
+    );
     expect('seed' in report, 'no seed field');
     expect(Number.isFinite(report.totalMs) && report.totalMs > 0, `totalMs is ${report.totalMs}`);
     expect(html.includes(`Scale <strong>${report.scale}</strong>`), 'report.html does not state the scale');
@@ -101,7 +116,10 @@ export function checkReport(dir, { scale = null } = {}) {
       if (scale) expect((r.scale ?? report.scale) === scale, `scale ${r.scale}; expected ${scale}`);
       expect(typeof r.adapter === 'string' && r.adapter !== '', `adapter ${JSON.stringify(r.adapter)}`);
       expect(Number.isInteger(seed), `seed ${JSON.stringify(seed)}`);
-      expect(Number.isFinite(r.elapsedMs ?? exp.wallMs) && (r.elapsedMs ?? exp.wallMs) >= 0, `time ${r.elapsedMs ?? exp.wallMs}`);
+      expect(
+        Number.isFinite(r.elapsedMs ?? exp.wallMs) && (r.elapsedMs ?? exp.wallMs) >= 0,
+        `time ${r.elapsedMs ?? exp.wallMs}`,
+      );
       return `seed ${seed}, ${((r.elapsedMs ?? exp.wallMs) / 1000).toFixed(1)} s`;
     });
     const pngs = [...(r.charts ?? []), ...(r.grids ?? []), ...(r.heatmaps ?? [])].map((x) => x.file).filter(Boolean);

@@ -7,18 +7,33 @@ export async function instrument(page) {
   await page.evaluateOnNewDocument(() => {
     window.__csp = [];
     window.__events = [];
-    window.addEventListener('securitypolicyviolation', (e) => {
-      window.__csp.push(`${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
-    }, true);
+    window.addEventListener(
+      'securitypolicyviolation',
+      (e) => {
+        window.__csp.push(
+          `${e.violatedDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`,
+        );
+      },
+      true,
+    );
     for (const type of ['ae-progress', 'ae-done', 'ae-error']) {
-      window.addEventListener(type, (e) => {
-        const d = e.detail ?? {};
-        const el = e.composedPath()[0];
-        window.__events.push({
-          type, task: d.task, id: el?.id ?? '', stage: d.stage, stopped: d.stopped,
-          message: d.message ?? d.error?.message ?? '', errorName: d.error?.name ?? '',
-        });
-      }, true);
+      window.addEventListener(
+        type,
+        (e) => {
+          const d = e.detail ?? {};
+          const el = e.composedPath()[0];
+          window.__events.push({
+            type,
+            task: d.task,
+            id: el?.id ?? '',
+            stage: d.stage,
+            stopped: d.stopped,
+            message: d.message ?? d.error?.message ?? '',
+            errorName: d.error?.name ?? '',
+          });
+        },
+        true,
+      );
     }
   });
   const consoleCsp = [];
@@ -55,7 +70,11 @@ export function labState(page, selector) {
 
 /** Clicks a control of the lab (`start`, `stop`) as a person would: a real mouse click on the button. */
 export async function clickControl(page, selector, action) {
-  const button = await page.evaluateHandle((sel, a) => document.querySelector(sel)?.shadowRoot?.querySelector(`[data-action="${a}"]`), selector, action);
+  const button = await page.evaluateHandle(
+    (sel, a) => document.querySelector(sel)?.shadowRoot?.querySelector(`[data-action="${a}"]`),
+    selector,
+    action,
+  );
   const el = button.asElement();
   if (!el) throw new Error(`no "${action}" button in ${selector}`);
   await el.click();

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, launchChromium, startDevServer } from '../../scripts/browser.mjs';
-import { clickControl, cspViolations, events, instrument, labState, waitForLab } from './page-tools.mjs';
+import { clickControl, cspViolations, events, instrument, waitForLab } from './page-tools.mjs';
 import { serveStatic } from './static-server.mjs';
 
 const ART = join(REPO_ROOT, 'test-artifacts', 'e2e');
@@ -31,7 +31,9 @@ async function check(name, fn) {
     console.log(`ok   ${name}${note ? ` — ${note}` : ''} (${((Date.now() - t) / 1000).toFixed(1)}s)`);
   } catch (e) {
     failed++;
-    console.log(`FAIL ${name}: ${e instanceof Error ? e.message : String(e)} (${((Date.now() - t) / 1000).toFixed(1)}s)`);
+    console.log(
+      `FAIL ${name}: ${e instanceof Error ? e.message : String(e)} (${((Date.now() - t) / 1000).toFixed(1)}s)`,
+    );
   }
 }
 
@@ -61,27 +63,43 @@ async function demoPage(browser, origin) {
   await page.setViewport({ width: 1100, height: 1000 });
   const { consoleCsp } = await instrument(page);
   const lab = '#fc-train ae-fc-train-lab';
-  const query = '?fc-train.scale=tiny&fc-train.latent=16&fc-train.epochs=1&fc-train.train-size=128&fc-train.test-size=64';
+  const query =
+    '?fc-train.scale=tiny&fc-train.latent=16&fc-train.epochs=1&fc-train.train-size=128&fc-train.test-size=64';
 
-  await check('demo: page loads and the address sets the section\'s attributes', async () => {
+  await check("demo: page loads and the address sets the section's attributes", async () => {
     await page.goto(`${origin}/${query}#fc-train`, { waitUntil: 'load', timeout: 120_000 });
-    let s = await waitForLab(page, lab, 'the element to render', (x) => x.defined && x.config !== '', SHORT_MS).catch(() => null);
+    let s = await waitForLab(page, lab, 'the element to render', (x) => x.defined && x.config !== '', SHORT_MS).catch(
+      () => null,
+    );
     if (!s) {
       // A cold Vite cache can re-optimise dependencies after the first load (no HMR here to reload).
       console.log('     (reloading once: the elements were not defined after the first load)');
       await page.reload({ waitUntil: 'load', timeout: 120_000 });
       s = await waitForLab(page, lab, 'the element to render', (x) => x.defined && x.config !== '', SHORT_MS);
     }
-    expect(/latent 16/.test(s.config) && /epochs 1\b/.test(s.config) && /scale tiny/.test(s.config), `config line does not show the address's settings: "${s.config}"`);
+    expect(
+      /latent 16/.test(s.config) && /epochs 1\b/.test(s.config) && /scale tiny/.test(s.config),
+      `config line does not show the address's settings: "${s.config}"`,
+    );
     return s.config;
   });
 
   await check('demo: Start trains; the live loss curve gains points, then an image grid appears', async () => {
     await clickControl(page, lab, 'start');
-    const live = await waitForLab(page, lab, 'live loss points', (x) => x.livePoints >= 2 || (x.grids > 0 && !x.running), RUN_MS);
+    const live = await waitForLab(
+      page,
+      lab,
+      'live loss points',
+      (x) => x.livePoints >= 2 || (x.grids > 0 && !x.running),
+      RUN_MS,
+    );
     const done = await waitForLab(page, lab, 'the run to finish', (x) => !x.running && x.grids > 0, RUN_MS);
     await shotOf(page, '#fc-train', 'demo-fc-train-done.png');
-    await waitEvent(page, () => window.__events.some((e) => e.type === 'ae-done' && e.task === 'experiment' && !e.stopped), 'the ae-done event');
+    await waitEvent(
+      page,
+      () => window.__events.some((e) => e.type === 'ae-done' && e.task === 'experiment' && !e.stopped),
+      'the ae-done event',
+    );
     expect(done.gridImages > 0, 'the image grid has no pixels');
     return `${live.livePoints} live points seen, ${done.grids} grid(s)`;
   });
@@ -92,9 +110,20 @@ async function demoPage(browser, origin) {
       el.setAttribute('seed', '3');
       el.setAttribute('epochs', '6');
     }, lab);
-    const s = await waitForLab(page, lab, 'the config line to update', (x) => /seed 3/.test(x.config) && /epochs 6/.test(x.config), SHORT_MS);
+    const s = await waitForLab(
+      page,
+      lab,
+      'the config line to update',
+      (x) => /seed 3/.test(x.config) && /epochs 6/.test(x.config),
+      SHORT_MS,
+    );
     const search = await page.evaluate(() => location.search);
-    expect(search.includes('fc-train.seed=3') && search.includes('fc-train.epochs=6') && search.includes('fc-train.latent=16'), `address not updated: ${search}`);
+    expect(
+      search.includes('fc-train.seed=3') &&
+        search.includes('fc-train.epochs=6') &&
+        search.includes('fc-train.latent=16'),
+      `address not updated: ${search}`,
+    );
     return `${s.config} · ${search}`;
   });
 
@@ -110,33 +139,40 @@ async function demoPage(browser, origin) {
   });
 
   await check('demo: removing a running element aborts its run (GPU work freed)', async () => {
-    const result = await page.evaluate(async (sel, ms) => {
-      const el = document.querySelector(sel);
-      // A seed no earlier run used, so no stored model is reused and training really runs.
-      el.setAttribute('seed', '4');
-      await el.updateComplete;
-      el.shadowRoot.querySelector('[data-action="start"]').click();
-      // Wait until training is under way.
-      const t = performance.now();
-      while (!(el.running && el.shadowRoot.querySelector('[part="chart"] ae-chart')?.pointCount > 0)) {
-        if (performance.now() - t > ms) return { error: 'training never started' };
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const parent = el.parentElement;
-      let after = 0;
-      el.addEventListener('ae-progress', () => after++);
-      el.remove();
-      const removedAt = performance.now();
-      // running$ is the promise of the run; it settles once the experiment saw the abort signal.
-      await Promise.race([el.running$, new Promise((r) => setTimeout(r, ms))]);
-      const settledMs = performance.now() - removedAt;
-      const stillRunning = el.running;
-      parent.append(el);
-      return { settledMs, after, stillRunning };
-    }, lab, RUN_MS);
+    const result = await page.evaluate(
+      async (sel, ms) => {
+        const el = document.querySelector(sel);
+        // A seed no earlier run used, so no stored model is reused and training really runs.
+        el.setAttribute('seed', '4');
+        await el.updateComplete;
+        el.shadowRoot.querySelector('[data-action="start"]').click();
+        // Wait until training is under way.
+        const t = performance.now();
+        while (!(el.running && el.shadowRoot.querySelector('[part="chart"] ae-chart')?.pointCount > 0)) {
+          if (performance.now() - t > ms) return { error: 'training never started' };
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const parent = el.parentElement;
+        let after = 0;
+        el.addEventListener('ae-progress', () => after++);
+        el.remove();
+        const removedAt = performance.now();
+        // running$ is the promise of the run; it settles once the experiment saw the abort signal.
+        await Promise.race([el.running$, new Promise((r) => setTimeout(r, ms))]);
+        const settledMs = performance.now() - removedAt;
+        const stillRunning = el.running;
+        parent.append(el);
+        return { settledMs, after, stillRunning };
+      },
+      lab,
+      RUN_MS,
+    );
     expect(!result.error, result.error);
     expect(result.settledMs < SHORT_MS, `the run went on for ${Math.round(result.settledMs)} ms after removal`);
-    expect(result.after === 0 && !result.stillRunning, `the removed element still reported progress (${result.after}) or running=${result.stillRunning}`);
+    expect(
+      result.after === 0 && !result.stillRunning,
+      `the removed element still reported progress (${result.after}) or running=${result.stillRunning}`,
+    );
     return `run ended ${Math.round(result.settledMs)} ms after removal`;
   });
 
@@ -144,7 +180,10 @@ async function demoPage(browser, origin) {
     await page.evaluate((sel) => document.querySelector(sel).setAttribute('latent', '-1'), lab);
     const s = await waitForLab(page, lab, 'the error box', (x) => /latent/.test(x.error), SHORT_MS);
     const ev = (await events(page, 'ae-error')).filter((e) => /latent/.test(e.message));
-    expect(ev.length > 0 && ev[0].errorName === 'ConfigError', `no ae-error ConfigError about latent: ${JSON.stringify(ev)}`);
+    expect(
+      ev.length > 0 && ev[0].errorName === 'ConfigError',
+      `no ae-error ConfigError about latent: ${JSON.stringify(ev)}`,
+    );
     expect(s.startDisabled, 'Start stays enabled for a config that cannot run');
     await shotOf(page, '#fc-train', 'demo-latent-error.png');
     await page.evaluate((sel) => document.querySelector(sel).setAttribute('latent', '16'), lab);
@@ -186,17 +225,32 @@ async function lazyPage(browser, origin) {
     const labs = { fc: await defined('ae-fc-train-lab'), theory: await defined('ae-theory-lab') };
     expect(!labs.fc && !labs.theory, `defined before scrolling: ${JSON.stringify(labs)}`);
     expect(dataFiles().length === 0, `dataset files fetched at load: ${dataFiles().join(', ')}`);
-    const status = await page.evaluate(() => document.querySelector('ae-dataset-viewer')?.shadowRoot?.querySelector('[part="status"]')?.textContent ?? '');
+    const status = await page.evaluate(
+      () =>
+        document.querySelector('ae-dataset-viewer')?.shadowRoot?.querySelector('[part="status"]')?.textContent ?? '',
+    );
     expect(/loads when/.test(status), `the viewer does not say it waits: "${status.trim()}"`);
     return `${requests.filter((p) => /\.(ts|js)$/.test(p)).length} script requests`;
   });
 
   await check('demo lazy: scrolling to the datasets loads them; scrolling to a section defines its lab', async () => {
     await page.evaluate(() => document.querySelector('ae-dataset-viewer').scrollIntoView());
-    await waitEvent(page, () => !!document.querySelector('ae-dataset-viewer')?.shadowRoot?.querySelector('ae-image-grid'), 'the MNIST sample', RUN_MS);
-    expect(dataFiles().some((p) => p.includes('mnist-train-images')), `no dataset file fetched: ${dataFiles().join(', ')}`);
+    await waitEvent(
+      page,
+      () => !!document.querySelector('ae-dataset-viewer')?.shadowRoot?.querySelector('ae-image-grid'),
+      'the MNIST sample',
+      RUN_MS,
+    );
+    expect(
+      dataFiles().some((p) => p.includes('mnist-train-images')),
+      `no dataset file fetched: ${dataFiles().join(', ')}`,
+    );
     await page.evaluate(() => document.getElementById('conv-transfer').scrollIntoView());
-    await waitEvent(page, () => customElements.get('ae-conv-transfer-lab') !== undefined, 'ae-conv-transfer-lab to be defined');
+    await waitEvent(
+      page,
+      () => customElements.get('ae-conv-transfer-lab') !== undefined,
+      'ae-conv-transfer-lab to be defined',
+    );
     await page.evaluate(() => document.getElementById('theory').scrollIntoView());
     await waitEvent(page, () => customElements.get('ae-theory-lab') !== undefined, 'ae-theory-lab to be defined');
     return `${dataFiles().length} dataset file(s) fetched after scrolling`;
@@ -218,7 +272,11 @@ async function embedPage(browser, origin) {
     await page.goto(`${origin}/demo/embed.html`, { waitUntil: 'load', timeout: 60_000 });
     const s = await waitForLab(page, lab, 'the element to render', (x) => x.defined && x.config !== '', SHORT_MS);
     const scripts = requests.filter((p) => p.endsWith('.js'));
-    expect(scripts.includes('/dist/lib/autoencoder-lab.js') && scripts.every((p) => p === '/dist/lib/autoencoder-lab.js' || p === '/demo/embed-log.js'), `unexpected scripts: ${scripts.join(', ')}`);
+    expect(
+      scripts.includes('/dist/lib/autoencoder-lab.js') &&
+        scripts.every((p) => p === '/dist/lib/autoencoder-lab.js' || p === '/demo/embed-log.js'),
+      `unexpected scripts: ${scripts.join(', ')}`,
+    );
     const base = await page.evaluate(async () => (await import('/dist/lib/autoencoder-lab.js')).resolveDataBaseUrl(''));
     expect(base === `${origin}/dist/lib/data/`, `default data URL is ${base}`);
     return `${s.config}; data from ${base}`;
@@ -226,12 +284,25 @@ async function embedPage(browser, origin) {
 
   await check('embed: Start trains with the data next to the module; events reach the page', async () => {
     await clickControl(page, lab, 'start');
-    const live = await waitForLab(page, lab, 'live loss points', (x) => x.livePoints >= 2 || (x.grids > 0 && !x.running), RUN_MS);
+    const live = await waitForLab(
+      page,
+      lab,
+      'live loss points',
+      (x) => x.livePoints >= 2 || (x.grids > 0 && !x.running),
+      RUN_MS,
+    );
     const done = await waitForLab(page, lab, 'the run to finish', (x) => !x.running && x.grids > 0, RUN_MS);
-    await waitEvent(page, () => /ae-done experiment fc-train/.test(document.getElementById('log').textContent), 'the ae-done log line');
+    await waitEvent(
+      page,
+      () => /ae-done experiment fc-train/.test(document.getElementById('log').textContent),
+      'the ae-done log line',
+    );
     const text = await log();
     expect(/ae-progress experiment/.test(text), `log lacks ae-progress:\n${text}`);
-    expect(requests.some((p) => p.startsWith('/dist/lib/data/fashion-mnist-')), 'no dataset file fetched from dist/lib/data/');
+    expect(
+      requests.some((p) => p.startsWith('/dist/lib/data/fashion-mnist-')),
+      'no dataset file fetched from dist/lib/data/',
+    );
     await shotOf(page, 'body', 'embed-done.png');
     return `${live.livePoints} live points, ${done.grids} grid(s), ${text.split('\n').length - 1} log lines`;
   });
@@ -239,7 +310,11 @@ async function embedPage(browser, origin) {
   await check('embed: latent="-1" gives an ae-error printed by the page', async () => {
     await page.evaluate((sel) => document.querySelector(sel).setAttribute('latent', '-1'), lab);
     await waitForLab(page, lab, 'the error box', (x) => /latent/.test(x.error), SHORT_MS);
-    await waitEvent(page, () => /ae-error experiment: latent/.test(document.getElementById('log').textContent), 'the log line');
+    await waitEvent(
+      page,
+      () => /ae-error experiment: latent/.test(document.getElementById('log').textContent),
+      'the log line',
+    );
     await page.evaluate((sel) => document.querySelector(sel).setAttribute('latent', '8'), lab);
     return (await log()).split('\n').find((l) => l.startsWith('ae-error'));
   });
@@ -249,7 +324,11 @@ async function embedPage(browser, origin) {
     await clickControl(page, lab, 'start');
     const s = await waitForLab(page, lab, 'the error box', (x) => !x.running && x.error !== '', RUN_MS);
     expect(/empty-data\/manifest\.json/.test(s.error) && /404/.test(s.error), `unexpected message: ${s.error}`);
-    await waitEvent(page, () => /ae-error experiment: .*empty-data/.test(document.getElementById('log').textContent), 'the log line');
+    await waitEvent(
+      page,
+      () => /ae-error experiment: .*empty-data/.test(document.getElementById('log').textContent),
+      'the log line',
+    );
     await shot(page, 'embed-missing-data.png');
     return s.error.slice(0, 140);
   });
@@ -276,37 +355,68 @@ try {
       // The same steps as `npm run build:lib`: prepare-data (a no-op when public/data/ is current), then Vite.
       const prep = spawnSync('node', ['scripts/prepare-data.mjs'], { cwd: REPO_ROOT, encoding: 'utf8' });
       expect(prep.status === 0, `prepare-data failed (${prep.status}):\n${prep.stdout}\n${prep.stderr}`);
-      const r = spawnSync('npx', ['vite', 'build', '--config', 'vite.lib.config.ts', '--logLevel', 'warn'], { cwd: REPO_ROOT, encoding: 'utf8' });
+      const r = spawnSync('npx', ['vite', 'build', '--config', 'vite.lib.config.ts', '--logLevel', 'warn'], {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      });
       expect(r.status === 0, `vite build failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
     });
   }
-  await check('bench:node: the Node runner (Dawn bindings, SwiftShader\'s Vulkan driver) runs the smoke benchmark', () => {
-    // The bench page's twin for machines without a browser; here Dawn finds Chromium's SwiftShader ICD.
-    const vk = process.env.CHROMIUM_LIB_DIR || '/usr/lib/chromium';
-    const icd = join(vk, 'vk_swiftshader_icd.json');
-    expect(existsSync(icd), `no ${icd}; Debian's chromium package installs SwiftShader's Vulkan driver there (set CHROMIUM_LIB_DIR otherwise)`);
-    const b = spawnSync('node', ['bench/node.mjs', '--build-only'], { cwd: REPO_ROOT, encoding: 'utf8' });
-    expect(b.status === 0, `bundling failed (${b.status}):\n${b.stderr}`);
-    const r = spawnSync('node', ['bench/dist-node/bench.mjs', '--smoke', '--only', 'gemm-fc-dw,fc-train-sync1,first-step', '--json'], {
-      cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000,
-      env: { ...process.env, LD_LIBRARY_PATH: [vk, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), VK_ICD_FILENAMES: icd },
-    });
-    expect(r.status === 0, `bench.mjs exited ${r.status}:\n${r.stderr.slice(-3000)}`);
-    const out = JSON.parse(r.stdout);
-    expect(out.adapter.isFallback === true, `expected SwiftShader (a fallback adapter), got ${JSON.stringify(out.adapter)}`);
-    const names = out.workloads.map((w) => w.name).join(',');
-    expect(names === 'gemm-fc-dw,fc-train-sync1,first-step', `expected the three asked-for rows, got ${names}`);
-    for (const w of out.workloads) {
-      for (const who of ['ours', 'tfjs', 'jax']) {
-        const m = w[who].median;
-        expect(Number.isFinite(m) && m > 0, `${w.name}: ${who} median ${JSON.stringify(w[who])}; expected a positive number`);
+  await check(
+    "bench:node: the Node runner (Dawn bindings, SwiftShader's Vulkan driver) runs the smoke benchmark",
+    () => {
+      // The bench page's twin for machines without a browser; here Dawn finds Chromium's SwiftShader ICD.
+      const vk = process.env.CHROMIUM_LIB_DIR || '/usr/lib/chromium';
+      const icd = join(vk, 'vk_swiftshader_icd.json');
+      expect(
+        existsSync(icd),
+        `no ${icd}; Debian's chromium package installs SwiftShader's Vulkan driver there (set CHROMIUM_LIB_DIR otherwise)`,
+      );
+      const b = spawnSync('node', ['bench/node.mjs', '--build-only'], { cwd: REPO_ROOT, encoding: 'utf8' });
+      expect(b.status === 0, `bundling failed (${b.status}):\n${b.stderr}`);
+      const r = spawnSync(
+        'node',
+        ['bench/dist-node/bench.mjs', '--smoke', '--only', 'gemm-fc-dw,fc-train-sync1,first-step', '--json'],
+        {
+          cwd: REPO_ROOT,
+          encoding: 'utf8',
+          timeout: 300_000,
+          env: {
+            ...process.env,
+            LD_LIBRARY_PATH: [vk, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+            VK_ICD_FILENAMES: icd,
+          },
+        },
+      );
+      expect(r.status === 0, `bench.mjs exited ${r.status}:\n${r.stderr.slice(-3000)}`);
+      const out = JSON.parse(r.stdout);
+      expect(
+        out.adapter.isFallback === true,
+        `expected SwiftShader (a fallback adapter), got ${JSON.stringify(out.adapter)}`,
+      );
+      const names = out.workloads.map((w) => w.name).join(',');
+      expect(names === 'gemm-fc-dw,fc-train-sync1,first-step', `expected the three asked-for rows, got ${names}`);
+      for (const w of out.workloads) {
+        for (const who of ['ours', 'tfjs', 'jax']) {
+          const m = w[who].median;
+          expect(
+            Number.isFinite(m) && m > 0,
+            `${w.name}: ${who} median ${JSON.stringify(w[who])}; expected a positive number`,
+          );
+        }
+        expect(
+          Number.isFinite(w.ratio_tfjs) && Number.isFinite(w.ratio_jax),
+          `${w.name}: ratios ${w.ratio_tfjs}, ${w.ratio_jax}`,
+        );
       }
-      expect(Number.isFinite(w.ratio_tfjs) && Number.isFinite(w.ratio_jax), `${w.name}: ratios ${w.ratio_tfjs}, ${w.ratio_jax}`);
-    }
-    return out.workloads.map((w) => `${w.name} ours ${w.ours.median.toPrecision(3)} ${w.unit}`).join('; ');
-  });
+      return out.workloads.map((w) => `${w.name} ours ${w.ours.median.toPrecision(3)} ${w.unit}`).join('; ');
+    },
+  );
   [dev, stat] = await Promise.all([
-    startDevServer({ entries: ['index.html', 'demo/main.ts', 'src/ui/index.ts'], include: ['lit', 'lit/decorators.js', 'lit/directives/if-defined.js', 'uplot', 'wgsl_reflect'] }),
+    startDevServer({
+      entries: ['index.html', 'demo/main.ts', 'src/ui/index.ts'],
+      include: ['lit', 'lit/decorators.js', 'lit/directives/if-defined.js', 'uplot', 'wgsl_reflect'],
+    }),
     serveStatic({ '/demo/': join(REPO_ROOT, 'demo'), '/dist/': join(REPO_ROOT, 'dist'), '/empty-data/': EMPTY }),
   ]);
   browser = await launchChromium();

@@ -10,7 +10,13 @@ describe('kernel registry', () => {
     const { registry } = await getGpu();
     const k = registry.kernel(SHADERS.matmul, 'forward_bias_act');
     expect(k.workgroupSize).to.deep.equal([16, 16, 1]); // matmul.wgsl: @workgroup_size(16, 16)
-    expect(k.info.bindings.map((b) => `${b.name}:${b.kind}`)).to.deep.equal(['params:uniform', 'a:read', 'b:read', 'bias:read', 'c:read_write']);
+    expect(k.info.bindings.map((b) => `${b.name}:${b.kind}`)).to.deep.equal([
+      'params:uniform',
+      'a:read',
+      'b:read',
+      'bias:read',
+      'c:read_write',
+    ]);
   });
 
   it('caches pipelines by (shader, entry, constants)', async () => {
@@ -24,7 +30,10 @@ describe('kernel registry', () => {
     const k = registry.kernel(SHADERS.elementwise, 'axpby');
     const a = gpu.buffers.create('a', 16);
     try {
-      expect(() => registry.bind(k, { a, out: a }, { n: 4, cols: 1, alpha: 1, beta: 1 })).to.throw(KernelBindingError, /elementwise\.wgsl#axpby: binding "b" is declared in the shader but not provided/);
+      expect(() => registry.bind(k, { a, out: a }, { n: 4, cols: 1, alpha: 1, beta: 1 })).to.throw(
+        KernelBindingError,
+        /elementwise\.wgsl#axpby: binding "b" is declared in the shader but not provided/,
+      );
     } finally {
       a.dispose();
     }
@@ -35,7 +44,10 @@ describe('kernel registry', () => {
     const k = registry.kernel(SHADERS.elementwise, 'axpby');
     const a = gpu.buffers.create('a', 16);
     try {
-      expect(() => registry.bind(k, { a, b: a, out: a, bb: a }, { n: 4, cols: 1, alpha: 1, beta: 1 })).to.throw(KernelBindingError, /binding "bb" is not declared in the shader; expected bindings: a, b, out/);
+      expect(() => registry.bind(k, { a, b: a, out: a, bb: a }, { n: 4, cols: 1, alpha: 1, beta: 1 })).to.throw(
+        KernelBindingError,
+        /binding "bb" is not declared in the shader; expected bindings: a, b, out/,
+      );
     } finally {
       a.dispose();
     }
@@ -46,9 +58,18 @@ describe('kernel registry', () => {
     const k = registry.kernel(SHADERS.elementwise, 'axpby');
     const a = gpu.buffers.create('a', 16);
     try {
-      expect(() => registry.bind(k, { a, b: a, out: a }, { n: 4, cols: 1, alpha: 1 })).to.throw(KernelBindingError, /uniform field "beta" is declared in the shader but not given/);
-      expect(() => registry.bind(k, { a, b: a, out: a }, { n: 4, cols: 1, alpha: 1, beta: 1, gamma: 2 })).to.throw(KernelBindingError, /uniform field "gamma" is not declared/);
-      expect(() => registry.bind(k, { a, b: a, out: a }, { n: -4, cols: 1, alpha: 1, beta: 1 })).to.throw(KernelBindingError, /"n" is u32; got -4/);
+      expect(() => registry.bind(k, { a, b: a, out: a }, { n: 4, cols: 1, alpha: 1 })).to.throw(
+        KernelBindingError,
+        /uniform field "beta" is declared in the shader but not given/,
+      );
+      expect(() => registry.bind(k, { a, b: a, out: a }, { n: 4, cols: 1, alpha: 1, beta: 1, gamma: 2 })).to.throw(
+        KernelBindingError,
+        /uniform field "gamma" is not declared/,
+      );
+      expect(() => registry.bind(k, { a, b: a, out: a }, { n: -4, cols: 1, alpha: 1, beta: 1 })).to.throw(
+        KernelBindingError,
+        /"n" is u32; got -4/,
+      );
     } finally {
       a.dispose();
     }
@@ -56,8 +77,14 @@ describe('kernel registry', () => {
 
   it('names an unknown entry point and an unknown override constant', async () => {
     const { registry } = await getGpu();
-    expect(() => registry.kernel(SHADERS.matmul, 'backward')).to.throw(KernelBindingError, /matmul\.wgsl: no compute entry point "backward"; expected one of: forward, forward_bias_act/);
-    expect(() => registry.kernel(SHADERS.matmul, 'forward', { TILE: 32 })).to.throw(KernelBindingError, /constant "TILE" is not an override/);
+    expect(() => registry.kernel(SHADERS.matmul, 'backward')).to.throw(
+      KernelBindingError,
+      /matmul\.wgsl: no compute entry point "backward"; expected one of: forward, forward_bias_act/,
+    );
+    expect(() => registry.kernel(SHADERS.matmul, 'forward', { TILE: 32 })).to.throw(
+      KernelBindingError,
+      /constant "TILE" is not an override/,
+    );
   });
 
   it('counts live buffers and releases them on dispose', async () => {
@@ -76,7 +103,12 @@ describe('buffer limits', () => {
     const { gpu } = await getGpu();
     const limit = gpu.limits.maxStorageBufferBindingSize;
     const before = gpu.buffers.liveBufferCount();
-    expect(() => gpu.buffers.create('huge', limit + 4)).to.throw(new RegExp(`exceeds (maxStorageBufferBindingSize \\(${limit} bytes\\)|maxBufferSize \\(\\d+ bytes\\)) of .*swiftshader`, 'i'));
+    expect(() => gpu.buffers.create('huge', limit + 4)).to.throw(
+      new RegExp(
+        `exceeds (maxStorageBufferBindingSize \\(${limit} bytes\\)|maxBufferSize \\(\\d+ bytes\\)) of .*swiftshader`,
+        'i',
+      ),
+    );
     expect(gpu.buffers.liveBufferCount()).to.equal(before);
   });
 });

@@ -6,7 +6,12 @@ export interface Tolerance {
   rtol: number;
 }
 
-export function allclose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: Tolerance, what = 'values'): void {
+export function allclose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  tol: Tolerance,
+  what = 'values',
+): void {
   expect(actual.length, `${what}: length`).to.equal(expected.length);
   let worst = -1;
   let worstExcess = 0;
@@ -20,11 +25,18 @@ export function allclose(actual: ArrayLike<number>, expected: ArrayLike<number>,
     }
   }
   if (worst >= 0) {
-    throw new Error(`${what}: not close at index ${worst}: got ${actual[worst]}, expected ${expected[worst]} (atol ${tol.atol}, rtol ${tol.rtol}).`);
+    throw new Error(
+      `${what}: not close at index ${worst}: got ${actual[worst]}, expected ${expected[worst]} (atol ${tol.atol}, rtol ${tol.rtol}).`,
+    );
   }
 }
 
-export function randomArray(rng: { uniform(lo: number, hi: number): number }, n: number, lo = -1, hi = 1): Float32Array {
+export function randomArray(
+  rng: { uniform(lo: number, hi: number): number },
+  n: number,
+  lo = -1,
+  hi = 1,
+): Float32Array {
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = rng.uniform(lo, hi);
   return out;

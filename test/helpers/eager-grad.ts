@@ -18,8 +18,13 @@ const cpuBuilder: GradBuilder = {
     const ins = inputs as readonly CpuSym[];
     const shapes = ins.map((s) => s.shape);
     const shape = op.inferShape(shapes, attrs);
-    const data = op.reference(ins.map((s) => s.data), shapes, attrs);
-    if (data.length !== numel(shape)) throw new Error(`${op.name}.reference: returned ${data.length} values for shape ${fmt(shape)}.`);
+    const data = op.reference(
+      ins.map((s) => s.data),
+      shapes,
+      attrs,
+    );
+    if (data.length !== numel(shape))
+      throw new Error(`${op.name}.reference: returned ${data.length} values for shape ${fmt(shape)}.`);
     const out: CpuSym = { shape, data };
     return out;
   },
@@ -45,20 +50,44 @@ const gpuBuilder: GradBuilder = {
 const allTrue = (n: number): boolean[] => new Array<boolean>(n).fill(true);
 
 /** Gradients of Σ dy ⊙ op(inputs) for every input, by the op's backward rule on the float64 references. */
-export function referenceGrads<A>(op: OpDef<A>, inputs: readonly Float64Array[], shapes: readonly Shape[], attrs: A, dy: Float64Array): (Float64Array | null)[] {
+export function referenceGrads<A>(
+  op: OpDef<A>,
+  inputs: readonly Float64Array[],
+  shapes: readonly Shape[],
+  attrs: A,
+  dy: Float64Array,
+): (Float64Array | null)[] {
   if (op.backward === 'none') throw new Error(`${op.name} has no backward rule.`);
   const ins: CpuSym[] = inputs.map((data, i) => ({ shape: shapes[i]!, data }));
   const output = cpuBuilder.apply(op, ins, attrs) as CpuSym;
-  const grads = op.backward(cpuBuilder, { inputs: ins, output, dy: { shape: output.shape, data: dy } as CpuSym, attrs, needsGrad: allTrue(ins.length) });
+  const grads = op.backward(cpuBuilder, {
+    inputs: ins,
+    output,
+    dy: { shape: output.shape, data: dy } as CpuSym,
+    attrs,
+    needsGrad: allTrue(ins.length),
+  });
   return grads.map((g) => (g ? (g as CpuSym).data : null));
 }
 
 /** The same gradients with every op of the backward rule run on the GPU. */
-export async function gpuGrads<A>(op: OpDef<A>, inputs: readonly Float32Array[], shapes: readonly Shape[], attrs: A, dy: Float32Array): Promise<(Float32Array | null)[]> {
+export async function gpuGrads<A>(
+  op: OpDef<A>,
+  inputs: readonly Float32Array[],
+  shapes: readonly Shape[],
+  attrs: A,
+  dy: Float32Array,
+): Promise<(Float32Array | null)[]> {
   if (op.backward === 'none') throw new Error(`${op.name} has no backward rule.`);
   const ins = inputs.map((data, i) => gpuSym(shapes[i]!, async () => data));
   const output = gpuBuilder.apply(op, ins, attrs) as GpuSym;
-  const grads = op.backward(gpuBuilder, { inputs: ins, output, dy: gpuSym(output.shape, async () => dy), attrs, needsGrad: allTrue(ins.length) });
+  const grads = op.backward(gpuBuilder, {
+    inputs: ins,
+    output,
+    dy: gpuSym(output.shape, async () => dy),
+    attrs,
+    needsGrad: allTrue(ins.length),
+  });
   const out: (Float32Array | null)[] = [];
   for (const g of grads) out.push(g ? await (g as GpuSym).data() : null);
   return out;

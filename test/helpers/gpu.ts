@@ -16,7 +16,12 @@ export function getGpu(): Promise<{ gpu: Gpu; registry: KernelRegistry }> {
 }
 
 /** Runs one op on the GPU on the given inputs and returns its output. Frees every buffer it made. */
-export async function runOp<A>(op: OpDef<A>, inputs: readonly Float32Array[], shapes: readonly Shape[], attrs: A): Promise<Float32Array> {
+export async function runOp<A>(
+  op: OpDef<A>,
+  inputs: readonly Float32Array[],
+  shapes: readonly Shape[],
+  attrs: A,
+): Promise<Float32Array> {
   const { gpu, registry } = await getGpu();
   const owned: ManagedBuffer[] = [];
   const bounds: { dispose(): void }[] = [];

@@ -27,7 +27,11 @@ function lab(tag: LabTag, attrs: Record<string, string>): AeExperiment {
   el.setAttribute('scale', 'tiny');
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
   el.store = freshStore();
-  el.runtimeProvider = () => getRuntime().then((rt) => (handedOut.push(rt), rt));
+  el.runtimeProvider = () =>
+    getRuntime().then((rt) => {
+      handedOut.push(rt);
+      return rt;
+    });
   return el;
 }
 
@@ -106,7 +110,11 @@ describe('reliability: components on the shared GPU', () => {
     await Promise.all(els.map((e) => e.updateComplete));
     els.forEach((e, i) => expect(e.effectiveConfig, `element ${i} has a valid config`).to.not.equal(null));
     const errors: string[] = [];
-    els.forEach((e) => e.addEventListener('ae-error', (ev) => errors.push(`${e.localName}: ${ev.detail.message ?? ev.detail.error.message}`)));
+    els.forEach((e) =>
+      e.addEventListener('ae-error', (ev) =>
+        errors.push(`${e.localName}: ${ev.detail.message ?? ev.detail.error.message}`),
+      ),
+    );
     // How many elements were between their first training step and their end at the same moment.
     const training = new Set<Element>();
     let overlap = 0;
@@ -120,17 +128,32 @@ describe('reliability: components on the shared GPU', () => {
     const done = els.map((e) => nextEvent(e, 'ae-done', 110_000));
     const started = performance.now();
     const runs = els.map((e) => e.start());
-    expect(els.every((e) => e.running), 'all six run at once').to.equal(true);
+    expect(
+      els.every((e) => e.running),
+      'all six run at once',
+    ).to.equal(true);
     const results = await Promise.all(runs);
     const details = await Promise.all(done);
-    console.log(`components: six elements trained together in ${((performance.now() - started) / 1000).toFixed(1)} s; up to ${overlap} were training at the same moment`);
+    console.log(
+      `components: six elements trained together in ${((performance.now() - started) / 1000).toFixed(1)} s; up to ${overlap} were training at the same moment`,
+    );
     expect(overlap, 'training steps of different elements interleaved').to.be.at.least(2);
     expect(errors).to.deep.equal([]);
     expect(results.every((r) => r !== null)).to.equal(true);
-    expect(details.map((d) => d.detail.task === 'experiment' && d.detail.stopped)).to.deep.equal([false, false, false, false, false, false]);
+    expect(details.map((d) => d.detail.task === 'experiment' && d.detail.stopped)).to.deep.equal([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect(handedOut.length).to.equal(6);
     const shared = await getRuntime();
-    expect(handedOut.every((rt) => rt === shared && rt.gpu === shared.gpu), 'every element got the one shared runtime').to.equal(true);
+    expect(
+      handedOut.every((rt) => rt === shared && rt.gpu === shared.gpu),
+      'every element got the one shared runtime',
+    ).to.equal(true);
     els.forEach((e) => e.remove());
     const after = await live();
     expect(after.count, `still live: ${after.labels.join(', ')}`).to.equal(baseline);

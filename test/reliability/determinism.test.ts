@@ -14,11 +14,19 @@ async function trainedWeights(seed: number): Promise<Float32Array[]> {
   const g = new Graph();
   const x = g.input('x', [16, 64]);
   const loss = g.apply(mseLoss, [model.forward(g, x), x], {});
-  const trainer = new Trainer(ctx, { graph: g, loss, params: model.namedParameters(), optimizer: createOptimizer('adam', { lr: 1e-2 }) });
+  const trainer = new Trainer(ctx, {
+    graph: g,
+    loss,
+    params: model.namedParameters(),
+    optimizer: createOptimizer('adam', { lr: 1e-2 }),
+  });
   try {
     const rng = new Rng(seed + 100);
     for (let step = 0; step < 100; step++) {
-      trainer.feed(x, new Float32Array(16 * 64).map(() => rng.next()));
+      trainer.feed(
+        x,
+        new Float32Array(16 * 64).map(() => rng.next()),
+      );
       await trainer.run(step % 10 === 9);
     }
     return await Promise.all(model.namedParameters().map(([, p]) => p.read()));

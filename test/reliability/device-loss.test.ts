@@ -14,7 +14,9 @@ function samples(count: number) {
   return { x: new Float32Array(count * 16).map(() => rng.next()), width: 16, count };
 }
 
-async function run(failAtStep: number | null): Promise<{ weights: Float32Array[]; recoveries: number; messages: string[]; runtime: Runtime }> {
+async function run(
+  failAtStep: number | null,
+): Promise<{ weights: Float32Array[]; recoveries: number; messages: string[]; runtime: Runtime }> {
   const gpu = await acquireGpu();
   const runtime: Runtime = { gpu, registry: new KernelRegistry(gpu) };
   const model = new FcAutoencoder(gpu, { inputSize: 16, latent: 2, seed: 1 });
@@ -23,7 +25,19 @@ async function run(failAtStep: number | null): Promise<{ weights: Float32Array[]
   try {
     const result = await trainModel(
       runtime,
-      { name: 'tiny', model, forward: (g, x) => model.forward(g, x), inputShape: (n) => [n, 16], loss: 'mse', train: samples(64), optimizer: 'adam', optimizerOptions: { lr: 1e-2 }, batchSize: 8, stop: { maxEpochs: 4 }, seed: 5 },
+      {
+        name: 'tiny',
+        model,
+        forward: (g, x) => model.forward(g, x),
+        inputShape: (n) => [n, 16],
+        loss: 'mse',
+        train: samples(64),
+        optimizer: 'adam',
+        optimizerOptions: { lr: 1e-2 },
+        batchSize: 8,
+        stop: { maxEpochs: 4 },
+        seed: 5,
+      },
       {
         recover: recoverRuntime,
         checkpointEvery: 5,
@@ -35,7 +49,12 @@ async function run(failAtStep: number | null): Promise<{ weights: Float32Array[]
       },
     );
     expect(result.steps).to.equal(32);
-    return { weights: await Promise.all(model.namedParameters().map(([, p]) => p.read())), recoveries: result.recoveries, messages, runtime };
+    return {
+      weights: await Promise.all(model.namedParameters().map(([, p]) => p.read())),
+      recoveries: result.recoveries,
+      messages,
+      runtime,
+    };
   } finally {
     model.dispose();
   }
@@ -47,8 +66,14 @@ describe('reliability: lost device', () => {
     const interrupted = await run(13);
     expect(clean.recoveries).to.equal(0);
     expect(interrupted.recoveries).to.equal(1);
-    expect(interrupted.messages.some((m) => /GPU device lost \(reason: destroyed\).*resuming from step 10 on a new device/.test(m))).to.equal(true);
-    interrupted.weights.forEach((w, i) => expect(new Uint32Array(w.buffer)).to.deep.equal(new Uint32Array(clean.weights[i]!.buffer)));
+    expect(
+      interrupted.messages.some((m) =>
+        /GPU device lost \(reason: destroyed\).*resuming from step 10 on a new device/.test(m),
+      ),
+    ).to.equal(true);
+    interrupted.weights.forEach((w, i) =>
+      expect(new Uint32Array(w.buffer)).to.deep.equal(new Uint32Array(clean.weights[i]!.buffer)),
+    );
   });
 
   it('without a recovery hook, a lost device ends the run with a DeviceLostError naming the reason', async () => {
@@ -58,7 +83,18 @@ describe('reliability: lost device', () => {
     let error: Error | null = null;
     await trainModel(
       runtime,
-      { name: 'tiny', model, forward: (g, x) => model.forward(g, x), inputShape: (n) => [n, 16], loss: 'mse', train: samples(64), optimizer: 'adam', batchSize: 8, stop: { maxEpochs: 2 }, seed: 5 },
+      {
+        name: 'tiny',
+        model,
+        forward: (g, x) => model.forward(g, x),
+        inputShape: (n) => [n, 16],
+        loss: 'mse',
+        train: samples(64),
+        optimizer: 'adam',
+        batchSize: 8,
+        stop: { maxEpochs: 2 },
+        seed: 5,
+      },
       { beforeStep: (step, rt) => step === 3 && rt.gpu.destroy() },
     ).catch((e: Error) => (error = e));
     expect(error).to.not.equal(null);

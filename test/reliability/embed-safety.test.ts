@@ -5,12 +5,27 @@
 import { expect } from 'chai';
 
 const SHIPPED = [
-  'src/ui/index.ts', 'src/ui/lib.ts', 'src/ui/events.ts', 'src/ui/model-store.ts', 'src/ui/data-base-url.ts',
-  'src/ui/components/ae-experiment/ae-experiment.ts', 'src/ui/components/ae-experiment/view.ts', 'src/ui/components/ae-experiment/results.ts',
-  'src/ui/components/ae-experiment/labs.ts', 'src/ui/components/ae-chart/ae-chart.ts', 'src/ui/components/ae-heatmap/ae-heatmap.ts',
-  'src/ui/components/ae-image-grid/ae-image-grid.ts', 'src/ui/components/ae-gpu-status/ae-gpu-status.ts',
-  'src/ui/components/ae-dataset-viewer/ae-dataset-viewer.ts', 'src/ui/components/ae-theory/ae-theory.ts',
-  'src/data/idx.ts', 'src/data/datasets.ts', 'src/nn/safetensors.ts', 'src/kernels/registry.ts', 'demo/main.ts', 'demo/url-state.ts',
+  'src/ui/index.ts',
+  'src/ui/lib.ts',
+  'src/ui/events.ts',
+  'src/ui/model-store.ts',
+  'src/ui/data-base-url.ts',
+  'src/ui/components/ae-experiment/ae-experiment.ts',
+  'src/ui/components/ae-experiment/view.ts',
+  'src/ui/components/ae-experiment/results.ts',
+  'src/ui/components/ae-experiment/labs.ts',
+  'src/ui/components/ae-chart/ae-chart.ts',
+  'src/ui/components/ae-heatmap/ae-heatmap.ts',
+  'src/ui/components/ae-image-grid/ae-image-grid.ts',
+  'src/ui/components/ae-gpu-status/ae-gpu-status.ts',
+  'src/ui/components/ae-dataset-viewer/ae-dataset-viewer.ts',
+  'src/ui/components/ae-theory/ae-theory.ts',
+  'src/data/idx.ts',
+  'src/data/datasets.ts',
+  'src/nn/safetensors.ts',
+  'src/kernels/registry.ts',
+  'demo/main.ts',
+  'demo/url-state.ts',
 ];
 
 const FORBIDDEN: [string, RegExp][] = [

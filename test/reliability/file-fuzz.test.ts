@@ -24,13 +24,25 @@ function idxImages(count: number, rows: number, cols: number): Uint8Array {
 /** A corruption: flip bytes, truncate, extend, or overwrite a 4-byte field with an extreme value. */
 const corruption = (size: number) =>
   fc.oneof(
-    fc.record({ kind: fc.constant('flip' as const), at: fc.array(fc.nat(size - 1), { minLength: 1, maxLength: 8 }), value: fc.integer({ min: 0, max: 255 }) }),
+    fc.record({
+      kind: fc.constant('flip' as const),
+      at: fc.array(fc.nat(size - 1), { minLength: 1, maxLength: 8 }),
+      value: fc.integer({ min: 0, max: 255 }),
+    }),
     fc.record({ kind: fc.constant('truncate' as const), length: fc.nat(size) }),
     fc.record({ kind: fc.constant('extend' as const), extra: fc.integer({ min: 1, max: 64 }) }),
-    fc.record({ kind: fc.constant('field' as const), at: fc.nat(Math.max(0, Math.min(size, 64) - 4)), value: fc.constantFrom(0, 1, 0x7fffffff, 0xffffffff, 0x1f8b0808) }),
+    fc.record({
+      kind: fc.constant('field' as const),
+      at: fc.nat(Math.max(0, Math.min(size, 64) - 4)),
+      value: fc.constantFrom(0, 1, 0x7fffffff, 0xffffffff, 0x1f8b0808),
+    }),
   );
 
-type Corruption = { kind: 'flip'; at: number[]; value: number } | { kind: 'truncate'; length: number } | { kind: 'extend'; extra: number } | { kind: 'field'; at: number; value: number };
+type Corruption =
+  | { kind: 'flip'; at: number[]; value: number }
+  | { kind: 'truncate'; length: number }
+  | { kind: 'extend'; extra: number }
+  | { kind: 'field'; at: number; value: number };
 
 function corrupt(bytes: Uint8Array, c: Corruption): Uint8Array {
   const out = bytes.slice();

@@ -23,9 +23,17 @@ describe('reliability: leaks over a long run', () => {
     const input = g.input('x', [8, 16]);
     const d = g.apply(sub, [model.forward(g, input), input], {});
     const loss = g.apply(sumAll, [g.apply(mul, [d, d], {})], { alpha: 1 / (8 * 16) });
-    const trainer = new Trainer(ctx, { graph: g, loss, params: model.namedParameters(), optimizer: createOptimizer('adam', { lr: 1e-3 }) });
+    const trainer = new Trainer(ctx, {
+      graph: g,
+      loss,
+      params: model.namedParameters(),
+      optimizer: createOptimizer('adam', { lr: 1e-3 }),
+    });
     try {
-      trainer.feed(input, new Float32Array(8 * 16).map((_, i) => ((i * 5) % 13) / 13));
+      trainer.feed(
+        input,
+        new Float32Array(8 * 16).map((_, i) => ((i * 5) % 13) / 13),
+      );
       const first = await trainer.run(true);
       const steady = { count: ctx.gpu.buffers.liveBufferCount(), bytes: ctx.gpu.buffers.liveBytes() };
       const losses: number[] = [first!];
@@ -38,7 +46,9 @@ describe('reliability: leaks over a long run', () => {
         const now = { count: ctx.gpu.buffers.liveBufferCount(), bytes: ctx.gpu.buffers.liveBytes() };
         expect(now, `live buffers after step ${i}: ${ctx.gpu.buffers.liveLabels().length}`).to.deep.equal(steady);
       }
-      console.log(`leaks: ${STEPS} steps in ${((performance.now() - started) / 1000).toFixed(1)} s; losses ${losses[0]!.toExponential(2)} → ${losses.at(-1)!.toExponential(2)}`);
+      console.log(
+        `leaks: ${STEPS} steps in ${((performance.now() - started) / 1000).toFixed(1)} s; losses ${losses[0]!.toExponential(2)} → ${losses.at(-1)!.toExponential(2)}`,
+      );
       expect(trainer.step).to.equal(STEPS);
       expect(losses.every(Number.isFinite)).to.equal(true);
       // Training went on the whole time: the loss fell.
@@ -47,6 +57,9 @@ describe('reliability: leaks over a long run', () => {
       trainer.dispose();
       model.dispose();
     }
-    expect({ count: ctx.gpu.buffers.liveBufferCount(), bytes: ctx.gpu.buffers.liveBytes() }, ctx.gpu.buffers.liveLabels().join(', ')).to.deep.equal(before);
+    expect(
+      { count: ctx.gpu.buffers.liveBufferCount(), bytes: ctx.gpu.buffers.liveBytes() },
+      ctx.gpu.buffers.liveLabels().join(', '),
+    ).to.deep.equal(before);
   });
 });

@@ -81,10 +81,13 @@ describe('reliability: interrupted saves in the model store', () => {
 
   it('a first save interrupted mid-swap stores nothing at all under the key', async () => {
     const restore = abortPutOf((k) => k === KEY);
-    await store.save(KEY, NEW, META).then(
-      () => expect.fail('the interrupted save resolved'),
-      () => undefined,
-    ).finally(restore);
+    await store
+      .save(KEY, NEW, META)
+      .then(
+        () => expect.fail('the interrupted save resolved'),
+        () => undefined,
+      )
+      .finally(restore);
     expect(await store.load(KEY)).to.equal(null);
     expect(await store.list()).to.deep.equal([]);
   });

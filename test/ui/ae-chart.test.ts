@@ -40,11 +40,13 @@ describe('<ae-chart>', () => {
     expect(plot.data[2]).to.deep.equal([0.6, 0.3]);
     expect(chart.drawnPointCount).to.equal(4);
     await chart.updateComplete;
-    expect(part(chart, '[part="plot"]').getAttribute('aria-label')).to.equal('Loss: train 0.25 at epoch 2; test 0.3 at epoch 2');
+    expect(part(chart, '[part="plot"]').getAttribute('aria-label')).to.equal(
+      'Loss: train 0.25 at epoch 2; test 0.3 at epoch 2',
+    );
     expect(part(chart, '[part="heading"]').textContent).to.equal('Loss');
   });
 
-  it('gives a run\'s train and test curves one colour, the test curve dashed', async () => {
+  it("gives a run's train and test curves one colour, the test curve dashed", async () => {
     const chart = await mount('ae-chart');
     for (const s of ['latent=3 train', 'latent=3 test', 'latent=8 train', 'latent=8 test']) chart.append(s, 1, 1);
     chart.flush();

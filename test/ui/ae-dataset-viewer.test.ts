@@ -59,7 +59,9 @@ describe('<ae-dataset-viewer>', () => {
     for (let k = 0; k < 32; k++) {
       const i = indices[k];
       const expected = mnist.train.images.subarray(i * PIXELS, (i + 1) * PIXELS);
-      expect(grid.images!.subarray(k * PIXELS, (k + 1) * PIXELS), `image ${k} = training image ${i}`).to.deep.equal(expected);
+      expect(grid.images!.subarray(k * PIXELS, (k + 1) * PIXELS), `image ${k} = training image ${i}`).to.deep.equal(
+        expected,
+      );
       labels.push(String(mnist.train.labels[i]));
     }
     expect(grid.labels).to.deep.equal(labels);
@@ -79,7 +81,9 @@ describe('<ae-dataset-viewer>', () => {
 
   it('"Show another sample" (keyboard-reachable button) draws the next seeded sample', async () => {
     const el = await mountViewer('mnist');
-    const button = [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.includes('another sample'))!;
+    const button = [...el.shadowRoot!.querySelectorAll('button')].find((b) =>
+      b.textContent!.includes('another sample'),
+    )!;
     expect(button.disabled).to.equal(false);
     button.focus();
     expect(el.shadowRoot!.activeElement).to.equal(button);
@@ -120,7 +124,9 @@ describe('<ae-dataset-viewer>', () => {
     transfer.items.add(truncated);
     input.files = transfer.files;
     const { shown } = await errorAfter(el, () => input.dispatchEvent(new Event('change', { bubbles: true })));
-    expect(shown).to.contain('short-images-idx3-ubyte: file is truncated for dimensions 3x28x28; expected 2368 bytes, got 116 bytes');
+    expect(shown).to.contain(
+      'short-images-idx3-ubyte: file is truncated for dimensions 3x28x28; expected 2368 bytes, got 116 bytes',
+    );
   });
 
   it('names the labels file when its count does not match the images', async () => {
@@ -137,7 +143,10 @@ describe('<ae-dataset-viewer>', () => {
     const pixels = new Uint8Array(n * PIXELS);
     for (let k = 0; k < n; k++) pixels.fill(40 + 60 * k, k * PIXELS, (k + 1) * PIXELS); // image k is flat grey
     const done = nextEvent(el, 'ae-done', 10000);
-    await el.loadFiles(new File([idxBytes([n, 28, 28], pixels)], 'mine-images'), new File([idxBytes([n], [7, 1, 4])], 'mine-labels'));
+    await el.loadFiles(
+      new File([idxBytes([n, 28, 28], pixels)], 'mine-images'),
+      new File([idxBytes([n], [7, 1, 4])], 'mine-labels'),
+    );
     const event = await done;
     await el.updateComplete;
     expect(event.detail).to.include({ task: 'dataset', source: 'file', shown: 3, total: 3 });

@@ -8,7 +8,7 @@ import { experiments } from '../../src/experiments/registry';
 import { getRuntime } from '../../src/experiments/runtime';
 import type { ExperimentContext, ExperimentDef, ExperimentResult, Scale } from '../../src/experiments/types';
 import { ConfigError, WebGPUUnavailableError } from '../../src/util/errors';
-import { AeChart, AeExperiment, LAB_ELEMENTS, ModelStore } from '../../src/ui/index';
+import { type AeChart, AeExperiment, LAB_ELEMENTS, ModelStore } from '../../src/ui/index';
 import { mount, nextEvent, part } from './helpers';
 
 interface FakeConfig {
@@ -25,17 +25,30 @@ const KEYS = ['latent', 'latents', 'epochs', 'trainSize', 'optimizer', 'lr', 'we
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A stand-in experiment: `epochs` progress points, then a result with one of everything. */
-function fakeDef(hooks: { gate?: Promise<void>; untilAborted?: boolean; seen?: ExperimentContext[]; configs?: FakeConfig[] } = {}): ExperimentDef<FakeConfig> {
+function fakeDef(
+  hooks: { gate?: Promise<void>; untilAborted?: boolean; seen?: ExperimentContext[]; configs?: FakeConfig[] } = {},
+): ExperimentDef<FakeConfig> {
   return {
     name: 'fake',
     title: 'A fake experiment',
     description: 'Counts epochs.',
-    defaults: (scale?: Scale) => ({ latent: 8, latents: [3, 5], epochs: scale === 'tiny' ? 2 : 4, trainSize: 100, optimizer: 'adam', lr: 0.01, weights: 'auto' }),
+    defaults: (scale?: Scale) => ({
+      latent: 8,
+      latents: [3, 5],
+      epochs: scale === 'tiny' ? 2 : 4,
+      trainSize: 100,
+      optimizer: 'adam',
+      lr: 0.01,
+      weights: 'auto',
+    }),
     validate(config: Record<string, unknown>, scale?: Scale): FakeConfig {
-      for (const k of Object.keys(config)) if (!KEYS.includes(k)) throw new ConfigError(`fake: unknown key "${k}"; expected one of: ${KEYS.join(', ')}.`);
+      for (const k of Object.keys(config))
+        if (!KEYS.includes(k)) throw new ConfigError(`fake: unknown key "${k}"; expected one of: ${KEYS.join(', ')}.`);
       const c = { ...this.defaults(scale ?? 'small'), ...config } as FakeConfig;
-      if (!Number.isInteger(c.latent) || c.latent < 1) throw new ConfigError(`latent: out of range; expected an integer ≥ 1, got ${JSON.stringify(c.latent)}.`);
-      if (!Number.isInteger(c.epochs) || c.epochs < 0) throw new ConfigError(`epochs: out of range; expected an integer ≥ 0, got ${JSON.stringify(c.epochs)}.`);
+      if (!Number.isInteger(c.latent) || c.latent < 1)
+        throw new ConfigError(`latent: out of range; expected an integer ≥ 1, got ${JSON.stringify(c.latent)}.`);
+      if (!Number.isInteger(c.epochs) || c.epochs < 0)
+        throw new ConfigError(`epochs: out of range; expected an integer ≥ 0, got ${JSON.stringify(c.epochs)}.`);
       return c;
     },
     async run(ctx: ExperimentContext, c: FakeConfig): Promise<ExperimentResult> {
@@ -50,20 +63,46 @@ function fakeDef(hooks: { gate?: Promise<void>; untilAborted?: boolean; seen?: E
         const loss = 1 / epoch;
         curve.x.push(epoch);
         curve.y.push(loss);
-        ctx.onProgress?.({ experiment: 'fake', stage: 'train', epoch, epochs: c.epochs, loss, samplesPerSec: 1000, etaSeconds: 3, message: `epoch ${epoch}`, point: { chart: 'loss', series: 'train', x: epoch, y: loss } });
+        ctx.onProgress?.({
+          experiment: 'fake',
+          stage: 'train',
+          epoch,
+          epochs: c.epochs,
+          loss,
+          samplesPerSec: 1000,
+          etaSeconds: 3,
+          message: `epoch ${epoch}`,
+          point: { chart: 'loss', series: 'train', x: epoch, y: loss },
+        });
         if (epoch === 2 && hooks.gate) await hooks.gate;
         await sleep(5);
       }
       const images = new Float32Array(4 * 784).map((_, i) => (i % 784) / 784);
       return {
-        experiment: 'fake', config: { ...c }, metrics: { finalLoss: 1 / epoch, perLatent: { '3': 0.2, '5': 0.1 } },
+        experiment: 'fake',
+        config: { ...c },
+        metrics: { finalLoss: 1 / epoch, perLatent: { '3': 0.2, '5': 0.1 } },
         charts: [{ id: 'loss', title: 'Loss', xLabel: 'epoch', yLabel: 'loss', series: [curve] }],
         grids: [{ id: 'recon', title: 'Reconstructions', images, count: 4, cols: 2, labels: ['a', 'b', 'c', 'd'] }],
-        tables: [{ id: 'summary', title: 'Summary', columns: ['latent', 'loss'], rows: [[3, 0.2], [5, 0.1]] }],
-        heatmaps: [{ id: 'corr', title: 'Correlation', size: 2, values: new Float32Array([1, -0.5, -0.5, 1]), min: -1, max: 1 }],
+        tables: [
+          {
+            id: 'summary',
+            title: 'Summary',
+            columns: ['latent', 'loss'],
+            rows: [
+              [3, 0.2],
+              [5, 0.1],
+            ],
+          },
+        ],
+        heatmaps: [
+          { id: 'corr', title: 'Correlation', size: 2, values: new Float32Array([1, -0.5, -0.5, 1]), min: -1, max: 1 },
+        ],
         weights: [{ key: `fake:latent=${c.latent}`, bytes: new Uint8Array([1, 2, 3, epoch]) }],
         stopReasons: { run: ctx.signal?.aborted ? 'stopped by the user' : 'max epochs reached' },
-        adapter: 'fake adapter', elapsedMs: 12, notes: ['Report: loss falls. Measured: it falls.'],
+        adapter: 'fake adapter',
+        elapsedMs: 12,
+        notes: ['Report: loss falls. Measured: it falls.'],
       };
     },
   };
@@ -87,12 +126,30 @@ describe('<ae-experiment>', () => {
 
   it('reads attributes as typed config keys (epochs="3" → 3, train-size, lists) and validates them', async () => {
     const el = document.createElement('ae-experiment');
-    for (const [k, v] of [['epochs', '3'], ['train-size', '50'], ['latents', '3,5,10'], ['optimizer', 'sgd'], ['lr', '1e-3']]) el.setAttribute(k, v!);
+    for (const [k, v] of [
+      ['epochs', '3'],
+      ['train-size', '50'],
+      ['latents', '3,5,10'],
+      ['optimizer', 'sgd'],
+      ['lr', '1e-3'],
+    ])
+      el.setAttribute(k, v!);
     withFake(el, fakeDef());
     document.body.append(el);
     await el.updateComplete;
-    expect(el.effectiveConfig).to.deep.equal({ latent: 8, latents: [3, 5, 10], epochs: 3, trainSize: 50, optimizer: 'sgd', lr: 0.001, weights: 'auto' });
-    expect(part(el, '.config').textContent).to.contain('epochs 3').and.contain('train-size 50').and.contain('latents 3,5,10');
+    expect(el.effectiveConfig).to.deep.equal({
+      latent: 8,
+      latents: [3, 5, 10],
+      epochs: 3,
+      trainSize: 50,
+      optimizer: 'sgd',
+      lr: 0.001,
+      weights: 'auto',
+    });
+    expect(part(el, '.config').textContent)
+      .to.contain('epochs 3')
+      .and.contain('train-size 50')
+      .and.contain('latents 3,5,10');
     el.setAttribute('epochs', '7');
     await new Promise((r) => setTimeout(r, 0));
     await el.updateComplete;
@@ -146,7 +203,9 @@ describe('<ae-experiment>', () => {
       e.setAttribute('colour', 'blue');
       withFake(e, fakeDef());
     });
-    expect((await keyError).detail.message).to.contain('unknown key "colour"').and.contain('trainSize');
+    expect((await keyError).detail.message)
+      .to.contain('unknown key "colour"')
+      .and.contain('trainSize');
   });
 
   it('start() fires ae-progress then ae-done, grows the live chart and renders the result', async () => {
@@ -211,14 +270,18 @@ describe('<ae-experiment>', () => {
     expect(part(el, '[part="results"]').textContent).to.contain('Stopped early');
     expect(part(el, '[part="controls"]').textContent).to.contain('reuses the 1 model');
     const stored = await store.list();
-    expect(stored.map((i) => [i.key, i.experiment, i.scale, i.complete])).to.deep.equal([['fake:latent=8', 'fake', 'small', false]]);
+    expect(stored.map((i) => [i.key, i.experiment, i.scale, i.complete])).to.deep.equal([
+      ['fake:latent=8', 'fake', 'small', false],
+    ]);
     expect(Array.from((await store.load('fake:latent=8'))!)).to.deep.equal(Array.from(result.weights[0]!.bytes));
 
     const resumed = el.resume();
     await sleep(20);
     await el.stop();
     await resumed;
-    expect(seen[1]!.weights?.get('fake:latent=8'), 'Resume passes the stored weights').to.deep.equal(result.weights[0]!.bytes);
+    expect(seen[1]!.weights?.get('fake:latent=8'), 'Resume passes the stored weights').to.deep.equal(
+      result.weights[0]!.bytes,
+    );
   });
 
   it('reuses models stored by another element at the same scale, and says so', async () => {
@@ -268,7 +331,7 @@ describe('<ae-experiment>', () => {
     await el.stop();
     await resumed;
     expect(configs[1]!.weights, 'Resume reuses what the stopped run finished').to.equal('auto');
-    expect([...seen[1]!.weights!.keys()], 'only the stopped run\'s own model').to.deep.equal(['fake:latent=5']);
+    expect([...seen[1]!.weights!.keys()], "only the stopped run's own model").to.deep.equal(['fake:latent=5']);
   });
 
   it('starts by itself with autostart', async () => {
@@ -291,7 +354,10 @@ describe('<ae-experiment>', () => {
     expect((await errored).detail.error).to.be.instanceOf(WebGPUUnavailableError);
     await el.updateComplete;
     const text = part(el, '[part="error"]').textContent!.replace(/\s+/g, ' ');
-    expect(text).to.contain('does not offer WebGPU').and.contain('Chrome or Edge 113').and.contain('navigator.gpu is undefined');
+    expect(text)
+      .to.contain('does not offer WebGPU')
+      .and.contain('Chrome or Edge 113')
+      .and.contain('navigator.gpu is undefined');
   });
 
   it('aborts the run and destroys its charts when removed mid-run', async () => {
@@ -314,7 +380,14 @@ describe('<ae-experiment>', () => {
     const store = freshStore();
     stores.push(store);
     const el = document.createElement('ae-conv-latent-lab');
-    for (const [k, v] of [['scale', 'tiny'], ['latents', '3'], ['train-size', '64'], ['test-size', '32'], ['batch', '32']]) el.setAttribute(k, v!);
+    for (const [k, v] of [
+      ['scale', 'tiny'],
+      ['latents', '3'],
+      ['train-size', '64'],
+      ['test-size', '32'],
+      ['batch', '32'],
+    ])
+      el.setAttribute(k, v!);
     el.store = store;
     document.body.append(el);
     await el.updateComplete;

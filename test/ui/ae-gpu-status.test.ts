@@ -26,7 +26,10 @@ describe('<ae-gpu-status>', () => {
   });
 
   it('explains a missing adapter in part="error" (role="alert") and fires ae-error', async () => {
-    const failure = new WebGPUUnavailableError('no-adapter', 'navigator.gpu exists but requestAdapter() returned null.');
+    const failure = new WebGPUUnavailableError(
+      'no-adapter',
+      'navigator.gpu exists but requestAdapter() returned null.',
+    );
     const el = document.createElement('ae-gpu-status');
     el.gpuProvider = () => Promise.reject(failure);
     const errored = nextEvent(el, 'ae-error', 5000);

@@ -4,7 +4,8 @@ import { expect } from 'chai';
 import '../../src/ui/index';
 import { mount, part } from './helpers';
 
-const pixel = (canvas: HTMLCanvasElement, x: number, y: number) => Array.from(canvas.getContext('2d')!.getImageData(x, y, 1, 1).data.slice(0, 3));
+const pixel = (canvas: HTMLCanvasElement, x: number, y: number) =>
+  Array.from(canvas.getContext('2d')!.getImageData(x, y, 1, 1).data.slice(0, 3));
 
 describe('<ae-heatmap>', () => {
   afterEach(() => document.body.replaceChildren());

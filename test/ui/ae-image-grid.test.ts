@@ -24,10 +24,22 @@ function rgbaAt(grid: AeImageGrid, x: number, y: number): number[] {
 /** Checks pixel (x, y) of image k against `expected` through the grid's own cell origin. */
 function expectPixel(grid: AeImageGrid, k: number, x: number, y: number, expected: number): void {
   const o = grid.cellOrigin(k);
-  expect(rgbaAt(grid, o.x + x, o.y + y), `image ${k} pixel (${x}, ${y})`).to.deep.equal([expected, expected, expected, 255]);
+  expect(rgbaAt(grid, o.x + x, o.y + y), `image ${k} pixel (${x}, ${y})`).to.deep.equal([
+    expected,
+    expected,
+    expected,
+    255,
+  ]);
 }
 
-const SAMPLE_POINTS: [number, number][] = [[0, 0], [27, 0], [0, 27], [27, 27], [13, 14], [5, 21]];
+const SAMPLE_POINTS: [number, number][] = [
+  [0, 0],
+  [27, 0],
+  [0, 27],
+  [27, 27],
+  [13, 14],
+  [5, 21],
+];
 
 describe('<ae-image-grid>', () => {
   afterEach(() => document.body.replaceChildren());

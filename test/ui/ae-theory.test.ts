@@ -75,7 +75,13 @@ describe('<ae-theory-lab>', () => {
     const lab = await mount('ae-theory-lab', (l) => (l.fn = 'doubleWell'));
     const canvas = part(lab, 'canvas');
     const rect = canvas.getBoundingClientRect();
-    canvas.dispatchEvent(new MouseEvent('click', { clientX: rect.left + rect.width * 0.75, clientY: rect.top + rect.height * 0.25, bubbles: true }));
+    canvas.dispatchEvent(
+      new MouseEvent('click', {
+        clientX: rect.left + rect.width * 0.75,
+        clientY: rect.top + rect.height * 0.25,
+        bubbles: true,
+      }),
+    );
     // Within 0.02: the canvas border shifts the click by a pixel.
     expect(lab.startX).to.be.closeTo(1, 0.02);
     expect(lab.startY).to.be.closeTo(1, 0.02);

@@ -1,7 +1,10 @@
 // Helpers for the UI tests: plain-DOM mounting (no fixture library) and event waiting.
 
 /** Creates `tag`, lets `setup` set properties before it connects, appends it to the body. */
-export async function mount<K extends keyof HTMLElementTagNameMap>(tag: K, setup?: (el: HTMLElementTagNameMap[K]) => void): Promise<HTMLElementTagNameMap[K]> {
+export async function mount<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  setup?: (el: HTMLElementTagNameMap[K]) => void,
+): Promise<HTMLElementTagNameMap[K]> {
   const el = document.createElement(tag);
   setup?.(el);
   document.body.append(el);
@@ -10,7 +13,11 @@ export async function mount<K extends keyof HTMLElementTagNameMap>(tag: K, setup
 }
 
 /** Resolves with the next `type` event on `target`; rejects after `timeoutMs`. */
-export function nextEvent<K extends keyof GlobalEventHandlersEventMap>(target: EventTarget, type: K, timeoutMs = 60000): Promise<GlobalEventHandlersEventMap[K]> {
+export function nextEvent<K extends keyof GlobalEventHandlersEventMap>(
+  target: EventTarget,
+  type: K,
+  timeoutMs = 60000,
+): Promise<GlobalEventHandlersEventMap[K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       target.removeEventListener(type, on);

@@ -30,7 +30,11 @@ describe('ModelStore (IndexedDB)', () => {
 
   it('round-trips bytes and descriptions, and a second store on the same database sees them', async () => {
     const bytes = new Uint8Array(100_000).map((_, i) => (i * 31) % 251);
-    await store.save('fc:latent=8:act=leakyRelu:slope=0.5:opt=adam:loss=mse:seed=0', bytes, { experiment: 'fc-train', scale: 'small', complete: true });
+    await store.save('fc:latent=8:act=leakyRelu:slope=0.5:opt=adam:loss=mse:seed=0', bytes, {
+      experiment: 'fc-train',
+      scale: 'small',
+      complete: true,
+    });
     bytes[0] = 99; // the store keeps its own copy
     const back = await store.load('fc:latent=8:act=leakyRelu:slope=0.5:opt=adam:loss=mse:seed=0');
     expect(back).to.be.instanceOf(Uint8Array);
@@ -38,7 +42,13 @@ describe('ModelStore (IndexedDB)', () => {
     expect(back![0]).to.equal(0);
     expect(back![12345]).to.equal((12345 * 31) % 251);
     const [info] = await store.list();
-    expect(info).to.include({ key: 'fc:latent=8:act=leakyRelu:slope=0.5:opt=adam:loss=mse:seed=0', bytes: 100_000, experiment: 'fc-train', scale: 'small', complete: true });
+    expect(info).to.include({
+      key: 'fc:latent=8:act=leakyRelu:slope=0.5:opt=adam:loss=mse:seed=0',
+      bytes: 100_000,
+      experiment: 'fc-train',
+      scale: 'small',
+      complete: true,
+    });
     expect(info!.savedAt).to.be.closeTo(Date.now(), 60_000);
     const other = new ModelStore(store.dbName);
     expect((await other.list()).map((i) => i.key)).to.deep.equal([info!.key]);
@@ -46,8 +56,16 @@ describe('ModelStore (IndexedDB)', () => {
   });
 
   it('replaces a model in one step and leaves no temporary entry behind', async () => {
-    await store.save('conv:latent=3:c=4:seed=0', new Uint8Array([1, 1, 1]), { experiment: 'conv-latent', scale: 'tiny', complete: false });
-    await store.save('conv:latent=3:c=4:seed=0', new Uint8Array([2, 2]), { experiment: 'conv-latent', scale: 'tiny', complete: true });
+    await store.save('conv:latent=3:c=4:seed=0', new Uint8Array([1, 1, 1]), {
+      experiment: 'conv-latent',
+      scale: 'tiny',
+      complete: false,
+    });
+    await store.save('conv:latent=3:c=4:seed=0', new Uint8Array([2, 2]), {
+      experiment: 'conv-latent',
+      scale: 'tiny',
+      complete: true,
+    });
     expect(Array.from((await store.load('conv:latent=3:c=4:seed=0'))!)).to.deep.equal([2, 2]);
     const list = await store.list();
     expect(list).to.have.length(1);
@@ -55,7 +73,9 @@ describe('ModelStore (IndexedDB)', () => {
     expect(await rawKeys(store.dbName, 'weights')).to.deep.equal(['conv:latent=3:c=4:seed=0']);
     expect(await rawKeys(store.dbName, 'info')).to.deep.equal(['conv:latent=3:c=4:seed=0']);
     let refused = '';
-    await store.save('~saving~x', new Uint8Array(1), { experiment: 'x', scale: 'tiny', complete: true }).catch((e: Error) => (refused = e.message));
+    await store
+      .save('~saving~x', new Uint8Array(1), { experiment: 'x', scale: 'tiny', complete: true })
+      .catch((e: Error) => (refused = e.message));
     expect(refused).to.contain('not allowed');
   });
 

@@ -4,8 +4,19 @@
 import { expect } from 'chai';
 import type { Chart, HeatMap, ImageGrid } from '../../src/experiments/types';
 import {
-  DIVERGING_STOPS, GRID_SCALE, SERIES_COLORS, base64ToBytes, bytesToBase64, canvasToPng, divergingColor, grayByte,
-  gridLayout, heatmapLayout, renderChart, renderGrid, renderHeatmap,
+  DIVERGING_STOPS,
+  GRID_SCALE,
+  SERIES_COLORS,
+  base64ToBytes,
+  bytesToBase64,
+  canvasToPng,
+  divergingColor,
+  grayByte,
+  gridLayout,
+  heatmapLayout,
+  renderChart,
+  renderGrid,
+  renderHeatmap,
 } from '../../src/ui/render/index';
 import { ConfigError } from '../../src/util/errors';
 
@@ -16,13 +27,24 @@ function rgbaAt(canvas: HTMLCanvasElement, x: number, y: number): number[] {
 const hexRgb = (hex: string): number[] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 
 /** Pixels of the canvas within `tol` of `color` (per channel), as [x, y], rows [y0, y1). */
-function pixelsOf(canvas: HTMLCanvasElement, color: number[], y0 = 0, y1 = canvas.height, tol = 12): [number, number][] {
+function pixelsOf(
+  canvas: HTMLCanvasElement,
+  color: number[],
+  y0 = 0,
+  y1 = canvas.height,
+  tol = 12,
+): [number, number][] {
   const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
   const out: [number, number][] = [];
   for (let y = y0; y < y1; y++) {
     for (let x = 0; x < canvas.width; x++) {
       const o = 4 * (y * canvas.width + x);
-      if (Math.abs(data[o]! - color[0]!) <= tol && Math.abs(data[o + 1]! - color[1]!) <= tol && Math.abs(data[o + 2]! - color[2]!) <= tol) out.push([x, y]);
+      if (
+        Math.abs(data[o]! - color[0]!) <= tol &&
+        Math.abs(data[o + 1]! - color[1]!) <= tol &&
+        Math.abs(data[o + 2]! - color[2]!) <= tol
+      )
+        out.push([x, y]);
     }
   }
   return out;
@@ -48,7 +70,10 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('renderChart', () => {
   const chart: Chart = {
-    id: 'loss', title: 'Loss per epoch', xLabel: 'epoch', yLabel: 'MSE',
+    id: 'loss',
+    title: 'Loss per epoch',
+    xLabel: 'epoch',
+    yLabel: 'MSE',
     series: [
       { name: 'train', x: range(10).map((i) => i + 1), y: range(10).map((i) => 0.1 + 0.02 * i) },
       { name: 'test', x: [1, 5, 10], y: [0.5, 0.4, 0.45] },
@@ -66,16 +91,26 @@ describe('renderChart', () => {
     const right = train.filter(([x]) => x > 450);
     const meanY = (ps: [number, number][]) => ps.reduce((s, p) => s + p[1], 0) / ps.length;
     expect(meanY(left)).to.be.greaterThan(meanY(right) + 40);
-    expect(pixelsOf(canvas, hexRgb(SERIES_COLORS[1]), 30, plotBottom).length, 'test series pixels').to.be.greaterThan(30);
+    expect(pixelsOf(canvas, hexRgb(SERIES_COLORS[1]), 30, plotBottom).length, 'test series pixels').to.be.greaterThan(
+      30,
+    );
     // The legend under the plot has a swatch in each colour.
-    for (const c of [SERIES_COLORS[0], SERIES_COLORS[1]]) expect(pixelsOf(canvas, hexRgb(c), plotBottom, 360).length, `legend ${c}`).to.be.greaterThan(20);
+    for (const c of [SERIES_COLORS[0], SERIES_COLORS[1]])
+      expect(pixelsOf(canvas, hexRgb(c), plotBottom, 360).length, `legend ${c}`).to.be.greaterThan(20);
     // Title and axis labels put dark text on the canvas.
     expect(pixelsOf(canvas, [31, 35, 40], 0, 28, 40).length, 'title').to.be.greaterThan(50);
   });
 
   it('straightens an exponential on a log y axis and not on a linear one', () => {
-    const expo: Chart = { id: 'e', title: 'e', xLabel: 'x', yLabel: 'y', series: [{ name: 'y = 10^(x/10 - 3)', x: range(31), y: range(31).map((i) => 10 ** (i / 10 - 3)) }] };
-    const fit = (c: Chart) => rSquared(pixelsOf(renderChart(c, { width: 600, height: 400 }), hexRgb(SERIES_COLORS[0]), 30, 400 - 40));
+    const expo: Chart = {
+      id: 'e',
+      title: 'e',
+      xLabel: 'x',
+      yLabel: 'y',
+      series: [{ name: 'y = 10^(x/10 - 3)', x: range(31), y: range(31).map((i) => 10 ** (i / 10 - 3)) }],
+    };
+    const fit = (c: Chart) =>
+      rSquared(pixelsOf(renderChart(c, { width: 600, height: 400 }), hexRgb(SERIES_COLORS[0]), 30, 400 - 40));
     const logFit = fit({ ...expo, yScale: 'log' });
     const linearFit = fit(expo);
     expect(logFit).to.be.greaterThan(0.99);
@@ -84,8 +119,15 @@ describe('renderChart', () => {
 
   it('draws grouped bars from zero, each series in its colour', () => {
     const bars: Chart = {
-      id: 'acc', title: 'Accuracy by optimizer', xLabel: 'latent', yLabel: 'accuracy', kind: 'bar',
-      series: [{ name: 'adam', x: [2, 4, 8], y: [0.6, 0.7, 0.8] }, { name: 'sgd', x: [2, 4, 8], y: [0.3, 0.35, 0.4] }],
+      id: 'acc',
+      title: 'Accuracy by optimizer',
+      xLabel: 'latent',
+      yLabel: 'accuracy',
+      kind: 'bar',
+      series: [
+        { name: 'adam', x: [2, 4, 8], y: [0.6, 0.7, 0.8] },
+        { name: 'sgd', x: [2, 4, 8], y: [0.3, 0.35, 0.4] },
+      ],
     };
     const canvas = renderChart(bars, { width: 600, height: 400 });
     const adam = pixelsOf(canvas, hexRgb(SERIES_COLORS[0]), 30, 400 - 40, 2);
@@ -99,11 +141,26 @@ describe('renderChart', () => {
   });
 
   it('draws "no data" for a chart without finite points, skips values ≤ 0 on a log axis, refuses ragged series', () => {
-    const empty = renderChart({ id: 'n', title: 'none', xLabel: 'x', yLabel: 'y', series: [{ name: 'nan', x: [1, 2], y: [NaN, NaN] }] });
+    const empty = renderChart({
+      id: 'n',
+      title: 'none',
+      xLabel: 'x',
+      yLabel: 'y',
+      series: [{ name: 'nan', x: [1, 2], y: [NaN, NaN] }],
+    });
     expect([empty.width, empty.height]).to.deep.equal([800, 450]);
-    const withZero = renderChart({ id: 'z', title: 'z', xLabel: 'x', yLabel: 'y', yScale: 'log', series: [{ name: 's', x: [1, 2, 3], y: [0, 0.1, 0.01] }] });
+    const withZero = renderChart({
+      id: 'z',
+      title: 'z',
+      xLabel: 'x',
+      yLabel: 'y',
+      yScale: 'log',
+      series: [{ name: 's', x: [1, 2, 3], y: [0, 0.1, 0.01] }],
+    });
     expect(pixelsOf(withZero, hexRgb(SERIES_COLORS[0]), 30, 450 - 40).length).to.be.greaterThan(20);
-    expect(() => renderChart({ id: 'r', title: 'r', xLabel: 'x', yLabel: 'y', series: [{ name: 's', x: [1, 2], y: [1] }] })).to.throw(ConfigError, /2 x values and 1 y values/);
+    expect(() =>
+      renderChart({ id: 'r', title: 'r', xLabel: 'x', yLabel: 'y', series: [{ name: 's', x: [1, 2], y: [1] }] }),
+    ).to.throw(ConfigError, /2 x values and 1 y values/);
   });
 });
 
@@ -113,7 +170,14 @@ describe('renderGrid', () => {
   for (let k = 0; k < count; k++) for (let p = 0; p < 784; p++) images[k * 784 + p] = ((k * 37 + p * 7) % 256) / 255;
   images[3 * 784 + 5] = NaN;
   images[3 * 784 + 6] = 1.5;
-  const grid: ImageGrid = { id: 'g', title: 'originals and reconstructions', images, count, cols: 3, labels: ['a', 'b', 'c', 'd', 'reconstruction 4'] };
+  const grid: ImageGrid = {
+    id: 'g',
+    title: 'originals and reconstructions',
+    images,
+    count,
+    cols: 3,
+    labels: ['a', 'b', 'c', 'd', 'reconstruction 4'],
+  };
 
   it('draws every image pixel as a 3×3 block of its gray value at the layout origin', () => {
     const canvas = renderGrid(grid);
@@ -122,10 +186,24 @@ describe('renderGrid', () => {
     expect(layout.rows).to.equal(2);
     for (let k = 0; k < count; k++) {
       const o = layout.imageOrigin(k);
-      for (const [x, y] of [[0, 0], [27, 0], [0, 27], [27, 27], [13, 14], [5, 0], [6, 0]] as const) {
+      for (const [x, y] of [
+        [0, 0],
+        [27, 0],
+        [0, 27],
+        [27, 27],
+        [13, 14],
+        [5, 0],
+        [6, 0],
+      ] as const) {
         const g = grayByte(images[k * 784 + y * 28 + x]!);
-        for (const [dx, dy] of [[0, 0], [2, 2]]) {
-          expect(rgbaAt(canvas, o.x + x * GRID_SCALE + dx, o.y + y * GRID_SCALE + dy), `image ${k} pixel (${x}, ${y})`).to.deep.equal([g, g, g, 255]);
+        for (const [dx, dy] of [
+          [0, 0],
+          [2, 2],
+        ]) {
+          expect(
+            rgbaAt(canvas, o.x + x * GRID_SCALE + dx, o.y + y * GRID_SCALE + dy),
+            `image ${k} pixel (${x}, ${y})`,
+          ).to.deep.equal([g, g, g, 255]);
         }
       }
     }
@@ -140,24 +218,37 @@ describe('renderGrid', () => {
   });
 
   it('refuses images that are not whole 28×28 images', () => {
-    expect(() => renderGrid({ ...grid, images: new Float32Array(784 * 4) })).to.throw(ConfigError, /expected count × 784/);
+    expect(() => renderGrid({ ...grid, images: new Float32Array(784 * 4) })).to.throw(
+      ConfigError,
+      /expected count × 784/,
+    );
   });
 });
 
 describe('renderHeatmap', () => {
-  const h: HeatMap = { id: 'corr', title: 'correlation', size: 3, values: new Float32Array([-1, 0.5, 0, 0.5, 1, -0.2, 0, -0.2, 1]), min: -1, max: 1 };
+  const h: HeatMap = {
+    id: 'corr',
+    title: 'correlation',
+    size: 3,
+    values: new Float32Array([-1, 0.5, 0, 0.5, 1, -0.2, 0, -0.2, 1]),
+    min: -1,
+    max: 1,
+  };
 
   it('maps min to the low end of the colour map, max to the high end, the midpoint to white', () => {
     const canvas = renderHeatmap(h);
     const { cell, left, top, bar, width, height } = heatmapLayout(h);
     expect([canvas.width, canvas.height]).to.deep.equal([width, height]);
-    const centre = (r: number, c: number) => rgbaAt(canvas, left + c * cell + (cell >> 1), top + r * cell + (cell >> 1)).slice(0, 3);
+    const centre = (r: number, c: number) =>
+      rgbaAt(canvas, left + c * cell + (cell >> 1), top + r * cell + (cell >> 1)).slice(0, 3);
     expect(centre(0, 0)).to.deep.equal([...DIVERGING_STOPS[0]!]);
     expect(centre(1, 1)).to.deep.equal([...DIVERGING_STOPS[DIVERGING_STOPS.length - 1]!]);
     expect(centre(0, 2)).to.deep.equal([...DIVERGING_STOPS[2]!]);
     expect(centre(1, 0)).to.deep.equal(divergingColor(0.75));
     // The scale bar runs from max (top) to min (bottom).
-    expect(rgbaAt(canvas, bar.x + 8, bar.y).slice(0, 3)).to.deep.equal([...DIVERGING_STOPS[DIVERGING_STOPS.length - 1]!]);
+    expect(rgbaAt(canvas, bar.x + 8, bar.y).slice(0, 3)).to.deep.equal([
+      ...DIVERGING_STOPS[DIVERGING_STOPS.length - 1]!,
+    ]);
     expect(rgbaAt(canvas, bar.x + 8, bar.y + bar.height - 1).slice(0, 3)).to.deep.equal([...DIVERGING_STOPS[0]!]);
   });
 
@@ -173,7 +264,14 @@ describe('renderHeatmap', () => {
 
 describe('canvasToPng', () => {
   it('gives PNG bytes that decode to the same pixels, and base64 round-trips them', async () => {
-    const canvas = renderHeatmap({ id: 'p', title: 'p', size: 2, values: new Float32Array([0, 1, 2, 3]), min: 0, max: 3 });
+    const canvas = renderHeatmap({
+      id: 'p',
+      title: 'p',
+      size: 2,
+      values: new Float32Array([0, 1, 2, 3]),
+      min: 0,
+      max: 3,
+    });
     const png = await canvasToPng(canvas);
     expect(Array.from(png.subarray(0, 8))).to.deep.equal([137, 80, 78, 71, 13, 10, 26, 10]);
     expect(base64ToBytes(bytesToBase64(png))).to.deep.equal(png);

@@ -21,7 +21,10 @@ describe('demo address ↔ lab attributes', () => {
 
   it('applies <section>.<attribute> keys, kebab-casing camelCase and skipping non-settings', () => {
     const labs = labsBySection(page());
-    applyQuery(labs, '?fc-train.latent=16&fc-train.trainSize=64&fc-train.scale=tiny&fc-train.onclick=x&fc-train.id=y&fc-train.data-base-url=/z/&nope.latent=3&conv-latent.latents=3,15');
+    applyQuery(
+      labs,
+      '?fc-train.latent=16&fc-train.trainSize=64&fc-train.scale=tiny&fc-train.onclick=x&fc-train.id=y&fc-train.data-base-url=/z/&nope.latent=3&conv-latent.latents=3,15',
+    );
     const fc = labs.get('fc-train')!;
     expect(fc.getAttribute('latent')).to.equal('16');
     expect(fc.getAttribute('train-size')).to.equal('64');
@@ -30,7 +33,7 @@ describe('demo address ↔ lab attributes', () => {
     expect(labs.get('conv-latent')!.getAttribute('latents')).to.equal('3,15');
   });
 
-  it('writes the labs\' settings back, keeping parameters of no section', () => {
+  it("writes the labs' settings back, keeping parameters of no section", () => {
     const labs = labsBySection(page());
     labs.get('fc-train')!.setAttribute('latent', '4');
     labs.get('fc-train')!.setAttribute('class', 'x');

@@ -31,8 +31,17 @@ export interface MnistData {
 }
 
 /** A seeded MNIST subset with the reports' 'global' preprocessing, as unsupervised samples. */
-export async function loadMnist(ctx: ExperimentContext, cfg: Pick<ConvTrainConfig, 'trainSize' | 'testSize' | 'seed'>): Promise<MnistData> {
-  const p = await prepare('mnist', { trainSize: cfg.trainSize, testSize: cfg.testSize, seed: cfg.seed, mode: 'global', baseUrl: ctx.dataBaseUrl });
+export async function loadMnist(
+  ctx: ExperimentContext,
+  cfg: Pick<ConvTrainConfig, 'trainSize' | 'testSize' | 'seed'>,
+): Promise<MnistData> {
+  const p = await prepare('mnist', {
+    trainSize: cfg.trainSize,
+    testSize: cfg.testSize,
+    seed: cfg.seed,
+    mode: 'global',
+    baseUrl: ctx.dataBaseUrl,
+  });
   return {
     train: { x: p.train.x, width: PIXELS, count: p.train.count },
     test: { x: p.test.x, width: PIXELS, count: p.test.count },
@@ -60,12 +69,19 @@ export async function beginRun(
 }
 
 /** Throws ConfigError (before any work) when `mode` is 'require' and ctx.weights lacks a key. */
-export function checkWeightsAvailable(ctx: ExperimentContext, experiment: string, mode: ConvTrainConfig['weights'], keys: readonly string[]): void {
+export function checkWeightsAvailable(
+  ctx: ExperimentContext,
+  experiment: string,
+  mode: ConvTrainConfig['weights'],
+  keys: readonly string[],
+): void {
   if (mode !== 'require') return;
   const missing = keys.filter((k) => !ctx.weights?.has(k));
   if (missing.length) {
     const have = ctx.weights?.size ? [...ctx.weights.keys()].join(', ') : 'none';
-    throw new ConfigError(`${experiment}.weights: "require" was set but ctx.weights lacks ${missing.join(', ')}; expected those keys, got ${have}. Run the experiment that trains them first, or set weights to "auto".`);
+    throw new ConfigError(
+      `${experiment}.weights: "require" was set but ctx.weights lacks ${missing.join(', ')}; expected those keys, got ${have}. Run the experiment that trains them first, or set weights to "auto".`,
+    );
   }
 }
 
@@ -105,15 +121,35 @@ export async function obtainAutoencoder(ctx: ExperimentContext, spec: ObtainSpec
       progress(ctx, spec.experiment, `load ${spec.name}`, `${spec.name}: reusing trained weights "${key}"`);
       return { model, key, run: null, bytes: null };
     }
-    const run = await trainModel(ctx.runtime, {
-      name: spec.name, model, forward: (g, x) => model.forward(g, x), inputShape: imageShape, loss: 'mse',
-      train: spec.data.train, test: spec.data.test, optimizer: 'adamw', optimizerOptions: { lr: cfg.lr },
-      batchSize: cfg.batch, stop: { ...spec.stop, maxEpochs: cfg.epochs }, seed: cfg.seed,
-    }, { signal: ctx.signal, onProgress: ctx.onProgress, recover: ctx.recover, experiment: spec.experiment });
+    const run = await trainModel(
+      ctx.runtime,
+      {
+        name: spec.name,
+        model,
+        forward: (g, x) => model.forward(g, x),
+        inputShape: imageShape,
+        loss: 'mse',
+        train: spec.data.train,
+        test: spec.data.test,
+        optimizer: 'adamw',
+        optimizerOptions: { lr: cfg.lr },
+        batchSize: cfg.batch,
+        stop: { ...spec.stop, maxEpochs: cfg.epochs },
+        seed: cfg.seed,
+      },
+      { signal: ctx.signal, onProgress: ctx.onProgress, recover: ctx.recover, experiment: spec.experiment },
+    );
     const complete = !run.failed && !ctx.signal?.aborted;
     const metadata = {
-      key, latent: String(latent), capacity: String(capacity), seed: String(cfg.seed), epochs: String(run.epochs.length),
-      trainSize: String(spec.data.train.count), lr: String(cfg.lr), batch: String(cfg.batch), stopReason: run.stopReason,
+      key,
+      latent: String(latent),
+      capacity: String(capacity),
+      seed: String(cfg.seed),
+      epochs: String(run.epochs.length),
+      trainSize: String(spec.data.train.count),
+      lr: String(cfg.lr),
+      batch: String(cfg.batch),
+      stopReason: run.stopReason,
     };
     return { model, key, run, bytes: complete ? await saveSafetensors(model, metadata) : null };
   } catch (e) {
@@ -125,8 +161,18 @@ export async function obtainAutoencoder(ctx: ExperimentContext, spec: ObtainSpec
 /** The empty result of an experiment, filled in by its run. */
 export function newResult(ctx: ExperimentContext, experiment: string, config: object): ExperimentResult {
   return {
-    experiment, config: { ...config } as Record<string, unknown>, metrics: {}, charts: [], grids: [], tables: [], heatmaps: [],
-    weights: [], stopReasons: {}, adapter: describeAdapter(ctx.runtime).name, elapsedMs: 0, notes: [],
+    experiment,
+    config: { ...config } as Record<string, unknown>,
+    metrics: {},
+    charts: [],
+    grids: [],
+    tables: [],
+    heatmaps: [],
+    weights: [],
+    stopReasons: {},
+    adapter: describeAdapter(ctx.runtime).name,
+    elapsedMs: 0,
+    notes: [],
   };
 }
 
@@ -137,7 +183,8 @@ export function progress(ctx: ExperimentContext, experiment: string, stage: stri
 /** True (and a note saying so) when the user aborted; the run then returns what it has. */
 export function stopped(ctx: ExperimentContext, result: ExperimentResult, what: string): boolean {
   if (!ctx.signal?.aborted) return false;
-  if (!result.notes.some((n) => n.startsWith('Stopped by the user'))) result.notes.push(`Stopped by the user ${what}; the results are partial.`);
+  if (!result.notes.some((n) => n.startsWith('Stopped by the user')))
+    result.notes.push(`Stopped by the user ${what}; the results are partial.`);
   return true;
 }
 
@@ -148,23 +195,43 @@ export function firstImages(s: Samples, n: number): { x: Float32Array; count: nu
 }
 
 /** Reconstructions of `count` images by `model` (on the GPU, batched). */
-export function reconstruct(ctx: ExperimentContext, model: ConvAutoencoder, x: Float32Array, count: number): Promise<Float32Array> {
+export function reconstruct(
+  ctx: ExperimentContext,
+  model: ConvAutoencoder,
+  x: Float32Array,
+  count: number,
+): Promise<Float32Array> {
   return infer(ctx.runtime, (g, t) => model.forward(g, t), imageShape, x, count);
 }
 
 /** Originals in the first row, reconstructions in the second, labelled by digit. */
-export async function reconstructionGrid(ctx: ExperimentContext, model: ConvAutoencoder, data: MnistData, id: string, title: string, n = 10): Promise<ImageGrid> {
+export async function reconstructionGrid(
+  ctx: ExperimentContext,
+  model: ConvAutoencoder,
+  data: MnistData,
+  id: string,
+  title: string,
+  n = 10,
+): Promise<ImageGrid> {
   const { x, count } = firstImages(data.test, n);
   const recon = await reconstruct(ctx, model, x, count);
   const images = new Float32Array(2 * count * PIXELS);
   images.set(x, 0);
   images.set(recon, count * PIXELS);
   const digits = Array.from(data.testLabels.subarray(0, count), String);
-  return { id, title, images, count: 2 * count, cols: count, labels: [...digits.map((d) => `original ${d}`), ...digits.map((d) => `reconstruction ${d}`)] };
+  return {
+    id,
+    title,
+    images,
+    count: 2 * count,
+    cols: count,
+    labels: [...digits.map((d) => `original ${d}`), ...digits.map((d) => `reconstruction ${d}`)],
+  };
 }
 
 /** A loss to four significant digits. */
-export const sig = (v: number, digits = 4): string => (Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : String(v));
+export const sig = (v: number, digits = 4): string =>
+  Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : String(v);
 
 /** "a (3), b (5), ..." from values keyed by a sweep variable. */
 export function listBy(keys: readonly number[], values: readonly number[], label = ''): string {
@@ -172,8 +239,12 @@ export function listBy(keys: readonly number[], values: readonly number[], label
 }
 
 /** Whether values strictly fall along the list; otherwise the first pair where they do not. */
-export function fallsAlong(keys: readonly number[], values: readonly number[]): { falls: boolean; at?: [number, number] } {
-  for (let i = 1; i < values.length; i++) if (!(values[i]! < values[i - 1]!)) return { falls: false, at: [keys[i - 1]!, keys[i]!] };
+export function fallsAlong(
+  keys: readonly number[],
+  values: readonly number[],
+): { falls: boolean; at?: [number, number] } {
+  for (let i = 1; i < values.length; i++)
+    if (!(values[i]! < values[i - 1]!)) return { falls: false, at: [keys[i - 1]!, keys[i]!] };
   return { falls: true };
 }
 
@@ -187,9 +258,19 @@ export function finalLosses(run: TrainRun): { train: number; test: number } {
  * Final train and test losses: the last epoch of the run, or, for reused weights, the MSE evaluated
  * now over the configured subsets (on the GPU).
  */
-export async function modelLosses(ctx: ExperimentContext, got: ObtainedModel, data: MnistData, batch: number): Promise<{ train: number; test: number }> {
+export async function modelLosses(
+  ctx: ExperimentContext,
+  got: ObtainedModel,
+  data: MnistData,
+  batch: number,
+): Promise<{ train: number; test: number }> {
   if (got.run) return finalLosses(got.run);
-  const spec = { forward: (g: Graph, x: Tensor) => got.model.forward(g, x), inputShape: imageShape, loss: 'mse' as const, batchSize: batch };
+  const spec = {
+    forward: (g: Graph, x: Tensor) => got.model.forward(g, x),
+    inputShape: imageShape,
+    loss: 'mse' as const,
+    batchSize: batch,
+  };
   const train = (await evaluateLoss(ctx.runtime, spec, data.train)).loss;
   const test = (await evaluateLoss(ctx.runtime, spec, data.test)).loss;
   return { train, test };

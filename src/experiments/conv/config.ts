@@ -40,11 +40,23 @@ export const REPORT_CAPACITIES = [128, 64, 32, 16, 8, 4];
  */
 export function trainDefaults(scale: Scale): ConvTrainConfig {
   switch (scale) {
-    case 'tiny': return { capacity: 4, epochs: 1, batch: 32, lr: 0.003, trainSize: 256, testSize: 64, seed: 0, weights: 'auto' };
+    case 'tiny':
+      return { capacity: 4, epochs: 1, batch: 32, lr: 0.003, trainSize: 256, testSize: 64, seed: 0, weights: 'auto' };
     // A CPU adapter manages ~10 steps/s at c = 4; at lr 0.003 a few hundred steps leave every latent
     // size on the mean-image plateau, so 'small' uses lr 0.005 (and says so in its notes).
-    case 'small': return { capacity: 4, epochs: 6, batch: 16, lr: 0.005, trainSize: 1000, testSize: 500, seed: 0, weights: 'auto' };
-    case 'full': return { capacity: 128, epochs: 20, batch: 64, lr: 0.003, trainSize: MNIST_TRAIN, testSize: MNIST_TEST, seed: 0, weights: 'auto' };
+    case 'small':
+      return { capacity: 4, epochs: 6, batch: 16, lr: 0.005, trainSize: 1000, testSize: 500, seed: 0, weights: 'auto' };
+    case 'full':
+      return {
+        capacity: 128,
+        epochs: 20,
+        batch: 64,
+        lr: 0.003,
+        trainSize: MNIST_TRAIN,
+        testSize: MNIST_TEST,
+        seed: 0,
+        weights: 'auto',
+      };
   }
 }
 
@@ -54,7 +66,9 @@ export function defaultLatents(scale: Scale): number[] {
 }
 
 /** "4 epochs, 1000 training / 500 test images, c = 4" (plus the learning rate when it is not the report's). */
-export function describeScale(cfg: Pick<ConvTrainConfig, 'epochs' | 'trainSize' | 'testSize' | 'lr'> & { capacity?: number }): string {
+export function describeScale(
+  cfg: Pick<ConvTrainConfig, 'epochs' | 'trainSize' | 'testSize' | 'lr'> & { capacity?: number },
+): string {
   const c = cfg.capacity === undefined ? '' : `, c = ${cfg.capacity}`;
   const lr = cfg.lr === 0.003 ? '' : `, lr ${cfg.lr} (report: 0.003)`;
   return `${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, ${cfg.trainSize} training / ${cfg.testSize} test images${c}${lr}`;
@@ -81,7 +95,14 @@ export const TRAIN_FIELDS: Record<keyof ConvTrainConfig, Field> = {
   weights: { kind: 'enum', values: WEIGHTS_MODES },
 };
 
-const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : Array.isArray(v) ? `[${v.map(show).join(', ')}]` : v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v));
+const show = (v: unknown): string =>
+  typeof v === 'string'
+    ? `"${v}"`
+    : Array.isArray(v)
+      ? `[${v.map(show).join(', ')}]`
+      : v !== null && typeof v === 'object'
+        ? JSON.stringify(v)
+        : String(v);
 
 function checkInt(where: string, v: unknown, min: number, max: number | undefined, hint: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || (max !== undefined && v > max)) {
@@ -93,12 +114,16 @@ function checkInt(where: string, v: unknown, min: number, max: number | undefine
 
 function checkStop(where: string, v: unknown): StopOptions {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    throw new ConfigError(`${where}: bad value; expected an object with some of ${STOP_KEYS.join(', ')}, got ${show(v)}. Pass {} for none.`);
+    throw new ConfigError(
+      `${where}: bad value; expected an object with some of ${STOP_KEYS.join(', ')}, got ${show(v)}. Pass {} for none.`,
+    );
   }
   const stop = v as Record<string, unknown>;
   for (const k of Object.keys(stop)) {
     if (!(STOP_KEYS as readonly string[]).includes(k)) {
-      throw new ConfigError(`${where}: unknown stopping condition "${k}"; expected one of ${STOP_KEYS.join(', ')}, got "${k}". Set the epoch count with "epochs".`);
+      throw new ConfigError(
+        `${where}: unknown stopping condition "${k}"; expected one of ${STOP_KEYS.join(', ')}, got "${k}". Set the epoch count with "epochs".`,
+      );
     }
   }
   try {
@@ -112,24 +137,36 @@ function checkStop(where: string, v: unknown): StopOptions {
 
 function checkField(where: string, field: Field, v: unknown): unknown {
   switch (field.kind) {
-    case 'int': return checkInt(where, v, field.min, field.max, field.hint);
+    case 'int':
+      return checkInt(where, v, field.min, field.max, field.hint);
     case 'positive':
-      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ConfigError(`${where}: bad value; expected a finite number > 0, got ${show(v)}. ${field.hint}`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+        throw new ConfigError(`${where}: bad value; expected a finite number > 0, got ${show(v)}. ${field.hint}`);
       return v;
     case 'ints': {
-      if (!Array.isArray(v) || v.length === 0) throw new ConfigError(`${where}: bad value; expected a non-empty list of integers, got ${show(v)}. ${field.hint}`);
+      if (!Array.isArray(v) || v.length === 0)
+        throw new ConfigError(
+          `${where}: bad value; expected a non-empty list of integers, got ${show(v)}. ${field.hint}`,
+        );
       v.forEach((x, i) => checkInt(`${where}[${i}]`, x, field.min, field.max, field.hint));
       const dup = v.find((x, i) => v.indexOf(x) !== i);
-      if (dup !== undefined) throw new ConfigError(`${where}: ${dup} appears twice; expected distinct values, got ${show(v)}. List each value once.`);
+      if (dup !== undefined)
+        throw new ConfigError(
+          `${where}: ${dup} appears twice; expected distinct values, got ${show(v)}. List each value once.`,
+        );
       return [...(v as number[])];
     }
     case 'enum':
-      if (typeof v !== 'string' || !field.values.includes(v)) throw new ConfigError(`${where}: bad value; expected one of ${field.values.map((s) => `"${s}"`).join(', ')}, got ${show(v)}.`);
+      if (typeof v !== 'string' || !field.values.includes(v))
+        throw new ConfigError(
+          `${where}: bad value; expected one of ${field.values.map((s) => `"${s}"`).join(', ')}, got ${show(v)}.`,
+        );
       return v;
     case 'index':
       if (v === null) return null;
       return checkInt(where, v, 0, undefined, 'Pass an index into the test subset, or null to choose by seed.');
-    case 'stop': return checkStop(where, v);
+    case 'stop':
+      return checkStop(where, v);
   }
 }
 
@@ -137,13 +174,23 @@ function checkField(where: string, field: Field, v: unknown): unknown {
  * Merges `user` over `defaults` and checks every key against `fields`: an unknown key lists the
  * accepted ones. Cross-key rules (batch ≤ trainSize, ...) are the caller's.
  */
-export function validateFields<C extends object>(experiment: string, defaults: C, fields: Record<keyof C, Field>, user: Record<string, unknown>): C {
+export function validateFields<C extends object>(
+  experiment: string,
+  defaults: C,
+  fields: Record<keyof C, Field>,
+  user: Record<string, unknown>,
+): C {
   if (user === null || typeof user !== 'object' || Array.isArray(user)) {
-    throw new ConfigError(`${experiment}: bad config; expected an object of settings, got ${show(user)}. Pass {} for the defaults.`);
+    throw new ConfigError(
+      `${experiment}: bad config; expected an object of settings, got ${show(user)}. Pass {} for the defaults.`,
+    );
   }
   const accepted = Object.keys(fields);
   for (const k of Object.keys(user)) {
-    if (!accepted.includes(k)) throw new ConfigError(`${experiment}: unknown config key "${k}"; expected one of ${accepted.join(', ')}, got "${k}". Check the spelling.`);
+    if (!accepted.includes(k))
+      throw new ConfigError(
+        `${experiment}: unknown config key "${k}"; expected one of ${accepted.join(', ')}, got "${k}". Check the spelling.`,
+      );
   }
   const merged: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
   for (const [k, v] of Object.entries(user)) if (v !== undefined) merged[k] = v;
@@ -154,6 +201,8 @@ export function validateFields<C extends object>(experiment: string, defaults: C
 /** batch ≤ the number of samples it is drawn from. */
 export function checkBatch(experiment: string, batchKey: string, batch: number, sizeKey: string, size: number): void {
   if (batch > size) {
-    throw new ConfigError(`${experiment}.${batchKey}: batch larger than the training set; expected at most ${sizeKey} = ${size}, got ${batch}. Lower ${batchKey} or raise ${sizeKey}.`);
+    throw new ConfigError(
+      `${experiment}.${batchKey}: batch larger than the training set; expected at most ${sizeKey} = ${size}, got ${batch}. Lower ${batchKey} or raise ${sizeKey}.`,
+    );
   }
 }

@@ -10,7 +10,17 @@ import type { Runtime } from '../runtime';
 import { infer } from '../train';
 import type { ExperimentDef, Scale } from '../types';
 import { beginRun, convKey, fallsAlong, imageShape, listBy, obtainAutoencoder, progress, sig, stopped } from './common';
-import { checkBatch, defaultLatents, describeScale, MNIST_TEST, trainDefaults, TRAIN_FIELDS, validateFields, type ConvTrainConfig, type Field } from './config';
+import {
+  checkBatch,
+  defaultLatents,
+  describeScale,
+  MNIST_TEST,
+  trainDefaults,
+  TRAIN_FIELDS,
+  validateFields,
+  type ConvTrainConfig,
+  type Field,
+} from './config';
 
 export interface CorrelationSummary {
   /** Pearson correlation of the columns, [cols, cols] row-major. */
@@ -23,9 +33,16 @@ export interface CorrelationSummary {
  * The Pearson correlation matrix of the columns of `x` ([rows, cols] row-major: one sample per row,
  * one variable per column) and its mean absolute off-diagonal coefficient, computed on the GPU.
  */
-export async function correlationSummary(runtime: Runtime, x: Float32Array, rows: number, cols: number): Promise<CorrelationSummary> {
+export async function correlationSummary(
+  runtime: Runtime,
+  x: Float32Array,
+  rows: number,
+  cols: number,
+): Promise<CorrelationSummary> {
   if (!(Number.isInteger(rows) && Number.isInteger(cols) && rows >= 2 && cols >= 2) || x.length !== rows * cols) {
-    throw new ShapeError(`correlationSummary: bad matrix; expected ≥ 2 rows and ≥ 2 columns with rows·cols values, got rows=${rows} cols=${cols} and ${x.length} values. Pass one code per row.`);
+    throw new ShapeError(
+      `correlationSummary: bad matrix; expected ≥ 2 rows and ≥ 2 columns with rows·cols values, got rows=${rows} cols=${cols} and ${x.length} values. Pass one code per row.`,
+    );
   }
   const g = new Graph();
   const input = g.input('codes', [rows, cols]);
@@ -46,15 +63,25 @@ export interface ConvCorrelationConfig extends ConvTrainConfig {
 }
 
 const FIELDS: Record<keyof ConvCorrelationConfig, Field> = {
-  latents: { kind: 'ints', min: 2, hint: 'A correlation between coordinates needs a latent size of at least 2 (the report uses 3 to 30).' },
+  latents: {
+    kind: 'ints',
+    min: 2,
+    hint: 'A correlation between coordinates needs a latent size of at least 2 (the report uses 3 to 30).',
+  },
   ...TRAIN_FIELDS,
-  testSize: { kind: 'int', min: 3, max: MNIST_TEST, hint: `Correlations need at least 3 codes; the report uses all ${MNIST_TEST} test images.` },
+  testSize: {
+    kind: 'int',
+    min: 3,
+    max: MNIST_TEST,
+    hint: `Correlations need at least 3 codes; the report uses all ${MNIST_TEST} test images.`,
+  },
 };
 
 export const convCorrelation: ExperimentDef<ConvCorrelationConfig> = {
   name: 'conv-correlation',
   title: 'Conv autoencoder: correlation between latent coordinates',
-  description: 'Encodes the test images with each trained latent size and reports the Pearson correlation matrix of the code coordinates and its mean |off-diagonal| value.',
+  description:
+    'Encodes the test images with each trained latent size and reports the Pearson correlation matrix of the code coordinates and its mean |off-diagonal| value.',
   defaults: (scale: Scale) => ({ latents: defaultLatents(scale), ...trainDefaults(scale) }),
   validate(config, scale = 'full') {
     const cfg = validateFields('conv-correlation', convCorrelation.defaults(scale), FIELDS, config);
@@ -62,38 +89,83 @@ export const convCorrelation: ExperimentDef<ConvCorrelationConfig> = {
     return cfg;
   },
   async run(ctx, cfg) {
-    const { started, result, data } = await beginRun(ctx, 'conv-correlation', cfg, { mode: cfg.weights, keys: cfg.latents.map((l) => convKey(l, cfg.capacity, cfg.seed)) }, cfg);
+    const { started, result, data } = await beginRun(
+      ctx,
+      'conv-correlation',
+      cfg,
+      { mode: cfg.weights, keys: cfg.latents.map((l) => convKey(l, cfg.capacity, cfg.seed)) },
+      cfg,
+    );
     const done: number[] = [];
     const overall: number[] = [];
     for (const latent of cfg.latents) {
       if (stopped(ctx, result, `before latent ${latent}`)) break;
       const name = `latent=${latent}`;
-      const got = await obtainAutoencoder(ctx, { latent, capacity: cfg.capacity, cfg, data, name, experiment: 'conv-correlation' });
+      const got = await obtainAutoencoder(ctx, {
+        latent,
+        capacity: cfg.capacity,
+        cfg,
+        data,
+        name,
+        experiment: 'conv-correlation',
+      });
       try {
         result.stopReasons[name] = got.run?.stopReason ?? `weights "${got.key}" reused from ctx.weights (not trained)`;
         if (got.bytes) result.weights.push({ key: got.key, bytes: got.bytes });
         progress(ctx, 'conv-correlation', 'encode', `${name}: encoding ${data.test.count} test images`);
-        const codes = await infer(ctx.runtime, (g, x) => got.model.encoder.forward(g, x), imageShape, data.test.x, data.test.count);
+        const codes = await infer(
+          ctx.runtime,
+          (g, x) => got.model.encoder.forward(g, x),
+          imageShape,
+          data.test.x,
+          data.test.count,
+        );
         progress(ctx, 'conv-correlation', 'correlate', `${name}: Pearson correlation of ${latent} coordinates`);
         const s = await correlationSummary(ctx.runtime, codes, data.test.count, latent);
         done.push(latent);
         overall.push(s.meanAbs);
-        result.heatmaps.push({ id: `corr-${name}`, title: `latent ${latent}: Pearson correlation of the code coordinates (mean |r| off the diagonal ${sig(s.meanAbs, 3)})`, size: latent, values: s.matrix, min: -1, max: 1 });
+        result.heatmaps.push({
+          id: `corr-${name}`,
+          title: `latent ${latent}: Pearson correlation of the code coordinates (mean |r| off the diagonal ${sig(s.meanAbs, 3)})`,
+          size: latent,
+          values: s.matrix,
+          min: -1,
+          max: 1,
+        });
       } finally {
         got.model.dispose();
       }
     }
     result.metrics.mean_abs_correlation = Object.fromEntries(done.map((l, i) => [String(l), overall[i]!]));
-    result.charts.push({ id: 'overall', title: 'Mean |Pearson r| between code coordinates vs latent size', xLabel: 'latent size', yLabel: 'mean |r| (i ≠ j)', series: [{ name: 'measured', x: done, y: overall }] });
-    result.tables.push({ id: 'summary', title: 'Overall correlation by latent size', columns: ['latent', 'mean |r| (i ≠ j)'], rows: done.map((l, i) => [l, sig(overall[i]!)]) });
-    result.notes.push('Report: the overall correlation (mean |r| over pairs of distinct coordinates, from 10,000 encoded images) decreases as the latent size grows, almost exponentially.');
+    result.charts.push({
+      id: 'overall',
+      title: 'Mean |Pearson r| between code coordinates vs latent size',
+      xLabel: 'latent size',
+      yLabel: 'mean |r| (i ≠ j)',
+      series: [{ name: 'measured', x: done, y: overall }],
+    });
+    result.tables.push({
+      id: 'summary',
+      title: 'Overall correlation by latent size',
+      columns: ['latent', 'mean |r| (i ≠ j)'],
+      rows: done.map((l, i) => [l, sig(overall[i]!)]),
+    });
+    result.notes.push(
+      'Report: the overall correlation (mean |r| over pairs of distinct coordinates, from 10,000 encoded images) decreases as the latent size grows, almost exponentially.',
+    );
     if (done.length) {
       const f = fallsAlong(done, overall);
-      const trend = done.length < 2 ? 'a single latent size, so no trend'
-        : f.falls ? 'it decreases with every larger latent size, as the report says'
-        : overall[overall.length - 1]! < overall[0]! ? `it decreases overall (${sig(overall[0]!)} → ${sig(overall[overall.length - 1]!)}) but not at every step (latent ${f.at![0]} → ${f.at![1]} rises)`
-        : `it does not decrease (${sig(overall[0]!)} at latent ${done[0]} → ${sig(overall[overall.length - 1]!)} at latent ${done[done.length - 1]}), unlike the report`;
-      result.notes.push(`Measured from ${data.test.count} test images (models trained ${describeScale(cfg)}): ${listBy(done, overall, 'latent ')}; ${trend}.`);
+      const trend =
+        done.length < 2
+          ? 'a single latent size, so no trend'
+          : f.falls
+            ? 'it decreases with every larger latent size, as the report says'
+            : overall[overall.length - 1]! < overall[0]!
+              ? `it decreases overall (${sig(overall[0]!)} → ${sig(overall[overall.length - 1]!)}) but not at every step (latent ${f.at![0]} → ${f.at![1]} rises)`
+              : `it does not decrease (${sig(overall[0]!)} at latent ${done[0]} → ${sig(overall[overall.length - 1]!)} at latent ${done[done.length - 1]}), unlike the report`;
+      result.notes.push(
+        `Measured from ${data.test.count} test images (models trained ${describeScale(cfg)}): ${listBy(done, overall, 'latent ')}; ${trend}.`,
+      );
     }
     result.elapsedMs = performance.now() - started;
     return result;

@@ -15,7 +15,11 @@ import { convCapacity, convLatent } from './sweep';
 import { convTransfer } from './transfer';
 
 export const CONV_EXPERIMENTS: ExperimentDef<object>[] = [
-  convLatent, convCapacity, convInterpolate, convCorrelation, convTransfer,
+  convLatent,
+  convCapacity,
+  convInterpolate,
+  convCorrelation,
+  convTransfer,
 ] as unknown as ExperimentDef<object>[];
 
 export { convLatent, convCapacity, REPORT_LATENT_TABLE } from './sweep';

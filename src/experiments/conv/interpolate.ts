@@ -11,7 +11,15 @@ import { Rng } from '../../util/rng';
 import type { Runtime } from '../runtime';
 import type { ExperimentDef, Scale } from '../types';
 import { beginRun, convKey, listBy, obtainAutoencoder, PIXELS, progress, sig, stopped } from './common';
-import { checkBatch, defaultLatents, trainDefaults, TRAIN_FIELDS, validateFields, type ConvTrainConfig, type Field } from './config';
+import {
+  checkBatch,
+  defaultLatents,
+  trainDefaults,
+  TRAIN_FIELDS,
+  validateFields,
+  type ConvTrainConfig,
+  type Field,
+} from './config';
 
 /** α = 0, 0.1, …, 1. */
 export const ALPHAS: readonly number[] = Array.from({ length: 11 }, (_, i) => i / 10);
@@ -30,8 +38,16 @@ export interface Interpolation {
  * [alphas, 2] weight matrix with rows (α, 1 − α) — a matmul, so α = 0 and 1 pick a code exactly —
  * and all blends are decoded as one batch. `pair` holds I₁ then I₂ (2 × 784 floats).
  */
-export async function interpolateCodes(runtime: Runtime, model: ConvAutoencoder, pair: Float32Array, alphas: readonly number[] = ALPHAS): Promise<Interpolation> {
-  if (pair.length !== 2 * PIXELS) throw new ConfigError(`interpolateCodes: bad image pair; expected ${2 * PIXELS} floats (two 28×28 images), got ${pair.length}. Pass I₁ then I₂.`);
+export async function interpolateCodes(
+  runtime: Runtime,
+  model: ConvAutoencoder,
+  pair: Float32Array,
+  alphas: readonly number[] = ALPHAS,
+): Promise<Interpolation> {
+  if (pair.length !== 2 * PIXELS)
+    throw new ConfigError(
+      `interpolateCodes: bad image pair; expected ${2 * PIXELS} floats (two 28×28 images), got ${pair.length}. Pass I₁ then I₂.`,
+    );
   const g = new Graph();
   const x = g.input('x', [2, 1, 28, 28]);
   const w = g.input('alpha', [alphas.length, 2]);
@@ -61,13 +77,21 @@ export function grayness(image: Float32Array): number {
  * The two test images: the given indices, or (null) the first test image of each of two different
  * digits drawn with the seed.
  */
-export function chooseImages(labels: Uint8Array, seed: number, indexA: number | null, indexB: number | null): [number, number] {
+export function chooseImages(
+  labels: Uint8Array,
+  seed: number,
+  indexA: number | null,
+  indexB: number | null,
+): [number, number] {
   const rng = new Rng(deriveSeed(seed, 0x1a7e));
   const first = (digit: number) => labels.indexOf(digit);
   const present = Array.from({ length: 10 }, (_, d) => d).filter((d) => first(d) >= 0);
   const other = (not: number | null) => {
     const choices = present.filter((d) => d !== not);
-    if (!choices.length) throw new ConfigError(`conv-interpolate: the test subset holds only digit ${not}; expected two different digits, got one. Raise testSize.`);
+    if (!choices.length)
+      throw new ConfigError(
+        `conv-interpolate: the test subset holds only digit ${not}; expected two different digits, got one. Raise testSize.`,
+      );
     return first(choices[rng.int(choices.length)]!);
   };
   const a = indexA ?? other(indexB === null ? null : labels[indexB]!);
@@ -93,27 +117,47 @@ const FIELDS: Record<keyof ConvInterpolateConfig, Field> = {
 export const convInterpolate: ExperimentDef<ConvInterpolateConfig> = {
   name: 'conv-interpolate',
   title: 'Conv autoencoder: interpolating between two digits in latent space',
-  description: 'Decodes α·E(I₁) + (1−α)·E(I₂) for α = 0 … 1 in steps of 0.1, for each latent size, with trained weights reused when available.',
+  description:
+    'Decodes α·E(I₁) + (1−α)·E(I₂) for α = 0 … 1 in steps of 0.1, for each latent size, with trained weights reused when available.',
   defaults: (scale: Scale) => ({ latents: defaultLatents(scale), ...trainDefaults(scale), indexA: null, indexB: null }),
   validate(config, scale = 'full') {
     const cfg = validateFields('conv-interpolate', convInterpolate.defaults(scale), FIELDS, config);
     checkBatch('conv-interpolate', 'batch', cfg.batch, 'trainSize', cfg.trainSize);
     for (const k of ['indexA', 'indexB'] as const) {
       const v = cfg[k];
-      if (v !== null && v >= cfg.testSize) throw new ConfigError(`conv-interpolate.${k}: index outside the test subset; expected 0 to ${cfg.testSize - 1}, got ${v}. Raise testSize or pick a smaller index.`);
+      if (v !== null && v >= cfg.testSize)
+        throw new ConfigError(
+          `conv-interpolate.${k}: index outside the test subset; expected 0 to ${cfg.testSize - 1}, got ${v}. Raise testSize or pick a smaller index.`,
+        );
     }
-    if (cfg.indexA !== null && cfg.indexA === cfg.indexB) throw new ConfigError(`conv-interpolate.indexB: the same image as indexA; expected two different test images, got ${cfg.indexA} twice. Pick another index.`);
+    if (cfg.indexA !== null && cfg.indexA === cfg.indexB)
+      throw new ConfigError(
+        `conv-interpolate.indexB: the same image as indexA; expected two different test images, got ${cfg.indexA} twice. Pick another index.`,
+      );
     return cfg;
   },
   async run(ctx, cfg) {
-    const { started, result, data } = await beginRun(ctx, 'conv-interpolate', cfg, { mode: cfg.weights, keys: cfg.latents.map((l) => convKey(l, cfg.capacity, cfg.seed)) }, cfg);
+    const { started, result, data } = await beginRun(
+      ctx,
+      'conv-interpolate',
+      cfg,
+      { mode: cfg.weights, keys: cfg.latents.map((l) => convKey(l, cfg.capacity, cfg.seed)) },
+      cfg,
+    );
     const [ia, ib] = chooseImages(data.testLabels, cfg.seed, cfg.indexA, cfg.indexB);
     const [da, db] = [data.testLabels[ia]!, data.testLabels[ib]!];
     const pair = new Float32Array(2 * PIXELS);
     pair.set(data.test.x.subarray(ia * PIXELS, (ia + 1) * PIXELS), 0);
     pair.set(data.test.x.subarray(ib * PIXELS, (ib + 1) * PIXELS), PIXELS);
     result.config = { ...result.config, indexA: ia, indexB: ib };
-    result.grids.push({ id: 'images', title: `I₁ = test image ${ia} (digit ${da}), I₂ = test image ${ib} (digit ${db})`, images: pair.slice(), count: 2, cols: 2, labels: [`I₁ (${da})`, `I₂ (${db})`] });
+    result.grids.push({
+      id: 'images',
+      title: `I₁ = test image ${ia} (digit ${da}), I₂ = test image ${ib} (digit ${db})`,
+      images: pair.slice(),
+      count: 2,
+      cols: 2,
+      labels: [`I₁ (${da})`, `I₂ (${db})`],
+    });
     const labels = ALPHAS.map((a) => `α=${a.toFixed(1)}`);
     const done: number[] = [];
     const mid: number[] = [];
@@ -122,15 +166,31 @@ export const convInterpolate: ExperimentDef<ConvInterpolateConfig> = {
     for (const latent of cfg.latents) {
       if (stopped(ctx, result, `before latent ${latent}`)) break;
       const name = `latent=${latent}`;
-      const got = await obtainAutoencoder(ctx, { latent, capacity: cfg.capacity, cfg, data, name, experiment: 'conv-interpolate' });
+      const got = await obtainAutoencoder(ctx, {
+        latent,
+        capacity: cfg.capacity,
+        cfg,
+        data,
+        name,
+        experiment: 'conv-interpolate',
+      });
       try {
         result.stopReasons[name] = got.run?.stopReason ?? `weights "${got.key}" reused from ctx.weights (not trained)`;
         if (got.bytes) result.weights.push({ key: got.key, bytes: got.bytes });
-        progress(ctx, 'conv-interpolate', 'interpolate', `${name}: decoding ${ALPHAS.length} blends of E(I₁) and E(I₂)`);
+        progress(
+          ctx,
+          'conv-interpolate',
+          'interpolate',
+          `${name}: decoding ${ALPHAS.length} blends of E(I₁) and E(I₂)`,
+        );
         const it = await interpolateCodes(ctx.runtime, got.model, pair);
         result.grids.push({
-          id: `strip-${name}`, title: `latent ${latent}: D(α·E(I₁) + (1−α)·E(I₂)); α = 0 decodes I₂'s code (digit ${db}), α = 1 I₁'s (digit ${da})`,
-          images: it.strip, count: ALPHAS.length, cols: ALPHAS.length, labels,
+          id: `strip-${name}`,
+          title: `latent ${latent}: D(α·E(I₁) + (1−α)·E(I₂)); α = 0 decodes I₂'s code (digit ${db}), α = 1 I₁'s (digit ${da})`,
+          images: it.strip,
+          count: ALPHAS.length,
+          cols: ALPHAS.length,
+          labels,
         });
         let se = 0;
         for (let i = 0; i < 2 * PIXELS; i++) se += (it.recon[i]! - pair[i]!) ** 2;
@@ -147,8 +207,14 @@ export const convInterpolate: ExperimentDef<ConvInterpolateConfig> = {
     result.metrics.end_grayness = Object.fromEntries(done.map((l, i) => [String(l), ends[i]!]));
     result.metrics.endpoint_recon_mse = reconMse;
     result.charts.push({
-      id: 'grayness', title: 'Grayness 4p(1−p) of the decoded images (0 = black/white, 1 = mid-gray)', xLabel: 'latent size', yLabel: 'mean 4p(1−p)',
-      series: [{ name: 'α = 0.5', x: done, y: mid }, { name: 'α = 0 and 1 (mean)', x: done, y: ends }],
+      id: 'grayness',
+      title: 'Grayness 4p(1−p) of the decoded images (0 = black/white, 1 = mid-gray)',
+      xLabel: 'latent size',
+      yLabel: 'mean 4p(1−p)',
+      series: [
+        { name: 'α = 0.5', x: done, y: mid },
+        { name: 'α = 0 and 1 (mean)', x: done, y: ends },
+      ],
     });
     result.notes.push(
       `The report defines the blend as D(α·E(I₁) + (1−α)·E(I₂)) but its text says α = 0 and α = 1 represent I₁ and I₂; with the formula as written α = 0 decodes I₂'s code and α = 1 decodes I₁'s. The strips here are labelled by what is computed (I₁ = digit ${da}, I₂ = digit ${db}).`,
@@ -163,10 +229,14 @@ export const convInterpolate: ExperimentDef<ConvInterpolateConfig> = {
 };
 
 function notes(out: string[], latents: number[], mid: number[], ends: number[], blurrier: number): void {
-  out.push(`Report: images near α ≈ 0.5 are blurry mixes of the two digits, and larger latent sizes give sharper interpolations.`);
+  out.push(
+    `Report: images near α ≈ 0.5 are blurry mixes of the two digits, and larger latent sizes give sharper interpolations.`,
+  );
   out.push(
     `Measured grayness (mean 4p(1−p), a blur proxy) at α = 0.5: ${listBy(latents, mid, 'latent ')}; at the endpoints: ${listBy(latents, ends, 'latent ')}. ` +
       `The midpoint is grayer than the endpoints for ${blurrier} of ${latents.length} latent sizes` +
-      (latents.length > 1 ? `; from the smallest to the largest latent size the midpoint grayness goes ${sig(mid[0]!)} → ${sig(mid[mid.length - 1]!)}.` : '.'),
+      (latents.length > 1
+        ? `; from the smallest to the largest latent size the midpoint grayness goes ${sig(mid[0]!)} → ${sig(mid[mid.length - 1]!)}.`
+        : '.'),
   );
 }

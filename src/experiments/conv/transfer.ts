@@ -13,8 +13,26 @@ import { Rng } from '../../util/rng';
 import type { Runtime } from '../runtime';
 import { trainModel, type Samples, type TrainRun } from '../train';
 import type { ExperimentContext, ExperimentDef, ExperimentResult, Scale } from '../types';
-import { beginRun, convKey, imageShape, type MnistData, obtainAutoencoder, PIXELS, progress, sig, stopped } from './common';
-import { checkBatch, MNIST_TRAIN, trainDefaults, TRAIN_FIELDS, validateFields, type ConvTrainConfig, type Field } from './config';
+import {
+  beginRun,
+  convKey,
+  imageShape,
+  type MnistData,
+  obtainAutoencoder,
+  PIXELS,
+  progress,
+  sig,
+  stopped,
+} from './common';
+import {
+  checkBatch,
+  MNIST_TRAIN,
+  trainDefaults,
+  TRAIN_FIELDS,
+  validateFields,
+  type ConvTrainConfig,
+  type Field,
+} from './config';
 
 export const CLASSES = 10;
 
@@ -22,18 +40,28 @@ export const CLASSES = 10;
 export class EncoderClassifier extends Module {
   readonly mlp: Sequential;
 
-  constructor(gpu: Runtime['gpu'], readonly encoder: Sequential, latent: number, seed: number) {
+  constructor(
+    gpu: Runtime['gpu'],
+    readonly encoder: Sequential,
+    latent: number,
+    seed: number,
+  ) {
     super();
     const rng = new Rng(deriveSeed(seed, 0xc1a55));
     this.mlp = new Sequential(
-      new Linear(gpu, rng, latent, 64, 'mlp.0'), new Activation('relu'),
-      new Linear(gpu, rng, 64, 32, 'mlp.2'), new Activation('relu'),
+      new Linear(gpu, rng, latent, 64, 'mlp.0'),
+      new Activation('relu'),
+      new Linear(gpu, rng, 64, 32, 'mlp.2'),
+      new Activation('relu'),
       new Linear(gpu, rng, 32, CLASSES, 'mlp.4'),
     );
   }
 
   override children(): [string, Module][] {
-    return [['encoder', this.encoder], ['mlp', this.mlp]];
+    return [
+      ['encoder', this.encoder],
+      ['mlp', this.mlp],
+    ];
   }
 
   /** x: [N, 1, 28, 28] → logits [N, 10]. */
@@ -73,14 +101,25 @@ export interface ConvTransferConfig extends ConvTrainConfig {
 const FIELDS: Record<keyof ConvTransferConfig, Field> = {
   latent: { kind: 'int', min: 1, hint: 'The report uses latent 15.' },
   ...TRAIN_FIELDS,
-  trainSize: { kind: 'int', min: 1, max: MNIST_TRAIN, hint: 'The report trains the classifier on 100 labelled images.' },
+  trainSize: {
+    kind: 'int',
+    min: 1,
+    max: MNIST_TRAIN,
+    hint: 'The report trains the classifier on 100 labelled images.',
+  },
   pretrainSize: TRAIN_FIELDS.trainSize,
   pretrainEpochs: TRAIN_FIELDS.epochs,
   pretrainBatch: TRAIN_FIELDS.batch,
   pretrainLr: TRAIN_FIELDS.lr,
 };
 
-const labelled = (x: Float32Array, labels: Uint8Array): Samples => ({ x, width: PIXELS, count: labels.length, y: Float32Array.from(labels), targetWidth: 1 });
+const labelled = (x: Float32Array, labels: Uint8Array): Samples => ({
+  x,
+  width: PIXELS,
+  count: labels.length,
+  y: Float32Array.from(labels),
+  targetWidth: 1,
+});
 
 /** The `trainSize` labelled images of the classifier: a seeded random draw from the training subset. */
 function classifierData(data: MnistData, n: number, seed: number): { x: Float32Array; labels: Uint8Array } {
@@ -95,7 +134,15 @@ function classifierData(data: MnistData, n: number, seed: number): { x: Float32A
 }
 
 /** One classifier run from a fresh copy of the pretrained weights; returns the run and its weights. */
-async function trainClassifier(ctx: ExperimentContext, cfg: ConvTransferConfig, mode: TransferMode, pretrained: Uint8Array, train: Samples, test: Samples, testLabels: Uint8Array): Promise<{ run: TrainRun; bytes: Uint8Array }> {
+async function trainClassifier(
+  ctx: ExperimentContext,
+  cfg: ConvTransferConfig,
+  mode: TransferMode,
+  pretrained: Uint8Array,
+  train: Samples,
+  test: Samples,
+  testLabels: Uint8Array,
+): Promise<{ run: TrainRun; bytes: Uint8Array }> {
   const ae = new ConvAutoencoder(ctx.runtime.gpu, { latent: cfg.latent, capacity: cfg.capacity, seed: cfg.seed });
   let clf: EncoderClassifier | null = null;
   try {
@@ -103,13 +150,34 @@ async function trainClassifier(ctx: ExperimentContext, cfg: ConvTransferConfig, 
     if (mode === 'frozen') ae.encoder.setTrainable(false);
     const model = new EncoderClassifier(ctx.runtime.gpu, ae.encoder, cfg.latent, cfg.seed);
     clf = model;
-    const run = await trainModel(ctx.runtime, {
-      name: mode, model, forward: (g, x) => model.forward(g, x), inputShape: imageShape, targetShape: (n) => [n], loss: 'cross-entropy',
-      train, test, optimizer: 'adamw', optimizerOptions: { lr: cfg.lr }, batchSize: cfg.batch, stop: { maxEpochs: cfg.epochs }, seed: cfg.seed,
-      onTestPredictions: (logits) => ({ accuracy: accuracy(logits, testLabels) }),
-    }, { signal: ctx.signal, onProgress: ctx.onProgress, recover: ctx.recover, experiment: 'conv-transfer' });
+    const run = await trainModel(
+      ctx.runtime,
+      {
+        name: mode,
+        model,
+        forward: (g, x) => model.forward(g, x),
+        inputShape: imageShape,
+        targetShape: (n) => [n],
+        loss: 'cross-entropy',
+        train,
+        test,
+        optimizer: 'adamw',
+        optimizerOptions: { lr: cfg.lr },
+        batchSize: cfg.batch,
+        stop: { maxEpochs: cfg.epochs },
+        seed: cfg.seed,
+        onTestPredictions: (logits) => ({ accuracy: accuracy(logits, testLabels) }),
+      },
+      { signal: ctx.signal, onProgress: ctx.onProgress, recover: ctx.recover, experiment: 'conv-transfer' },
+    );
     const key = classifierKey(cfg.latent, cfg.capacity, cfg.seed, mode);
-    const bytes = await saveSafetensors(model, { key, encoder: mode === 'frozen' ? 'frozen' : 'trained', latent: String(cfg.latent), capacity: String(cfg.capacity), seed: String(cfg.seed) });
+    const bytes = await saveSafetensors(model, {
+      key,
+      encoder: mode === 'frozen' ? 'frozen' : 'trained',
+      latent: String(cfg.latent),
+      capacity: String(cfg.capacity),
+      seed: String(cfg.seed),
+    });
     return { run, bytes };
   } finally {
     clf?.mlp.dispose();
@@ -118,14 +186,21 @@ async function trainClassifier(ctx: ExperimentContext, cfg: ConvTransferConfig, 
 }
 
 function transferNotes(result: ExperimentResult, cfg: ConvTransferConfig, acc: Record<TransferMode, number[]>): void {
-  result.notes.push(`Report: trained on 100 random training images, the pretrained encoder kept frozen with only the MLP trained (transfer learning) reaches a higher test accuracy than training the whole network (encoder + MLP) from the same pretrained weights.`);
+  result.notes.push(
+    `Report: trained on 100 random training images, the pretrained encoder kept frozen with only the MLP trained (transfer learning) reaches a higher test accuracy than training the whole network (encoder + MLP) from the same pretrained weights.`,
+  );
   const last = (a: number[]) => a[a.length - 1] ?? NaN;
   const best = (a: number[]) => (a.length ? Math.max(...a) : NaN);
   const f = acc.frozen;
   const u = acc.full;
   if (!f.length || !u.length) return;
   const wins = f.filter((v, i) => u[i] !== undefined && v > u[i]!).length;
-  const verdict = last(f) > last(u) ? 'frozen ahead at the end, as the report says' : last(f) < last(u) ? 'the full network ahead at the end, unlike the report' : 'a tie at the end';
+  const verdict =
+    last(f) > last(u)
+      ? 'frozen ahead at the end, as the report says'
+      : last(f) < last(u)
+        ? 'the full network ahead at the end, unlike the report'
+        : 'a tie at the end';
   result.notes.push(
     `Measured (${cfg.trainSize} labelled images, ${cfg.epochs} epochs, ${cfg.testSize} test images, c = ${cfg.capacity}${cfg.lr === 0.003 ? '' : `, lr ${cfg.lr}`}): final test accuracy frozen ${sig(last(f), 3)} vs full ${sig(last(u), 3)} (best ${sig(best(f), 3)} vs ${sig(best(u), 3)}); ` +
       `frozen is ahead in ${wins} of ${Math.min(f.length, u.length)} epochs — ${verdict}.`,
@@ -135,14 +210,24 @@ function transferNotes(result: ExperimentResult, cfg: ConvTransferConfig, acc: R
 export const convTransfer: ExperimentDef<ConvTransferConfig> = {
   name: 'conv-transfer',
   title: 'Conv autoencoder: transfer learning to digit classification',
-  description: 'A pretrained latent-15 encoder + MLP (→64→32→10) trained with cross-entropy on 100 labelled images, encoder frozen vs trained; test accuracy and loss per epoch.',
+  description:
+    'A pretrained latent-15 encoder + MLP (→64→32→10) trained with cross-entropy on 100 labelled images, encoder frozen vs trained; test accuracy and loss per epoch.',
   defaults: (scale: Scale) => {
     const ae = trainDefaults(scale);
     const epochs = scale === 'tiny' ? 2 : scale === 'small' ? 10 : 20;
     const testSize = scale === 'tiny' ? 200 : scale === 'small' ? 1000 : 10000;
     return {
-      latent: 15, ...ae, epochs, batch: 10, lr: 0.003, trainSize: 100, testSize,
-      pretrainSize: ae.trainSize, pretrainEpochs: ae.epochs, pretrainBatch: ae.batch, pretrainLr: ae.lr,
+      latent: 15,
+      ...ae,
+      epochs,
+      batch: 10,
+      lr: 0.003,
+      trainSize: 100,
+      testSize,
+      pretrainSize: ae.trainSize,
+      pretrainEpochs: ae.epochs,
+      pretrainBatch: ae.batch,
+      pretrainLr: ae.lr,
     };
   },
   validate(config, scale = 'full') {
@@ -150,23 +235,44 @@ export const convTransfer: ExperimentDef<ConvTransferConfig> = {
     checkBatch('conv-transfer', 'batch', cfg.batch, 'trainSize', cfg.trainSize);
     checkBatch('conv-transfer', 'pretrainBatch', cfg.pretrainBatch, 'pretrainSize', cfg.pretrainSize);
     if (cfg.trainSize > cfg.pretrainSize) {
-      throw new ConfigError(`conv-transfer.trainSize: the classifier's images are drawn from the ${cfg.pretrainSize} pretraining images; expected at most pretrainSize = ${cfg.pretrainSize}, got ${cfg.trainSize}. Raise pretrainSize.`);
+      throw new ConfigError(
+        `conv-transfer.trainSize: the classifier's images are drawn from the ${cfg.pretrainSize} pretraining images; expected at most pretrainSize = ${cfg.pretrainSize}, got ${cfg.trainSize}. Raise pretrainSize.`,
+      );
     }
     return cfg;
   },
   async run(ctx, cfg) {
     const started = performance.now();
     const key = convKey(cfg.latent, cfg.capacity, cfg.seed);
-    const { result, data } = await beginRun(ctx, 'conv-transfer', cfg, { mode: cfg.weights, keys: [key] }, { trainSize: cfg.pretrainSize, testSize: cfg.testSize, seed: cfg.seed });
-    const aeCfg: ConvTrainConfig = { ...cfg, trainSize: cfg.pretrainSize, epochs: cfg.pretrainEpochs, batch: cfg.pretrainBatch, lr: cfg.pretrainLr };
+    const { result, data } = await beginRun(
+      ctx,
+      'conv-transfer',
+      cfg,
+      { mode: cfg.weights, keys: [key] },
+      { trainSize: cfg.pretrainSize, testSize: cfg.testSize, seed: cfg.seed },
+    );
+    const aeCfg: ConvTrainConfig = {
+      ...cfg,
+      trainSize: cfg.pretrainSize,
+      epochs: cfg.pretrainEpochs,
+      batch: cfg.pretrainBatch,
+      lr: cfg.pretrainLr,
+    };
     const name = `pretrain latent=${cfg.latent}`;
-    const got = await obtainAutoencoder(ctx, { latent: cfg.latent, capacity: cfg.capacity, cfg: aeCfg, data, name, experiment: 'conv-transfer' });
+    const got = await obtainAutoencoder(ctx, {
+      latent: cfg.latent,
+      capacity: cfg.capacity,
+      cfg: aeCfg,
+      data,
+      name,
+      experiment: 'conv-transfer',
+    });
     let pretrained: Uint8Array;
     try {
       result.stopReasons[name] = got.run?.stopReason ?? `weights "${key}" reused from ctx.weights (not trained)`;
       if (got.bytes) result.weights.push({ key, bytes: got.bytes });
       // Trained here: its weights even when the run ended early (failed runs keep the last finite ones).
-      pretrained = got.run ? got.bytes ?? (await saveSafetensors(got.model)) : ctx.weights!.get(key)!;
+      pretrained = got.run ? (got.bytes ?? (await saveSafetensors(got.model))) : ctx.weights!.get(key)!;
     } finally {
       got.model.dispose();
     }
@@ -178,7 +284,12 @@ export const convTransfer: ExperimentDef<ConvTransferConfig> = {
     const trainLoss: Record<TransferMode, number[]> = { frozen: [], full: [] };
     for (const mode of ['frozen', 'full'] as const) {
       if (stopped(ctx, result, `before the ${mode} run`)) break;
-      progress(ctx, 'conv-transfer', `train ${mode}`, `${mode === 'frozen' ? 'encoder frozen, MLP trained' : 'encoder and MLP trained'} on ${cfg.trainSize} labelled images`);
+      progress(
+        ctx,
+        'conv-transfer',
+        `train ${mode}`,
+        `${mode === 'frozen' ? 'encoder frozen, MLP trained' : 'encoder and MLP trained'} on ${cfg.trainSize} labelled images`,
+      );
       const { run, bytes } = await trainClassifier(ctx, cfg, mode, pretrained, train, test, data.testLabels);
       result.stopReasons[mode] = run.stopReason;
       result.weights.push({ key: classifierKey(cfg.latent, cfg.capacity, cfg.seed, mode), bytes });
@@ -192,19 +303,39 @@ export const convTransfer: ExperimentDef<ConvTransferConfig> = {
     result.metrics.loss_full = loss.full;
     const epochs = (a: number[]) => a.map((_, i) => i + 1);
     result.charts.push({
-      id: 'accuracy', title: `Test accuracy per epoch (${cfg.trainSize} labelled training images)`, xLabel: 'epoch', yLabel: 'accuracy',
-      series: [{ name: 'frozen encoder (transfer)', x: epochs(acc.frozen), y: acc.frozen }, { name: 'full network', x: epochs(acc.full), y: acc.full }],
+      id: 'accuracy',
+      title: `Test accuracy per epoch (${cfg.trainSize} labelled training images)`,
+      xLabel: 'epoch',
+      yLabel: 'accuracy',
+      series: [
+        { name: 'frozen encoder (transfer)', x: epochs(acc.frozen), y: acc.frozen },
+        { name: 'full network', x: epochs(acc.full), y: acc.full },
+      ],
     });
     result.charts.push({
-      id: 'loss', title: 'Cross-entropy per epoch', xLabel: 'epoch', yLabel: 'cross-entropy', series: [
-        { name: 'frozen test', x: epochs(loss.frozen), y: loss.frozen }, { name: 'full test', x: epochs(loss.full), y: loss.full },
-        { name: 'frozen train', x: epochs(trainLoss.frozen), y: trainLoss.frozen }, { name: 'full train', x: epochs(trainLoss.full), y: trainLoss.full },
+      id: 'loss',
+      title: 'Cross-entropy per epoch',
+      xLabel: 'epoch',
+      yLabel: 'cross-entropy',
+      series: [
+        { name: 'frozen test', x: epochs(loss.frozen), y: loss.frozen },
+        { name: 'full test', x: epochs(loss.full), y: loss.full },
+        { name: 'frozen train', x: epochs(trainLoss.frozen), y: trainLoss.frozen },
+        { name: 'full train', x: epochs(trainLoss.full), y: trainLoss.full },
       ],
     });
     const rows = Math.max(acc.frozen.length, acc.full.length);
     result.tables.push({
-      id: 'per-epoch', title: 'Test accuracy and loss per epoch', columns: ['epoch', 'accuracy frozen', 'accuracy full', 'test loss frozen', 'test loss full'],
-      rows: Array.from({ length: rows }, (_, i) => [i + 1, sig(acc.frozen[i] ?? NaN, 3), sig(acc.full[i] ?? NaN, 3), sig(loss.frozen[i] ?? NaN), sig(loss.full[i] ?? NaN)]),
+      id: 'per-epoch',
+      title: 'Test accuracy and loss per epoch',
+      columns: ['epoch', 'accuracy frozen', 'accuracy full', 'test loss frozen', 'test loss full'],
+      rows: Array.from({ length: rows }, (_, i) => [
+        i + 1,
+        sig(acc.frozen[i] ?? NaN, 3),
+        sig(acc.full[i] ?? NaN, 3),
+        sig(loss.frozen[i] ?? NaN),
+        sig(loss.full[i] ?? NaN),
+      ]),
     });
     transferNotes(result, cfg, acc);
     result.elapsedMs = performance.now() - started;

@@ -47,18 +47,42 @@ export interface FcModelConfig {
 /** Data sizes and training budget per scale. */
 export function scaleBudget(scale: Scale): Pick<FcModelConfig, 'epochs' | 'batch' | 'trainSize' | 'testSize'> {
   switch (scale) {
-    case 'tiny': return { epochs: 2, batch: 32, trainSize: 256, testSize: 128 };
-    case 'small': return { epochs: 3, batch: 32, trainSize: 2000, testSize: 500 };
-    case 'full': return { epochs: 1000, batch: FASHION_TRAIN, trainSize: FASHION_TRAIN, testSize: FASHION_TEST };
+    case 'tiny':
+      return { epochs: 2, batch: 32, trainSize: 256, testSize: 128 };
+    case 'small':
+      return { epochs: 3, batch: 32, trainSize: 2000, testSize: 500 };
+    case 'full':
+      return { epochs: 1000, batch: FASHION_TRAIN, trainSize: FASHION_TRAIN, testSize: FASHION_TEST };
   }
 }
 
 /** The report's original setting (Adam, leaky ReLU 0.5, MSE, latent 8) at a scale. */
 export function baseModelConfig(scale: Scale): FcModelConfig {
-  return { latent: 8, optimizer: 'adam', activation: 'leakyRelu', slope: 0.5, loss: 'mse', lr: null, seed: 0, ...scaleBudget(scale) };
+  return {
+    latent: 8,
+    optimizer: 'adam',
+    activation: 'leakyRelu',
+    slope: 0.5,
+    loss: 'mse',
+    lr: null,
+    seed: 0,
+    ...scaleBudget(scale),
+  };
 }
 
-export const MODEL_KEYS = ['latent', 'optimizer', 'activation', 'slope', 'loss', 'epochs', 'batch', 'lr', 'trainSize', 'testSize', 'seed'] as const;
+export const MODEL_KEYS = [
+  'latent',
+  'optimizer',
+  'activation',
+  'slope',
+  'loss',
+  'epochs',
+  'batch',
+  'lr',
+  'trainSize',
+  'testSize',
+  'seed',
+] as const;
 
 /** The slope the network actually uses: ReLU is slope 0; sigmoid has none (0 in keys). */
 export function effectiveSlope(activation: FcActivation, slope: number): number {
@@ -72,18 +96,27 @@ export function learningRate(c: Pick<FcModelConfig, 'optimizer' | 'lr'>): number
 }
 
 /** Weight key of a model: `fc:latent=<L>:act=<a>:slope=<s>:opt=<o>:loss=<l>:seed=<n>`. */
-export function weightKey(c: Pick<FcModelConfig, 'latent' | 'activation' | 'slope' | 'optimizer' | 'loss' | 'seed'>): string {
+export function weightKey(
+  c: Pick<FcModelConfig, 'latent' | 'activation' | 'slope' | 'optimizer' | 'loss' | 'seed'>,
+): string {
   return `fc:latent=${c.latent}:act=${c.activation}:slope=${effectiveSlope(c.activation, c.slope)}:opt=${c.optimizer}:loss=${c.loss}:seed=${c.seed}`;
 }
 
 /** Reads a weight key back (ConfigError when it is not one). */
-export function parseWeightKey(key: string): Pick<FcModelConfig, 'latent' | 'activation' | 'slope' | 'optimizer' | 'loss' | 'seed'> {
+export function parseWeightKey(
+  key: string,
+): Pick<FcModelConfig, 'latent' | 'activation' | 'slope' | 'optimizer' | 'loss' | 'seed'> {
   const m = /^fc:latent=(\d+):act=(\w+):slope=([0-9.eE+-]+):opt=(\w+):loss=(\w+):seed=(\d+)$/.exec(key);
   const example = 'fc:latent=8:act=leakyRelu:slope=0.5:opt=adam:loss=mse:seed=0';
-  if (!m) throw new ConfigError(`weights: "${key}" is not a fully connected model's key; expected the form ${example}.`);
+  if (!m)
+    throw new ConfigError(`weights: "${key}" is not a fully connected model's key; expected the form ${example}.`);
   const parsed = {
-    latent: Number(m[1]), activation: m[2] as FcActivation, slope: Number(m[3]),
-    optimizer: m[4] as OptimizerName, loss: m[5] as FcLoss, seed: Number(m[6]),
+    latent: Number(m[1]),
+    activation: m[2] as FcActivation,
+    slope: Number(m[3]),
+    optimizer: m[4] as OptimizerName,
+    loss: m[5] as FcLoss,
+    seed: Number(m[6]),
   };
   checkChoice('weights (act)', parsed.activation, FC_ACTIVATIONS);
   checkChoice('weights (opt)', parsed.optimizer, OPTIMIZER_NAMES);
@@ -103,7 +136,8 @@ export function checkChoice<T extends string>(key: string, v: unknown, accepted:
 /** A number (numeric strings from a command line are accepted). */
 function toNumber(key: string, v: unknown): number {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n !== 'number' || Number.isNaN(n)) throw new ConfigError(`${key}: expected a number; got ${JSON.stringify(v)}.`);
+  if (typeof n !== 'number' || Number.isNaN(n))
+    throw new ConfigError(`${key}: expected a number; got ${JSON.stringify(v)}.`);
   return n;
 }
 
@@ -111,16 +145,20 @@ export function checkInt(key: string, v: unknown, min: number, max = Infinity, h
   const n = toNumber(key, v);
   if (!Number.isInteger(n) || n < min || n > max) {
     const range = max === Infinity ? `an integer ≥ ${min}` : `an integer in [${min}, ${max}]`;
-    throw new ConfigError(`${key}: out of range; expected ${range}, got ${JSON.stringify(v)}.${hint ? ' ' + hint : ''}`);
+    throw new ConfigError(
+      `${key}: out of range; expected ${range}, got ${JSON.stringify(v)}.${hint ? ` ${hint}` : ''}`,
+    );
   }
   return n;
 }
 
 /** Refuses keys the experiment does not take, listing the accepted ones. */
 export function checkKeys(experiment: string, config: Record<string, unknown>, accepted: readonly string[]): void {
-  if (config === null || typeof config !== 'object') throw new ConfigError(`${experiment}: the configuration must be an object; got ${String(config)}.`);
+  if (config === null || typeof config !== 'object')
+    throw new ConfigError(`${experiment}: the configuration must be an object; got ${String(config)}.`);
   for (const key of Object.keys(config)) {
-    if (!accepted.includes(key)) throw new ConfigError(`${experiment}: unknown key "${key}"; expected one of: ${accepted.join(', ')}.`);
+    if (!accepted.includes(key))
+      throw new ConfigError(`${experiment}: unknown key "${key}"; expected one of: ${accepted.join(', ')}.`);
   }
 }
 
@@ -130,10 +168,14 @@ export function checkModelConfig(c: Record<string, unknown>): FcModelConfig {
   let lr: number | null = null;
   if (lrRaw !== null && lrRaw !== undefined && lrRaw !== 'default') {
     lr = toNumber('lr', lrRaw);
-    if (!Number.isFinite(lr) || lr <= 0) throw new ConfigError(`lr: out of range; expected a finite number > 0 (or null for the optimizer's default), got ${JSON.stringify(lrRaw)}.`);
+    if (!Number.isFinite(lr) || lr <= 0)
+      throw new ConfigError(
+        `lr: out of range; expected a finite number > 0 (or null for the optimizer's default), got ${JSON.stringify(lrRaw)}.`,
+      );
   }
   const slope = toNumber('slope', c.slope);
-  if (!Number.isFinite(slope) || slope < 0) throw new ConfigError(`slope: out of range; expected a finite number ≥ 0, got ${JSON.stringify(c.slope)}.`);
+  if (!Number.isFinite(slope) || slope < 0)
+    throw new ConfigError(`slope: out of range; expected a finite number ≥ 0, got ${JSON.stringify(c.slope)}.`);
   const out: FcModelConfig = {
     latent: checkInt('latent', c.latent, 1, 784, 'The latent size is the width of the bottleneck, e.g. 8.'),
     optimizer: checkChoice('optimizer', c.optimizer, OPTIMIZER_NAMES),
@@ -148,7 +190,9 @@ export function checkModelConfig(c: Record<string, unknown>): FcModelConfig {
     seed: checkInt('seed', c.seed, 0),
   };
   if (out.batch > out.trainSize) {
-    throw new ConfigError(`batch: ${out.batch} is larger than the training set; expected at most trainSize = ${out.trainSize}, got ${out.batch}. Lower batch or raise trainSize.`);
+    throw new ConfigError(
+      `batch: ${out.batch} is larger than the training set; expected at most trainSize = ${out.trainSize}, got ${out.batch}. Lower batch or raise trainSize.`,
+    );
   }
   return out;
 }
@@ -156,8 +200,20 @@ export function checkModelConfig(c: Record<string, unknown>): FcModelConfig {
 /** A list of latent sizes: an array or a comma-separated string, each in [1, max], no repeats. */
 export function checkLatents(v: unknown, max: number): number[] {
   const items = typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v;
-  if (!Array.isArray(items) || items.length === 0) throw new ConfigError(`latents: expected a non-empty list of latent sizes such as [2, 4, 8]; got ${JSON.stringify(v)}.`);
-  const out = items.map((x, i) => checkInt(`latents[${i}]`, x, 1, max, `The decoder is inverted through its ${FC_HIDDEN_2}-wide layer, so the latent may not exceed ${max}.`));
-  if (new Set(out).size !== out.length) throw new ConfigError(`latents: repeated sizes; expected distinct values, got ${JSON.stringify(v)}.`);
+  if (!Array.isArray(items) || items.length === 0)
+    throw new ConfigError(
+      `latents: expected a non-empty list of latent sizes such as [2, 4, 8]; got ${JSON.stringify(v)}.`,
+    );
+  const out = items.map((x, i) =>
+    checkInt(
+      `latents[${i}]`,
+      x,
+      1,
+      max,
+      `The decoder is inverted through its ${FC_HIDDEN_2}-wide layer, so the latent may not exceed ${max}.`,
+    ),
+  );
+  if (new Set(out).size !== out.length)
+    throw new ConfigError(`latents: repeated sizes; expected distinct values, got ${JSON.stringify(v)}.`);
   return out;
 }

@@ -2,11 +2,29 @@
 // for the autoencoder's output and for the output decoded from the latent discovered by inverting
 // the decoder from the true images. Imports experiments (fc helpers, types), util.
 import type { Chart, ExperimentContext, ExperimentDef, ExperimentResult, Scale } from '../types';
-import { baseModelConfig, checkKeys, checkLatents, checkModelConfig, FC_HIDDEN_2, MODEL_KEYS, type FcModelConfig } from './config';
+import {
+  baseModelConfig,
+  checkKeys,
+  checkLatents,
+  checkModelConfig,
+  FC_HIDDEN_2,
+  MODEL_KEYS,
+  type FcModelConfig,
+} from './config';
 import { ConfigError } from '../../util/errors';
 import { invertBlocks, type InversionSums } from './inversion';
 import { errorFromMse, targetRange } from './metrics';
-import { emit, emptyResult, firstImages, fmtNum, imageGrid, loadData, lossSeries, reconstruct, trainOrLoad } from './model';
+import {
+  emit,
+  emptyResult,
+  firstImages,
+  fmtNum,
+  imageGrid,
+  loadData,
+  lossSeries,
+  reconstruct,
+  trainOrLoad,
+} from './model';
 import { scaleSentence } from './report';
 
 export interface FcCompressionConfig extends Omit<FcModelConfig, 'latent' | 'loss'> {
@@ -16,7 +34,12 @@ export interface FcCompressionConfig extends Omit<FcModelConfig, 'latent' | 'los
 
 const NAME = 'fc-compression';
 const KEYS = ['latents', ...MODEL_KEYS.filter((k) => k !== 'latent' && k !== 'loss')] as const;
-const SERIES = [['nrmse_ae_train', 'autoencoder train'], ['nrmse_ae_test', 'autoencoder test'], ['nrmse_discovered_train', 'discovered train'], ['nrmse_discovered_test', 'discovered test']] as const;
+const SERIES = [
+  ['nrmse_ae_train', 'autoencoder train'],
+  ['nrmse_ae_test', 'autoencoder test'],
+  ['nrmse_discovered_train', 'discovered train'],
+  ['nrmse_discovered_test', 'discovered test'],
+] as const;
 
 /** Whether values fall (each ≤ the previous) along the list. */
 const falls = (v: number[]) => v.every((x, i) => i === 0 || x <= v[i - 1]!);
@@ -43,7 +66,10 @@ async function run(ctx: ExperimentContext, c: FcCompressionConfig): Promise<Expe
   const data = await loadData(ctx, c);
   const ranges = { train: targetRange(data.train.x), test: targetRange(data.test.x) };
   const originals = firstImages(data.test, 10);
-  const per: Record<string, Record<string, number>> = { compression_ratio: {}, ...Object.fromEntries(SERIES.map(([k]) => [k, {}])) };
+  const per: Record<string, Record<string, number>> = {
+    compression_ratio: {},
+    ...Object.fromEntries(SERIES.map(([k]) => [k, {}])),
+  };
   const losses: Chart['series'] = [];
   const aeRows = [{ label: 'original', images: originals }];
   const discRows = [{ label: 'original', images: originals }];
@@ -60,10 +86,18 @@ async function run(ctx: ExperimentContext, c: FcCompressionConfig): Promise<Expe
       result.stopReasons[name] = t.stopReason;
       if (t.bytes) result.weights.push({ key: t.key, bytes: t.bytes });
       losses.push(...lossSeries(t.run, `${name} `).filter((s) => s.name.endsWith('train')));
-      emit(ctx, NAME, `invert ${name}`, `${name}: inverting the decoder from ${data.test.count + data.train.count} images`);
+      emit(
+        ctx,
+        NAME,
+        `invert ${name}`,
+        `${name}: inverting the decoder from ${data.test.count + data.train.count} images`,
+      );
       const inv = await invertBlocks(ctx.runtime, t.model, [data.test, data.train], {
-        fromOutput: false, sampleRows: 10, signal: ctx.signal,
-        onChunk: (k, total) => emit(ctx, NAME, `invert ${name}`, `${name}: inverted ${k} / ${total} images`, { step: k, steps: total }),
+        fromOutput: false,
+        sampleRows: 10,
+        signal: ctx.signal,
+        onChunk: (k, total) =>
+          emit(ctx, NAME, `invert ${name}`, `${name}: inverted ${k} / ${total} images`, { step: k, steps: total }),
       });
       const [test, train] = inv.sums as [InversionSums, InversionSums];
       if (test.count + train.count < data.test.count + data.train.count) {
@@ -86,24 +120,43 @@ async function run(ctx: ExperimentContext, c: FcCompressionConfig): Promise<Expe
   }
   Object.assign(result.metrics, per);
   const order = [...done].sort((a, b) => a - b);
-  const curve = (key: string, label: string, x: (l: number) => number) => ({ name: label, x: order.map(x), y: order.map((l) => per[key]![String(l)]!) });
+  const curve = (key: string, label: string, x: (l: number) => number) => ({
+    name: label,
+    x: order.map(x),
+    y: order.map((l) => per[key]![String(l)]!),
+  });
   const chart = (id: string, title: string, which: 'ae' | 'discovered', byRatio: boolean): Chart => ({
-    id, title, xLabel: byRatio ? 'compression ratio (784 / latent)' : 'latent size', yLabel: 'NRMSE',
-    series: SERIES.filter(([k]) => k.includes(which)).map(([k, label]) => curve(k, label, byRatio ? (l) => 784 / l : (l) => l)),
+    id,
+    title,
+    xLabel: byRatio ? 'compression ratio (784 / latent)' : 'latent size',
+    yLabel: 'NRMSE',
+    series: SERIES.filter(([k]) => k.includes(which)).map(([k, label]) =>
+      curve(k, label, byRatio ? (l) => 784 / l : (l) => l),
+    ),
   });
   result.charts.push(
     chart('ae-ratio', 'Autoencoder output: NRMSE vs compression ratio', 'ae', true),
     chart('ae-latent', 'Autoencoder output: NRMSE vs latent size', 'ae', false),
     chart('discovered-ratio', 'Discovered-latent output: NRMSE vs compression ratio', 'discovered', true),
     chart('discovered-latent', 'Discovered-latent output: NRMSE vs latent size', 'discovered', false),
-    { id: 'loss', title: 'Training loss per epoch by latent size', xLabel: 'epoch', yLabel: 'loss (MSE)', series: losses },
+    {
+      id: 'loss',
+      title: 'Training loss per epoch by latent size',
+      xLabel: 'epoch',
+      yLabel: 'loss (MSE)',
+      series: losses,
+    },
   );
   result.tables.push({
-    id: 'nrmse', title: 'NRMSE by latent size',
+    id: 'nrmse',
+    title: 'NRMSE by latent size',
     columns: ['latent', 'compression ratio', 'AE train', 'AE test', 'discovered train', 'discovered test'],
     rows: order.map((l) => [l, 784 / l, ...SERIES.map(([k]) => per[k]![String(l)]!)]),
   });
-  result.grids.push(imageGrid('ae', 'Autoencoder reconstructions by latent size', aeRows), imageGrid('discovered', 'decoder(discovered latent) by latent size', discRows));
+  result.grids.push(
+    imageGrid('ae', 'Autoencoder reconstructions by latent size', aeRows),
+    imageGrid('discovered', 'decoder(discovered latent) by latent size', discRows),
+  );
   if (done.length > 1) result.notes.push(...compressionNotes(done, per));
   result.notes.push(scaleSentence(c));
   result.elapsedMs = performance.now() - started;
@@ -128,7 +181,9 @@ export const fcCompression: ExperimentDef<FcCompressionConfig> = {
     const latents = checkLatents(merged.latents, FC_HIDDEN_2);
     const { latent: _l, loss: _o, ...m } = checkModelConfig({ ...merged, latent: latents[0], loss: 'mse' });
     if (m.activation !== 'leakyRelu' || !(m.slope > 0)) {
-      throw new ConfigError(`${NAME}: the decoder is inverted, so the activation must be leakyRelu with slope > 0; got ${m.activation}${m.activation === 'leakyRelu' ? ` with slope ${m.slope}` : ''}.`);
+      throw new ConfigError(
+        `${NAME}: the decoder is inverted, so the activation must be leakyRelu with slope > 0; got ${m.activation}${m.activation === 'leakyRelu' ? ` with slope ${m.slope}` : ''}.`,
+      );
     }
     return { latents, ...m };
   },

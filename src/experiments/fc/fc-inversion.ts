@@ -12,7 +12,16 @@
 //   nrmse_discovered_s, nrmse_ae_s: NRMSE (metrics.ts) of decoder(Z_disc) and decoder(Z_ae).
 import { ConfigError } from '../../util/errors';
 import type { ExperimentContext, ExperimentDef, ExperimentResult, Scale, Table } from '../types';
-import { baseModelConfig, checkKeys, checkModelConfig, FC_HIDDEN_2, MODEL_KEYS, parseWeightKey, weightKey, type FcModelConfig } from './config';
+import {
+  baseModelConfig,
+  checkKeys,
+  checkModelConfig,
+  FC_HIDDEN_2,
+  MODEL_KEYS,
+  parseWeightKey,
+  weightKey,
+  type FcModelConfig,
+} from './config';
 import { invertBlocks, type InversionSums } from './inversion';
 import { errorFromMse, targetRange } from './metrics';
 import { emit, emptyResult, firstImages, fmtNum, imageGrid, loadData, reconstruct, trainOrLoad } from './model';
@@ -59,13 +68,33 @@ function reportTable(m: Record<string, number>): Table {
     ['output: ‖decoder(Z_ae) − X‖ (autoencoder)', 'output_ae', { train: NaN, test: NaN }],
   ];
   return {
-    id: 'frobenius', title: 'Frobenius norms: report (60,000 / 10,000 images) vs measured; per image = ÷ √(number of images)',
-    columns: ['quantity', 'report train', 'report test', 'report train / image', 'report test / image',
-      'measured train', 'measured test', 'measured train / image', 'measured test / image', 'measured train relative', 'measured test relative'],
+    id: 'frobenius',
+    title: 'Frobenius norms: report (60,000 / 10,000 images) vs measured; per image = ÷ √(number of images)',
+    columns: [
+      'quantity',
+      'report train',
+      'report test',
+      'report train / image',
+      'report test / image',
+      'measured train',
+      'measured test',
+      'measured train / image',
+      'measured test / image',
+      'measured train relative',
+      'measured test relative',
+    ],
     rows: rows.map(([label, key, rep]) => [
-      label, rep.train, rep.test, perRow(rep.train, 60000), perRow(rep.test, 10000),
-      m[`frobenius_${key}_train`]!, m[`frobenius_${key}_test`]!, m[`frobenius_${key}_train_per_image`]!, m[`frobenius_${key}_test_per_image`]!,
-      m[`frobenius_${key}_train_relative`]!, m[`frobenius_${key}_test_relative`]!,
+      label,
+      rep.train,
+      rep.test,
+      perRow(rep.train, 60000),
+      perRow(rep.test, 10000),
+      m[`frobenius_${key}_train`]!,
+      m[`frobenius_${key}_test`]!,
+      m[`frobenius_${key}_train_per_image`]!,
+      m[`frobenius_${key}_test_per_image`]!,
+      m[`frobenius_${key}_train_relative`]!,
+      m[`frobenius_${key}_test_relative`]!,
     ]),
   };
 }
@@ -74,7 +103,7 @@ function notes(m: Record<string, number>): string[] {
   const r = REPORT_INVERSION;
   const pi = (v: number, n: number) => fmtNum(perRow(v, n), 3);
   return [
-    'Frobenius norms over a split grow with √(number of images), so the report\'s values (60,000 / 10,000 images) are compared per image (÷ √N) and relative (÷ ‖Z_ae‖ or ‖X‖).',
+    "Frobenius norms over a split grow with √(number of images), so the report's values (60,000 / 10,000 images) are compared per image (÷ √N) and relative (÷ ‖Z_ae‖ or ‖X‖).",
     `(a) From the decoder output. Report: ‖Z_ae − Z_ls‖ = ${r.latentFromOutput.train} train, ${r.latentFromOutput.test} test (per image ${pi(r.latentFromOutput.train, 60000)}, ${pi(r.latentFromOutput.test, 10000)}). ` +
       `Measured: ${fmtNum(m.frobenius_latent_train)}, ${fmtNum(m.frobenius_latent_test)} (per image ${fmtNum(m.frobenius_latent_train_per_image, 3)}, ${fmtNum(m.frobenius_latent_test_per_image, 3)}; ` +
       `relative ${fmtNum(m.frobenius_latent_train_relative, 3)}, ${fmtNum(m.frobenius_latent_test_relative, 3)}). Both are float32 rounding: the inversion is exact in exact arithmetic.`,
@@ -95,12 +124,20 @@ async function run(ctx: ExperimentContext, c: FcInversionConfig): Promise<Experi
   if (chosen !== null) {
     if (!ctx.weights?.has(chosen)) {
       const have = [...(ctx.weights?.keys() ?? [])];
-      throw new ConfigError(`${NAME}: weights "${chosen}" were requested but not handed in; expected one of: ${have.length ? have.join(', ') : '(none)'}. Run fc-train first and pass its weights, or leave weights unset to train.`);
+      throw new ConfigError(
+        `${NAME}: weights "${chosen}" were requested but not handed in; expected one of: ${have.length ? have.join(', ') : '(none)'}. Run fc-train first and pass its weights, or leave weights unset to train.`,
+      );
     }
     const k = parseWeightKey(chosen);
-    if (k.loss !== 'mse') throw new ConfigError(`${NAME}: weights "${chosen}" were trained with loss ${k.loss}; expected mse, so that the decoder output is the image being inverted.`);
+    if (k.loss !== 'mse')
+      throw new ConfigError(
+        `${NAME}: weights "${chosen}" were trained with loss ${k.loss}; expected mse, so that the decoder output is the image being inverted.`,
+      );
     model = checkInvertible({ ...model, ...k });
-    if (c.weights === null) result.notes.push(`Inverted the only fully connected MSE model handed in, "${chosen}" (its latent, activation and slope decide the architecture).`);
+    if (c.weights === null)
+      result.notes.push(
+        `Inverted the only fully connected MSE model handed in, "${chosen}" (its latent, activation and slope decide the architecture).`,
+      );
   }
   emit(ctx, NAME, 'load data', `loading ${c.trainSize} / ${c.testSize} Fashion-MNIST images`);
   const data = await loadData(ctx, c);
@@ -113,24 +150,40 @@ async function run(ctx: ExperimentContext, c: FcInversionConfig): Promise<Experi
       result.notes.push('Stopped by the user before the inversion.');
       return result;
     }
-    emit(ctx, NAME, 'invert decoder', `${name}: least-squares inversion of the decoder, ${data.test.count + data.train.count} images`);
+    emit(
+      ctx,
+      NAME,
+      'invert decoder',
+      `${name}: least-squares inversion of the decoder, ${data.test.count + data.train.count} images`,
+    );
     const inv = await invertBlocks(ctx.runtime, t.model, [data.test, data.train], {
-      sampleRows: 10, signal: ctx.signal,
-      onChunk: (done, total) => emit(ctx, NAME, 'invert decoder', `${name}: inverted ${done} / ${total} images`, { step: done, steps: total }),
+      sampleRows: 10,
+      signal: ctx.signal,
+      onChunk: (done, total) =>
+        emit(ctx, NAME, 'invert decoder', `${name}: inverted ${done} / ${total} images`, { step: done, steps: total }),
     });
     const [test, train] = inv.sums as [InversionSums, InversionSums];
     if (train.count < data.train.count || test.count < data.test.count) {
-      result.notes.push(`Stopped by the user after ${test.count + train.count} of ${data.test.count + data.train.count} images; no metrics.`);
+      result.notes.push(
+        `Stopped by the user after ${test.count + train.count} of ${data.test.count + data.train.count} images; no metrics.`,
+      );
       return result;
     }
-    Object.assign(result.metrics, inversionMetrics('train', train, targetRange(data.train.x)), inversionMetrics('test', test, targetRange(data.test.x)));
+    Object.assign(
+      result.metrics,
+      inversionMetrics('train', train, targetRange(data.train.x)),
+      inversionMetrics('test', test, targetRange(data.test.x)),
+    );
     result.tables.push(reportTable(result.metrics as Record<string, number>));
     const originals = firstImages(data.test, 10);
     const rec = await reconstruct(ctx, t.model, { loss: 'mse' }, originals);
-    result.grids.push(imageGrid('reconstructions', 'Test images, autoencoder output, and decoder(discovered latent)', [
-      { label: 'original', images: originals }, { label: 'autoencoder', images: rec.raw },
-      { label: 'discovered latent', images: inv.sample!.map((v) => Math.min(1, Math.max(0, v))) },
-    ]));
+    result.grids.push(
+      imageGrid('reconstructions', 'Test images, autoencoder output, and decoder(discovered latent)', [
+        { label: 'original', images: originals },
+        { label: 'autoencoder', images: rec.raw },
+        { label: 'discovered latent', images: inv.sample!.map((v) => Math.min(1, Math.max(0, v))) },
+      ]),
+    );
     result.notes.push(...notes(result.metrics as Record<string, number>));
     result.notes.push(t.reused ? `Weights "${t.key}" were reused.` : scaleSentence(model, t.run));
   } finally {
@@ -161,9 +214,14 @@ function soleCandidate(ctx: ExperimentContext, c: FcModelConfig): string | null 
 /** Inversion needs an invertible activation (leaky ReLU, slope > 0) and a latent no wider than 196. */
 function checkInvertible<T extends Pick<FcModelConfig, 'activation' | 'slope' | 'latent'>>(c: T): T {
   if (c.activation !== 'leakyRelu' || !(c.slope > 0)) {
-    throw new ConfigError(`${NAME}: activation ${c.activation}${c.activation === 'leakyRelu' ? ` with slope ${c.slope}` : ''} cannot be inverted; expected leakyRelu with slope > 0 (e.g. 0.5).`);
+    throw new ConfigError(
+      `${NAME}: activation ${c.activation}${c.activation === 'leakyRelu' ? ` with slope ${c.slope}` : ''} cannot be inverted; expected leakyRelu with slope > 0 (e.g. 0.5).`,
+    );
   }
-  if (c.latent > FC_HIDDEN_2) throw new ConfigError(`${NAME}: latent ${c.latent} is wider than the decoder's first layer output (${FC_HIDDEN_2}), so its least-squares inverse is not unique; expected latent ≤ ${FC_HIDDEN_2}.`);
+  if (c.latent > FC_HIDDEN_2)
+    throw new ConfigError(
+      `${NAME}: latent ${c.latent} is wider than the decoder's first layer output (${FC_HIDDEN_2}), so its least-squares inverse is not unique; expected latent ≤ ${FC_HIDDEN_2}.`,
+    );
   return c;
 }
 
@@ -177,13 +235,14 @@ export const fcInversion: ExperimentDef<FcInversionConfig> = {
   title: 'Invert the decoder by least squares',
   description:
     'Inverts the trained decoder layer by layer (inverse leaky ReLU, minus bias, least squares with the weight matrix on the GPU), ' +
-    'from the decoder\'s own output and from the true images, and reports Frobenius norms of the latent and output differences.',
+    "from the decoder's own output and from the true images, and reports Frobenius norms of the latent and output differences.",
   defaults,
   validate(config: Record<string, unknown>, scale: Scale = 'small'): FcInversionConfig {
     checkKeys(NAME, config, KEYS);
     const merged = { ...defaults(scale), ...config };
     const w = merged.weights;
-    if (w !== null && w !== undefined && typeof w !== 'string') throw new ConfigError(`weights: expected a weight key string (or null to train); got ${JSON.stringify(w)}.`);
+    if (w !== null && w !== undefined && typeof w !== 'string')
+      throw new ConfigError(`weights: expected a weight key string (or null to train); got ${JSON.stringify(w)}.`);
     const { loss: _, ...m } = checkModelConfig({ ...merged, loss: 'mse' });
     return checkInvertible({ weights: typeof w === 'string' && w !== '' ? w : null, ...m });
   },

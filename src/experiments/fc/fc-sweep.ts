@@ -4,10 +4,30 @@
 import { ConfigError } from '../../util/errors';
 import type { Chart, ExperimentContext, ExperimentDef, ExperimentResult, Scale } from '../types';
 import { DEFAULTS } from '../../optim/optimizer';
-import { baseModelConfig, checkChoice, checkKeys, checkModelConfig, learningRate, MODEL_KEYS, SGD_DEFAULT_LR, type FcModelConfig } from './config';
+import {
+  baseModelConfig,
+  checkChoice,
+  checkKeys,
+  checkModelConfig,
+  learningRate,
+  MODEL_KEYS,
+  SGD_DEFAULT_LR,
+  type FcModelConfig,
+} from './config';
 import { settingNotes } from './fc-train';
 import { LOSS_HEADS } from './heads';
-import { emit, emptyResult, evaluate, firstImages, fmtNum, imageGrid, loadData, lossSeries, reconstruct, trainOrLoad } from './model';
+import {
+  emit,
+  emptyResult,
+  evaluate,
+  firstImages,
+  fmtNum,
+  imageGrid,
+  loadData,
+  lossSeries,
+  reconstruct,
+  trainOrLoad,
+} from './model';
 import { REPORT_LOSS_NRMSE, scaleSentence } from './report';
 
 export const SWEEPS = ['optimizer', 'activation', 'loss'] as const;
@@ -60,39 +80,61 @@ export function sweepNotes(vary: Sweep, rows: Row[], base: FcModelConfig): strin
   const notes = [`Measured test NRMSE, best first: ${list(ranked(rows, 'nrmse_test'), 'nrmse_test')}.`];
   const among = diverged.length > 0 ? ' among the runs that did not diverge' : '';
   for (const r of diverged) {
-    notes.push(`${r.name} diverged (test NRMSE ${fmtNum(r.m.nrmse_test)}, training loss ${fmtNum(r.firstLoss)} in epoch 1 → ${fmtNum(r.lastLoss)}).` +
-      (r.name === 'rmsprop' && base.lr === null
-        ? ' PyTorch\'s RMSprop (default lr 0.01) has no bias correction: its first step is lr/√(1 − α) = 0.1 per weight, several times the initial weights; try lr 0.001.'
-        : ''));
+    notes.push(
+      `${r.name} diverged (test NRMSE ${fmtNum(r.m.nrmse_test)}, training loss ${fmtNum(r.firstLoss)} in epoch 1 → ${fmtNum(r.lastLoss)}).` +
+        (r.name === 'rmsprop' && base.lr === null
+          ? " PyTorch's RMSprop (default lr 0.01) has no bias correction: its first step is lr/√(1 − α) = 0.1 per weight, several times the initial weights; try lr 0.001."
+          : ''),
+    );
   }
   if (vary === 'optimizer') {
     const sgd = find('sgd');
     const rms = byTest.findIndex((r) => r.name === 'rmsprop');
-    notes.push(`Report: SGD worst by far, its loss barely moving over 1000 epochs (0.19–0.205); Adam best with RMSprop close behind. ` +
-      `Measured${among}: ${worst.name} worst${worst.name === 'sgd' ? ' (agrees)' : ' (disagrees)'}, ${best.name} best${best.name === 'adam' ? ' (agrees)' : ' (disagrees)'}` +
-      (rms >= 0 ? `, RMSprop ranked ${rms + 1} of ${byTest.length}.` : diverged.some((r) => r.name === 'rmsprop') ? '; RMSprop diverged (disagrees).' : '.'));
+    notes.push(
+      `Report: SGD worst by far, its loss barely moving over 1000 epochs (0.19–0.205); Adam best with RMSprop close behind. ` +
+        `Measured${among}: ${worst.name} worst${worst.name === 'sgd' ? ' (agrees)' : ' (disagrees)'}, ${best.name} best${best.name === 'adam' ? ' (agrees)' : ' (disagrees)'}` +
+        (rms >= 0
+          ? `, RMSprop ranked ${rms + 1} of ${byTest.length}.`
+          : diverged.some((r) => r.name === 'rmsprop')
+            ? '; RMSprop diverged (disagrees).'
+            : '.'),
+    );
     if (sgd?.firstLoss !== undefined && sgd.lastLoss !== undefined) {
-      notes.push(`SGD (lr ${learningRate({ ...base, optimizer: 'sgd' })}) training loss: ${fmtNum(sgd.firstLoss)} in epoch 1, ${fmtNum(sgd.lastLoss)} in the last epoch (${fmtNum((100 * (sgd.firstLoss - sgd.lastLoss)) / sgd.firstLoss, 3)}% lower).`);
+      notes.push(
+        `SGD (lr ${learningRate({ ...base, optimizer: 'sgd' })}) training loss: ${fmtNum(sgd.firstLoss)} in epoch 1, ${fmtNum(sgd.lastLoss)} in the last epoch (${fmtNum((100 * (sgd.firstLoss - sgd.lastLoss)) / sgd.firstLoss, 3)}% lower).`,
+      );
     }
   } else if (vary === 'activation') {
     const a = find(`leakyRelu${base.slope}`);
     const b = find('leakyRelu0.1');
     const leakyBest = best.name.startsWith('leakyRelu');
     const spread = (worst.m.nrmse_test! - best.m.nrmse_test!) / best.m.nrmse_test!;
-    notes.push(`Report: the three activations performed similarly, leaky ReLU with the lowest NRMSE; slope 0.1 vs 0.5 made a negligible difference. ` +
-      `Measured${among}: lowest is ${best.name} (${leakyBest ? 'agrees' : 'disagrees'}); worst is ${fmtNum(100 * spread, 3)}% above best.`);
+    notes.push(
+      `Report: the three activations performed similarly, leaky ReLU with the lowest NRMSE; slope 0.1 vs 0.5 made a negligible difference. ` +
+        `Measured${among}: lowest is ${best.name} (${leakyBest ? 'agrees' : 'disagrees'}); worst is ${fmtNum(100 * spread, 3)}% above best.`,
+    );
     if (a && b) {
       const d = Math.abs(a.m.nrmse_test! - b.m.nrmse_test!);
-      notes.push(`Slope ${base.slope} vs 0.1: test NRMSE ${fmtNum(a.m.nrmse_test)} vs ${fmtNum(b.m.nrmse_test)} (difference ${fmtNum(d, 3)}, ${fmtNum((100 * d) / a.m.nrmse_test!, 3)}%).`);
+      notes.push(
+        `Slope ${base.slope} vs 0.1: test NRMSE ${fmtNum(a.m.nrmse_test)} vs ${fmtNum(b.m.nrmse_test)} (difference ${fmtNum(d, 3)}, ${fmtNum((100 * d) / a.m.nrmse_test!, 3)}%).`,
+      );
     }
   } else {
-    const rep = (['mse', 'bce', 'kl'] as const).map((l) => `${l.toUpperCase()} ${REPORT_LOSS_NRMSE[l].train}/${REPORT_LOSS_NRMSE[l].test}`).join(', ');
+    const rep = (['mse', 'bce', 'kl'] as const)
+      .map((l) => `${l.toUpperCase()} ${REPORT_LOSS_NRMSE[l].train}/${REPORT_LOSS_NRMSE[l].test}`)
+      .join(', ');
     notes.push(`Report NRMSE train/test: ${rep}.`);
-    notes.push(`Measured NRMSE train/test of the shown image: ${rows.map((r) => `${r.name.toUpperCase()} ${fmtNum(r.m.nrmse_train)}/${fmtNum(r.m.nrmse_test)}`).join(', ')}; ` +
-      `of the raw decoder output: ${rows.map((r) => `${r.name.toUpperCase()} ${fmtNum(r.m.nrmse_train_raw ?? r.m.nrmse_train)}/${fmtNum(r.m.nrmse_test_raw ?? r.m.nrmse_test)}`).join(', ')}.`);
-    const byRaw = [...rows].sort((a, b) => (a.m.nrmse_test_raw ?? a.m.nrmse_test!) - (b.m.nrmse_test_raw ?? b.m.nrmse_test!)).map((r) => r.name.toUpperCase());
-    notes.push(`Report: MSE best, BCE worst (its 12.9 only fits an unsquashed output), KL between. Measured on the shown image${among}: ${best.name.toUpperCase()} best, ${worst.name.toUpperCase()} worst; ` +
-      `on the raw output, best first: ${byRaw.join(', ')}${byRaw.join() === 'MSE,KL,BCE' ? ' (the report\'s order)' : ''}.`);
+    notes.push(
+      `Measured NRMSE train/test of the shown image: ${rows.map((r) => `${r.name.toUpperCase()} ${fmtNum(r.m.nrmse_train)}/${fmtNum(r.m.nrmse_test)}`).join(', ')}; ` +
+        `of the raw decoder output: ${rows.map((r) => `${r.name.toUpperCase()} ${fmtNum(r.m.nrmse_train_raw ?? r.m.nrmse_train)}/${fmtNum(r.m.nrmse_test_raw ?? r.m.nrmse_test)}`).join(', ')}.`,
+    );
+    const byRaw = [...rows]
+      .sort((a, b) => (a.m.nrmse_test_raw ?? a.m.nrmse_test!) - (b.m.nrmse_test_raw ?? b.m.nrmse_test!))
+      .map((r) => r.name.toUpperCase());
+    notes.push(
+      `Report: MSE best, BCE worst (its 12.9 only fits an unsquashed output), KL between. Measured on the shown image${among}: ${best.name.toUpperCase()} best, ${worst.name.toUpperCase()} worst; ` +
+        `on the raw output, best first: ${byRaw.join(', ')}${byRaw.join() === 'MSE,KL,BCE' ? " (the report's order)" : ''}.`,
+    );
     for (const l of ['bce', 'kl'] as const) if (find(l)) notes.push(LOSS_HEADS[l].description);
   }
   return notes;
@@ -121,27 +163,60 @@ async function run(ctx: ExperimentContext, c: FcSweepConfig): Promise<Experiment
       if (t.bytes) result.weights.push({ key: t.key, bytes: t.bytes });
       const ev = await evaluate(ctx, NAME, t.model, setting, data, name);
       const epochs = t.run?.epochs ?? [];
-      rows.push({ name, m: ev.metrics, firstLoss: epochs[0]?.trainLoss, lastLoss: epochs[epochs.length - 1]?.trainLoss });
+      rows.push({
+        name,
+        m: ev.metrics,
+        firstLoss: epochs[0]?.trainLoss,
+        lastLoss: epochs[epochs.length - 1]?.trainLoss,
+      });
       series.push(...lossSeries(t.run, `${name} `));
       gridRows.push({ label: name, images: (await reconstruct(ctx, t.model, setting, originals)).image });
       const raw = (k: string) => ev.metrics[`${k}_raw`] ?? ev.metrics[k]!;
-      tableRows.push([name, ev.metrics.nrmse_train!, ev.metrics.nrmse_test!, ev.metrics.mse_train!, ev.metrics.mse_test!,
-        ...(c.vary === 'loss' ? [raw('nrmse_train'), raw('nrmse_test')] : []), epochs[epochs.length - 1]?.trainLoss ?? NaN, t.stopReason]);
+      tableRows.push([
+        name,
+        ev.metrics.nrmse_train!,
+        ev.metrics.nrmse_test!,
+        ev.metrics.mse_train!,
+        ev.metrics.mse_test!,
+        ...(c.vary === 'loss' ? [raw('nrmse_train'), raw('nrmse_test')] : []),
+        epochs[epochs.length - 1]?.trainLoss ?? NaN,
+        t.stopReason,
+      ]);
     } finally {
       t.model.dispose();
     }
   }
-  for (const key of ['nrmse_train', 'nrmse_test', 'mse_train', 'mse_test', ...(c.vary === 'loss' ? ['nrmse_train_raw', 'nrmse_test_raw', 'mse_train_raw', 'mse_test_raw'] : [])]) {
+  for (const key of [
+    'nrmse_train',
+    'nrmse_test',
+    'mse_train',
+    'mse_test',
+    ...(c.vary === 'loss' ? ['nrmse_train_raw', 'nrmse_test_raw', 'mse_train_raw', 'mse_test_raw'] : []),
+  ]) {
     const base = key.replace(/_raw$/, '');
     result.metrics[key] = Object.fromEntries(rows.map((r) => [r.name, r.m[key] ?? r.m[base]!]));
   }
   result.charts.push({
-    id: 'loss', title: `Loss per epoch by ${c.vary}`, xLabel: 'epoch', yLabel: c.vary === 'loss' ? 'loss (each its own)' : `loss (${LOSS_HEADS[c.loss].engineLoss})`,
-    series, yScale: c.vary === 'loss' ? 'log' : 'linear',
+    id: 'loss',
+    title: `Loss per epoch by ${c.vary}`,
+    xLabel: 'epoch',
+    yLabel: c.vary === 'loss' ? 'loss (each its own)' : `loss (${LOSS_HEADS[c.loss].engineLoss})`,
+    series,
+    yScale: c.vary === 'loss' ? 'log' : 'linear',
   });
   result.tables.push({
-    id: 'nrmse', title: `Reconstruction error by ${c.vary}`,
-    columns: ['setting', 'NRMSE train', 'NRMSE test', 'MSE train', 'MSE test', ...(c.vary === 'loss' ? ['NRMSE train (raw)', 'NRMSE test (raw)'] : []), 'last train loss', 'stopped'],
+    id: 'nrmse',
+    title: `Reconstruction error by ${c.vary}`,
+    columns: [
+      'setting',
+      'NRMSE train',
+      'NRMSE test',
+      'MSE train',
+      'MSE test',
+      ...(c.vary === 'loss' ? ['NRMSE train (raw)', 'NRMSE test (raw)'] : []),
+      'last train loss',
+      'stopped',
+    ],
     rows: tableRows,
   });
   result.grids.push(imageGrid('reconstructions', `Test images and reconstructions by ${c.vary}`, gridRows));
@@ -149,9 +224,11 @@ async function run(ctx: ExperimentContext, c: FcSweepConfig): Promise<Experiment
   if (c.vary !== 'loss') result.notes.push(LOSS_HEADS[c.loss].description);
   if (c.vary === 'optimizer') {
     const d = (o: 'adam' | 'adagrad' | 'adadelta' | 'rmsprop') => DEFAULTS[o].lr;
-    result.notes.push(c.lr === null
-      ? `Learning rates: each optimizer's PyTorch default (Adam ${d('adam')}, Adagrad ${d('adagrad')}, Adadelta ${d('adadelta')}, RMSprop ${d('rmsprop')}); SGD has none, so ${SGD_DEFAULT_LR} was used.`
-      : `Learning rate ${c.lr} for every optimizer.`);
+    result.notes.push(
+      c.lr === null
+        ? `Learning rates: each optimizer's PyTorch default (Adam ${d('adam')}, Adagrad ${d('adagrad')}, Adadelta ${d('adadelta')}, RMSprop ${d('rmsprop')}); SGD has none, so ${SGD_DEFAULT_LR} was used.`
+        : `Learning rate ${c.lr} for every optimizer.`,
+    );
   } else {
     result.notes.push(...settingNotes(base).slice(1));
   }
@@ -168,7 +245,7 @@ export const fcSweep: ExperimentDef<FcSweepConfig> = {
   name: NAME,
   title: 'Compare optimizers, activations or losses',
   description:
-    'Trains the first report\'s autoencoder once per optimizer (Adam, SGD, Adagrad, Adadelta, RMSprop), activation (leaky ReLU 0.5, ' +
+    "Trains the first report's autoencoder once per optimizer (Adam, SGD, Adagrad, Adadelta, RMSprop), activation (leaky ReLU 0.5, " +
     'sigmoid, ReLU, leaky ReLU 0.1) or loss (MSE, BCE, KL), holding the rest at Adam / leaky ReLU 0.5 / MSE, and compares NRMSE.',
   defaults,
   validate(config: Record<string, unknown>, scale: Scale = 'small'): FcSweepConfig {
@@ -177,7 +254,9 @@ export const fcSweep: ExperimentDef<FcSweepConfig> = {
     const vary = checkChoice('vary', merged.vary, SWEEPS);
     const m = checkModelConfig(merged);
     if (vary === 'activation' && m.activation !== 'leakyRelu') {
-      throw new ConfigError(`${NAME}: vary=activation compares against leaky ReLU; expected activation leakyRelu, got ${m.activation}. Leave activation unset.`);
+      throw new ConfigError(
+        `${NAME}: vary=activation compares against leaky ReLU; expected activation leakyRelu, got ${m.activation}. Leave activation unset.`,
+      );
     }
     return { vary, ...m };
   },

@@ -11,7 +11,18 @@ import type { ExperimentContext, ExperimentDef, ExperimentResult, Scale } from '
 import { DEFAULTS } from '../../optim/optimizer';
 import { baseModelConfig, checkKeys, checkModelConfig, MODEL_KEYS, SGD_DEFAULT_LR, type FcModelConfig } from './config';
 import { LOSS_HEADS } from './heads';
-import { emit, emptyResult, evaluate, firstImages, fmtNum, imageGrid, loadData, lossSeries, reconstruct, trainOrLoad } from './model';
+import {
+  emit,
+  emptyResult,
+  evaluate,
+  firstImages,
+  fmtNum,
+  imageGrid,
+  loadData,
+  lossSeries,
+  reconstruct,
+  trainOrLoad,
+} from './model';
 import { REPORT_LOSS_NRMSE, scaleSentence } from './report';
 
 export type FcTrainConfig = FcModelConfig;
@@ -22,9 +33,11 @@ const NAME = 'fc-train';
 export function settingNotes(c: FcModelConfig): string[] {
   const notes = [LOSS_HEADS[c.loss].description];
   if (c.lr === null) {
-    notes.push(c.optimizer === 'sgd'
-      ? `Learning rate: SGD has no PyTorch default; ${SGD_DEFAULT_LR} was used.`
-      : `Learning rate: ${c.optimizer}'s PyTorch default (${DEFAULTS[c.optimizer].lr}).`);
+    notes.push(
+      c.optimizer === 'sgd'
+        ? `Learning rate: SGD has no PyTorch default; ${SGD_DEFAULT_LR} was used.`
+        : `Learning rate: ${c.optimizer}'s PyTorch default (${DEFAULTS[c.optimizer].lr}).`,
+    );
   }
   return notes;
 }
@@ -35,7 +48,8 @@ export function reportLossNote(c: FcModelConfig, m: Record<string, number>): str
   if (!isReportRow) return null;
   const r = REPORT_LOSS_NRMSE[c.loss];
   const raw = LOSS_HEADS[c.loss].separateImage;
-  const measured = `train ${fmtNum(m.nrmse_train)}, test ${fmtNum(m.nrmse_test)}` +
+  const measured =
+    `train ${fmtNum(m.nrmse_train)}, test ${fmtNum(m.nrmse_test)}` +
     (raw ? ` (raw output: train ${fmtNum(m.nrmse_train_raw)}, test ${fmtNum(m.nrmse_test_raw)})` : '');
   return `Report (${c.loss.toUpperCase()}): NRMSE train ${r.train}, test ${r.test}. Measured: ${measured}.`;
 }
@@ -53,15 +67,33 @@ async function run(ctx: ExperimentContext, c: FcTrainConfig): Promise<Experiment
     const ev = await evaluate(ctx, NAME, t.model, c, data, name);
     Object.assign(result.metrics, ev.metrics);
     if (t.run) result.metrics.steps = t.run.steps;
-    result.charts.push({ id: 'loss', title: `Loss per epoch (${LOSS_HEADS[c.loss].engineLoss})`, xLabel: 'epoch', yLabel: 'loss', series: lossSeries(t.run) });
+    result.charts.push({
+      id: 'loss',
+      title: `Loss per epoch (${LOSS_HEADS[c.loss].engineLoss})`,
+      xLabel: 'epoch',
+      yLabel: 'loss',
+      series: lossSeries(t.run),
+    });
     const originals = firstImages(data.test, 10);
     const rec = await reconstruct(ctx, t.model, c, originals);
-    const rows = [{ label: 'original', images: originals }, { label: LOSS_HEADS[c.loss].separateImage ? 'raw output (clamped)' : 'reconstruction', images: rec.raw }];
-    if (LOSS_HEADS[c.loss].separateImage) rows.push({ label: c.loss === 'bce' ? 'sigmoid(output)' : 'softmax(output) × pixel sum', images: rec.image });
+    const rows = [
+      { label: 'original', images: originals },
+      { label: LOSS_HEADS[c.loss].separateImage ? 'raw output (clamped)' : 'reconstruction', images: rec.raw },
+    ];
+    if (LOSS_HEADS[c.loss].separateImage)
+      rows.push({ label: c.loss === 'bce' ? 'sigmoid(output)' : 'softmax(output) × pixel sum', images: rec.image });
     result.grids.push(imageGrid('reconstructions', 'Test images and their reconstructions', rows));
     result.tables.push({
-      id: 'nrmse', title: 'Reconstruction error', columns: ['output', 'NRMSE train', 'NRMSE test', 'MSE train', 'MSE test'],
-      rows: Object.keys(ev.train).map((k) => [k === 'image' ? 'shown image' : 'raw output', ev.train[k]!.nrmse, ev.test[k]!.nrmse, ev.train[k]!.mse, ev.test[k]!.mse]),
+      id: 'nrmse',
+      title: 'Reconstruction error',
+      columns: ['output', 'NRMSE train', 'NRMSE test', 'MSE train', 'MSE test'],
+      rows: Object.keys(ev.train).map((k) => [
+        k === 'image' ? 'shown image' : 'raw output',
+        ev.train[k]!.nrmse,
+        ev.test[k]!.nrmse,
+        ev.train[k]!.mse,
+        ev.test[k]!.mse,
+      ]),
     });
     result.notes.push(...settingNotes(c));
     const report = reportLossNote(c, ev.metrics);
@@ -80,7 +112,7 @@ export const fcTrain: ExperimentDef<FcTrainConfig> = {
   name: NAME,
   title: 'Train one fully connected autoencoder',
   description:
-    'Trains the first report\'s 784-392-196-latent autoencoder (leaky ReLU 0.5 after every layer) on Fashion-MNIST with one choice of ' +
+    "Trains the first report's 784-392-196-latent autoencoder (leaky ReLU 0.5 after every layer) on Fashion-MNIST with one choice of " +
     'optimizer, activation and loss, and reports NRMSE and MSE on the training and test images, the loss per epoch and reconstructions.',
   defaults: (scale: Scale) => baseModelConfig(scale),
   validate(config: Record<string, unknown>, scale: Scale = 'small'): FcTrainConfig {

@@ -102,6 +102,6 @@ export const LOSS_HEADS: { readonly [K in FcLoss]: LossHead } = {
     separateImage: true,
     description:
       'KL: log-softmax over the 784 pixels of the decoder output against the image normalised to sum 1 (nn.KLDivLoss, mean); ' +
-      'nrmse_* is for softmax(output) × the image\'s pixel sum, nrmse_*_raw for the raw output.',
+      "nrmse_* is for softmax(output) × the image's pixel sum, nrmse_*_raw for the raw output.",
   },
 };

@@ -37,14 +37,20 @@ export function invertibleLayers(model: FcAutoencoder): InvertibleLayer[] {
     const linear = layers[i];
     const act = layers[i + 1];
     if (!(linear instanceof Linear) || !(act instanceof Activation)) {
-      throw new ShapeError(`invertDecoder: decoder layer ${i} is not a Linear followed by an activation; expected the FcAutoencoder layout.`);
+      throw new ShapeError(
+        `invertDecoder: decoder layer ${i} is not a Linear followed by an activation; expected the FcAutoencoder layout.`,
+      );
     }
     const slope = act.kind === 'leakyRelu' ? act.alpha : 0;
     if (act.kind !== 'leakyRelu' || !(slope > 0)) {
-      throw new ConfigError(`invertDecoder: decoder.${i + 1} is ${act.kind}${act.kind === 'leakyRelu' ? ` with slope ${slope}` : ''}, which has no inverse; expected leaky ReLU with slope > 0. Train with activation leakyRelu and slope > 0.`);
+      throw new ConfigError(
+        `invertDecoder: decoder.${i + 1} is ${act.kind}${act.kind === 'leakyRelu' ? ` with slope ${slope}` : ''}, which has no inverse; expected leaky ReLU with slope > 0. Train with activation leakyRelu and slope > 0.`,
+      );
     }
     if (linear.outFeatures < linear.inFeatures) {
-      throw new ConfigError(`invertDecoder: decoder.${i} maps ${linear.inFeatures} → ${linear.outFeatures}, so its least-squares inverse is not unique; expected out ≥ in. Use a latent of at most ${linear.outFeatures}.`);
+      throw new ConfigError(
+        `invertDecoder: decoder.${i} maps ${linear.inFeatures} → ${linear.outFeatures}, so its least-squares inverse is not unique; expected out ≥ in. Use a latent of at most ${linear.outFeatures}.`,
+      );
     }
     out.push({ linear, slope });
   }
@@ -60,7 +66,12 @@ export interface GpuMatrix {
 }
 
 /** The latent rows [n, latent] that best explain the 784-pixel rows in `top` (n rows), by layer-wise least squares. */
-export async function invertDecoder(runtime: Runtime, model: FcAutoencoder, top: ManagedBuffer, n: number): Promise<GpuMatrix> {
+export async function invertDecoder(
+  runtime: Runtime,
+  model: FcAutoencoder,
+  top: ManagedBuffer,
+  n: number,
+): Promise<GpuMatrix> {
   let current: GpuMatrix | null = null;
   for (const { linear, slope } of invertibleLayers(model)) {
     const g = new Graph();
@@ -70,7 +81,14 @@ export async function invertDecoder(runtime: Runtime, model: FcAutoencoder, top:
     const exe = new Executable(runtime, g, { keep: [u], label: `invert:${linear.weight.name}` });
     try {
       exe.run();
-      const solved = await lstsq(runtime, linear.weight.buffer, [linear.outFeatures, linear.inFeatures], exe.buffer(u), [n, linear.outFeatures], { rowsAreSamples: true });
+      const solved = await lstsq(
+        runtime,
+        linear.weight.buffer,
+        [linear.outFeatures, linear.inFeatures],
+        exe.buffer(u),
+        [n, linear.outFeatures],
+        { rowsAreSamples: true },
+      );
       current?.dispose();
       current = { buffer: solved.x, rows: n, cols: linear.inFeatures, dispose: () => solved.dispose() };
     } catch (e) {
@@ -134,7 +152,9 @@ export interface InvertOptions {
  * float64. Without `fromOutput` only X is inverted (n rows). An aborted `signal` stops between chunks.
  */
 export async function invertBlocks(
-  runtime: Runtime, model: FcAutoencoder, blocks: readonly Block[],
+  runtime: Runtime,
+  model: FcAutoencoder,
+  blocks: readonly Block[],
   options: InvertOptions = {},
 ): Promise<{ sums: InversionSums[]; sample: Float32Array | null }> {
   const width = 784;
@@ -143,7 +163,12 @@ export async function invertBlocks(
   const total = blocks.reduce((s, b) => s + b.count, 0);
   const chunk = Math.min(options.chunk ?? chunkRows(runtime, width), total);
   const sums: InversionSums[] = blocks.map(() => ({
-    count: 0, images: 0, latent: 0, outputAe: 0, latentDiscovered: 0, outputDiscovered: 0,
+    count: 0,
+    images: 0,
+    latent: 0,
+    outputAe: 0,
+    latentDiscovered: 0,
+    outputDiscovered: 0,
     ...(fromOutput ? { latentFromOutput: 0, outputFromOutput: 0 } : {}),
   }));
   // Global row r belongs to the block whose range holds it.
@@ -185,14 +210,22 @@ export async function invertBlocks(
         const keepX = g.apply(scale, [m], { alpha: -1, beta: 1 });
         source = g.apply(add, [g.apply(mul, [m, y], {}), g.apply(mul, [keepX, input], {})], {});
       }
-      const perRow = [rowSquares(g, input), rowSquares(g, z), rowSquares(g, g.apply(sub, [y, input], {}))] as (typeof input)[];
+      const perRow = [
+        rowSquares(g, input),
+        rowSquares(g, z),
+        rowSquares(g, g.apply(sub, [y, input], {})),
+      ] as (typeof input)[];
       const fwd = new Executable(runtime, g, { keep: [z, source, ...perRow], label: 'invert:forward' });
       owned.push(fwd);
       const x = rowsOf(start, n);
       const stacked = new Float32Array(rows * width);
       for (let k = 0; k < copies; k++) stacked.set(x, k * n * width);
       fwd.write(input, stacked);
-      if (mask) fwd.write(mask, Float32Array.from({ length: rows }, (_, i) => (i < n ? 1 : 0)));
+      if (mask)
+        fwd.write(
+          mask,
+          Float32Array.from({ length: rows }, (_, i) => (i < n ? 1 : 0)),
+        );
       fwd.run();
       const [rx, rz, rae] = await Promise.all(perRow.map((t) => fwd.read(t)));
       const zInv = await invertDecoder(runtime, model, fwd.buffer(source), rows);
@@ -204,14 +237,22 @@ export async function invertBlocks(
       const zi = h.param('zInv', [rows, latent], zInv.buffer, false);
       const src = h.param('source', [rows, width], fwd.buffer(source), false);
       const decoded = model.decoder.forward(h, zi);
-      const cmp = [rowSquares(h, h.apply(sub, [zi, zAe], {})), rowSquares(h, h.apply(sub, [decoded, src], {}))] as (typeof input)[];
+      const cmp = [
+        rowSquares(h, h.apply(sub, [zi, zAe], {})),
+        rowSquares(h, h.apply(sub, [decoded, src], {})),
+      ] as (typeof input)[];
       const back = new Executable(runtime, h, { keep: [...cmp, decoded], label: 'invert:compare' });
       owned.push(back);
       back.run();
       const [rl, ro] = await Promise.all(cmp.map((t) => back.read(t)));
       if (start === 0 && sampleRows > 0) {
         // The Z_disc half starts at row n when the decoder output is inverted too.
-        sample = await readFloat32(runtime.gpu, back.buffer(decoded), (fromOutput ? n : 0) * width, Math.min(sampleRows, n) * width);
+        sample = await readFloat32(
+          runtime.gpu,
+          back.buffer(decoded),
+          (fromOutput ? n : 0) * width,
+          Math.min(sampleRows, n) * width,
+        );
       }
       for (let i = 0; i < n; i++) {
         const s = sums[blockOf(start + i)]!;

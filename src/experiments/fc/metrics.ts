@@ -12,7 +12,7 @@
 // summed on the GPU (the mseLoss op, a mean over the batch's n·D terms); the batch means are
 // weighted by n and added in float64 on the CPU, so the last, smaller batch counts correctly.
 import { runBatched } from '../batched';
-import { Graph } from '../../graph/graph';
+import type { Graph } from '../../graph/graph';
 import type { Tensor } from '../../graph/tensor';
 import { mseLoss } from '../../ops/loss';
 import { ConfigError, ShapeError } from '../../util/errors';
@@ -47,7 +47,10 @@ export function targetRange(x: Float32Array): number {
 
 /** The NRMSE formula above, from a mean squared error and the target range. */
 export function errorFromMse(mse: number, range: number): ReconstructionError {
-  if (!(range > 0)) throw new ConfigError(`nrmse: the target range is ${range}; expected max − min > 0 (a constant target has no NRMSE).`);
+  if (!(range > 0))
+    throw new ConfigError(
+      `nrmse: the target range is ${range}; expected max − min > 0 (a constant target has no NRMSE).`,
+    );
   const rmse = Math.sqrt(mse);
   return { mse, rmse, nrmse: rmse / range, range };
 }
@@ -67,12 +70,17 @@ export async function reconstructionErrors<K extends string>(
   options: { batchSize?: number; range?: number } = {},
 ): Promise<Record<K, ReconstructionError>> {
   const { x, count, width } = data;
-  if (x.length !== count * width) throw new ShapeError(`reconstructionErrors: data holds ${x.length} values; expected count × width = ${count} × ${width}, got ${x.length}.`);
+  if (x.length !== count * width)
+    throw new ShapeError(
+      `reconstructionErrors: data holds ${x.length} values; expected count × width = ${count} × ${width}, got ${x.length}.`,
+    );
   const B = Math.min(options.batchSize ?? EVAL_BATCH, count);
   const range = options.range ?? targetRange(x);
   const sums = new Map<K, number>();
   await runBatched(
-    runtime, count, B,
+    runtime,
+    count,
+    B,
     (g, n) => {
       const input = g.input('x', [n, width]);
       const outs = outputs(g, input);
@@ -80,7 +88,9 @@ export async function reconstructionErrors<K extends string>(
       const losses = keys.map((k) => {
         const out = outs[k];
         if (out.shape.length !== 2 || out.shape[0] !== n || out.shape[1] !== width) {
-          throw new ShapeError(`reconstructionErrors: output "${k}" has shape [${out.shape.join(',')}]; expected the input's [${n},${width}].`);
+          throw new ShapeError(
+            `reconstructionErrors: output "${k}" has shape [${out.shape.join(',')}]; expected the input's [${n},${width}].`,
+          );
         }
         return g.apply(mseLoss, [out, input], {}, `mse:${k}`);
       });

@@ -27,8 +27,13 @@ export const REPORT_INVERSION = {
 export const perRow = (norm: number, rows: number): number => norm / Math.sqrt(rows);
 
 /** "Measured: 3 epochs (93 steps) on 2000 / 1000 images, batch 64; the report: 1000 epochs on 60000 / 10000." */
-export function scaleSentence(c: Pick<FcModelConfig, 'epochs' | 'trainSize' | 'testSize' | 'batch'>, run?: TrainRun | null): string {
+export function scaleSentence(
+  c: Pick<FcModelConfig, 'epochs' | 'trainSize' | 'testSize' | 'batch'>,
+  run?: TrainRun | null,
+): string {
   const steps = run ? ` (${run.steps} steps)` : '';
-  return `Scale: measured with ${c.epochs} epochs${steps} on ${c.trainSize} / ${c.testSize} train / test images, batch ${c.batch}; ` +
-    `the report trained ${REPORT_SCALE.epochs} epochs on ${REPORT_SCALE.train} / ${REPORT_SCALE.test}, so absolute values differ.`;
+  return (
+    `Scale: measured with ${c.epochs} epochs${steps} on ${c.trainSize} / ${c.testSize} train / test images, batch ${c.batch}; ` +
+    `the report trained ${REPORT_SCALE.epochs} epochs on ${REPORT_SCALE.train} / ${REPORT_SCALE.test}, so absolute values differ.`
+  );
 }

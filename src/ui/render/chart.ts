@@ -5,7 +5,16 @@
 import uPlot from 'uplot';
 import type { Chart } from '../../experiments/types';
 import { ConfigError } from '../../util/errors';
-import { BODY_FONT, FONT_FAMILY, TEXT_COLOR, TITLE_FONT, blankCanvas, centredText, fitText, formatNumber } from './text';
+import {
+  BODY_FONT,
+  FONT_FAMILY,
+  TEXT_COLOR,
+  TITLE_FONT,
+  blankCanvas,
+  centredText,
+  fitText,
+  formatNumber,
+} from './text';
 
 export interface ChartRenderOptions {
   /** Canvas size in pixels; default 800×450. */
@@ -16,7 +25,18 @@ export interface ChartRenderOptions {
 export const DEFAULT_CHART_SIZE = { width: 800, height: 450 } as const;
 
 /** Series colours in order; they repeat after ten series. */
-export const SERIES_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'] as const;
+export const SERIES_COLORS = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+  '#7f7f7f',
+  '#bcbd22',
+] as const;
 
 const PAD = 12;
 const TITLE_BAND = 30;
@@ -33,7 +53,11 @@ interface LegendItem {
   row: number;
 }
 
-function layoutLegend(ctx: CanvasRenderingContext2D, names: string[], maxWidth: number): { items: LegendItem[]; rows: number } {
+function layoutLegend(
+  ctx: CanvasRenderingContext2D,
+  names: string[],
+  maxWidth: number,
+): { items: LegendItem[]; rows: number } {
   ctx.font = BODY_FONT;
   const items: LegendItem[] = [];
   let x = 0;
@@ -53,11 +77,18 @@ function layoutLegend(ctx: CanvasRenderingContext2D, names: string[], maxWidth: 
 
 function checkChart(chart: Chart, width: number, height: number): void {
   const where = `renderChart(${chart.id})`;
-  for (const [k, v] of [['width', width], ['height', height]] as const) {
-    if (!Number.isInteger(v) || v < 200) throw new ConfigError(`${where}: ${k} must be an integer ≥ 200 pixels; got ${v}. Pass a larger size.`);
+  for (const [k, v] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 200)
+      throw new ConfigError(`${where}: ${k} must be an integer ≥ 200 pixels; got ${v}. Pass a larger size.`);
   }
   for (const s of chart.series) {
-    if (s.x.length !== s.y.length) throw new ConfigError(`${where}: series "${s.name}" has ${s.x.length} x values and ${s.y.length} y values; expected the same count.`);
+    if (s.x.length !== s.y.length)
+      throw new ConfigError(
+        `${where}: series "${s.name}" has ${s.x.length} x values and ${s.y.length} y values; expected the same count.`,
+      );
   }
 }
 
@@ -113,17 +144,35 @@ function axisSize(measure: CanvasRenderingContext2D) {
   };
 }
 
-function plotOptions(chart: Chart, width: number, height: number, measure: CanvasRenderingContext2D, categories: number[] | null): uPlot.Options {
+function plotOptions(
+  chart: Chart,
+  width: number,
+  height: number,
+  measure: CanvasRenderingContext2D,
+  categories: number[] | null,
+): uPlot.Options {
   const log = chart.yScale === 'log';
   const bars = categories !== null;
   const count = chart.series.length;
   const groupWidth = 0.8;
   const barWidth = groupWidth / Math.max(1, count);
-  const axisStyle = { stroke: TEXT_COLOR, font: AXIS_FONT, labelFont: AXIS_LABEL_FONT, grid: { stroke: '#e6e6e6', width: 1 }, ticks: { stroke: '#bbbbbb', width: 1, size: 5 } };
+  const axisStyle = {
+    stroke: TEXT_COLOR,
+    font: AXIS_FONT,
+    labelFont: AXIS_LABEL_FONT,
+    grid: { stroke: '#e6e6e6', width: 1 },
+    ticks: { stroke: '#bbbbbb', width: 1, size: 5 },
+  };
   const series: uPlot.Series[] = chart.series.map((s, i) => {
     const color = SERIES_COLORS[i % SERIES_COLORS.length]!;
     if (!bars) {
-      return { label: s.name, stroke: color, width: 2, spanGaps: true, points: { show: s.x.length <= 30, size: 5, fill: color, stroke: color } };
+      return {
+        label: s.name,
+        stroke: color,
+        width: 2,
+        spanGaps: true,
+        points: { show: s.x.length <= 30, size: 5, fill: color, stroke: color },
+      };
     }
     const offset = -groupWidth / 2 + i * barWidth;
     return {
@@ -141,14 +190,15 @@ function plotOptions(chart: Chart, width: number, height: number, measure: Canva
       } as never),
     } as uPlot.Series;
   });
-  const yRange: uPlot.Scale.Range | undefined = bars && !log
-    ? (_u, lo, hi) => {
-        const min = Math.min(0, lo ?? 0);
-        const max = Math.max(0, hi ?? 0);
-        const pad = (max - min) * 0.06 || 1;
-        return [min < 0 ? min - pad : 0, max > 0 ? max + pad : 0];
-      }
-    : undefined;
+  const yRange: uPlot.Scale.Range | undefined =
+    bars && !log
+      ? (_u, lo, hi) => {
+          const min = Math.min(0, lo ?? 0);
+          const max = Math.max(0, hi ?? 0);
+          const pad = (max - min) * 0.06 || 1;
+          return [min < 0 ? min - pad : 0, max > 0 ? max + pad : 0];
+        }
+      : undefined;
   return {
     width,
     height,
@@ -165,10 +215,21 @@ function plotOptions(chart: Chart, width: number, height: number, measure: Canva
         size: 30,
         labelSize: 24,
         ...(!bars && integerX(chart) ? { incrs: INTEGER_INCREMENTS } : {}),
-        ...(bars ? { splits: () => categories!.map((_, i) => i), values: (_u: uPlot, splits: number[]) => splits.map((i) => formatNumber(categories![i]!)), grid: { show: false } } : {}),
+        ...(bars
+          ? {
+              splits: () => categories!.map((_, i) => i),
+              values: (_u: uPlot, splits: number[]) => splits.map((i) => formatNumber(categories![i]!)),
+              grid: { show: false },
+            }
+          : {}),
       },
       // Linear ticks through formatNumber (6.00e+10 rather than 60,000,000,000); uPlot's own log labels skip minor ticks.
-      { ...axisStyle, label: chart.yLabel, size: axisSize(measure), ...(log ? {} : { values: (_u: uPlot, splits: number[]) => splits.map(formatNumber) }) },
+      {
+        ...axisStyle,
+        label: chart.yLabel,
+        size: axisSize(measure),
+        ...(log ? {} : { values: (_u: uPlot, splits: number[]) => splits.map(formatNumber) }),
+      },
     ],
     series: [{}, ...series],
   };
@@ -186,7 +247,11 @@ export function renderChart(chart: Chart, options: ChartRenderOptions = {}): HTM
   const { canvas, ctx } = blankCanvas(width, height);
   centredText(ctx, chart.title, width / 2, 8, width - 2 * PAD, TITLE_FONT);
 
-  const legend = layoutLegend(ctx, chart.series.map((s) => s.name), width - 2 * PAD);
+  const legend = layoutLegend(
+    ctx,
+    chart.series.map((s) => s.name),
+    width - 2 * PAD,
+  );
   const legendHeight = legend.rows ? legend.rows * LEGEND_ROW + 10 : 0;
   const plotTop = TITLE_BAND;
   const plotHeight = height - plotTop - legendHeight;

@@ -32,10 +32,14 @@ export interface GridRenderLayout {
 function checkGrid(grid: ImageGrid): void {
   const where = `renderGrid(${grid.id})`;
   const pixels = IMAGE_SIDE * IMAGE_SIDE;
-  if (!Number.isInteger(grid.count) || grid.count < 0) throw new ConfigError(`${where}: count must be an integer ≥ 0; got ${grid.count}.`);
-  if (!Number.isInteger(grid.cols) || grid.cols < 1) throw new ConfigError(`${where}: cols must be an integer ≥ 1; got ${grid.cols}.`);
+  if (!Number.isInteger(grid.count) || grid.count < 0)
+    throw new ConfigError(`${where}: count must be an integer ≥ 0; got ${grid.count}.`);
+  if (!Number.isInteger(grid.cols) || grid.cols < 1)
+    throw new ConfigError(`${where}: cols must be an integer ≥ 1; got ${grid.cols}.`);
   if (grid.images.length < grid.count * pixels) {
-    throw new ConfigError(`${where}: images holds ${grid.images.length} values; expected count × 784 = ${grid.count * pixels}. Pass whole 28×28 images.`);
+    throw new ConfigError(
+      `${where}: images holds ${grid.images.length} values; expected count × 784 = ${grid.count * pixels}. Pass whole 28×28 images.`,
+    );
   }
 }
 
@@ -65,7 +69,10 @@ export function gridLayout(grid: Pick<ImageGrid, 'count' | 'cols' | 'labels' | '
     imageOrigin(k) {
       const r = Math.floor(k / grid.cols);
       const c = k % grid.cols;
-      return { x: Math.round(left + c * (cellWidth + GAP) + (cellWidth - side) / 2), y: TITLE_BAND + r * (side + labelBand + GAP) };
+      return {
+        x: Math.round(left + c * (cellWidth + GAP) + (cellWidth - side) / 2),
+        y: TITLE_BAND + r * (side + labelBand + GAP),
+      };
     },
   };
 }

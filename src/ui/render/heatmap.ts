@@ -60,13 +60,22 @@ export function heatmapLayout(h: Pick<HeatMap, 'size' | 'title'>): HeatmapRender
   const left = Math.floor((width - content) / 2) + PAD + AXIS_BAND;
   const top = TITLE_BAND + AXIS_BAND;
   const barHeight = Math.max(side, 120);
-  return { width, height: top + barHeight + PAD, cell, left, top, bar: { x: left + side + BAR_GAP, y: top, width: BAR_WIDTH, height: barHeight } };
+  return {
+    width,
+    height: top + barHeight + PAD,
+    cell,
+    left,
+    top,
+    bar: { x: left + side + BAR_GAP, y: top, width: BAR_WIDTH, height: barHeight },
+  };
 }
 
 function checkHeatmap(h: HeatMap): void {
   const where = `renderHeatmap(${h.id})`;
-  if (!Number.isInteger(h.size) || h.size < 1) throw new ConfigError(`${where}: size must be an integer ≥ 1; got ${h.size}.`);
-  if (h.values.length !== h.size * h.size) throw new ConfigError(`${where}: values holds ${h.values.length} numbers; expected size² = ${h.size * h.size}.`);
+  if (!Number.isInteger(h.size) || h.size < 1)
+    throw new ConfigError(`${where}: size must be an integer ≥ 1; got ${h.size}.`);
+  if (h.values.length !== h.size * h.size)
+    throw new ConfigError(`${where}: values holds ${h.values.length} numbers; expected size² = ${h.size * h.size}.`);
   if (!(h.max >= h.min)) throw new ConfigError(`${where}: expected min ≤ max, got min ${h.min} and max ${h.max}.`);
 }
 

@@ -6,7 +6,11 @@ export function canvasToPng(canvas: HTMLCanvasElement): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     canvas.toBlob((blob) => {
       if (!blob) {
-        reject(new Error(`canvasToPng: toBlob() gave no PNG for a ${canvas.width}×${canvas.height} canvas; expected image bytes. The canvas may be empty (0 pixels) or too large.`));
+        reject(
+          new Error(
+            `canvasToPng: toBlob() gave no PNG for a ${canvas.width}×${canvas.height} canvas; expected image bytes. The canvas may be empty (0 pixels) or too large.`,
+          ),
+        );
         return;
       }
       blob.arrayBuffer().then((b) => resolve(new Uint8Array(b)), reject);

@@ -11,12 +11,19 @@ export const MUTED_COLOR = '#57606a';
 export const BACKGROUND = '#ffffff';
 
 /** A 2D context of a new canvas of `width`×`height` filled with `background`. */
-export function blankCanvas(width: number, height: number, background = BACKGROUND): { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } {
+export function blankCanvas(
+  width: number,
+  height: number,
+  background = BACKGROUND,
+): { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
   const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error(`render: canvas.getContext('2d') returned null for a ${width}×${height} canvas; expected a 2D context. The browser may be out of canvas memory.`);
+  if (!ctx)
+    throw new Error(
+      `render: canvas.getContext('2d') returned null for a ${width}×${height} canvas; expected a 2D context. The browser may be out of canvas memory.`,
+    );
   ctx.fillStyle = background;
   ctx.fillRect(0, 0, width, height);
   return { canvas, ctx };
@@ -36,7 +43,15 @@ export function fitText(ctx: CanvasRenderingContext2D, text: string, maxWidth: n
 }
 
 /** Writes `text` centred on x with its top at y, shortened to fit `maxWidth`. */
-export function centredText(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, maxWidth: number, font = BODY_FONT, color = TEXT_COLOR): void {
+export function centredText(
+  ctx: CanvasRenderingContext2D,
+  text: string,
+  x: number,
+  y: number,
+  maxWidth: number,
+  font = BODY_FONT,
+  color = TEXT_COLOR,
+): void {
   ctx.font = font;
   ctx.fillStyle = color;
   ctx.textAlign = 'center';

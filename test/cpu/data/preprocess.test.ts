@@ -114,7 +114,11 @@ describe('data/preprocess: global mode', function () {
     expect(pre.zMin).to.be.closeTo((10 - mean) / std, 1e-12);
     expect(pre.zMax).to.be.closeTo((200 - mean) / std, 1e-12);
     // Min 10, max 200: the result is (x - 10) / 190, not x / 255.
-    expectClose(toFloat(train, pre), values.map((x) => (x - 10) / 190), 1e-6);
+    expectClose(
+      toFloat(train, pre),
+      values.map((x) => (x - 10) / 190),
+      1e-6,
+    );
   });
 
   it('equals x / 255 within 1e-6 on MNIST (training pixels span 0..255), train and test', async () => {
@@ -126,7 +130,7 @@ describe('data/preprocess: global mode', function () {
     // sum x^2 = 342590800147, mean = sum/N, std = sqrt(N*sum x^2 - (sum x)^2) / N.
     // (A naive float64 loop over all pixels is off by about 1e-8 in the std.)
     expect(preprocessor.mean[0]).to.be.closeTo(33.318421449829934, 1e-12);
-    expect(preprocessor.std[0]).to.be.closeTo(78.567489983397984, 1e-12);
+    expect(preprocessor.std[0]).to.be.closeTo(78.56748998339798, 1e-12);
     for (const [out, split] of [
       [train, mnist.train],
       [test, mnist.test],

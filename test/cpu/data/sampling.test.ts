@@ -1,6 +1,15 @@
 import { expect } from 'chai';
 import { Rng } from '../../../src/util/rng';
-import { batchCount, batches, deriveSeed, permutation, sampleIndices, sampleSubset, shuffleInPlace, type Split } from '../../../src/data/index';
+import {
+  batchCount,
+  batches,
+  deriveSeed,
+  permutation,
+  sampleIndices,
+  sampleSubset,
+  shuffleInPlace,
+  type Split,
+} from '../../../src/data/index';
 import { histogram } from './helpers';
 
 /** 1,000 labelled 2x2 images stored class by class (100 per class), like Fashion-MNIST. Pixel 0 holds the index mod 256, pixel 1 the index / 256. */
@@ -25,8 +34,14 @@ function collect(count: number, batchSize: number, seed: number, epoch: number, 
 
 describe('data/sampling: shuffling', () => {
   it('shuffleInPlace is a seeded permutation', () => {
-    const a = shuffleInPlace(Array.from({ length: 50 }, (_, i) => i), new Rng(3));
-    const b = shuffleInPlace(Array.from({ length: 50 }, (_, i) => i), new Rng(3));
+    const a = shuffleInPlace(
+      Array.from({ length: 50 }, (_, i) => i),
+      new Rng(3),
+    );
+    const b = shuffleInPlace(
+      Array.from({ length: 50 }, (_, i) => i),
+      new Rng(3),
+    );
     expect(a).to.deep.equal(b);
     expect([...a].sort((x, y) => x - y)).to.deep.equal(Array.from({ length: 50 }, (_, i) => i));
     expect(a).to.not.deep.equal(Array.from({ length: 50 }, (_, i) => i));
@@ -118,7 +133,8 @@ describe('data/sampling: batches', () => {
   });
 
   it('gives the same order for the same seed and epoch, a new order each epoch', () => {
-    const flat = (seed: number, epoch: number): number[] => collect(count, 16, seed, epoch).flatMap((b) => Array.from(b));
+    const flat = (seed: number, epoch: number): number[] =>
+      collect(count, 16, seed, epoch).flatMap((b) => Array.from(b));
     expect(flat(9, 0)).to.deep.equal(flat(9, 0));
     expect(flat(9, 3)).to.deep.equal(flat(9, 3));
     expect(flat(9, 0)).to.not.deep.equal(flat(9, 1));

@@ -18,9 +18,15 @@ describe('shader conventions (reflection, no GPU)', () => {
           expect(uniform[0]!.name, where).to.equal('params');
           expect(uniform[0]!.binding, where).to.equal(0);
         }
-        expect(info.bindings.some((b) => b.kind === 'read_write'), `${where}: writes an output`).to.equal(true);
+        expect(
+          info.bindings.some((b) => b.kind === 'read_write'),
+          `${where}: writes an output`,
+        ).to.equal(true);
         const size = info.workgroupSizeExpr;
-        expect(size.every((e) => typeof e === 'number' || info.overrides.get(e) !== undefined), `${where}: workgroup size resolves`).to.equal(true);
+        expect(
+          size.every((e) => typeof e === 'number' || info.overrides.get(e) !== undefined),
+          `${where}: workgroup size resolves`,
+        ).to.equal(true);
       }
     });
   }

@@ -1,8 +1,19 @@
 // cases.ts: the losses under test with input generators, shared by the CPU and GPU loss tests.
 // Inputs are Float32Array so the GPU and the float64 reference see the same (f32) values.
 import {
-  bceLoss, bceLossGrad, bceWithLogitsLoss, bceWithLogitsLossGrad, circularLoss, circularLossGrad, crossEntropyLoss,
-  crossEntropyLossGrad, klDivLoss, klDivLossGrad, mseLoss, mseLossGrad, wrapDegrees,
+  bceLoss,
+  bceLossGrad,
+  bceWithLogitsLoss,
+  bceWithLogitsLossGrad,
+  circularLoss,
+  circularLossGrad,
+  crossEntropyLoss,
+  crossEntropyLossGrad,
+  klDivLoss,
+  klDivLossGrad,
+  mseLoss,
+  mseLossGrad,
+  wrapDegrees,
 } from '../../../src/ops/loss';
 import type { OpDef } from '../../../src/ops/op';
 import type { Shape } from '../../../src/util/shape';
@@ -30,7 +41,10 @@ function fill(n: number, gen: () => number): Float32Array {
   return out;
 }
 
-const same = (rows: number, cols: number): [Shape, Shape] => [[rows, cols], [rows, cols]];
+const same = (rows: number, cols: number): [Shape, Shape] => [
+  [rows, cols],
+  [rows, cols],
+];
 
 /** Rows of log-probabilities (log-softmax of random logits), computed in float64. */
 function logProbRows(rng: Rng, rows: number, cols: number): Float32Array {
@@ -43,7 +57,12 @@ function logProbRows(rng: Rng, rows: number, cols: number): Float32Array {
   return out;
 }
 
-function pointwiseCase(name: string, loss: OpDef<Record<string, never>>, grad: OpDef<Record<string, never>>, gen: (rng: Rng) => [number, number]): LossCase {
+function pointwiseCase(
+  name: string,
+  loss: OpDef<Record<string, never>>,
+  grad: OpDef<Record<string, never>>,
+  gen: (rng: Rng) => [number, number],
+): LossCase {
   return {
     name,
     make: (rng, rows, cols) => {
@@ -72,8 +91,14 @@ function klCase(reduction: 'mean' | 'batchmean'): LossCase {
 export const LOSS_CASES: readonly LossCase[] = [
   pointwiseCase('mseLoss', mseLoss, mseLossGrad, (rng) => [rng.uniform(-1, 1), rng.uniform(-1, 1)]),
   // p away from 0 and 1, where the −100 clamp and the 1e-12 cap are inactive; targets hard and soft
-  pointwiseCase('bceLoss', bceLoss, bceLossGrad, (rng) => [rng.uniform(0.02, 0.98), rng.next() < 0.5 ? rng.int(2) : rng.next()]),
-  pointwiseCase('bceWithLogitsLoss', bceWithLogitsLoss, bceWithLogitsLossGrad, (rng) => [rng.uniform(-6, 6), rng.next()]),
+  pointwiseCase('bceLoss', bceLoss, bceLossGrad, (rng) => [
+    rng.uniform(0.02, 0.98),
+    rng.next() < 0.5 ? rng.int(2) : rng.next(),
+  ]),
+  pointwiseCase('bceWithLogitsLoss', bceWithLogitsLoss, bceWithLogitsLossGrad, (rng) => [
+    rng.uniform(-6, 6),
+    rng.next(),
+  ]),
   klCase('mean'),
   klCase('batchmean'),
   {

@@ -14,4 +14,3 @@ export function numericGrad(f: (x: Float64Array) => number, x: Float64Array, eps
   }
   return g;
 }
-

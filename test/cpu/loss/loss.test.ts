@@ -2,8 +2,17 @@
 // central-difference gradcheck of every reference gradient (eps 1e-6, rtol 1e-5 + atol 1e-8).
 import { expect } from 'chai';
 import {
-  bceLoss, bceLossGrad, bceWithLogitsLoss, checkClassTargets, circularLoss, circularLossGrad, crossEntropyLoss,
-  crossEntropyLossGrad, klDivLoss, mseLoss, mseLossGrad,
+  bceLoss,
+  bceLossGrad,
+  bceWithLogitsLoss,
+  checkClassTargets,
+  circularLoss,
+  circularLossGrad,
+  crossEntropyLoss,
+  crossEntropyLossGrad,
+  klDivLoss,
+  mseLoss,
+  mseLossGrad,
 } from '../../../src/ops/loss';
 import type { OpDef } from '../../../src/ops/op';
 import { ConfigError, ShapeError } from '../../../src/util/errors';
@@ -16,8 +25,21 @@ import { numericGrad } from './gradcheck';
 const lossOf = <A>(op: OpDef<A>, pred: number[], tgt: number[], attrs: A, shapes?: [Shape, Shape]): number =>
   op.reference([f64(pred), f64(tgt)], shapes ?? [[pred.length], [tgt.length]], attrs)[0]!;
 
-const gradOf = <A>(op: OpDef<A>, pred: number[], tgt: number[], dy: number, attrs: A, shapes?: [Shape, Shape]): number[] =>
-  Array.from(op.reference([f64(pred), f64(tgt), Float64Array.of(dy)], [...(shapes ?? [[pred.length], [tgt.length]]), [1]], attrs));
+const gradOf = <A>(
+  op: OpDef<A>,
+  pred: number[],
+  tgt: number[],
+  dy: number,
+  attrs: A,
+  shapes?: [Shape, Shape],
+): number[] =>
+  Array.from(
+    op.reference(
+      [f64(pred), f64(tgt), Float64Array.of(dy)],
+      [...(shapes ?? [[pred.length], [tgt.length]]), [1]],
+      attrs,
+    ),
+  );
 
 const near = (a: number, b: number, tol = 1e-12) => expect(Math.abs(a - b), `${a} vs ${b}`).to.be.lessThan(tol);
 
@@ -34,12 +56,14 @@ describe('loss references: hand values', () => {
     expect(lossOf(bceLoss, [1], [0], {})).to.equal(100);
     expect(lossOf(bceLoss, [0, 1], [0, 1], {})).to.equal(0);
     // below 0 behaves as 0, above 1 as 1
-    expect(lossOf(bceLoss, [-0.5, 1.5, -2, 3], [1, 0, 0, 1], {})).to.equal(lossOf(bceLoss, [0, 1, 0, 1], [1, 0, 0, 1], {}));
+    expect(lossOf(bceLoss, [-0.5, 1.5, -2, 3], [1, 0, 0, 1], {})).to.equal(
+      lossOf(bceLoss, [0, 1, 0, 1], [1, 0, 0, 1], {}),
+    );
     // soft target at p = 0: t·(−100) + (1 − t)·0
     near(lossOf(bceLoss, [0], [0.3], {}), 30, 1e-9);
   });
 
-  it('bceLoss gradient: PyTorch\'s (p − t)/max(p(1 − p), 1e-12), 0 outside [0, 1]', () => {
+  it("bceLoss gradient: PyTorch's (p − t)/max(p(1 − p), 1e-12), 0 outside [0, 1]", () => {
     const n = 7;
     const g = gradOf(bceLossGrad, [0, 1, 0, 1, -0.5, 1.5, 0.5], [1, 0, 0, 1, 1, 0, 1], 1, {});
     const expected = [-1e12, 1e12, 0, 0, 0, 0, -2].map((v) => v / n);
@@ -60,7 +84,10 @@ describe('loss references: hand values', () => {
     const x = [Math.log(0.25), Math.log(0.75), Math.log(0.5), Math.log(0.5)];
     const t = [0.5, 0.5, 1, 0];
     const sum = 0.5 * Math.log(0.5 / 0.25) + 0.5 * Math.log(0.5 / 0.75) + Math.log(1 / 0.5);
-    const shapes: [Shape, Shape] = [[2, 2], [2, 2]];
+    const shapes: [Shape, Shape] = [
+      [2, 2],
+      [2, 2],
+    ];
     near(lossOf(klDivLoss, x, t, {}, shapes), sum / 4);
     near(lossOf(klDivLoss, x, t, { reduction: 'mean' }, shapes), sum / 4);
     near(lossOf(klDivLoss, x, t, { reduction: 'batchmean' }, shapes), sum / 2);
@@ -72,7 +99,11 @@ describe('loss references: hand values', () => {
     near(lossOf(crossEntropyLoss, [0, 0, 0, 0], [2], {}, [[1, 4], [1]]), Math.log(4));
     const big = [1000, -1000, 500, 1000, -1000, 500];
     const shapes: [Shape, Shape] = [[2, 3], [2]];
-    near(lossOf(crossEntropyLoss, big, [0, 1], {}, shapes), (Math.log1p(Math.exp(-500)) + 2000 + Math.log1p(Math.exp(-500))) / 2, 1e-9);
+    near(
+      lossOf(crossEntropyLoss, big, [0, 1], {}, shapes),
+      (Math.log1p(Math.exp(-500)) + 2000 + Math.log1p(Math.exp(-500))) / 2,
+      1e-9,
+    );
     const g = gradOf(crossEntropyLossGrad, big, [0, 1], 1, {}, shapes);
     expect(g.every(Number.isFinite)).to.equal(true);
     near(g[1]!, 0); // softmax ≈ 0 at −1000, not the target
@@ -82,7 +113,10 @@ describe('loss references: hand values', () => {
   it('crossEntropyLoss: class indices must be integers in [0, C) (ConfigError on the CPU)', () => {
     expect(() => checkClassTargets([0, 2, 1], 3)).not.to.throw();
     for (const bad of [1.5, -1, 3, Number.NaN]) {
-      expect(() => checkClassTargets([0, bad], 3)).to.throw(ConfigError, /crossEntropyLoss: target 1 is not a class index; expected an integer in \[0, 3\)/);
+      expect(() => checkClassTargets([0, bad], 3)).to.throw(
+        ConfigError,
+        /crossEntropyLoss: target 1 is not a class index; expected an integer in \[0, 3\)/,
+      );
     }
   });
 
@@ -98,18 +132,43 @@ describe('loss references: hand values', () => {
   });
 
   it('shape errors name the op and both shapes', () => {
-    expect(() => mseLoss.inferShape([[3, 2], [2, 3]], {})).to.throw(ShapeError, /mseLoss: prediction and target shapes differ.*pred=\[3,2\] target=\[2,3\]/);
-    expect(() => crossEntropyLoss.inferShape([[4, 10], [5]], {})).to.throw(ShapeError, /crossEntropyLoss: .*logits=\[4,10\] targets=\[5\]/);
+    expect(() =>
+      mseLoss.inferShape(
+        [
+          [3, 2],
+          [2, 3],
+        ],
+        {},
+      ),
+    ).to.throw(ShapeError, /mseLoss: prediction and target shapes differ.*pred=\[3,2\] target=\[2,3\]/);
+    expect(() => crossEntropyLoss.inferShape([[4, 10], [5]], {})).to.throw(
+      ShapeError,
+      /crossEntropyLoss: .*logits=\[4,10\] targets=\[5\]/,
+    );
     expect(() => mseLossGrad.inferShape([[3], [3], [2]], {})).to.throw(ShapeError, /mseLossGrad: .*dy=\[2\]/);
-    expect(() => klDivLoss.inferShape([[3], [3]], { reduction: 'sum' as 'mean' })).to.throw(ConfigError, /klDivLoss: unknown reduction/);
+    expect(() => klDivLoss.inferShape([[3], [3]], { reduction: 'sum' as 'mean' })).to.throw(
+      ConfigError,
+      /klDivLoss: unknown reduction/,
+    );
   });
 
   it('backward gives the prediction a gradient op and the target null', () => {
     const applied: string[] = [];
-    const b = { apply: (op: { name: string }) => (applied.push(op.name), { shape: [3] }) };
+    const b = {
+      apply: (op: { name: string }) => {
+        applied.push(op.name);
+        return { shape: [3] };
+      },
+    };
     const sym = { shape: [3] };
     if (mseLoss.backward === 'none') throw new Error('mseLoss must be differentiable');
-    const grads = mseLoss.backward(b, { inputs: [sym, sym], output: { shape: [1] }, dy: { shape: [1] }, attrs: {}, needsGrad: [true, true] });
+    const grads = mseLoss.backward(b, {
+      inputs: [sym, sym],
+      output: { shape: [1] },
+      dy: { shape: [1] },
+      attrs: {},
+      needsGrad: [true, true],
+    });
     expect(applied).to.deep.equal(['mseLossGrad']);
     expect(grads[1]).to.equal(null);
   });
@@ -118,7 +177,11 @@ describe('loss references: hand values', () => {
 describe('loss references: gradient vs central differences (float64)', () => {
   const rng = new Rng(2024);
   for (const c of LOSS_CASES) {
-    for (const [rows, cols] of [[1, 1], [7, 3], [4, 5]] as const) {
+    for (const [rows, cols] of [
+      [1, 1],
+      [7, 3],
+      [4, 5],
+    ] as const) {
       it(`${c.name} on [${rows},${cols}]`, () => {
         const { pred, tgt, shapes } = c.make(rng, rows, cols);
         const dy = 0.7;

@@ -42,14 +42,30 @@ describe('safetensors', () => {
       [good.subarray(0, 5), /m\.safetensors: file is 5 bytes; expected at least 8/],
       [good.subarray(0, good.length - 4), /spans bytes 24\.\.32; expected within the 28 data bytes/],
       [fileWithHeader({ a: { dtype: 'F16', shape: [1], data_offsets: [0, 2] } }, 2), /dtype "F16"; expected "F32"/],
-      [fileWithHeader({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, 8), /has 8 bytes; expected 12 for shape \[3\]/],
-      [fileWithHeader({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, b: { dtype: 'F32', shape: [1], data_offsets: [2, 6] } }, 8), /overlap/],
+      [
+        fileWithHeader({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, 8),
+        /has 8 bytes; expected 12 for shape \[3\]/,
+      ],
+      [
+        fileWithHeader(
+          {
+            a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+            b: { dtype: 'F32', shape: [1], data_offsets: [2, 6] },
+          },
+          8,
+        ),
+        /overlap/,
+      ],
       [fileWithHeader([1, 2]), /header is not a JSON object/],
     ];
-    for (const [bytes, re] of cases) expect(() => decodeSafetensors(bytes, 'm.safetensors')).to.throw(DatasetFormatError, re);
+    for (const [bytes, re] of cases)
+      expect(() => decodeSafetensors(bytes, 'm.safetensors')).to.throw(DatasetFormatError, re);
     const bad = new Uint8Array(16);
     new DataView(bad.buffer).setBigUint64(0, 1n << 40n, true);
-    expect(() => decodeSafetensors(bad, 'm.safetensors')).to.throw(DatasetFormatError, /header claims 1099511627776 bytes/);
+    expect(() => decodeSafetensors(bad, 'm.safetensors')).to.throw(
+      DatasetFormatError,
+      /header claims 1099511627776 bytes/,
+    );
     const notJson = fileWithHeader({});
     notJson[8] = 0x7b;
     notJson[9] = 0x7b;

@@ -18,8 +18,10 @@ interface Case {
   wrt?: number[];
 }
 
-const awayFromZero = (rng: Rng, _i: number, n: number) => Float64Array.from({ length: n }, () => (rng.next() < 0.5 ? -1 : 1) * rng.uniform(0.1, 1));
-const probabilities = (rng: Rng, _i: number, n: number) => Float64Array.from({ length: n }, () => rng.uniform(0.05, 0.95));
+const awayFromZero = (rng: Rng, _i: number, n: number) =>
+  Float64Array.from({ length: n }, () => (rng.next() < 0.5 ? -1 : 1) * rng.uniform(0.1, 1));
+const probabilities = (rng: Rng, _i: number, n: number) =>
+  Float64Array.from({ length: n }, () => rng.uniform(0.05, 0.95));
 
 const GRADCHECK: { [K in OpName]: Case | 'no backward' } = {
   activation: { shapes: [[3, 5]], attrs: { kind: 'leakyRelu', alpha: 0.5 }, values: awayFromZero },
@@ -27,14 +29,32 @@ const GRADCHECK: { [K in OpName]: Case | 'no backward' } = {
   activationGradY: 'no backward',
   leakyReluInverse: { shapes: [[4, 3]], attrs: { alpha: 0.5 }, values: awayFromZero },
   leakyReluInverseGrad: 'no backward',
-  add: { shapes: [[2, 3], [2, 3]], attrs: {} },
-  sub: { shapes: [[2, 3], [2, 3]], attrs: {} },
+  add: {
+    shapes: [
+      [2, 3],
+      [2, 3],
+    ],
+    attrs: {},
+  },
+  sub: {
+    shapes: [
+      [2, 3],
+      [2, 3],
+    ],
+    attrs: {},
+  },
   mul: { shapes: [[7], [7]], attrs: {} },
   scale: { shapes: [[5]], attrs: { alpha: -1.5, beta: 0.25 } },
   addRow: { shapes: [[3, 4], [4]], attrs: {} },
   broadcastRows: { shapes: [[4], [3, 4]], attrs: {}, wrt: [0] },
   broadcastScalar: 'no backward',
-  matmul: { shapes: [[3, 4], [4, 5]], attrs: {} },
+  matmul: {
+    shapes: [
+      [3, 4],
+      [4, 5],
+    ],
+    attrs: {},
+  },
   linear: { shapes: [[3, 4], [5, 4], [5]], attrs: { kind: 'tanh' } },
   reshape: { shapes: [[2, 6]], attrs: { shape: [3, 4] } },
   conv2d: { shapes: [[2, 2, 5, 5], [3, 2, 3, 3], [3]], attrs: { stride: 2, padding: 1 } },
@@ -44,17 +64,63 @@ const GRADCHECK: { [K in OpName]: Case | 'no backward' } = {
   channelSum: 'no backward',
   sumRows: { shapes: [[4, 3]], attrs: {} },
   sumAll: { shapes: [[3, 5]], attrs: { alpha: 0.5 } },
-  mseLoss: { shapes: [[3, 4], [3, 4]], attrs: {}, wrt: [0] },
+  mseLoss: {
+    shapes: [
+      [3, 4],
+      [3, 4],
+    ],
+    attrs: {},
+    wrt: [0],
+  },
   mseLossGrad: 'no backward',
-  bceLoss: { shapes: [[3, 4], [3, 4]], attrs: {}, values: probabilities, wrt: [0] },
+  bceLoss: {
+    shapes: [
+      [3, 4],
+      [3, 4],
+    ],
+    attrs: {},
+    values: probabilities,
+    wrt: [0],
+  },
   bceLossGrad: 'no backward',
-  bceWithLogitsLoss: { shapes: [[3, 4], [3, 4]], attrs: {}, values: (rng, i, n) => (i === 0 ? Float64Array.from({ length: n }, () => rng.uniform(-3, 3)) : probabilities(rng, i, n)), wrt: [0] },
+  bceWithLogitsLoss: {
+    shapes: [
+      [3, 4],
+      [3, 4],
+    ],
+    attrs: {},
+    values: (rng, i, n) =>
+      i === 0 ? Float64Array.from({ length: n }, () => rng.uniform(-3, 3)) : probabilities(rng, i, n),
+    wrt: [0],
+  },
   bceWithLogitsLossGrad: 'no backward',
-  klDivLoss: { shapes: [[2, 5], [2, 5]], attrs: { reduction: 'batchmean' }, values: (rng, i, n) => (i === 0 ? Float64Array.from({ length: n }, () => Math.log(rng.uniform(0.05, 1))) : probabilities(rng, i, n)), wrt: [0] },
+  klDivLoss: {
+    shapes: [
+      [2, 5],
+      [2, 5],
+    ],
+    attrs: { reduction: 'batchmean' },
+    values: (rng, i, n) =>
+      i === 0 ? Float64Array.from({ length: n }, () => Math.log(rng.uniform(0.05, 1))) : probabilities(rng, i, n),
+    wrt: [0],
+  },
   klDivLossGrad: 'no backward',
-  crossEntropyLoss: { shapes: [[4, 3], [4]], attrs: {}, values: (rng, i, n) => (i === 0 ? Float64Array.from({ length: n }, () => rng.uniform(-2, 2)) : Float64Array.from({ length: n }, (_, k) => k % 3)), wrt: [0] },
+  crossEntropyLoss: {
+    shapes: [[4, 3], [4]],
+    attrs: {},
+    values: (rng, i, n) =>
+      i === 0
+        ? Float64Array.from({ length: n }, () => rng.uniform(-2, 2))
+        : Float64Array.from({ length: n }, (_, k) => k % 3),
+    wrt: [0],
+  },
   crossEntropyLossGrad: 'no backward',
-  circularLoss: { shapes: [[6], [6]], attrs: {}, values: (rng, i, n) => Float64Array.from({ length: n }, () => rng.uniform(-170, 170) + i * 90), wrt: [0] },
+  circularLoss: {
+    shapes: [[6], [6]],
+    attrs: {},
+    values: (rng, i, n) => Float64Array.from({ length: n }, () => rng.uniform(-170, 170) + i * 90),
+    wrt: [0],
+  },
   circularLossGrad: 'no backward',
   softmax: 'no backward',
   logSoftmax: 'no backward',
@@ -76,7 +142,13 @@ describe('backward rules vs central finite differences (float64 references)', ()
     }
     it(`${name}: gradients of every differentiable input`, () => {
       const rng = new Rng(name.length * 7919);
-      const inputs = c.shapes.map((s, i) => (c.values ?? ((r: Rng, _i: number, n: number) => Float64Array.from({ length: n }, () => r.uniform(-1, 1))))(rng, i, size(s)));
+      const inputs = c.shapes.map((s, i) =>
+        (c.values ?? ((r: Rng, _i: number, n: number) => Float64Array.from({ length: n }, () => r.uniform(-1, 1))))(
+          rng,
+          i,
+          size(s),
+        ),
+      );
       const outShape = op.inferShape(c.shapes, c.attrs);
       const r = Float64Array.from({ length: size(outShape) }, () => rng.uniform(-1, 1));
       const L = () => op.reference(inputs, c.shapes, c.attrs).reduce((s, v, i) => s + v * r[i]!, 0);

@@ -45,20 +45,20 @@ describe('optimizer references: hand-derived steps', () => {
     const p = vec(1, 1);
     const s = adamRefState(2);
     adamStepRef(p, vec(0.3, -2), s, adam, 1, false);
-    allclose(p, [1 - 1e-3 * 0.3 / (0.3 + 1e-8), 1 + 1e-3 * 2 / (2 + 1e-8)], EXACT, 'step 1');
+    allclose(p, [1 - (1e-3 * 0.3) / (0.3 + 1e-8), 1 + (1e-3 * 2) / (2 + 1e-8)], EXACT, 'step 1');
     allclose(s.exp_avg, [0.03, -0.2], EXACT, 'exp_avg');
     allclose(s.exp_avg_sq, [0.001 * 0.09, 0.001 * 4], EXACT, 'exp_avg_sq');
     // a constant gradient keeps m̂ = g and v̂ = g², so step 2 moves by lr again
     adamStepRef(p, vec(0.3, -2), s, adam, 2, false);
-    allclose(p, [1 - 2e-3 * 0.3 / (0.3 + 1e-8), 1 + 2e-3 * 2 / (2 + 1e-8)], { atol: 1e-15, rtol: 1e-9 }, 'step 2');
+    allclose(p, [1 - (2e-3 * 0.3) / (0.3 + 1e-8), 1 + (2e-3 * 2) / (2 + 1e-8)], { atol: 1e-15, rtol: 1e-9 }, 'step 2');
     // Adam's weight decay is added to the gradient: g = 0.3 + 0.5·2
     const q = vec(2);
     adamStepRef(q, vec(0.3), adamRefState(1), { ...adam, weightDecay: 0.5 }, 1, false);
-    allclose(q, [2 - 1e-3 * 1.3 / (1.3 + 1e-8)], EXACT, 'Adam L2');
+    allclose(q, [2 - (1e-3 * 1.3) / (1.3 + 1e-8)], EXACT, 'Adam L2');
     // AdamW shrinks the parameter first: 2·(1 − 1e-3·0.5), then the sign step of the raw gradient
     const w = vec(2);
     adamStepRef(w, vec(0.3), adamRefState(1), { ...adam, weightDecay: 0.5 }, 1, true);
-    allclose(w, [2 * (1 - 5e-4) - 1e-3 * 0.3 / (0.3 + 1e-8)], EXACT, 'AdamW');
+    allclose(w, [2 * (1 - 5e-4) - (1e-3 * 0.3) / (0.3 + 1e-8)], EXACT, 'AdamW');
     // amsgrad keeps the largest second moment: after a big then a small gradient it uses the big one
     const a = vec(0);
     const sa = adamRefState(1);
@@ -67,7 +67,12 @@ describe('optimizer references: hand-derived steps', () => {
     adamStepRef(a, vec(0), sa, ams, 2, false);
     // v1 = 0.5·4 = 2, v2 = 1; max = 2; m2 = 0.5; m̂ = 0.5/0.75, v̂ = 2/0.75
     allclose(sa.max_exp_avg_sq, [2], EXACT, 'max_exp_avg_sq');
-    allclose(a, [-1e-3 * 2 / (2 + 1e-8) - 1e-3 * (0.5 / 0.75) / (Math.sqrt(2 / 0.75) + 1e-8)], EXACT, 'amsgrad step 2');
+    allclose(
+      a,
+      [(-1e-3 * 2) / (2 + 1e-8) - (1e-3 * (0.5 / 0.75)) / (Math.sqrt(2 / 0.75) + 1e-8)],
+      EXACT,
+      'amsgrad step 2',
+    );
   });
 
   it('Adagrad: accumulator start value, lr decay by step, weight decay', () => {
@@ -80,7 +85,7 @@ describe('optimizer references: hand-derived steps', () => {
     const p1 = p[0]!;
     adagradStepRef(p, vec(0), s, o, 2); // g = 0.1·p1; clr = 0.1 / 1.5
     const g2 = 0.1 * p1;
-    allclose(p, [p1 - (0.1 / 1.5) * g2 / (Math.sqrt(1.25 + g2 * g2) + 1e-10)], EXACT, 'step 2');
+    allclose(p, [p1 - ((0.1 / 1.5) * g2) / (Math.sqrt(1.25 + g2 * g2) + 1e-10)], EXACT, 'step 2');
   });
 
   it('Adadelta: the first step is sqrt(eps)/sqrt(v + eps)·g', () => {
@@ -89,7 +94,7 @@ describe('optimizer references: hand-derived steps', () => {
     const s = adadeltaRefState(1);
     adadeltaStepRef(p, vec(2), s, o);
     const v = 0.1 * 4;
-    const delta = Math.sqrt(1e-6) / Math.sqrt(v + 1e-6) * 2;
+    const delta = (Math.sqrt(1e-6) / Math.sqrt(v + 1e-6)) * 2;
     allclose(s.square_avg, [v], EXACT, 'square_avg');
     allclose(s.acc_delta, [0.1 * delta * delta], EXACT, 'acc_delta');
     allclose(p, [1 - delta], EXACT, 'param');
@@ -100,11 +105,11 @@ describe('optimizer references: hand-derived steps', () => {
     const g = 0.5;
     let p = vec(1);
     rmspropStepRef(p, vec(g), rmspropRefState(1), o);
-    allclose(p, [1 - 0.01 * g / (Math.sqrt(0.01) * g + 1e-8)], EXACT, 'plain');
+    allclose(p, [1 - (0.01 * g) / (Math.sqrt(0.01) * g + 1e-8)], EXACT, 'plain');
     // centered: v − ḡ² = 0.01g² − (0.01g)² = 0.0099g²
     p = vec(1);
     rmspropStepRef(p, vec(g), rmspropRefState(1), { ...o, centered: true });
-    allclose(p, [1 - 0.01 * g / (Math.sqrt(0.0099) * g + 1e-8)], EXACT, 'centered');
+    allclose(p, [1 - (0.01 * g) / (Math.sqrt(0.0099) * g + 1e-8)], EXACT, 'centered');
     // momentum: buf = g/avg (the buffer starts at zero), p −= lr·buf; step 2 buf = 0.9·buf1 + g/avg2
     p = vec(1);
     const s = rmspropRefState(1);
@@ -119,12 +124,48 @@ describe('optimizer references: hand-derived steps', () => {
 
   it('every reference lowers ½a(p − c)² over 300 steps', () => {
     const runs: [string, (p: Float64Array, g: Float64Array, t: number) => void][] = [
-      ['sgd', ((s) => (p, g) => sgdStepRef(p, g, s, { ...sgd, momentum: 0.9 }))(sgdRefState())],
-      ['adam', ((s) => (p, g, t) => adamStepRef(p, g, s, { ...adam, lr: 0.05 }, t, false))(adamRefState(1))],
-      ['adamw', ((s) => (p, g, t) => adamStepRef(p, g, s, { ...adam, lr: 0.05, weightDecay: 0.01 }, t, true))(adamRefState(1))],
-      ['adagrad', ((s) => (p, g, t) => adagradStepRef(p, g, s, { ...DEFAULTS.adagrad, lr: 0.1 }, t))(adagradRefState(1, DEFAULTS.adagrad))],
-      ['adadelta', ((s) => (p, g) => adadeltaStepRef(p, g, s, DEFAULTS.adadelta))(adadeltaRefState(1))],
-      ['rmsprop', ((s) => (p, g) => rmspropStepRef(p, g, s, { ...DEFAULTS.rmsprop, centered: true, momentum: 0.5 }))(rmspropRefState(1))],
+      [
+        'sgd',
+        (
+          (s) => (p, g) =>
+            sgdStepRef(p, g, s, { ...sgd, momentum: 0.9 })
+        )(sgdRefState()),
+      ],
+      [
+        'adam',
+        (
+          (s) => (p, g, t) =>
+            adamStepRef(p, g, s, { ...adam, lr: 0.05 }, t, false)
+        )(adamRefState(1)),
+      ],
+      [
+        'adamw',
+        (
+          (s) => (p, g, t) =>
+            adamStepRef(p, g, s, { ...adam, lr: 0.05, weightDecay: 0.01 }, t, true)
+        )(adamRefState(1)),
+      ],
+      [
+        'adagrad',
+        (
+          (s) => (p, g, t) =>
+            adagradStepRef(p, g, s, { ...DEFAULTS.adagrad, lr: 0.1 }, t)
+        )(adagradRefState(1, DEFAULTS.adagrad)),
+      ],
+      [
+        'adadelta',
+        (
+          (s) => (p, g) =>
+            adadeltaStepRef(p, g, s, DEFAULTS.adadelta)
+        )(adadeltaRefState(1)),
+      ],
+      [
+        'rmsprop',
+        (
+          (s) => (p, g) =>
+            rmspropStepRef(p, g, s, { ...DEFAULTS.rmsprop, centered: true, momentum: 0.5 })
+        )(rmspropRefState(1)),
+      ],
     ];
     for (const [name, step] of runs) {
       const p = vec(3);

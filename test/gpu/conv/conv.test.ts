@@ -29,10 +29,28 @@ interface Case {
   bias: boolean;
 }
 
-const conv = (N: number, Cin: number, Cout: number, H: number, W: number, K: [number, number], stride: number, padding: number, bias = true): Case =>
-  ({ op: 'conv', N, Cin, Cout, H, W, K, stride, padding, bias });
-const transpose = (N: number, Cin: number, Cout: number, H: number, W: number, K: [number, number], stride: number, padding: number, bias = true): Case =>
-  ({ op: 'transpose', N, Cin, Cout, H, W, K, stride, padding, bias });
+const conv = (
+  N: number,
+  Cin: number,
+  Cout: number,
+  H: number,
+  W: number,
+  K: [number, number],
+  stride: number,
+  padding: number,
+  bias = true,
+): Case => ({ op: 'conv', N, Cin, Cout, H, W, K, stride, padding, bias });
+const transpose = (
+  N: number,
+  Cin: number,
+  Cout: number,
+  H: number,
+  W: number,
+  K: [number, number],
+  stride: number,
+  padding: number,
+  bias = true,
+): Case => ({ op: 'transpose', N, Cin, Cout, H, W, K, stride, padding, bias });
 
 const CASES: Case[] = [
   conv(2, 1, 3, 28, 28, [4, 4], 2, 1), // report: Conv2d(1→c, 4, 2, 1), 28 → 14
@@ -55,59 +73,69 @@ function describeCase(c: Case): string {
   return `${name} N=${c.N} ${c.Cin}→${c.Cout} ${c.H}×${c.W} k${c.K[0]}×${c.K[1]} s${c.stride} p${c.padding}${c.bias ? '' : ' (no bias)'}`;
 }
 
-for (const lowering of ['im2col', 'direct'] as const) describe(`conv2d / convTranspose2d, ${lowering} (GPU vs float64 reference)`, () => {
-  const rng = new Rng(77);
-  let saved: Tuning['conv'];
-  before(async () => {
-    const { gpu } = await getGpu();
-    saved = gpu.tuning.conv;
-    gpu.tuning.conv = lowering;
-  });
-  after(async () => {
-    (await getGpu()).gpu.tuning.conv = saved;
-  });
-
-  for (const c of CASES) {
-    it(describeCase(c), async () => {
-      const op = c.op === 'conv' ? conv2d : convTranspose2d;
-      const attrs = { stride: c.stride, padding: c.padding };
-      const [KH, KW] = c.K;
-      const x: Shape = [c.N, c.Cin, c.H, c.W];
-      const w: Shape = c.op === 'conv' ? [c.Cout, c.Cin, KH, KW] : [c.Cin, c.Cout, KH, KW];
-      const shapes = c.bias ? [x, w, [c.Cout]] : [x, w];
-      const inputs = shapes.map((s) => randomArray(rng, numel(s)));
-      const yShape = op.inferShape(shapes, attrs);
-      const [, , OH, OW] = yShape as [number, number, number, number];
-      const dy = randomArray(rng, numel(yShape));
-      const what = describeCase(c);
-
-      // Reduction lengths: forward, dx, dw (and db) of each op.
-      const K = c.op === 'conv'
-        ? { y: c.Cin * KH * KW + 1, dx: c.Cout * KH * KW, dw: c.N * OH * OW, db: c.N * OH * OW }
-        : { y: c.Cin * KH * KW + 1, dx: c.Cout * KH * KW, dw: c.N * c.H * c.W, db: c.N * OH * OW };
-
-      const y = await runOp(op, inputs, shapes, attrs);
-      allclose(y, op.reference(inputs.map(f64), shapes, attrs), tol(K.y), `${what}: y`);
-
-      const expected = referenceGrads(op, inputs.map(f64), shapes, attrs, f64(dy));
-      const got = await gpuGrads(op, inputs, shapes, attrs, dy);
-      expect(got.length).to.equal(shapes.length);
-      allclose(got[0]!, expected[0]!, tol(K.dx), `${what}: dx`);
-      allclose(got[1]!, expected[1]!, tol(K.dw), `${what}: dw`);
-      if (c.bias) allclose(got[2]!, expected[2]!, tol(K.db), `${what}: db`);
+for (const lowering of ['im2col', 'direct'] as const)
+  describe(`conv2d / convTranspose2d, ${lowering} (GPU vs float64 reference)`, () => {
+    const rng = new Rng(77);
+    let saved: Tuning['conv'];
+    before(async () => {
+      const { gpu } = await getGpu();
+      saved = gpu.tuning.conv;
+      gpu.tuning.conv = lowering;
     });
-  }
+    after(async () => {
+      (await getGpu()).gpu.tuning.conv = saved;
+    });
 
-  it('conv2dBackwardWeight with more than 65535 outputs (one workgroup each) wraps its dispatch onto y', async () => {
-    const [N, C, O, H, W] = [1, 128, 64, 3, 3];
-    const attrs = { stride: 1, padding: 1, kernelSize: [3, 3] as [number, number] };
-    const shapes: Shape[] = [[N, C, H, W], [N, O, H, W]];
-    const [x, dy] = shapes.map((s) => randomArray(rng, numel(s)));
-    const got = await runOp(conv2dBackwardWeight, [x!, dy!], shapes, attrs);
-    expect(got.length).to.equal(O * C * 9);
-    allclose(got, conv2dBackwardWeight.reference([f64(x!), f64(dy!)], shapes, attrs), tol(N * H * W), 'dw [64,128,3,3]');
+    for (const c of CASES) {
+      it(describeCase(c), async () => {
+        const op = c.op === 'conv' ? conv2d : convTranspose2d;
+        const attrs = { stride: c.stride, padding: c.padding };
+        const [KH, KW] = c.K;
+        const x: Shape = [c.N, c.Cin, c.H, c.W];
+        const w: Shape = c.op === 'conv' ? [c.Cout, c.Cin, KH, KW] : [c.Cin, c.Cout, KH, KW];
+        const shapes = c.bias ? [x, w, [c.Cout]] : [x, w];
+        const inputs = shapes.map((s) => randomArray(rng, numel(s)));
+        const yShape = op.inferShape(shapes, attrs);
+        const [, , OH, OW] = yShape as [number, number, number, number];
+        const dy = randomArray(rng, numel(yShape));
+        const what = describeCase(c);
+
+        // Reduction lengths: forward, dx, dw (and db) of each op.
+        const K =
+          c.op === 'conv'
+            ? { y: c.Cin * KH * KW + 1, dx: c.Cout * KH * KW, dw: c.N * OH * OW, db: c.N * OH * OW }
+            : { y: c.Cin * KH * KW + 1, dx: c.Cout * KH * KW, dw: c.N * c.H * c.W, db: c.N * OH * OW };
+
+        const y = await runOp(op, inputs, shapes, attrs);
+        allclose(y, op.reference(inputs.map(f64), shapes, attrs), tol(K.y), `${what}: y`);
+
+        const expected = referenceGrads(op, inputs.map(f64), shapes, attrs, f64(dy));
+        const got = await gpuGrads(op, inputs, shapes, attrs, dy);
+        expect(got.length).to.equal(shapes.length);
+        allclose(got[0]!, expected[0]!, tol(K.dx), `${what}: dx`);
+        allclose(got[1]!, expected[1]!, tol(K.dw), `${what}: dw`);
+        if (c.bias) allclose(got[2]!, expected[2]!, tol(K.db), `${what}: db`);
+      });
+    }
+
+    it('conv2dBackwardWeight with more than 65535 outputs (one workgroup each) wraps its dispatch onto y', async () => {
+      const [N, C, O, H, W] = [1, 128, 64, 3, 3];
+      const attrs = { stride: 1, padding: 1, kernelSize: [3, 3] as [number, number] };
+      const shapes: Shape[] = [
+        [N, C, H, W],
+        [N, O, H, W],
+      ];
+      const [x, dy] = shapes.map((s) => randomArray(rng, numel(s)));
+      const got = await runOp(conv2dBackwardWeight, [x!, dy!], shapes, attrs);
+      expect(got.length).to.equal(O * C * 9);
+      allclose(
+        got,
+        conv2dBackwardWeight.reference([f64(x!), f64(dy!)], shapes, attrs),
+        tol(N * H * W),
+        'dw [64,128,3,3]',
+      );
+    });
   });
-});
 
 describe('conv2d: choosing im2col or the direct kernels', () => {
   const rng = new Rng(78);
@@ -140,6 +168,11 @@ describe('conv2d: choosing im2col or the direct kernels', () => {
     gpu.tuning.im2colMaxBytes = 48 * 98 * 4 - 4;
     expect(await dispatches()).to.equal(1);
     const inputs = shapes.map((s) => randomArray(rng, numel(s)));
-    allclose(await runOp(conv2d, inputs, shapes, attrs), conv2d.reference(inputs.map(f64), shapes, attrs), tol(49), 'direct past the cap');
+    allclose(
+      await runOp(conv2d, inputs, shapes, attrs),
+      conv2d.reference(inputs.map(f64), shapes, attrs),
+      tol(49),
+      'direct past the cap',
+    );
   });
 });

@@ -3,7 +3,15 @@
 // classification (finite differences of the GPU gradient; tolerance stated per check), and the
 // circularLoss op against the naive squared difference.
 import { expect } from 'chai';
-import { angleLossCurves, classifyHessian, descend, GpuGradient, hessianAt, TOY_FUNCTIONS, type DescentConfig } from '../../../src/experiments/theory';
+import {
+  angleLossCurves,
+  classifyHessian,
+  descend,
+  GpuGradient,
+  hessianAt,
+  TOY_FUNCTIONS,
+  type DescentConfig,
+} from '../../../src/experiments/theory';
 import { ConfigError } from '../../../src/util/errors';
 import { getGpu } from '../../helpers/gpu';
 
@@ -13,7 +21,11 @@ const run = async (c: Partial<DescentConfig> & Pick<DescentConfig, 'fn'>) =>
 describe('theory: gradient descent on 2-D functions', () => {
   it('the GPU gradient of each function matches its analytic gradient (rel. 1e-5) and the Hessian its analytic one (abs. 1e-2)', async () => {
     const rt = await getGpu();
-    const analytic = { bowl: (x: number, y: number) => [2 * x, 2 * y], saddle: (x: number, y: number) => [2 * x, -2 * y], doubleWell: (x: number, y: number) => [4 * x * (x * x - 1), 2 * y] };
+    const analytic = {
+      bowl: (x: number, y: number) => [2 * x, 2 * y],
+      saddle: (x: number, y: number) => [2 * x, -2 * y],
+      doubleWell: (x: number, y: number) => [4 * x * (x * x - 1), 2 * y],
+    };
     const xs = [0.3, -1.2, 0.9, 0];
     const ys = [-0.7, 0.4, 1.1, 0];
     for (const name of ['bowl', 'saddle', 'doubleWell'] as const) {
@@ -79,7 +91,11 @@ describe('theory: gradient descent on 2-D functions', () => {
     expect(target.end.f).to.be.at.most(0.5);
     let clock = 0;
     const rt = await getGpu();
-    const timed = await descend(rt, { fn: 'bowl', start: [1, 1], lr: 1e-6, stop: { maxEpochs: 10_000, timeLimitSeconds: 1 } }, () => (clock += 100));
+    const timed = await descend(
+      rt,
+      { fn: 'bowl', start: [1, 1], lr: 1e-6, stop: { maxEpochs: 10_000, timeLimitSeconds: 1 } },
+      () => (clock += 100),
+    );
     expect(timed.stopReason).to.equal('time limit 1 s reached');
     expect(timed.iterations).to.be.within(8, 12);
   });

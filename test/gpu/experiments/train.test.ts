@@ -20,8 +20,18 @@ async function spec(overrides: Partial<TrainSpec> = {}): Promise<TrainSpec> {
   const { gpu } = await getGpu();
   const model = new FcAutoencoder(gpu, { inputSize: 16, latent: 2, seed: 1 });
   return {
-    name: 'tiny', model, forward: (g, x) => model.forward(g, x), inputShape: (n) => [n, 16], loss: 'mse',
-    train: data(96, 1), test: data(40, 2), optimizer: 'adam', batchSize: 16, stop: { maxEpochs: 3 }, seed: 3, ...overrides,
+    name: 'tiny',
+    model,
+    forward: (g, x) => model.forward(g, x),
+    inputShape: (n) => [n, 16],
+    loss: 'mse',
+    train: data(96, 1),
+    test: data(40, 2),
+    optimizer: 'adam',
+    batchSize: 16,
+    stop: { maxEpochs: 3 },
+    seed: 3,
+    ...overrides,
   };
 }
 

@@ -5,6 +5,7 @@ import { Graph } from '../../../src/graph/graph';
 import { gradients, gradSeed } from '../../../src/graph/autodiff';
 import { Executable } from '../../../src/graph/executor';
 import type { Tensor } from '../../../src/graph/tensor';
+import type { ManagedBuffer } from '../../../src/gpu/buffers';
 import { mul, sub } from '../../../src/ops/elementwise';
 import { linear } from '../../../src/ops/matmul';
 import { sumAll } from '../../../src/ops/reduce';
@@ -24,7 +25,12 @@ interface Net {
 type Act = { kind: 'leakyRelu' | 'sigmoid' | 'tanh'; alpha: number };
 
 /** loss = mean((act2(act1(x·W1ᵀ+b1)·W2ᵀ+b2) − t)²) */
-function build(gpuBuffers: { w1: any; b1: any; w2: any; b2: any }, dims: number[], acts: [Act, Act], frozen = false): Net {
+function build(
+  gpuBuffers: Record<'w1' | 'b1' | 'w2' | 'b2', ManagedBuffer>,
+  dims: number[],
+  acts: [Act, Act],
+  frozen = false,
+): Net {
   const [B, I, H, O] = dims as [number, number, number, number];
   const g = new Graph();
   const x = g.input('x', [B, I]);
@@ -42,7 +48,14 @@ function build(gpuBuffers: { w1: any; b1: any; w2: any; b2: any }, dims: number[
 
 function cpuLoss(v: Float64Array[], dims: number[], acts: [Act, Act]): number {
   const [B, I, H, O] = dims as [number, number, number, number];
-  const [x, t, w1, b1, w2, b2] = v as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  const [x, t, w1, b1, w2, b2] = v as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
   const h = linear.reference([x, w1, b1], [[B, I], [H, I], [H]], acts[0]);
   const y = linear.reference([h, w2, b2], [[B, H], [O, H], [O]], acts[1]);
   let s = 0;
@@ -53,25 +66,40 @@ function cpuLoss(v: Float64Array[], dims: number[], acts: [Act, Act]): number {
 describe('autodiff through the compiled graph', () => {
   const dims = [5, 7, 6, 3];
   for (const acts of [
-    [{ kind: 'leakyRelu', alpha: 0.5 }, { kind: 'sigmoid', alpha: 0 }],
-    [{ kind: 'tanh', alpha: 0 }, { kind: 'leakyRelu', alpha: 0.1 }],
+    [
+      { kind: 'leakyRelu', alpha: 0.5 },
+      { kind: 'sigmoid', alpha: 0 },
+    ],
+    [
+      { kind: 'tanh', alpha: 0 },
+      { kind: 'leakyRelu', alpha: 0.1 },
+    ],
   ] as [Act, Act][]) {
     it(`gradients of a 2-layer MLP (${acts[0].kind}, ${acts[1].kind}) match central differences`, async () => {
       const { gpu, registry } = await getGpu();
       const rng = new Rng(99);
       const [B, I, H, O] = dims as [number, number, number, number];
       const values = {
-        x: randomArray(rng, B * I), t: randomArray(rng, B * O, 0, 1),
-        w1: randomArray(rng, H * I), b1: randomArray(rng, H), w2: randomArray(rng, O * H), b2: randomArray(rng, O),
+        x: randomArray(rng, B * I),
+        t: randomArray(rng, B * O, 0, 1),
+        w1: randomArray(rng, H * I),
+        b1: randomArray(rng, H),
+        w2: randomArray(rng, O * H),
+        b2: randomArray(rng, O),
       };
       const bufs = {
-        w1: gpu.buffers.fromData('w1', values.w1), b1: gpu.buffers.fromData('b1', values.b1),
-        w2: gpu.buffers.fromData('w2', values.w2), b2: gpu.buffers.fromData('b2', values.b2),
+        w1: gpu.buffers.fromData('w1', values.w1),
+        b1: gpu.buffers.fromData('b1', values.b1),
+        w2: gpu.buffers.fromData('w2', values.w2),
+        b2: gpu.buffers.fromData('b2', values.b2),
       };
       const net = build(bufs, dims, acts);
       const grads = gradients(net.g, net.loss, net.params);
       const seed = gradSeed(net.g, net.loss)!;
-      const exe = new Executable({ gpu, registry }, net.g, { keep: [net.loss, ...grads.values()], constants: new Map([[seed, Float32Array.of(1)]]) });
+      const exe = new Executable({ gpu, registry }, net.g, {
+        keep: [net.loss, ...grads.values()],
+        constants: new Map([[seed, Float32Array.of(1)]]),
+      });
       try {
         exe.write(net.x, values.x);
         exe.write(net.t, values.t);
@@ -108,7 +136,10 @@ describe('autodiff through the compiled graph', () => {
     const { gpu, registry } = await getGpu();
     const mk = (n: number) => gpu.buffers.create('p', n * 4);
     const bufs = { w1: mk(42), b1: mk(6), w2: mk(18), b2: mk(3) };
-    const acts: [Act, Act] = [{ kind: 'leakyRelu', alpha: 0.5 }, { kind: 'leakyRelu', alpha: 0.5 }];
+    const acts: [Act, Act] = [
+      { kind: 'leakyRelu', alpha: 0.5 },
+      { kind: 'leakyRelu', alpha: 0.5 },
+    ];
     const all = build(bufs, dims, acts);
     const frozen = build(bufs, dims, acts, true);
     const gAll = gradients(all.g, all.loss, all.params);
@@ -125,7 +156,10 @@ describe('autodiff through the compiled graph', () => {
     const x = g.input('x', [4, 10]);
     const w = g.input('w', [3, 11]);
     const b = g.input('b', [3]);
-    expect(() => g.apply(linear, [x, w, b], { kind: 'identity' })).to.throw(ShapeError, /linear: input features differ; expected x\[1\] == W\[1\], got x=\[4,10\] W=\[3,11\]/);
+    expect(() => g.apply(linear, [x, w, b], { kind: 'identity' })).to.throw(
+      ShapeError,
+      /linear: input features differ; expected x\[1\] == W\[1\], got x=\[4,10\] W=\[3,11\]/,
+    );
   });
 
   it('reuses intermediate buffers and keeps the live-buffer count flat across runs', async () => {
@@ -133,9 +167,15 @@ describe('autodiff through the compiled graph', () => {
     const before = gpu.buffers.liveBufferCount();
     const mk = (n: number) => gpu.buffers.fromData('p', new Float32Array(n).fill(0.1));
     const bufs = { w1: mk(42), b1: mk(6), w2: mk(18), b2: mk(3) };
-    const net = build(bufs, dims, [{ kind: 'leakyRelu', alpha: 0.5 }, { kind: 'sigmoid', alpha: 0 }]);
+    const net = build(bufs, dims, [
+      { kind: 'leakyRelu', alpha: 0.5 },
+      { kind: 'sigmoid', alpha: 0 },
+    ]);
     const grads = gradients(net.g, net.loss, net.params);
-    const exe = new Executable({ gpu, registry }, net.g, { keep: [net.loss, ...grads.values()], constants: new Map([[gradSeed(net.g, net.loss)!, Float32Array.of(1)]]) });
+    const exe = new Executable({ gpu, registry }, net.g, {
+      keep: [net.loss, ...grads.values()],
+      constants: new Map([[gradSeed(net.g, net.loss)!, Float32Array.of(1)]]),
+    });
     const afterCompile = gpu.buffers.liveBufferCount();
     for (let i = 0; i < 200; i++) exe.run();
     await exe.read(net.loss);

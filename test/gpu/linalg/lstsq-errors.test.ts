@@ -30,11 +30,26 @@ describe(`lstsq / pinv: errors and buffer ownership (seed ${SEED})`, () => {
     const before = ctx.gpu.buffers.liveBufferCount();
     const a = new Float32Array(50 * 20);
     const cases: [() => Promise<unknown>, RegExp][] = [
-      [() => lstsq(ctx, new Float32Array(20 * 30), [20, 30], new Float32Array(20), [20, 1]), /lstsq: A must be tall; expected rows ≥ cols, got A=\[20,30\]/],
-      [() => lstsq(ctx, a, [50, 20], new Float32Array(51 * 3), [51, 3]), /lstsq: B's sample length differs.*expected B=\[50,k\], got A=\[50,20\] B=\[51,3\].*rowsAreSamples: true/],
-      [() => lstsq(ctx, a, [50, 20], new Float32Array(3 * 51), [3, 51], { rowsAreSamples: true }), /expected B=\[k,50\] \(rowsAreSamples.*got A=\[50,20\] B=\[3,51\]/],
-      [() => lstsq(ctx, a, [50, 20], new Float32Array(10), [50, 3]), /lstsq: B has 10 values; expected \[50,3\] = 150, got 10/],
-      [() => lstsq(ctx, new Float32Array(7), [50, 20], new Float32Array(50), [50, 1]), /lstsq: A has 7 values; expected \[50,20\] = 1000/],
+      [
+        () => lstsq(ctx, new Float32Array(20 * 30), [20, 30], new Float32Array(20), [20, 1]),
+        /lstsq: A must be tall; expected rows ≥ cols, got A=\[20,30\]/,
+      ],
+      [
+        () => lstsq(ctx, a, [50, 20], new Float32Array(51 * 3), [51, 3]),
+        /lstsq: B's sample length differs.*expected B=\[50,k\], got A=\[50,20\] B=\[51,3\].*rowsAreSamples: true/,
+      ],
+      [
+        () => lstsq(ctx, a, [50, 20], new Float32Array(3 * 51), [3, 51], { rowsAreSamples: true }),
+        /expected B=\[k,50\] \(rowsAreSamples.*got A=\[50,20\] B=\[3,51\]/,
+      ],
+      [
+        () => lstsq(ctx, a, [50, 20], new Float32Array(10), [50, 3]),
+        /lstsq: B has 10 values; expected \[50,3\] = 150, got 10/,
+      ],
+      [
+        () => lstsq(ctx, new Float32Array(7), [50, 20], new Float32Array(50), [50, 1]),
+        /lstsq: A has 7 values; expected \[50,20\] = 1000/,
+      ],
       [() => lstsq(ctx, a, [50, 0], new Float32Array(50), [50, 1]), /every dimension must be a positive integer/],
       [() => pinv(ctx, new Float32Array(6), [2, 3]), /pinv: A must be tall; expected rows ≥ cols, got A=\[2,3\]/],
     ];
@@ -56,7 +71,9 @@ describe(`lstsq / pinv: errors and buffer ownership (seed ${SEED})`, () => {
 
   it('rejects an out-of-range rcond with a ConfigError', async () => {
     const ctx = await getGpu();
-    const e = await rejection(() => lstsq(ctx, new Float32Array(4), [2, 2], new Float32Array(2), [2, 1], { rcond: -1 }));
+    const e = await rejection(() =>
+      lstsq(ctx, new Float32Array(4), [2, 2], new Float32Array(2), [2, 1], { rcond: -1 }),
+    );
     expect(e).to.be.instanceOf(ConfigError);
     expect(e.message).to.match(/lstsq: rcond is out of range; expected 0 ≤ rcond < 1, got -1/);
   });
@@ -72,7 +89,9 @@ describe(`lstsq / pinv: errors and buffer ownership (seed ${SEED})`, () => {
     for (let i = 0; i < m; i++) combo[i * n + 7] = Math.fround(combo[i * n + 2]! - 0.5 * combo[i * n + 4]!);
     const e1 = await rejection(() => lstsq(ctx, combo, [m, n], b, [m, 1]));
     expect(e1).to.be.instanceOf(ConfigError);
-    expect(e1.message).to.match(/lstsq: A is rank-deficient or too ill-conditioned for float32 at column 7 \(column 7 of A is \(nearly\) a linear combination of columns 0\.\.6\)/);
+    expect(e1.message).to.match(
+      /lstsq: A is rank-deficient or too ill-conditioned for float32 at column 7 \(column 7 of A is \(nearly\) a linear combination of columns 0\.\.6\)/,
+    );
     // A zero column is caught even with rcond = 0.
     const zero = base.slice();
     for (let i = 0; i < m; i++) zero[i * n + 3] = 0;

@@ -28,7 +28,11 @@ async function solve(a: Float32Array, m: number, n: number, b: Float32Array, k: 
 describe(`lstsq (GPU Householder QR vs float64 reference; seed ${SEED})`, () => {
   const rng = new Rng(SEED);
 
-  for (const [m, n, cond, k] of [[50, 20, 10, 3], [97, 31, 100, 5], [200, 64, 30, 4]] as const) {
+  for (const [m, n, cond, k] of [
+    [50, 20, 10, 3],
+    [97, 31, 100, 5],
+    [200, 64, 30, 4],
+  ] as const) {
     it(`${m}×${n}, cond ${cond}, ${k} random right-hand sides: relErr ≤ ${TOL_WELL}`, async () => {
       const a = Float32Array.from(withSingularValues(rng, m, n, logSpaced(n, cond)));
       const b = Float32Array.from(gaussian(rng, m * k));
@@ -69,7 +73,8 @@ describe(`lstsq (GPU Householder QR vs float64 reference; seed ${SEED})`, () => 
     const ref = transpose(lstsqRef(f64(a), m, n, transpose(bt, k, m), k), n, k);
     const err = relErr(x, ref);
     let worst = 0;
-    for (let s = 0; s < k; s++) worst = Math.max(worst, relErr(x.subarray(s * n, (s + 1) * n), ref.subarray(s * n, (s + 1) * n)));
+    for (let s = 0; s < k; s++)
+      worst = Math.max(worst, relErr(x.subarray(s * n, (s + 1) * n), ref.subarray(s * n, (s + 1) * n)));
     expect(err).to.be.at.most(TOL_WELL);
     expect(worst).to.be.at.most(TOL_WELL);
   });
@@ -84,7 +89,8 @@ describe(`lstsq (GPU Householder QR vs float64 reference; seed ${SEED})`, () => 
     res.dispose();
     const pa = matmul64(p, a, n, m, n);
     let worst = 0;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) worst = Math.max(worst, Math.abs(pa[i * n + j]! - (i === j ? 1 : 0)));
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) worst = Math.max(worst, Math.abs(pa[i * n + j]! - (i === j ? 1 : 0)));
     const err = relErr(p, pinvRef(f64(a), m, n));
     expect(worst).to.be.at.most(1e-4);
     expect(err).to.be.at.most(TOL_WELL);

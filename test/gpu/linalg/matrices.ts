@@ -47,7 +47,13 @@ export function gaussian(rng: Rng, count: number): Float64Array {
 }
 
 /** C = A·B for row-major A [r, inner] and B [inner, c], in float64. */
-export function matmul64(a: ArrayLike<number>, b: ArrayLike<number>, r: number, inner: number, c: number): Float64Array {
+export function matmul64(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  r: number,
+  inner: number,
+  c: number,
+): Float64Array {
   const out = new Float64Array(r * c);
   for (let i = 0; i < r; i++) {
     for (let p = 0; p < inner; p++) {

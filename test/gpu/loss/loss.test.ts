@@ -3,7 +3,14 @@
 // entropy with logits of 1e3, and one input past 1024² elements (grid-stride loop + second pass).
 import { expect } from 'chai';
 import {
-  bceLoss, bceLossGrad, circularLoss, circularLossGrad, crossEntropyLoss, crossEntropyLossGrad, mseLoss, mseLossGrad,
+  bceLoss,
+  bceLossGrad,
+  circularLoss,
+  circularLossGrad,
+  crossEntropyLoss,
+  crossEntropyLossGrad,
+  mseLoss,
+  mseLossGrad,
 } from '../../../src/ops/loss';
 import type { OpDef } from '../../../src/ops/op';
 import { Rng } from '../../../src/util/rng';
@@ -17,7 +24,16 @@ const maxAbs = (a: ArrayLike<number>) => Array.from(a).reduce((m, v) => Math.max
 const gradTol = (expected: ArrayLike<number>) => ({ atol: 1e-6 * maxAbs(expected) + 1e-12, rtol: 1e-4 });
 
 /** Runs the loss and its gradient on the GPU and compares both with the references. */
-async function check<A>(loss: OpDef<A>, grad: OpDef<A>, attrs: A, pred: Float32Array, tgt: Float32Array, shapes: readonly Shape[], dy: number, what: string): Promise<{ value: number; dx: Float32Array }> {
+async function check<A>(
+  loss: OpDef<A>,
+  grad: OpDef<A>,
+  attrs: A,
+  pred: Float32Array,
+  tgt: Float32Array,
+  shapes: readonly Shape[],
+  dy: number,
+  what: string,
+): Promise<{ value: number; dx: Float32Array }> {
   const got = await runOp(loss, [pred, tgt], shapes, attrs);
   const want = loss.reference([f64(pred), f64(tgt)], shapes, attrs);
   allclose(got, want, LOSS, `${what} forward`);
@@ -31,10 +47,17 @@ async function check<A>(loss: OpDef<A>, grad: OpDef<A>, attrs: A, pred: Float32A
 describe('losses (GPU vs float64 reference)', () => {
   const rng = new Rng(31337);
   for (const c of LOSS_CASES) {
-    for (const [rows, cols] of [[1, 1], [7, 3], [65, 10], [300, 17]] as const) {
+    for (const [rows, cols] of [
+      [1, 1],
+      [7, 3],
+      [65, 10],
+      [300, 17],
+    ] as const) {
       it(`${c.name} on [${rows},${cols}]`, async () => {
         const { pred, tgt, shapes } = c.make(rng, rows, cols);
-        await c.with((loss, grad, attrs) => check(loss, grad, attrs, pred, tgt, shapes, 0.7, `${c.name} [${rows},${cols}]`));
+        await c.with((loss, grad, attrs) =>
+          check(loss, grad, attrs, pred, tgt, shapes, 0.7, `${c.name} [${rows},${cols}]`),
+        );
       });
     }
   }
@@ -50,7 +73,19 @@ describe('losses (GPU vs float64 reference)', () => {
         const n = 1030 * 1024;
         const p = randomArray(rng, n);
         const t = randomArray(rng, n);
-        await check(mseLoss, mseLossGrad, {}, p, t, [[1030, 1024], [1030, 1024]], 1, 'mse large');
+        await check(
+          mseLoss,
+          mseLossGrad,
+          {},
+          p,
+          t,
+          [
+            [1030, 1024],
+            [1030, 1024],
+          ],
+          1,
+          'mse large',
+        );
       } finally {
         gpu.tuning.termsPerThread = saved;
       }
@@ -64,7 +99,12 @@ describe('losses (GPU vs float64 reference)', () => {
     const { value, dx } = await check(bceLoss, bceLossGrad, {}, p, t, [[n], [n]], 1, 'bce edges');
     expect(value).to.be.closeTo((4 * 100 + Math.LN2) / n, 1e-4);
     // PyTorch's cap: (0 − 1)/1e-12 at p = 0, t = 1; 0 where p = t; 0 outside [0, 1]
-    allclose(dx, [-1e12, 1e12, 0, 0, 0, 0, -2, 0, 0].map((v) => v / n), { atol: 0, rtol: 1e-6 }, 'bce edge gradient');
+    allclose(
+      dx,
+      [-1e12, 1e12, 0, 0, 0, 0, -2, 0, 0].map((v) => v / n),
+      { atol: 0, rtol: 1e-6 },
+      'bce edge gradient',
+    );
   });
 
   it('circularLoss wraps around: 350° vs 10°, −170° vs 170°, and the tie 180° vs 0° → −180°', async () => {
@@ -73,13 +113,27 @@ describe('losses (GPU vs float64 reference)', () => {
     const n = p.length;
     const { value, dx } = await check(circularLoss, circularLossGrad, {}, p, t, [[n], [n]], 1, 'circular wrap');
     expect(value).to.be.closeTo((400 + 400 + 32400 + 400 + 25) / n, 1e-2);
-    allclose(dx, [-40, 40, -360, 40, 10].map((v) => v / n), { atol: 1e-5, rtol: 1e-6 }, 'circular wrap gradient');
+    allclose(
+      dx,
+      [-40, 40, -360, 40, 10].map((v) => v / n),
+      { atol: 1e-5, rtol: 1e-6 },
+      'circular wrap gradient',
+    );
   });
 
   it('crossEntropyLoss with logits of ±1e3 stays finite', async () => {
     const z = Float32Array.of(1000, -1000, 500, 1000, -1000, 500, -1000, 1000, 999);
     const y = Float32Array.of(0, 1, 2);
-    const { value, dx } = await check(crossEntropyLoss, crossEntropyLossGrad, {}, z, y, [[3, 3], [3]], 1, 'cross-entropy large logits');
+    const { value, dx } = await check(
+      crossEntropyLoss,
+      crossEntropyLossGrad,
+      {},
+      z,
+      y,
+      [[3, 3], [3]],
+      1,
+      'cross-entropy large logits',
+    );
     expect(Number.isFinite(value)).to.equal(true);
     expect(Array.from(dx).every(Number.isFinite)).to.equal(true);
   });

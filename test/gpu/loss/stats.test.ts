@@ -3,12 +3,25 @@
 // pearson atol 1e-4 (random) and 1e-5 on the constructed ±1 entries, with exact 1s and 0s where the
 // convention fixes them.
 import { expect } from 'chai';
-import { columnMean, columnStd, frobeniusNorm, logSoftmax, meanAbsOffDiagonal, pearson, softmax } from '../../../src/ops/stats';
+import {
+  columnMean,
+  columnStd,
+  frobeniusNorm,
+  logSoftmax,
+  meanAbsOffDiagonal,
+  pearson,
+  softmax,
+} from '../../../src/ops/stats';
 import { Rng } from '../../../src/util/rng';
 import { allclose, f64, randomArray } from '../../helpers/allclose';
 import { runOp } from '../../helpers/gpu';
 
-const SHAPES = [[1, 1], [7, 3], [65, 10], [300, 17]] as const;
+const SHAPES = [
+  [1, 1],
+  [7, 3],
+  [65, 10],
+  [300, 17],
+] as const;
 const SOFTMAX = { atol: 1e-6, rtol: 1e-4 };
 const COLUMN = { atol: 1e-6, rtol: 1e-4 };
 
@@ -38,8 +51,18 @@ describe('statistics (GPU vs float64 reference)', () => {
     it(`columnMean and columnStd on [${rows},${cols}]`, async () => {
       // an offset well above the spread, where a one-pass variance would lose digits
       const x = randomArray(rng, rows * cols, 99, 101);
-      allclose(await runOp(columnMean, [x], [[rows, cols]], {}), columnMean.reference([f64(x)], [[rows, cols]], {}), COLUMN, 'columnMean');
-      allclose(await runOp(columnStd, [x], [[rows, cols]], {}), columnStd.reference([f64(x)], [[rows, cols]], {}), COLUMN, 'columnStd');
+      allclose(
+        await runOp(columnMean, [x], [[rows, cols]], {}),
+        columnMean.reference([f64(x)], [[rows, cols]], {}),
+        COLUMN,
+        'columnMean',
+      );
+      allclose(
+        await runOp(columnStd, [x], [[rows, cols]], {}),
+        columnStd.reference([f64(x)], [[rows, cols]], {}),
+        COLUMN,
+        'columnStd',
+      );
     });
   }
 
@@ -54,7 +77,12 @@ describe('statistics (GPU vs float64 reference)', () => {
     it(`pearson on random [${rows},${cols}] (atol 1e-4)`, async () => {
       const x = randomArray(rng, rows * cols);
       const got = await runOp(pearson, [x], [[rows, cols]], {});
-      allclose(got, pearson.reference([f64(x)], [[rows, cols]], {}), { atol: 1e-4, rtol: 0 }, `pearson [${rows},${cols}]`);
+      allclose(
+        got,
+        pearson.reference([f64(x)], [[rows, cols]], {}),
+        { atol: 1e-4, rtol: 0 },
+        `pearson [${rows},${cols}]`,
+      );
       for (let i = 0; i < cols; i++) expect(got[i * cols + i], 'diagonal').to.equal(1);
     });
   }
@@ -84,7 +112,12 @@ describe('statistics (GPU vs float64 reference)', () => {
     it(`meanAbsOffDiagonal on [${d},${d}]`, async () => {
       const a = randomArray(rng, d * d);
       const got = await runOp(meanAbsOffDiagonal, [a], [[d, d]], {});
-      allclose(got, meanAbsOffDiagonal.reference([f64(a)], [[d, d]], {}), { atol: 1e-7, rtol: 1e-4 }, `meanAbsOffDiagonal ${d}`);
+      allclose(
+        got,
+        meanAbsOffDiagonal.reference([f64(a)], [[d, d]], {}),
+        { atol: 1e-7, rtol: 1e-4 },
+        `meanAbsOffDiagonal ${d}`,
+      );
     });
   }
 
@@ -100,7 +133,12 @@ describe('statistics (GPU vs float64 reference)', () => {
     it(`frobeniusNorm on [${shape.join(',')}]`, async () => {
       const n = shape.reduce((p: number, q: number) => p * q, 1);
       const a = randomArray(rng, n);
-      allclose(await runOp(frobeniusNorm, [a], [shape], {}), frobeniusNorm.reference([f64(a)], [shape], {}), { atol: 1e-7, rtol: 1e-4 }, 'frobeniusNorm');
+      allclose(
+        await runOp(frobeniusNorm, [a], [shape], {}),
+        frobeniusNorm.reference([f64(a)], [shape], {}),
+        { atol: 1e-7, rtol: 1e-4 },
+        'frobeniusNorm',
+      );
     });
   }
 });

@@ -11,9 +11,17 @@ import { Rng } from '../../../src/util/rng';
 import { getGpu } from '../../helpers/gpu';
 
 describe('convolutional autoencoder', () => {
-  it('has the report\'s parameter counts for c = 128 (1,065,729 + 25,089·latent)', async () => {
+  it("has the report's parameter counts for c = 128 (1,065,729 + 25,089·latent)", async () => {
     const { gpu } = await getGpu();
-    const table: [number, number][] = [[3, 1140996], [5, 1191174], [8, 1266441], [10, 1316619], [15, 1442064], [20, 1567509], [30, 1818399]];
+    const table: [number, number][] = [
+      [3, 1140996],
+      [5, 1191174],
+      [8, 1266441],
+      [10, 1316619],
+      [15, 1442064],
+      [20, 1567509],
+      [30, 1818399],
+    ];
     for (const [latent, params] of table) {
       const model = new ConvAutoencoder(gpu, { latent, capacity: 128 });
       try {
@@ -29,9 +37,18 @@ describe('convolutional autoencoder', () => {
     const model = new ConvAutoencoder(gpu, { latent: 3, capacity: 2 });
     try {
       expect(model.namedParameters().map(([n, p]) => `${n}:${p.shape.join('x')}`)).to.deep.equal([
-        'encoder.0.weight:2x1x4x4', 'encoder.0.bias:2', 'encoder.2.weight:4x2x4x4', 'encoder.2.bias:4',
-        'encoder.5.weight:3x196', 'encoder.5.bias:3', 'decoder.0.weight:196x3', 'decoder.0.bias:196',
-        'decoder.2.weight:4x2x4x4', 'decoder.2.bias:2', 'decoder.4.weight:2x1x4x4', 'decoder.4.bias:1',
+        'encoder.0.weight:2x1x4x4',
+        'encoder.0.bias:2',
+        'encoder.2.weight:4x2x4x4',
+        'encoder.2.bias:4',
+        'encoder.5.weight:3x196',
+        'encoder.5.bias:3',
+        'decoder.0.weight:196x3',
+        'decoder.0.bias:196',
+        'decoder.2.weight:4x2x4x4',
+        'decoder.2.bias:2',
+        'decoder.4.weight:2x1x4x4',
+        'decoder.4.bias:1',
       ]);
     } finally {
       model.dispose();
@@ -50,7 +67,10 @@ describe('convolutional autoencoder', () => {
     const params = model.namedParameters();
     const tensors = params.map(([, p]) => g.param(p.name, p.shape, p.buffer));
     const grads = gradients(g, loss, tensors);
-    const exe = new Executable(ctx, g, { keep: [loss, ...grads.values()], constants: new Map([[gradSeed(g, loss)!, Float32Array.of(1)]]) });
+    const exe = new Executable(ctx, g, {
+      keep: [loss, ...grads.values()],
+      constants: new Map([[gradSeed(g, loss)!, Float32Array.of(1)]]),
+    });
     const lossAt = async (): Promise<number> => {
       exe.run();
       return (await exe.read(loss))[0]!;
@@ -76,7 +96,10 @@ describe('convolutional autoencoder', () => {
           p.write(values);
           const fd = (up - down) / (2 * eps);
           // f32 losses differenced at eps = 1e-2: agree within 2e-3·max(1, |g|)·... plus 5% relative.
-          expect(analytic[k]!, `${name}[${k}]: analytic ${analytic[k]} vs finite difference ${fd}`).to.be.closeTo(fd, 5e-5 + 0.05 * Math.abs(fd));
+          expect(analytic[k]!, `${name}[${k}]: analytic ${analytic[k]} vs finite difference ${fd}`).to.be.closeTo(
+            fd,
+            5e-5 + 0.05 * Math.abs(fd),
+          );
         }
       }
     } finally {

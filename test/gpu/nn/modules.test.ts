@@ -7,13 +7,23 @@ import { DatasetFormatError } from '../../../src/util/errors';
 import { getGpu } from '../../helpers/gpu';
 
 describe('nn modules', () => {
-  it('the first report\'s autoencoder has PyTorch names and the closed-form parameter count', async () => {
+  it("the first report's autoencoder has PyTorch names and the closed-form parameter count", async () => {
     const { gpu } = await getGpu();
     const model = new FcAutoencoder(gpu, { latent: 8, seed: 1 });
     try {
       expect(model.namedParameters().map(([n]) => n)).to.deep.equal([
-        'encoder.0.weight', 'encoder.0.bias', 'encoder.2.weight', 'encoder.2.bias', 'encoder.4.weight', 'encoder.4.bias',
-        'decoder.0.weight', 'decoder.0.bias', 'decoder.2.weight', 'decoder.2.bias', 'decoder.4.weight', 'decoder.4.bias',
+        'encoder.0.weight',
+        'encoder.0.bias',
+        'encoder.2.weight',
+        'encoder.2.bias',
+        'encoder.4.weight',
+        'encoder.4.bias',
+        'decoder.0.weight',
+        'decoder.0.bias',
+        'decoder.2.weight',
+        'decoder.2.bias',
+        'decoder.4.weight',
+        'decoder.4.bias',
       ]);
       // 2·(784·392 + 392·196 + 196·8) weights + (392 + 196 + 8) + (196 + 392 + 784) biases
       const expected = 2 * (784 * 392 + 392 * 196 + 196 * 8) + (392 + 196 + 8) + (196 + 392 + 784);
@@ -34,7 +44,7 @@ describe('nn modules', () => {
       expect(w.reduce((m, v) => Math.max(m, Math.abs(v)), 0)).to.be.at.most(bound);
       // U(−b, b) has variance b²/3: check the sample within 5%.
       const variance = w.reduce((s, v) => s + v * v, 0) / w.length;
-      expect(variance / (bound * bound / 3)).to.be.closeTo(1, 0.05);
+      expect(variance / ((bound * bound) / 3)).to.be.closeTo(1, 0.05);
       const wb = await b.encoder.layers[0]!.namedParameters()[0]![1].read();
       const wc = await c.encoder.layers[0]!.namedParameters()[0]![1].read();
       expect(wb).to.deep.equal(w);
@@ -56,10 +66,16 @@ describe('nn modules', () => {
         expect(await pb.read()).to.deep.equal(await pa.read());
       }
       const before = await c.encoder.layers[4]!.namedParameters()[0]![1].read();
-      expect(() => loadSafetensors(c, bytes, 'ae4.safetensors')).to.throw(DatasetFormatError, /ae4\.safetensors: tensor "encoder\.4\.weight" has shape \[4,196\]; expected \[5,196\]/);
+      expect(() => loadSafetensors(c, bytes, 'ae4.safetensors')).to.throw(
+        DatasetFormatError,
+        /ae4\.safetensors: tensor "encoder\.4\.weight" has shape \[4,196\]; expected \[5,196\]/,
+      );
       expect(await c.encoder.layers[4]!.namedParameters()[0]![1].read()).to.deep.equal(before);
       const extra = encodeSafetensors([{ name: 'head.weight', shape: [1], data: Float32Array.of(1) }]);
-      expect(() => loadSafetensors(c, extra, 'x.safetensors')).to.throw(DatasetFormatError, /tensor "head\.weight" is not a parameter of this model/);
+      expect(() => loadSafetensors(c, extra, 'x.safetensors')).to.throw(
+        DatasetFormatError,
+        /tensor "head\.weight" is not a parameter of this model/,
+      );
     } finally {
       [a, b, c].forEach((m) => m.dispose());
     }

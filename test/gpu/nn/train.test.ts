@@ -35,13 +35,24 @@ describe('training end to end', () => {
     const rng = new Rng(1);
     const act = () => new Activation('leakyRelu', 0.5);
     const model = new Sequential(
-      new Linear(ctx.gpu, rng, 784, 64, '0'), act(), new Linear(ctx.gpu, rng, 64, 8, '2'), act(),
-      new Linear(ctx.gpu, rng, 8, 64, '4'), act(), new Linear(ctx.gpu, rng, 64, 784, '6'), act(),
+      new Linear(ctx.gpu, rng, 784, 64, '0'),
+      act(),
+      new Linear(ctx.gpu, rng, 64, 8, '2'),
+      act(),
+      new Linear(ctx.gpu, rng, 8, 64, '4'),
+      act(),
+      new Linear(ctx.gpu, rng, 64, 784, '6'),
+      act(),
     );
     const g = new Graph();
     const input = g.input('x', [B, 784]);
     const loss = mse(g, model.forward(g, input), input);
-    const trainer = new Trainer(ctx, { graph: g, loss, params: model.namedParameters(), optimizer: createOptimizer('adam', { lr: 1e-3 }) });
+    const trainer = new Trainer(ctx, {
+      graph: g,
+      loss,
+      params: model.namedParameters(),
+      optimizer: createOptimizer('adam', { lr: 1e-3 }),
+    });
     try {
       const losses: number[] = [];
       for (let epoch = 0; epoch < 6; epoch++) {
@@ -67,7 +78,12 @@ describe('training end to end', () => {
     const g = new Graph();
     const input = g.input('x', [8, 16]);
     const loss = mse(g, model.forward(g, input), input);
-    const trainer = new Trainer(ctx, { graph: g, loss, params: model.namedParameters(), optimizer: createOptimizer('adam') });
+    const trainer = new Trainer(ctx, {
+      graph: g,
+      loss,
+      params: model.namedParameters(),
+      optimizer: createOptimizer('adam'),
+    });
     const data = new Float32Array(8 * 16).map((_, i) => (i % 7) / 7);
     trainer.feed(input, data);
     await trainer.run(true);
@@ -85,9 +101,17 @@ describe('training end to end', () => {
     const g = new Graph();
     const input = g.input('x', [8, 16]);
     const loss = mse(g, model.forward(g, input), input);
-    const trainer = new Trainer(ctx, { graph: g, loss, params: model.namedParameters(), optimizer: createOptimizer('sgd', { lr: 1e6 }) });
+    const trainer = new Trainer(ctx, {
+      graph: g,
+      loss,
+      params: model.namedParameters(),
+      optimizer: createOptimizer('sgd', { lr: 1e6 }),
+    });
     try {
-      trainer.feed(input, new Float32Array(8 * 16).map((_, i) => (i % 5) - 2));
+      trainer.feed(
+        input,
+        new Float32Array(8 * 16).map((_, i) => (i % 5) - 2),
+      );
       let error: unknown = null;
       const snapshots: Float32Array[][] = [];
       for (let i = 0; i < 50 && !error; i++) {
@@ -100,7 +124,9 @@ describe('training end to end', () => {
       }
       expect(error).to.be.instanceOf(NonFiniteLossError);
       const e = error as NonFiniteLossError;
-      expect(e.message).to.match(/the loss became (NaN|Infinity|-Infinity) at step \d+; expected a finite number\. The weights from step \d+ \(the last finite loss\) were restored/);
+      expect(e.message).to.match(
+        /the loss became (NaN|Infinity|-Infinity) at step \d+; expected a finite number\. The weights from step \d+ \(the last finite loss\) were restored/,
+      );
       const restored = await Promise.all(model.namedParameters().map(([, p]) => p.read()));
       expect(restored).to.deep.equal(snapshots[e.restoredStep!]);
       expect(restored.every((a) => a.every(Number.isFinite))).to.equal(true);
@@ -117,9 +143,18 @@ describe('training end to end', () => {
     const input = g.input('x', [8, 16]);
     const loss = mse(g, model.forward(g, input), input);
     const lr = 0.05;
-    const trainer = new Trainer(ctx, { graph: g, loss, params: model.namedParameters(), optimizer: createOptimizer('sgd', { lr }), monitor: true });
+    const trainer = new Trainer(ctx, {
+      graph: g,
+      loss,
+      params: model.namedParameters(),
+      optimizer: createOptimizer('sgd', { lr }),
+      monitor: true,
+    });
     try {
-      trainer.feed(input, new Float32Array(8 * 16).map((_, i) => ((i * 7) % 11) / 11));
+      trainer.feed(
+        input,
+        new Float32Array(8 * 16).map((_, i) => ((i * 7) % 11) / 11),
+      );
       for (let i = 0; i < 3; i++) {
         const before = await Promise.all(model.namedParameters().map(([, p]) => p.read()));
         await trainer.run(true);

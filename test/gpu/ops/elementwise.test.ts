@@ -19,7 +19,12 @@ describe('elementwise kernels (GPU vs float64 reference)', () => {
       allclose(await runOp(add, [a, b], [[n], [n]], {}), axpbyRef(f64(a), f64(b), 1, 1), ELEMENTWISE, 'add');
       allclose(await runOp(sub, [a, b], [[n], [n]], {}), axpbyRef(f64(a), f64(b), 1, -1), ELEMENTWISE, 'sub');
       allclose(await runOp(mul, [a, b], [[n], [n]], {}), mulRef(f64(a), f64(b)), ELEMENTWISE, 'mul');
-      allclose(await runOp(scale, [a], [[n]], { alpha: -2.5, beta: 0.25 }), scaleRef(f64(a), -2.5, 0.25), ELEMENTWISE, 'scale');
+      allclose(
+        await runOp(scale, [a], [[n]], { alpha: -2.5, beta: 0.25 }),
+        scaleRef(f64(a), -2.5, 0.25),
+        ELEMENTWISE,
+        'scale',
+      );
     });
   }
 

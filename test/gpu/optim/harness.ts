@@ -40,13 +40,18 @@ export class Quadratic {
   readonly c: Float64Array[];
   readonly start: Float32Array[];
 
-  constructor(readonly sizes: readonly number[], seed: number) {
+  constructor(
+    readonly sizes: readonly number[],
+    seed: number,
+  ) {
     const rng = new Rng(seed);
     this.a = sizes.map((n) => Float64Array.from({ length: n }, () => rng.uniform(0.5, 2)));
     this.c = sizes.map((n) => Float64Array.from({ length: n }, () => rng.uniform(-1, 1)));
     // Far enough from the minimum that no gradient is near zero early on (Adam's first step is
     // lr·sign(g), which a near-zero gradient would make ill-conditioned).
-    this.start = this.c.map((c) => Float32Array.from(c, (ci) => ci + (rng.next() < 0.5 ? -1 : 1) * rng.uniform(0.5, 1.5)));
+    this.start = this.c.map((c) =>
+      Float32Array.from(c, (ci) => ci + (rng.next() < 0.5 ? -1 : 1) * rng.uniform(0.5, 1.5)),
+    );
   }
 
   grad(k: number, p: ArrayLike<number>): Float64Array {
@@ -66,7 +71,9 @@ export interface Reference {
 export function referenceFor(opt: Optimizer, sizes: readonly number[], activeState: readonly string[]): Reference {
   const pick = (states: Record<string, Float64Array | null>[]) => {
     const out = new Map<string, Float64Array>();
-    states.forEach((s, k) => activeState.forEach((name) => out.set(`${k}.${name}`, s[name] ?? new Float64Array(sizes[k]!))));
+    states.forEach((s, k) =>
+      activeState.forEach((name) => out.set(`${k}.${name}`, s[name] ?? new Float64Array(sizes[k]!))),
+    );
     return out;
   };
   if (opt instanceof Sgd) {
@@ -80,7 +87,8 @@ export function referenceFor(opt: Optimizer, sizes: readonly number[], activeSta
     const states = sizes.map((n) => adamRefState(n));
     const decoupled = opt.name === 'adamw';
     return {
-      step: (ps, gs, t, lr) => ps.forEach((p, k) => adamStepRef(p, gs[k]!, states[k]!, { ...opt.options, lr }, t, decoupled)),
+      step: (ps, gs, t, lr) =>
+        ps.forEach((p, k) => adamStepRef(p, gs[k]!, states[k]!, { ...opt.options, lr }, t, decoupled)),
       state: () => pick(states as unknown as Record<string, Float64Array>[]),
     };
   }
@@ -109,7 +117,11 @@ export function referenceFor(opt: Optimizer, sizes: readonly number[], activeSta
 }
 
 /** Param and grad buffers for each tensor of a problem, as optimizer slots. */
-export async function makeSlots(problem: Quadratic, tag: string, start: readonly Float32Array[] = problem.start): Promise<{ slots: ParamSlot[]; dispose(): void }> {
+export async function makeSlots(
+  problem: Quadratic,
+  tag: string,
+  start: readonly Float32Array[] = problem.start,
+): Promise<{ slots: ParamSlot[]; dispose(): void }> {
   const { gpu } = await getGpu();
   const slots = problem.sizes.map((n, k) => ({
     name: `${tag}${k}.weight`,
@@ -117,7 +129,15 @@ export async function makeSlots(problem: Quadratic, tag: string, start: readonly
     grad: gpu.buffers.create(`${tag}${k}.weight.grad`, n * 4),
     numel: n,
   }));
-  return { slots, dispose: () => slots.forEach((s) => (s.param.dispose(), s.grad.dispose())) };
+  return {
+    slots,
+    dispose: () => {
+      for (const s of slots) {
+        s.param.dispose();
+        s.grad.dispose();
+      }
+    },
+  };
 }
 
 export async function readParams(slots: readonly ParamSlot[]): Promise<Float32Array[]> {
@@ -126,7 +146,11 @@ export async function readParams(slots: readonly ParamSlot[]): Promise<Float32Ar
 }
 
 /** Uploads the quadratic's gradient at `params` into each slot's grad buffer; returns it in float64. */
-export async function uploadGrads(problem: Quadratic, slots: readonly ParamSlot[], params: readonly ArrayLike<number>[]): Promise<Float64Array[]> {
+export async function uploadGrads(
+  problem: Quadratic,
+  slots: readonly ParamSlot[],
+  params: readonly ArrayLike<number>[],
+): Promise<Float64Array[]> {
   const { gpu } = await getGpu();
   return slots.map((s, k) => {
     const g = problem.grad(k, params[k]!);

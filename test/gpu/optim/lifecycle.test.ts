@@ -50,7 +50,8 @@ describe('optimizer state: save, load, dispose', () => {
         pa.forEach((p, k) => expect(bits(pb[k]!), `tensor ${k} after the restored step`).to.deep.equal(bits(p)));
         const [sa, sb] = [await optA.saveState(), await optB.saveState()];
         expect(sb.step).to.equal(4);
-        for (const key of Object.keys(sa.tensors)) expect(bits(sb.tensors[key]!), key).to.deep.equal(bits(sa.tensors[key]!));
+        for (const key of Object.keys(sa.tensors))
+          expect(bits(sb.tensors[key]!), key).to.deep.equal(bits(sa.tensors[key]!));
       } finally {
         optA.dispose();
         optB.dispose();
@@ -104,7 +105,12 @@ describe('optimizer state: save, load, dispose', () => {
       const after = await readParams(slots);
       expect(Array.from(after[1]!)).to.deep.equal(Array.from(problem.start[1]!));
       expect(after[2]![0]).to.not.equal(problem.start[2]![0]);
-      expect(Object.keys((await opt.saveState()).tensors).sort()).to.deep.equal(['frozen0.weight.grad_avg', 'frozen0.weight.square_avg', 'frozen2.weight.grad_avg', 'frozen2.weight.square_avg']);
+      expect(Object.keys((await opt.saveState()).tensors).sort()).to.deep.equal([
+        'frozen0.weight.grad_avg',
+        'frozen0.weight.square_avg',
+        'frozen2.weight.grad_avg',
+        'frozen2.weight.square_avg',
+      ]);
     } finally {
       opt.dispose();
       dispose();
@@ -122,14 +128,29 @@ describe('optimizer state: save, load, dispose', () => {
       const pass = gpu.device.createCommandEncoder().beginComputePass();
       expect(() => opt.encode(pass)).to.throw(EngineError, /sgd\.encode: encode\(\) called before build\(\)/);
       pass.end();
-      expect(() => opt.build(ctx, [{ ...slots[0]!, numel: 6 }])).to.throw(ShapeError, /holds 5 floats; expected at least numel = 6/);
+      expect(() => opt.build(ctx, [{ ...slots[0]!, numel: 6 }])).to.throw(
+        ShapeError,
+        /holds 5 floats; expected at least numel = 6/,
+      );
       expect(() => opt.build(ctx, [slots[0]!, slots[0]!])).to.throw(ShapeError, /appears twice/);
       opt.build(ctx, slots);
       expect(() => opt.build(ctx, slots)).to.throw(EngineError, /build\(\) called twice/);
-      expect(() => opt.loadState({ step: 1, tensors: {} })).to.throw(DatasetFormatError, /"misuse0\.weight\.momentum_buffer" is missing/);
-      expect(() => opt.loadState({ step: 1, tensors: { 'misuse0.weight.momentum_buffer': new Float32Array(4) } })).to.throw(DatasetFormatError, /has 4 values; expected 5/);
-      expect(() => opt.loadState({ step: 1, tensors: { 'misuse0.weight.momentum_buffer': new Float32Array(5), extra: new Float32Array(1) } })).to.throw(DatasetFormatError, /unexpected state tensors extra/);
-      expect(() => opt.loadState({ step: -1, tensors: { 'misuse0.weight.momentum_buffer': new Float32Array(5) } })).to.throw(DatasetFormatError, /step count/);
+      expect(() => opt.loadState({ step: 1, tensors: {} })).to.throw(
+        DatasetFormatError,
+        /"misuse0\.weight\.momentum_buffer" is missing/,
+      );
+      expect(() =>
+        opt.loadState({ step: 1, tensors: { 'misuse0.weight.momentum_buffer': new Float32Array(4) } }),
+      ).to.throw(DatasetFormatError, /has 4 values; expected 5/);
+      expect(() =>
+        opt.loadState({
+          step: 1,
+          tensors: { 'misuse0.weight.momentum_buffer': new Float32Array(5), extra: new Float32Array(1) },
+        }),
+      ).to.throw(DatasetFormatError, /unexpected state tensors extra/);
+      expect(() =>
+        opt.loadState({ step: -1, tensors: { 'misuse0.weight.momentum_buffer': new Float32Array(5) } }),
+      ).to.throw(DatasetFormatError, /step count/);
       opt.lr = Number.NaN;
       const pass2 = gpu.device.createCommandEncoder().beginComputePass();
       expect(() => opt.encode(pass2)).to.throw(/sgd\.encode: invalid learning rate/);

@@ -25,21 +25,62 @@ interface Case {
 
 const CASES: Case[] = [
   { name: 'sgd', options: { lr: 0.1 }, state: [] },
-  { name: 'sgd', options: { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 0.01 }, state: ['momentum_buffer'], label: 'momentum + dampening + weight decay, lr halved at step 11', lrAt: (t) => (t <= 10 ? 0.05 : 0.025) },
-  { name: 'sgd', options: { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01 }, state: ['momentum_buffer'], label: 'momentum + nesterov + weight decay' },
+  {
+    name: 'sgd',
+    options: { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 0.01 },
+    state: ['momentum_buffer'],
+    label: 'momentum + dampening + weight decay, lr halved at step 11',
+    lrAt: (t) => (t <= 10 ? 0.05 : 0.025),
+  },
+  {
+    name: 'sgd',
+    options: { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.01 },
+    state: ['momentum_buffer'],
+    label: 'momentum + nesterov + weight decay',
+  },
   { name: 'adam', options: {}, state: ['exp_avg', 'exp_avg_sq'], label: 'defaults' },
   { name: 'adam', options: { lr: 0.01, weightDecay: 0.1 }, state: ['exp_avg', 'exp_avg_sq'], label: 'L2 weight decay' },
-  { name: 'adam', options: { lr: 0.01, betas: [0.8, 0.99], amsgrad: true }, state: ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'], label: 'amsgrad' },
+  {
+    name: 'adam',
+    options: { lr: 0.01, betas: [0.8, 0.99], amsgrad: true },
+    state: ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'],
+    label: 'amsgrad',
+  },
   { name: 'adamw', options: {}, state: ['exp_avg', 'exp_avg_sq'], label: 'defaults' },
-  { name: 'adamw', options: { lr: 0.01, weightDecay: 0.5 }, state: ['exp_avg', 'exp_avg_sq'], label: 'strong decoupled decay' },
+  {
+    name: 'adamw',
+    options: { lr: 0.01, weightDecay: 0.5 },
+    state: ['exp_avg', 'exp_avg_sq'],
+    label: 'strong decoupled decay',
+  },
   { name: 'adagrad', options: {}, state: ['sum'], label: 'defaults' },
-  { name: 'adagrad', options: { lr: 0.05, lrDecay: 0.1, weightDecay: 0.01, initialAccumulatorValue: 0.1 }, state: ['sum'], label: 'lr decay + weight decay + initial accumulator' },
+  {
+    name: 'adagrad',
+    options: { lr: 0.05, lrDecay: 0.1, weightDecay: 0.01, initialAccumulatorValue: 0.1 },
+    state: ['sum'],
+    label: 'lr decay + weight decay + initial accumulator',
+  },
   { name: 'adadelta', options: {}, state: ['square_avg', 'acc_delta'], label: 'defaults' },
-  { name: 'adadelta', options: { lr: 0.5, rho: 0.95, weightDecay: 0.01 }, state: ['square_avg', 'acc_delta'], label: 'rho + weight decay' },
+  {
+    name: 'adadelta',
+    options: { lr: 0.5, rho: 0.95, weightDecay: 0.01 },
+    state: ['square_avg', 'acc_delta'],
+    label: 'rho + weight decay',
+  },
   { name: 'rmsprop', options: {}, state: ['square_avg'], label: 'defaults' },
-  { name: 'rmsprop', options: { momentum: 0.5, lr: 0.005 }, state: ['square_avg', 'momentum_buffer'], label: 'momentum' },
+  {
+    name: 'rmsprop',
+    options: { momentum: 0.5, lr: 0.005 },
+    state: ['square_avg', 'momentum_buffer'],
+    label: 'momentum',
+  },
   { name: 'rmsprop', options: { centered: true }, state: ['square_avg', 'grad_avg'], label: 'centered' },
-  { name: 'rmsprop', options: { lr: 0.001, centered: true, momentum: 0.9, weightDecay: 0.01 }, state: ['square_avg', 'grad_avg', 'momentum_buffer'], label: 'centered + momentum + weight decay' },
+  {
+    name: 'rmsprop',
+    options: { lr: 0.001, centered: true, momentum: 0.9, weightDecay: 0.01 },
+    state: ['square_avg', 'grad_avg', 'momentum_buffer'],
+    label: 'centered + momentum + weight decay',
+  },
 ];
 
 describe('optimizers: 20 steps on a quadratic, GPU vs float64 reference', () => {
@@ -60,9 +101,16 @@ describe('optimizers: 20 steps on a quadratic, GPU vs float64 reference', () => 
           opt.lr = lr;
           await uploadGrads(problem, slots, await readParams(slots));
           await submitStep(opt);
-          ref.step(refParams, refParams.map((p, k) => problem.grad(k, p)), t, lr);
+          ref.step(
+            refParams,
+            refParams.map((p, k) => problem.grad(k, p)),
+            t,
+            lr,
+          );
           const got = await readParams(slots);
-          got.forEach((g, k) => allclose(g, refParams[k]!, TOL, `seed ${seed}, step ${t}, tensor ${k} (n=${SIZES[k]}) params`));
+          got.forEach((g, k) =>
+            allclose(g, refParams[k]!, TOL, `seed ${seed}, step ${t}, tensor ${k} (n=${SIZES[k]}) params`),
+          );
         }
         // The parameters moved: the test would be vacuous on a no-op kernel.
         const moved = (await readParams(slots))[2]!.some((v, i) => Math.abs(v - problem.start[2]![i]!) > 1e-3);
@@ -70,7 +118,9 @@ describe('optimizers: 20 steps on a quadratic, GPU vs float64 reference', () => 
         const saved = await opt.saveState();
         expect(saved.step).to.equal(STEPS);
         const expected = ref.state();
-        const expectedKeys = [...expected.keys()].map((key) => key.replace(/^(\d+)\./, (_, k: string) => `fc${k}.weight.`));
+        const expectedKeys = [...expected.keys()].map((key) =>
+          key.replace(/^(\d+)\./, (_, k: string) => `fc${k}.weight.`),
+        );
         expect(Object.keys(saved.tensors).sort()).to.deep.equal(expectedKeys.sort());
         for (const [key, values] of expected) {
           const gpuKey = key.replace(/^(\d+)\./, (_, k: string) => `fc${k}.weight.`);

@@ -108,7 +108,12 @@ export class AeChart extends LitElement {
   override append(series: string, x: number, y: number): void;
   override append(...nodes: (Node | string)[]): void;
   override append(...args: unknown[]): void {
-    if (args.length === 3 && typeof args[0] === 'string' && typeof args[1] === 'number' && typeof args[2] === 'number') {
+    if (
+      args.length === 3 &&
+      typeof args[0] === 'string' &&
+      typeof args[1] === 'number' &&
+      typeof args[2] === 'number'
+    ) {
       this.appendPoint(args[0], args[1], args[2]);
     } else {
       super.append(...(args as (Node | string)[]));
@@ -216,7 +221,9 @@ export class AeChart extends LitElement {
   private colour(i: number): string {
     const runs = [...new Set(this.names.slice(0, i + 1).map(runOf))];
     const k = runs.indexOf(runOf(this.names[i] ?? ''));
-    const v = getComputedStyle(this).getPropertyValue(`--_s${(Math.max(0, k) % SERIES_COLOURS) + 1}`).trim();
+    const v = getComputedStyle(this)
+      .getPropertyValue(`--_s${(Math.max(0, k) % SERIES_COLOURS) + 1}`)
+      .trim();
     return v || '#0b62d6';
   }
 
@@ -255,7 +262,13 @@ export class AeChart extends LitElement {
     };
     return uPlot.paths.bars!({
       disp: {
-        x0: { unit: 1, values: (_u, _s, i0, i1) => { const s = slot(); return s.xs.slice(i0, i1 + 1).map((x) => x + s.offset); } },
+        x0: {
+          unit: 1,
+          values: (_u, _s, i0, i1) => {
+            const s = slot();
+            return s.xs.slice(i0, i1 + 1).map((x) => x + s.offset);
+          },
+        },
         size: { unit: 1, values: () => [slot().width] },
       },
     });
@@ -265,7 +278,12 @@ export class AeChart extends LitElement {
     if (!this.plotBox) return;
     const fg = getComputedStyle(this).color || '#222';
     const grid = `color-mix(in srgb, ${fg} 12%, transparent)`;
-    const axis = (label: string): uPlot.Axis => ({ label, stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } });
+    const axis = (label: string): uPlot.Axis => ({
+      label,
+      stroke: fg,
+      grid: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1 },
+    });
     const bars = this.kind === 'bar';
     const opts: uPlot.Options = {
       width: this.width(),
@@ -273,17 +291,38 @@ export class AeChart extends LitElement {
       scales: {
         x: {
           time: false,
-          range: (_u, min, max) => (bars ? [-0.5, Math.max(0, this.categories.length - 1) + 0.5] : min === max ? [min - 1, max + 1] : [min, max]),
+          range: (_u, min, max) =>
+            bars
+              ? [-0.5, Math.max(0, this.categories.length - 1) + 0.5]
+              : min === max
+                ? [min - 1, max + 1]
+                : [min, max],
         },
-        y: this.yScale === 'log' ? { distr: 3 } : bars ? { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.05 : 1] } : {},
+        y:
+          this.yScale === 'log'
+            ? { distr: 3 }
+            : bars
+              ? { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.05 : 1] }
+              : {},
       },
       axes: [
         bars
-          ? { ...axis(this.xLabel), splits: () => this.categories.map((_, k) => k), values: (_u, ticks) => ticks.map((t) => formatTick(this.categories[t])) }
-          : { ...axis(this.xLabel), incrs: (u) => ((u.data[0] as number[]).every(Number.isInteger) ? INTEGER_INCRS : DECIMAL_INCRS), values: (_u, ticks) => ticks.map(formatTick) },
+          ? {
+              ...axis(this.xLabel),
+              splits: () => this.categories.map((_, k) => k),
+              values: (_u, ticks) => ticks.map((t) => formatTick(this.categories[t])),
+            }
+          : {
+              ...axis(this.xLabel),
+              incrs: (u) => ((u.data[0] as number[]).every(Number.isInteger) ? INTEGER_INCRS : DECIMAL_INCRS),
+              values: (_u, ticks) => ticks.map(formatTick),
+            },
         { ...axis(this.yLabel), size: 60, values: (_u, ticks) => ticks.map(formatTick) },
       ],
-      series: [{ label: this.xLabel || 'x', value: (_u, v) => formatValue(bars && v !== null ? this.categories[v] : v) }, ...this.names.map((n, i) => this.seriesOptions(n, i))],
+      series: [
+        { label: this.xLabel || 'x', value: (_u, v) => formatValue(bars && v !== null ? this.categories[v] : v) },
+        ...this.names.map((n, i) => this.seriesOptions(n, i)),
+      ],
       legend: { show: true, live: false },
       cursor: { drag: { x: true, y: false } },
     };
@@ -310,7 +349,8 @@ export class AeChart extends LitElement {
   private draw(): void {
     const plot = this.plot;
     if (!plot) return;
-    for (let i = plot.series.length - 1; i < this.names.length; i++) plot.addSeries(this.seriesOptions(this.names[i]!, i), i + 1);
+    for (let i = plot.series.length - 1; i < this.names.length; i++)
+      plot.addSeries(this.seriesOptions(this.names[i]!, i), i + 1);
     plot.setData(this.data());
     this.drawn = this.pointCount;
     this.plotBox.setAttribute('aria-label', this.summary());

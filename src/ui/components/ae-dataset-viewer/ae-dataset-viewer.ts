@@ -3,7 +3,14 @@
 // Imports lit, data, ../../events and ../ae-image-grid.
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { IDX_MAX_BYTES, datasetFromIdx, deriveSeed, loadDataset, sampleIndices, takeIndices } from '../../../data/index';
+import {
+  IDX_MAX_BYTES,
+  datasetFromIdx,
+  deriveSeed,
+  loadDataset,
+  sampleIndices,
+  takeIndices,
+} from '../../../data/index';
 import type { Dataset, DatasetName, ImageSet } from '../../../data/index';
 import { resolveDataBaseUrl } from '../../data-base-url';
 import { asError, emit } from '../../events';
@@ -11,7 +18,18 @@ import '../ae-image-grid/ae-image-grid';
 import { datasetViewerStyles } from './ae-dataset-viewer.styles';
 
 /** Fashion-MNIST's ten classes, by label. */
-export const FASHION_MNIST_CLASSES: readonly string[] = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+export const FASHION_MNIST_CLASSES: readonly string[] = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];
 
 const TITLES: Record<DatasetName, string> = { mnist: 'MNIST', 'fashion-mnist': 'Fashion-MNIST' };
 
@@ -119,7 +137,11 @@ export class AeDatasetViewer extends LitElement {
 
   // Untyped map: `draw` is private, so it is not a key of `this`.
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('datasetName') || changed.has('dataBaseUrl') || (changed.has('lazy') && !this.lazy && !this.wanted)) {
+    if (
+      changed.has('datasetName') ||
+      changed.has('dataBaseUrl') ||
+      (changed.has('lazy') && !this.lazy && !this.wanted)
+    ) {
       if (this.lazy && !this.wanted) this.watchVisibility();
       else void this.loadBundled();
     } else if (changed.has('count') || changed.has('seed') || changed.has('draw')) this.resample();
@@ -144,9 +166,12 @@ export class AeDatasetViewer extends LitElement {
       void this.loadBundled();
       return;
     }
-    this.observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) void this.loadBundled();
-    }, { rootMargin: '400px 0px' });
+    this.observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) void this.loadBundled();
+      },
+      { rootMargin: '400px 0px' },
+    );
     this.observer.observe(this);
   }
 
@@ -180,10 +205,15 @@ export class AeDatasetViewer extends LitElement {
       for (const f of labels ? [images, labels] : [images]) {
         // Refuse before reading: the parser would reject it anyway, after holding it all in memory.
         if (f.size > IDX_MAX_BYTES + 16) {
-          throw new Error(`${f.name}: file is too large; expected at most ${fmt(IDX_MAX_BYTES + 16)} bytes, got ${fmt(f.size)}. Use a smaller IDX file.`);
+          throw new Error(
+            `${f.name}: file is too large; expected at most ${fmt(IDX_MAX_BYTES + 16)} bytes, got ${fmt(f.size)}. Use a smaller IDX file.`,
+          );
         }
       }
-      const [imageBytes, labelBytes] = await Promise.all([images.arrayBuffer(), labels ? labels.arrayBuffer() : Promise.resolve(null)]);
+      const [imageBytes, labelBytes] = await Promise.all([
+        images.arrayBuffer(),
+        labels ? labels.arrayBuffer() : Promise.resolve(null),
+      ]);
       if (request !== this.request) return;
       const set = datasetFromIdx(new Uint8Array(imageBytes), labelBytes ? new Uint8Array(labelBytes) : null, {
         images: images.name,
@@ -256,23 +286,28 @@ export class AeDatasetViewer extends LitElement {
 
   protected override render() {
     const source = this.source;
-    const title = source?.kind === 'file' ? `Your file: ${source.imagesName}` : (TITLES[this.datasetName] ?? this.datasetName);
+    const title =
+      source?.kind === 'file' ? `Your file: ${source.imagesName}` : (TITLES[this.datasetName] ?? this.datasetName);
     return html`<section part="base" aria-busy=${this.loading ? 'true' : 'false'}>
       <h2 part="title">${title}</h2>
       ${source ? this.renderSummary(source) : nothing}
       ${this.loading ? html`<p part="status" role="status">${this.loading}</p>` : nothing}
-      ${!this.wanted && !source && !this.loading
-        ? html`<p part="status" role="status">
+      ${
+        !this.wanted && !source && !this.loading
+          ? html`<p part="status" role="status">
             ${TITLES[this.datasetName] ?? this.datasetName} (about 55 MB) loads when this card comes into view…
             <button type="button" @click=${() => void this.loadBundled()}>Load now</button>
           </p>`
-        : nothing}
-      ${this.error
-        ? html`<div part="error" role="alert">
+          : nothing
+      }
+      ${
+        this.error
+          ? html`<div part="error" role="alert">
             <strong>${this.error.title}.</strong>
             <p>${this.error.error.message}</p>
           </div>`
-        : nothing}
+          : nothing
+      }
       ${this.renderGrid()} ${this.renderControls()}
     </section>`;
   }
@@ -300,20 +335,26 @@ export class AeDatasetViewer extends LitElement {
     }
     const where = source.kind === 'bundled' ? 'Training labels' : 'Labels';
     return html`<p class="counts">${counts}</p>
-      ${bins
-        ? html`<p part="histogram" aria-label=${`${where}, count per class`}>
+      ${
+        bins
+          ? html`<p part="histogram" aria-label=${`${where}, count per class`}>
             ${where}:
             ${bins.map((n, label) => html`<span class="bin">${labelText(label, names)} <b>${fmt(n)}</b></span> `)}
           </p>`
-        : nothing}`;
+          : nothing
+      }`;
   }
 
   private renderGrid() {
     const sample = this.sample;
     if (!sample) return nothing;
-    const names = this.source?.kind === 'bundled' && this.source.name === 'fashion-mnist' ? FASHION_MNIST_CLASSES : null;
+    const names =
+      this.source?.kind === 'bundled' && this.source.name === 'fashion-mnist' ? FASHION_MNIST_CLASSES : null;
     const labels = sample.labels ? Array.from(sample.labels, (l) => labelText(l, names)) : null;
-    const what = this.source?.kind === 'file' ? `images from ${this.source.imagesName}` : `${TITLES[this.datasetName]} training images`;
+    const what =
+      this.source?.kind === 'file'
+        ? `images from ${this.source.imagesName}`
+        : `${TITLES[this.datasetName]} training images`;
     return html`<ae-image-grid
       part="grid"
       .images=${sample.images}
@@ -332,9 +373,11 @@ export class AeDatasetViewer extends LitElement {
     const isFile = this.source?.kind === 'file';
     return html`<div part="controls">
       <button type="button" ?disabled=${busy || !this.source} @click=${() => this.anotherSample()}>Show another sample</button>
-      ${isFile
-        ? html`<button type="button" ?disabled=${busy} @click=${() => this.backToBundled()}>Back to ${TITLES[this.datasetName]}</button>`
-        : nothing}
+      ${
+        isFile
+          ? html`<button type="button" ?disabled=${busy} @click=${() => this.backToBundled()}>Back to ${TITLES[this.datasetName]}</button>`
+          : nothing
+      }
     </div>
     <fieldset>
       <legend>Your own IDX files (uncompressed, 28×28 images)</legend>

@@ -86,7 +86,8 @@ export class AeExperiment extends LitElement {
   @state() private reused: string[] = [];
   @state() private resumeNote = '';
   @state() private storeNote = '';
-  @state() private attributeTick = 0;
+  /** Bumped when a config attribute changes, so `updated()` sees it. */
+  @state() protected attributeTick = 0;
 
   /** Set by the per-experiment elements; wins over the `experiment` attribute. */
   protected fixedExperiment: string | null = null;
@@ -170,7 +171,11 @@ export class AeExperiment extends LitElement {
     this.abort = null;
     if (this.running) {
       this.phase = 'stopped';
-      this.progress = { experiment: this.progress?.experiment ?? this.experiment, stage: 'stopped', message: 'Stopped: the element was removed from the page.' };
+      this.progress = {
+        experiment: this.progress?.experiment ?? this.experiment,
+        stage: 'stopped',
+        message: 'Stopped: the element was removed from the page.',
+      };
     }
   }
 
@@ -208,9 +213,13 @@ export class AeExperiment extends LitElement {
     if (this.resolved) return this.resolved;
     try {
       const name = this.fixedExperiment ?? this.experiment;
-      if (!this.definition && !name) throw new ConfigError('ae-experiment: no experiment chosen; expected an experiment="…" attribute naming one, got none.');
+      if (!this.definition && !name)
+        throw new ConfigError(
+          'ae-experiment: no experiment chosen; expected an experiment="…" attribute naming one, got none.',
+        );
       const def = this.definition ?? findExperiment(name);
-      if (!SCALES.includes(this.scale)) throw new ConfigError(`scale: unknown value "${this.scale}"; expected one of ${SCALES.join(', ')}.`);
+      if (!SCALES.includes(this.scale))
+        throw new ConfigError(`scale: unknown value "${this.scale}"; expected one of ${SCALES.join(', ')}.`);
       const partial = configFromAttributes(this, def.defaults(this.scale), this.config);
       this.resolved = { def, config: def.validate(partial, this.scale) };
     } catch (e) {
@@ -259,7 +268,13 @@ export class AeExperiment extends LitElement {
     return this.running$;
   }
 
-  private async execute(id: number, abort: AbortController, def: ExperimentDef<object>, config: object, stored: { reuse: boolean; keep: string[] }): Promise<ExperimentResult | null> {
+  private async execute(
+    id: number,
+    abort: AbortController,
+    def: ExperimentDef<object>,
+    config: object,
+    stored: { reuse: boolean; keep: string[] },
+  ): Promise<ExperimentResult | null> {
     const current = () => id === this.runId;
     let runtime: Runtime;
     try {
@@ -278,7 +293,10 @@ export class AeExperiment extends LitElement {
     if (offer?.warning) this.storeNote = offer.warning;
     const offered = offer?.weights;
     const ctx: ExperimentContext = {
-      runtime, signal: abort.signal, dataBaseUrl: resolveDataBaseUrl(this.dataBaseUrl), weights: offered ?? undefined,
+      runtime,
+      signal: abort.signal,
+      dataBaseUrl: resolveDataBaseUrl(this.dataBaseUrl),
+      weights: offered ?? undefined,
       onProgress: (p) => current() && this.onProgress(p),
       // A lost device mid-training resumes from the last checkpoint on a new one; the status line says so.
       recover: recoverRuntime,
@@ -290,8 +308,16 @@ export class AeExperiment extends LitElement {
       this.result = result;
       this.reused = offered?.used ?? [];
       this.phase = stopped ? 'stopped' : 'done';
-      this.progress = { experiment: def.name, stage: stopped ? 'stopped' : 'done', message: stopped ? 'Stopped; the results below cover the part that ran.' : `Finished in ${formatDuration(result.elapsedMs / 1000)}.` };
-      const kept = this.store ? await persistWeights(this.store, this.scale, result, stopped) : { saved: [], warning: '' };
+      this.progress = {
+        experiment: def.name,
+        stage: stopped ? 'stopped' : 'done',
+        message: stopped
+          ? 'Stopped; the results below cover the part that ran.'
+          : `Finished in ${formatDuration(result.elapsedMs / 1000)}.`,
+      };
+      const kept = this.store
+        ? await persistWeights(this.store, this.scale, result, stopped)
+        : { saved: [], warning: '' };
       this.savedByLastRun = kept.saved;
       if (kept.warning) this.storeNote = kept.warning;
       if (stopped) this.resumeNote = resumeNote(kept.saved.length);
@@ -327,14 +353,24 @@ export class AeExperiment extends LitElement {
     this.progress = p;
     if (p.point) this.plotLive(p.point.chart, p.point.series, p.point.x, p.point.y);
     // Training steps whose loss was read: a finer live curve than the per-epoch points.
-    else if (p.step !== undefined && p.loss !== undefined) this.plotLive(STEP_CHART, p.stage.replace(/^train /, ''), p.step, p.loss);
+    else if (p.step !== undefined && p.loss !== undefined)
+      this.plotLive(STEP_CHART, p.stage.replace(/^train /, ''), p.step, p.loss);
     const now = performance.now();
     if (p.stage !== this.lastStage || now - this.lastProgressEvent >= PROGRESS_EVENT_MS) {
       this.lastStage = p.stage;
       this.lastProgressEvent = now;
       emit(this, 'ae-progress', {
-        task: 'experiment', experiment: p.experiment, stage: p.stage, message: p.message, epoch: p.epoch, epochs: p.epochs,
-        step: p.step, total: p.steps, loss: p.loss, samplesPerSec: p.samplesPerSec, etaSeconds: p.etaSeconds,
+        task: 'experiment',
+        experiment: p.experiment,
+        stage: p.stage,
+        message: p.message,
+        epoch: p.epoch,
+        epochs: p.epochs,
+        step: p.step,
+        total: p.steps,
+        loss: p.loss,
+        samplesPerSec: p.samplesPerSec,
+        etaSeconds: p.etaSeconds,
       });
     }
   }
@@ -365,22 +401,30 @@ export class AeExperiment extends LitElement {
     const noGpu = typeof navigator !== 'undefined' && !('gpu' in navigator);
     const showLive = this.liveCharts.length > 0 && !(this.phase === 'done' && this.result?.charts.length);
     return html`<section part="base" aria-busy=${this.running ? 'true' : 'false'}>
-      ${def
-        ? html`<header><h3>${def.title}</h3><p>${def.description}</p></header>`
-        : html`<header><h3>${this.fixedExperiment ?? this.experiment ?? 'Experiment'}</h3></header>`}
+      ${
+        def
+          ? html`<header><h3>${def.title}</h3><p>${def.description}</p></header>`
+          : html`<header><h3>${this.fixedExperiment ?? this.experiment ?? 'Experiment'}</h3></header>`
+      }
       ${'config' in r ? html`<p class="config" title="Set these as attributes (kebab-case)">${configText(this.scale, r.config)}</p>` : nothing}
       ${this.renderControls(Boolean(def) && 'config' in r && !noGpu)}
       ${this.renderStatus()}
       ${noGpu && !this.failure ? renderFailure({ ...ADVICE['no-api'], error: new Error('navigator.gpu is undefined in this browser.'), config: false }) : nothing}
       ${this.failure ? renderFailure(this.failure) : nothing}
       ${this.storeNote ? html`<p class="warn">${this.storeNote}</p>` : nothing}
-      ${showLive
-        ? html`<div part="chart">${this.liveCharts.map((id) => {
-            const steps = id === STEP_CHART;
-            const heading = steps ? 'Training loss per step (live)' : id === 'loss' ? 'Loss per epoch (live)' : `${id} per epoch (live)`;
-            return html`<ae-chart data-chart=${id} heading=${heading} x-label=${steps ? 'step' : 'epoch'} y-label=${steps ? 'loss' : id}></ae-chart>`;
-          })}</div>`
-        : nothing}
+      ${
+        showLive
+          ? html`<div part="chart">${this.liveCharts.map((id) => {
+              const steps = id === STEP_CHART;
+              const heading = steps
+                ? 'Training loss per step (live)'
+                : id === 'loss'
+                  ? 'Loss per epoch (live)'
+                  : `${id} per epoch (live)`;
+              return html`<ae-chart data-chart=${id} heading=${heading} x-label=${steps ? 'step' : 'epoch'} y-label=${steps ? 'loss' : id}></ae-chart>`;
+            })}</div>`
+          : nothing
+      }
       ${this.result ? html`<div part="results">${renderResult(this.result, { stopped: this.phase === 'stopped', reused: this.reused })}</div>` : nothing}
     </section>`;
   }
@@ -393,13 +437,17 @@ export class AeExperiment extends LitElement {
       <button type="button" class="primary" data-action="start" ?disabled=${running || !canRun} @click=${() => void this.start()}>${this.result || this.phase === 'stopped' ? 'Start again' : 'Start'}</button>
       <button type="button" data-action="stop" ?disabled=${!running || this.phase === 'stopping'} @click=${() => void this.stop()}>${this.phase === 'stopping' ? 'Stopping…' : 'Stop'}</button>
       ${this.phase === 'stopped' ? html`<button type="button" data-action="resume" ?disabled=${!canRun} @click=${() => void this.resume()}>Resume</button>` : nothing}
-      ${this.store
-        ? html`${own
-              ? html`<span class="own">Trains its own models and stores them for later sections (${this.storedCount} stored at scale ${this.scale})</span>`
-              : html`<label class="reuse"><input type="checkbox" .checked=${this.reuse} ?disabled=${running} @change=${(e: Event) => (this.reuse = (e.target as HTMLInputElement).checked)} />
-                  Reuse trained models stored in this browser (${this.storedCount} at scale ${this.scale})</label>`}
+      ${
+        this.store
+          ? html`${
+              own
+                ? html`<span class="own">Trains its own models and stores them for later sections (${this.storedCount} stored at scale ${this.scale})</span>`
+                : html`<label class="reuse"><input type="checkbox" .checked=${this.reuse} ?disabled=${running} @change=${(e: Event) => (this.reuse = (e.target as HTMLInputElement).checked)} />
+                  Reuse trained models stored in this browser (${this.storedCount} at scale ${this.scale})</label>`
+            }
             ${this.storedCount && !running ? html`<button type="button" class="link" @click=${() => void this.forgetStored()}>Forget them</button>` : nothing}`
-        : nothing}
+          : nothing
+      }
       ${this.phase === 'stopped' && this.resumeNote ? html`<p class="hint">${this.resumeNote}</p>` : nothing}
     </div>`;
   }

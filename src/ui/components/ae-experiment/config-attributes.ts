@@ -5,18 +5,60 @@
 // gives [3, 5, 10]. Imports nothing.
 
 /** The element's own attributes, never passed to an experiment. */
-export const ELEMENT_ATTRIBUTES: ReadonlySet<string> = new Set(['experiment', 'scale', 'autostart', 'fresh', 'data-base-url', 'running', 'status', 'heading']);
+export const ELEMENT_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'experiment',
+  'scale',
+  'autostart',
+  'fresh',
+  'data-base-url',
+  'running',
+  'status',
+  'heading',
+]);
 
 const GLOBAL_ATTRIBUTES: ReadonlySet<string> = new Set([
-  'id', 'class', 'style', 'hidden', 'title', 'lang', 'dir', 'slot', 'part', 'exportparts', 'tabindex', 'role', 'inert',
-  'draggable', 'contenteditable', 'spellcheck', 'translate', 'autofocus', 'nonce', 'is', 'accesskey', 'enterkeyhint',
-  'inputmode', 'popover', 'autocapitalize', 'itemprop', 'itemscope', 'itemtype', 'itemid', 'itemref',
+  'id',
+  'class',
+  'style',
+  'hidden',
+  'title',
+  'lang',
+  'dir',
+  'slot',
+  'part',
+  'exportparts',
+  'tabindex',
+  'role',
+  'inert',
+  'draggable',
+  'contenteditable',
+  'spellcheck',
+  'translate',
+  'autofocus',
+  'nonce',
+  'is',
+  'accesskey',
+  'enterkeyhint',
+  'inputmode',
+  'popover',
+  'autocapitalize',
+  'itemprop',
+  'itemscope',
+  'itemtype',
+  'itemid',
+  'itemref',
 ]);
 
 /** True for attributes that are config keys. */
 export function isConfigAttribute(name: string): boolean {
   const n = name.toLowerCase();
-  return !ELEMENT_ATTRIBUTES.has(n) && !GLOBAL_ATTRIBUTES.has(n) && !n.startsWith('data-') && !n.startsWith('aria-') && !n.startsWith('on');
+  return (
+    !ELEMENT_ATTRIBUTES.has(n) &&
+    !GLOBAL_ATTRIBUTES.has(n) &&
+    !n.startsWith('data-') &&
+    !n.startsWith('aria-') &&
+    !n.startsWith('on')
+  );
 }
 
 /** `train-size` → `trainSize`. */
@@ -41,7 +83,13 @@ function scalar(text: string): unknown {
   return t;
 }
 
-const splitList = (text: string): unknown[] => (text.trim() === '' ? [] : text.split(/[,\s]+/).filter((s) => s !== '').map(scalar));
+const splitList = (text: string): unknown[] =>
+  text.trim() === ''
+    ? []
+    : text
+        .split(/[,\s]+/)
+        .filter((s) => s !== '')
+        .map(scalar);
 
 /**
  * Reads attribute text as a value of the same kind as `example` (the key's default). With no
@@ -75,7 +123,11 @@ export function parseAttributeValue(text: string, example?: unknown): unknown {
  * The partial config given by `element`'s attributes, typed after `defaults` (the experiment's
  * defaults at the chosen scale), with `overrides` (the element's `config` property) on top.
  */
-export function configFromAttributes(element: Element, defaults: object | null, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function configFromAttributes(
+  element: Element,
+  defaults: object | null,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   const base = (defaults ?? {}) as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const attr of Array.from(element.attributes)) {

@@ -68,18 +68,31 @@ export class OfferedWeights implements ReadonlyMap<string, Uint8Array> {
  * named in `keep` (the ones a stopped run saved, on Resume). A store that cannot be read gives no
  * weights and a warning to show.
  */
-export async function offerStored(store: ModelStore, scale: string, reuse: boolean, keep: readonly string[]): Promise<{ weights: OfferedWeights | null; warning: string }> {
+export async function offerStored(
+  store: ModelStore,
+  scale: string,
+  reuse: boolean,
+  keep: readonly string[],
+): Promise<{ weights: OfferedWeights | null; warning: string }> {
   if (!reuse && keep.length === 0) return { weights: null, warning: '' };
   try {
     const all = await store.loadAll((i) => i.scale === scale && (reuse || keep.includes(i.key)));
     return { weights: all.size ? new OfferedWeights(all) : null, warning: '' };
   } catch (e) {
-    return { weights: null, warning: `Stored models could not be read, so everything is trained here: ${messageOf(e)}` };
+    return {
+      weights: null,
+      warning: `Stored models could not be read, so everything is trained here: ${messageOf(e)}`,
+    };
   }
 }
 
 /** Saves every weights entry of `result` under its key; returns the keys saved and any warning. */
-export async function persistWeights(store: ModelStore, scale: string, result: ExperimentResult, stopped: boolean): Promise<{ saved: string[]; warning: string }> {
+export async function persistWeights(
+  store: ModelStore,
+  scale: string,
+  result: ExperimentResult,
+  stopped: boolean,
+): Promise<{ saved: string[]; warning: string }> {
   const saved: string[] = [];
   try {
     for (const w of result.weights) {
@@ -88,7 +101,10 @@ export async function persistWeights(store: ModelStore, scale: string, result: E
     }
     return { saved, warning: '' };
   } catch (e) {
-    return { saved, warning: `Trained models could not be stored in this browser (they stay in the result): ${messageOf(e)}` };
+    return {
+      saved,
+      warning: `Trained models could not be stored in this browser (they stay in the result): ${messageOf(e)}`,
+    };
   }
 }
 

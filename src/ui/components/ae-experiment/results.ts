@@ -32,7 +32,8 @@ export function metricRows(metrics: Record<string, MetricValue>): [string, strin
   return rows;
 }
 
-const cell = (v: string | number) => (typeof v === 'number' ? html`<td class="num">${formatValue(v)}</td>` : html`<td>${v}</td>`);
+const cell = (v: string | number) =>
+  typeof v === 'number' ? html`<td class="num">${formatValue(v)}</td>` : html`<td>${v}</td>`;
 
 export function renderTable(t: Table): TemplateResult {
   return html`<div class="table-wrap">
@@ -56,22 +57,30 @@ function renderHeatmap(h: HeatMap): TemplateResult {
 }
 
 /** Everything a finished (or stopped) run produced. `reused` lists weight keys taken from storage. */
-export function renderResult(result: ExperimentResult, opts: { stopped: boolean; reused: readonly string[] }): TemplateResult {
+export function renderResult(
+  result: ExperimentResult,
+  opts: { stopped: boolean; reused: readonly string[] },
+): TemplateResult {
   const metrics = metricRows(result.metrics);
   const stops = Object.entries(result.stopReasons);
   return html`
     <p class="summary">
       ${opts.stopped ? 'Stopped early; what follows covers the part that ran. ' : ''}Took ${formatDuration(result.elapsedMs / 1000)} on
-      ${result.adapter || 'an unnamed adapter'}.${opts.reused.length
-        ? ` Reused ${opts.reused.length} trained model${opts.reused.length === 1 ? '' : 's'} stored in this browser instead of training ${opts.reused.length === 1 ? 'it' : 'them'} again.`
-        : ''}
+      ${result.adapter || 'an unnamed adapter'}.${
+        opts.reused.length
+          ? ` Reused ${opts.reused.length} trained model${opts.reused.length === 1 ? '' : 's'} stored in this browser instead of training ${opts.reused.length === 1 ? 'it' : 'them'} again.`
+          : ''
+      }
     </p>
-    ${result.notes.length
-      ? html`<h4>Compared with the report</h4>
+    ${
+      result.notes.length
+        ? html`<h4>Compared with the report</h4>
           <ul class="notes">${result.notes.map((n) => html`<li>${n}</li>`)}</ul>`
-      : nothing}
-    ${result.charts.length
-      ? html`<div class="charts">
+        : nothing
+    }
+    ${
+      result.charts.length
+        ? html`<div class="charts">
           ${result.charts.map(
             (c) => html`<ae-chart
               data-chart=${c.id}
@@ -84,12 +93,14 @@ export function renderResult(result: ExperimentResult, opts: { stopped: boolean;
             ></ae-chart>`,
           )}
         </div>`
-      : nothing}
+        : nothing
+    }
     ${result.grids.length ? html`<h4>Images</h4><div class="figures">${result.grids.map(renderGrid)}</div>` : nothing}
     ${result.heatmaps.length ? html`<h4>Heat maps</h4><div class="figures">${result.heatmaps.map(renderHeatmap)}</div>` : nothing}
     ${result.tables.map(renderTable)}
-    ${metrics.length
-      ? html`<details>
+    ${
+      metrics.length
+        ? html`<details>
           <summary>All metrics (${metrics.length})</summary>
           <div class="table-wrap">
             <table data-table="metrics">
@@ -97,17 +108,24 @@ export function renderResult(result: ExperimentResult, opts: { stopped: boolean;
             </table>
           </div>
         </details>`
-      : nothing}
-    ${stops.length || result.weights.length
-      ? html`<details>
+        : nothing
+    }
+    ${
+      stops.length || result.weights.length
+        ? html`<details>
           <summary>Why training stopped, and the weights kept</summary>
-          ${stops.length
-            ? html`<div class="table-wrap"><table><tbody>${stops.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table></div>`
-            : nothing}
-          ${result.weights.length
-            ? html`<p>Weights: ${result.weights.map((w, i) => html`${i ? ', ' : ''}<code>${w.key}</code> (${(w.bytes.byteLength / 1024).toFixed(0)} KiB)`)}</p>`
-            : nothing}
+          ${
+            stops.length
+              ? html`<div class="table-wrap"><table><tbody>${stops.map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table></div>`
+              : nothing
+          }
+          ${
+            result.weights.length
+              ? html`<p>Weights: ${result.weights.map((w, i) => html`${i ? ', ' : ''}<code>${w.key}</code> (${(w.bytes.byteLength / 1024).toFixed(0)} KiB)`)}</p>`
+              : nothing
+          }
         </details>`
-      : nothing}
+        : nothing
+    }
   `;
 }

@@ -22,10 +22,21 @@ export interface Failure {
 /** The explanation for `error`: a bad config, a missing or lost GPU (with advice), or a failed run. */
 export function explain(error: Error): Failure {
   if (error instanceof ConfigError) {
-    return { headline: 'This configuration cannot run.', todo: 'Fix the setting named below; nothing has run.', error, config: true };
+    return {
+      headline: 'This configuration cannot run.',
+      todo: 'Fix the setting named below; nothing has run.',
+      error,
+      config: true,
+    };
   }
-  if (error instanceof WebGPUUnavailableError || error instanceof DeviceLostError) return { ...ADVICE[runtimeFailure(error)], error, config: false };
-  return { headline: 'The experiment failed.', todo: 'The message below names the cause; results of earlier runs are kept.', error, config: false };
+  if (error instanceof WebGPUUnavailableError || error instanceof DeviceLostError)
+    return { ...ADVICE[runtimeFailure(error)], error, config: false };
+  return {
+    headline: 'The experiment failed.',
+    todo: 'The message below names the cause; results of earlier runs are kept.',
+    error,
+    config: false,
+  };
 }
 
 /** The failure box (role="alert"). */
@@ -41,7 +52,8 @@ export function renderFailure(f: Failure) {
 export function statusText(p: Progress | null, running: boolean): string {
   if (!p) return '';
   const parts = [p.message || p.stage];
-  if (p.epoch !== undefined && p.epochs !== undefined && !/\bepoch\b/.test(p.message)) parts.push(`epoch ${p.epoch}/${p.epochs}`);
+  if (p.epoch !== undefined && p.epochs !== undefined && !/\bepoch\b/.test(p.message))
+    parts.push(`epoch ${p.epoch}/${p.epochs}`);
   if (p.loss !== undefined && !/\bloss\b/.test(p.message)) parts.push(`loss ${formatValue(p.loss)}`);
   if (p.samplesPerSec !== undefined) parts.push(`${Math.round(p.samplesPerSec).toLocaleString('en-US')} samples/s`);
   if (p.etaSeconds !== undefined && running) parts.push(`about ${formatDuration(p.etaSeconds)} left in this stage`);
@@ -51,13 +63,17 @@ export function statusText(p: Progress | null, running: boolean): string {
 /** The effective config as attribute names and values, e.g. "scale small · latent 8 · train-size 2000". */
 export function configText(scale: string, config: object): string {
   // null means "the optimizer's (or experiment's) default", e.g. lr.
-  const show = (v: unknown): string => (v === null ? 'default' : Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  const shown = Object.entries(config).filter(([, v]) => !(v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0));
+  const show = (v: unknown): string =>
+    v === null ? 'default' : Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  const shown = Object.entries(config).filter(
+    ([, v]) => !(v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0),
+  );
   return [`scale ${scale}`, ...shown.map(([k, v]) => `${keyToAttribute(k)} ${show(v)}`)].join(' · ');
 }
 
 /** What Resume will do, given how many models the stopped run saved. */
 export function resumeNote(saved: number): string {
-  if (saved === 0) return 'No model finished before the stop, so Resume starts the experiment again from the beginning.';
+  if (saved === 0)
+    return 'No model finished before the stop, so Resume starts the experiment again from the beginning.';
   return `Resume runs it again and reuses the ${saved} model${saved === 1 ? '' : 's'} finished before the stop; the rest are trained from the beginning.`;
 }

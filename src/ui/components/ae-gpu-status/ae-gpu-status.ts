@@ -2,7 +2,14 @@
 // Imports lit, ../../events and experiments/runtime (never gpu directly).
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { describeAdapter, getRuntime, runtimeFailure, type AdapterDescription, type RuntimeFailure, type RuntimeProvider } from '../../../experiments/runtime';
+import {
+  describeAdapter,
+  getRuntime,
+  runtimeFailure,
+  type AdapterDescription,
+  type RuntimeFailure,
+  type RuntimeProvider,
+} from '../../../experiments/runtime';
 import { asError, emit } from '../../events';
 import { gpuStatusStyles } from './ae-gpu-status.styles';
 
@@ -36,7 +43,11 @@ export const ADVICE: Record<RuntimeFailure, { headline: string; todo: string }> 
 
 const KIB = 1024;
 const formatBytes = (n: number): string =>
-  n >= KIB ** 3 ? `${(n / KIB ** 3).toFixed(1)} GiB` : n >= KIB ** 2 ? `${(n / KIB ** 2).toFixed(0)} MiB` : `${(n / KIB).toFixed(0)} KiB`;
+  n >= KIB ** 3
+    ? `${(n / KIB ** 3).toFixed(1)} GiB`
+    : n >= KIB ** 2
+      ? `${(n / KIB ** 2).toFixed(0)} MiB`
+      : `${(n / KIB).toFixed(0)} KiB`;
 
 /**
  * @summary Acquires the page's shared GPU runtime and shows the adapter in use, or a readable
@@ -142,11 +153,13 @@ export class AeGpuStatus extends LitElement {
         <span class="dot" aria-hidden="true"></span><strong>WebGPU ready</strong><span>on</span>
         <span part="adapter" class="adapter">${a.name}</span>
       </p>
-      ${a.isFallback
-        ? html`<p class="note">
+      ${
+        a.isFallback
+          ? html`<p class="note">
             This is a software (CPU) adapter: everything runs, but training is far slower than on a real GPU.
           </p>`
-        : nothing}
+          : nothing
+      }
       <details>
         <summary>Adapter details</summary>
         <dl>${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>

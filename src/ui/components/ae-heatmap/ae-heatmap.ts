@@ -15,7 +15,8 @@ function parseColour(ctx: CanvasRenderingContext2D, colour: string, fallback: Rg
   ctx.fillStyle = '#000000';
   ctx.fillStyle = colour;
   const c = String(ctx.fillStyle);
-  if (/^#[0-9a-f]{6}$/i.test(c)) return [parseInt(c.slice(1, 3), 16), parseInt(c.slice(3, 5), 16), parseInt(c.slice(5, 7), 16)];
+  if (/^#[0-9a-f]{6}$/i.test(c))
+    return [parseInt(c.slice(1, 3), 16), parseInt(c.slice(3, 5), 16), parseInt(c.slice(5, 7), 16)];
   const m = c.match(/rgba?\((\d+),\s*(\d+),\s*(\d+)/);
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : fallback;
 }
@@ -40,7 +41,9 @@ const mix = (a: Rgb, b: Rgb, t: number): Rgb => [0, 1, 2].map((i) => Math.round(
  */
 @customElement('ae-heatmap')
 export class AeHeatmap extends LitElement {
-  static override styles = [figureStyles, css`
+  static override styles = [
+    figureStyles,
+    css`
     :host {
       display: inline-block;
       max-width: 100%;
@@ -99,7 +102,8 @@ export class AeHeatmap extends LitElement {
       font-weight: 600;
       opacity: 0.8;
     }
-  `];
+  `,
+  ];
 
   @property() heading = '';
   /** Row-major values, `size`×`size` of them. */
@@ -169,13 +173,16 @@ export class AeHeatmap extends LitElement {
     const cell = this.cellPx();
     const diverging = min < 0 && max > 0;
     const label = `${this.heading || 'Heat map'}: ${n}×${n} values from ${min.toFixed(3)} to ${max.toFixed(3)}`;
-    const keyStops = diverging ? [this.colourOf(-Math.max(-min, max)), this.colourOf(0), this.colourOf(Math.max(-min, max))] : [this.colourOf(min), this.colourOf(max)];
+    const keyStops = diverging
+      ? [this.colourOf(-Math.max(-min, max)), this.colourOf(0), this.colourOf(Math.max(-min, max))]
+      : [this.colourOf(min), this.colourOf(max)];
     const v = (i: number, j: number) => Number(this.values![i * n + j]);
     return html`<figure part="base">
       ${this.heading ? html`<figcaption part="heading">${this.heading}</figcaption>` : nothing}
-      ${n === 0
-        ? html`<p>No matrix to show.</p>`
-        : html`<canvas
+      ${
+        n === 0
+          ? html`<p>No matrix to show.</p>`
+          : html`<canvas
               part="canvas"
               role="img"
               aria-label=${label}
@@ -191,15 +198,18 @@ export class AeHeatmap extends LitElement {
               <span class="bar" style=${`background:linear-gradient(to right, ${keyStops.join(', ')})`}></span>
               <span>${max.toFixed(2)}</span>
             </div>
-            ${n <= TABLE_MAX_SIZE
-              ? html`<details part="values">
+            ${
+              n <= TABLE_MAX_SIZE
+                ? html`<details part="values">
                   <summary>Values</summary>
                   <table>
                     <tr><th></th>${Array.from({ length: n }, (_, j) => html`<th scope="col">${j}</th>`)}</tr>
                     ${Array.from({ length: n }, (_, i) => html`<tr><th scope="row">${i}</th>${Array.from({ length: n }, (_, j) => html`<td>${v(i, j).toFixed(3)}</td>`)}</tr>`)}
                   </table>
                 </details>`
-              : nothing}`}
+                : nothing
+            }`
+      }
     </figure>`;
   }
 

@@ -143,9 +143,10 @@ export class AeImageGrid extends LitElement {
     const summary = this.caption || `${layout.count} grayscale images of ${side}×${side} pixels`;
     return html`
       <figure part="base" style="margin:0">
-        ${layout.count === 0
-          ? html`<p class="empty">No images to show.</p>`
-          : html`<div class="frame">
+        ${
+          layout.count === 0
+            ? html`<p class="empty">No images to show.</p>`
+            : html`<div class="frame">
               <canvas
                 part="canvas"
                 role="img"
@@ -155,7 +156,8 @@ export class AeImageGrid extends LitElement {
                 style=${`width:${layout.width * scale}px`}
               ></canvas>
               ${this.labels ? this.renderLabels(layout) : nothing}
-            </div>`}
+            </div>`
+        }
         ${error ? html`<p part="error" role="alert">${error}</p>` : nothing}
       </figure>
     `;

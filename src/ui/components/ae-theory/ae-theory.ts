@@ -7,7 +7,15 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { getRuntime, type RuntimeProvider } from '../../../experiments/runtime';
 import type { StopConditions } from '../../../experiments/stopping';
-import { angleLossCurves, descend, sampleGrid, TOY_FUNCTIONS, type AngleCurves, type DescentResult, type ToyName } from '../../../experiments/theory';
+import {
+  angleLossCurves,
+  descend,
+  sampleGrid,
+  TOY_FUNCTIONS,
+  type AngleCurves,
+  type DescentResult,
+  type ToyName,
+} from '../../../experiments/theory';
 import type { Series } from '../../../experiments/types';
 import '../ae-chart/ae-chart';
 
@@ -53,7 +61,12 @@ export class AeTheoryLab extends LitElement {
   @property({ type: Number }) lr = 0.05;
   @property({ type: Number }) maxIterations = 200;
   /** Values of the optional conditions; only the ones in `enabledStops` apply. */
-  @property({ attribute: false }) stopValues: Record<StopKey, number> = { gradNorm: 1e-4, paramChange: 1e-6, targetLoss: 0, timeLimitSeconds: 10 };
+  @property({ attribute: false }) stopValues: Record<StopKey, number> = {
+    gradNorm: 1e-4,
+    paramChange: 1e-6,
+    targetLoss: 0,
+    timeLimitSeconds: 10,
+  };
   @property({ attribute: false }) enabledStops: Set<StopKey> = new Set(['gradNorm']);
   @property({ type: Number }) targetAngle = 170;
 
@@ -77,7 +90,13 @@ export class AeTheoryLab extends LitElement {
     this.error = '';
     try {
       const runtime = await this.runtimeProvider();
-      this.result = await descend(runtime, { fn: this.fn, start: [this.startX, this.startY], lr: this.lr, stop: this.stopConditions(), bound: 10 });
+      this.result = await descend(runtime, {
+        fn: this.fn,
+        start: [this.startX, this.startY],
+        lr: this.lr,
+        stop: this.stopConditions(),
+        bound: 10,
+      });
       return this.result;
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
@@ -128,9 +147,13 @@ export class AeTheoryLab extends LitElement {
       for (let i = 0; i < CONTOUR_RES; i++) {
         const a = v[j * CONTOUR_RES + i]!;
         const b = band(a);
-        const edge = (i + 1 < CONTOUR_RES && band(v[j * CONTOUR_RES + i + 1]!) !== b) || (j + 1 < CONTOUR_RES && band(v[(j + 1) * CONTOUR_RES + i]!) !== b);
+        const edge =
+          (i + 1 < CONTOUR_RES && band(v[j * CONTOUR_RES + i + 1]!) !== b) ||
+          (j + 1 < CONTOUR_RES && band(v[(j + 1) * CONTOUR_RES + i]!) !== b);
         const t = b / 10;
-        ctx.fillStyle = edge ? '#57606a' : `rgb(${Math.round(240 - 120 * t)}, ${Math.round(246 - 60 * t)}, ${Math.round(255 - 30 * t)})`;
+        ctx.fillStyle = edge
+          ? '#57606a'
+          : `rgb(${Math.round(240 - 120 * t)}, ${Math.round(246 - 60 * t)}, ${Math.round(255 - 30 * t)})`;
         ctx.fillRect(i * cell, H - (j + 1) * cell, cell + 0.5, cell + 0.5);
       }
     }
@@ -202,7 +225,10 @@ export class AeTheoryLab extends LitElement {
         <div>
           <fieldset>
             <legend>Function</legend>
-            <select @change=${(e: Event) => { this.fn = (e.target as HTMLSelectElement).value as ToyName; this.result = null; }}>
+            <select @change=${(e: Event) => {
+              this.fn = (e.target as HTMLSelectElement).value as ToyName;
+              this.result = null;
+            }}>
               ${Object.values(TOY_FUNCTIONS).map((t) => html`<option value=${t.name} ?selected=${t.name === this.fn}>${t.title}: ${t.formula}</option>`)}
             </select>
             ${this.num('start x', this.startX, (v) => (this.startX = v))}
@@ -212,10 +238,14 @@ export class AeTheoryLab extends LitElement {
           <fieldset>
             <legend>Stop when</legend>
             ${this.num('max iterations', this.maxIterations, (v) => (this.maxIterations = v), '1')}
-            ${(Object.keys(STOP_LABELS) as StopKey[]).map((k) => html`<label>
+            ${(Object.keys(STOP_LABELS) as StopKey[]).map(
+              (k) => html`<label>
               <input type="checkbox" name=${k} .checked=${this.enabledStops.has(k)} @change=${(e: Event) => this.toggleStop(k, (e.target as HTMLInputElement).checked)} />
               ${STOP_LABELS[k]} <input type="number" step="any" name=${`${k}-value`} .value=${String(this.stopValues[k])}
-                @change=${(e: Event) => { this.stopValues = { ...this.stopValues, [k]: Number((e.target as HTMLInputElement).value) }; }} /></label>`)}
+                @change=${(e: Event) => {
+                  this.stopValues = { ...this.stopValues, [k]: Number((e.target as HTMLInputElement).value) };
+                }} /></label>`,
+            )}
           </fieldset>
           <button type="button" ?disabled=${this.busy} @click=${() => void this.runDescent()}>${this.busy ? 'Running…' : 'Run gradient descent'}</button>
           ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
@@ -227,7 +257,10 @@ export class AeTheoryLab extends LitElement {
       </div>
       ${this.renderResult()}
       <h3>Circular angle loss</h3>
-      ${this.num('target angle (°)', this.targetAngle, (v) => { this.targetAngle = v; void this.plotAngles(); })}
+      ${this.num('target angle (°)', this.targetAngle, (v) => {
+        this.targetAngle = v;
+        void this.plotAngles();
+      })}
       <ae-chart part="angles" heading=${`Loss against the predicted angle, target ${this.targetAngle}°`} x-label="predicted angle (°)" y-label="loss (deg²)" .series=${this.angleSeries()}></ae-chart>
       <p><small>Both curves from the GPU: the circularLoss op wraps the difference into [−180°, 180°), so it equals (p − t)² within 180° of the target and falls back to zero a full turn away, where the naive loss keeps growing.</small></p>
     `;

@@ -18,7 +18,8 @@ function pearson64(x: ArrayLike<number>, rows: number, cols: number): { r: Float
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mean[j] += x[i * cols + j]! / rows;
   const cov = new Float64Array(cols * cols);
   for (let i = 0; i < rows; i++) {
-    for (let a = 0; a < cols; a++) for (let b = 0; b < cols; b++) cov[a * cols + b] += (x[i * cols + a]! - mean[a]!) * (x[i * cols + b]! - mean[b]!);
+    for (let a = 0; a < cols; a++)
+      for (let b = 0; b < cols; b++) cov[a * cols + b] += (x[i * cols + a]! - mean[a]!) * (x[i * cols + b]! - mean[b]!);
   }
   const r = new Float64Array(cols * cols);
   let sum = 0;
@@ -71,7 +72,10 @@ describe('conv-correlation', () => {
     const models = [3, 6].map((latent) => new ConvAutoencoder(runtime.gpu, { latent, capacity: 4, seed: latent }));
     try {
       for (const m of models) weights.set(convKey(m.config.latent, 4, 5), await saveSafetensors(m));
-      const cfg = convCorrelation.validate({ latents: [3, 6], capacity: 4, testSize: 300, trainSize: 64, seed: 5, weights: 'require' }, 'tiny');
+      const cfg = convCorrelation.validate(
+        { latents: [3, 6], capacity: 4, testSize: 300, trainSize: 64, seed: 5, weights: 'require' },
+        'tiny',
+      );
       const result = await convCorrelation.run({ runtime, weights }, cfg);
       const metric = result.metrics.mean_abs_correlation as Record<string, number>;
       expect(Object.keys(metric)).to.deep.equal(['3', '6']);
@@ -80,7 +84,13 @@ describe('conv-correlation', () => {
       const data = await prepare('mnist', { trainSize: 64, testSize: 300, seed: 5, mode: 'global' });
       for (const [i, m] of models.entries()) {
         const L = m.config.latent;
-        const codes = await infer(runtime, (g, x) => m.encoder.forward(g, x), (n) => [n, 1, 28, 28], data.test.x, 300);
+        const codes = await infer(
+          runtime,
+          (g, x) => m.encoder.forward(g, x),
+          (n) => [n, 1, 28, 28],
+          data.test.x,
+          300,
+        );
         const exact = pearson64(codes, 300, L);
         expect(metric[String(L)], `latent ${L}`).to.be.closeTo(exact.meanAbs, 2e-4);
         const heat = result.heatmaps[i]!;

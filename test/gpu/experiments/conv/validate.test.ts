@@ -1,7 +1,14 @@
 // The second report's experiments refuse bad configurations before any work, with a ConfigError that
 // names the key and what is accepted; defaults per scale are the documented ones.
 import { expect } from 'chai';
-import { CONV_EXPERIMENTS, convCapacity, convCorrelation, convInterpolate, convLatent, convTransfer } from '../../../../src/experiments/conv/index';
+import {
+  CONV_EXPERIMENTS,
+  convCapacity,
+  convCorrelation,
+  convInterpolate,
+  convLatent,
+  convTransfer,
+} from '../../../../src/experiments/conv/index';
 import type { ExperimentDef } from '../../../../src/experiments/types';
 import { ConfigError } from '../../../../src/util/errors';
 import { getGpu } from '../../../helpers/gpu';
@@ -21,13 +28,21 @@ const all = CONV_EXPERIMENTS;
 
 describe('conv experiments: validate()', () => {
   it('lists the five experiments by their fixed names', () => {
-    expect(all.map((d) => d.name)).to.deep.equal(['conv-latent', 'conv-capacity', 'conv-interpolate', 'conv-correlation', 'conv-transfer']);
+    expect(all.map((d) => d.name)).to.deep.equal([
+      'conv-latent',
+      'conv-capacity',
+      'conv-interpolate',
+      'conv-correlation',
+      'conv-transfer',
+    ]);
   });
 
-  it('the full scale is the report\'s: c = 128, 20 epochs, all of MNIST, AdamW lr 0.003, latents 3…30, capacities 128…4', () => {
+  it("the full scale is the report's: c = 128, 20 epochs, all of MNIST, AdamW lr 0.003, latents 3…30, capacities 128…4", () => {
     const latent = convLatent.validate({}, 'full');
     expect(latent.latents).to.deep.equal([3, 5, 8, 10, 15, 20, 30]);
-    expect([latent.capacity, latent.epochs, latent.lr, latent.trainSize, latent.testSize]).to.deep.equal([128, 20, 0.003, 60000, 10000]);
+    expect([latent.capacity, latent.epochs, latent.lr, latent.trainSize, latent.testSize]).to.deep.equal([
+      128, 20, 0.003, 60000, 10000,
+    ]);
     expect(convCapacity.validate({}, 'full').capacities).to.deep.equal([128, 64, 32, 16, 8, 4]);
     expect(convCapacity.validate({}, 'full').latent).to.equal(15);
     const transfer = convTransfer.validate({}, 'full');
@@ -40,7 +55,12 @@ describe('conv experiments: validate()', () => {
   });
 
   it('refuses an unknown key and lists the accepted ones', () => {
-    for (const def of all) refuses(def, { learningRate: 0.1 }, new RegExp(`^${def.name}: unknown config key "learningRate"; expected one of .*\\bepochs\\b.*\\bseed\\b`));
+    for (const def of all)
+      refuses(
+        def,
+        { learningRate: 0.1 },
+        new RegExp(`^${def.name}: unknown config key "learningRate"; expected one of .*\\bepochs\\b.*\\bseed\\b`),
+      );
   });
 
   it('refuses latent sizes ≤ 0 (and < 2 for correlations) and non-integers', () => {
@@ -50,7 +70,11 @@ describe('conv experiments: validate()', () => {
     refuses(convLatent, { latents: [3, 3] }, /3 appears twice/);
     refuses(convCapacity, { latent: 0 }, /conv-capacity\.latent: bad value/);
     refuses(convInterpolate, { latents: [2.5] }, /conv-interpolate\.latents\[0\]/);
-    refuses(convCorrelation, { latents: [1, 4] }, /conv-correlation\.latents\[0\]: bad value; expected an integer ≥ 2, got 1/);
+    refuses(
+      convCorrelation,
+      { latents: [1, 4] },
+      /conv-correlation\.latents\[0\]: bad value; expected an integer ≥ 2, got 1/,
+    );
     refuses(convTransfer, { latent: -1 }, /conv-transfer\.latent: bad value/);
   });
 
@@ -61,33 +85,72 @@ describe('conv experiments: validate()', () => {
   });
 
   it('refuses a batch larger than the data it is drawn from', () => {
-    for (const def of all) refuses(def, { batch: 300, trainSize: 256, ...(def === convTransfer ? { pretrainSize: 256 } : {}) }, new RegExp(`${def.name}\\.batch: batch larger than the training set; expected at most trainSize = 256, got 300`));
-    refuses(convTransfer, { pretrainBatch: 500, pretrainSize: 400 }, /conv-transfer\.pretrainBatch: .* at most pretrainSize = 400, got 500/);
-    refuses(convTransfer, { trainSize: 300, pretrainSize: 256, batch: 10 }, /conv-transfer\.trainSize: .* at most pretrainSize = 256, got 300/);
+    for (const def of all)
+      refuses(
+        def,
+        { batch: 300, trainSize: 256, ...(def === convTransfer ? { pretrainSize: 256 } : {}) },
+        new RegExp(
+          `${def.name}\\.batch: batch larger than the training set; expected at most trainSize = 256, got 300`,
+        ),
+      );
+    refuses(
+      convTransfer,
+      { pretrainBatch: 500, pretrainSize: 400 },
+      /conv-transfer\.pretrainBatch: .* at most pretrainSize = 400, got 500/,
+    );
+    refuses(
+      convTransfer,
+      { trainSize: 300, pretrainSize: 256, batch: 10 },
+      /conv-transfer\.trainSize: .* at most pretrainSize = 256, got 300/,
+    );
   });
 
   it('refuses lr ≤ 0 or NaN, bad epochs, sizes and seeds', () => {
     for (const def of all) {
-      for (const lr of [0, -0.1, NaN, Infinity, '0.1']) refuses(def, { lr }, new RegExp(`${def.name}\\.lr: bad value; expected a finite number > 0`));
+      for (const lr of [0, -0.1, NaN, Infinity, '0.1'])
+        refuses(def, { lr }, new RegExp(`${def.name}\\.lr: bad value; expected a finite number > 0`));
       refuses(def, { epochs: -2 }, new RegExp(`${def.name}\\.epochs: bad value`));
       refuses(def, { epochs: 0 }, new RegExp(`${def.name}\\.epochs: bad value`));
-      refuses(def, { testSize: 10001 }, new RegExp(`${def.name}\\.testSize: bad value; expected an integer from \\d+ to 10000, got 10001`));
+      refuses(
+        def,
+        { testSize: 10001 },
+        new RegExp(`${def.name}\\.testSize: bad value; expected an integer from \\d+ to 10000, got 10001`),
+      );
       refuses(def, { seed: 1.5 }, new RegExp(`${def.name}\\.seed`));
-      refuses(def, { weights: 'maybe' }, new RegExp(`${def.name}\\.weights: bad value; expected one of "auto", "train", "require", got "maybe"`));
+      refuses(
+        def,
+        { weights: 'maybe' },
+        new RegExp(`${def.name}\\.weights: bad value; expected one of "auto", "train", "require", got "maybe"`),
+      );
     }
     refuses(convLatent, { trainSize: 60001 }, /conv-latent\.trainSize: bad value; expected an integer from 1 to 60000/);
   });
 
   it('checks stopping conditions on the sweeps', () => {
-    refuses(convLatent, { stop: { patience: 3 } }, /conv-latent\.stop: unknown stopping condition "patience"; expected one of maxSteps, gradNorm, paramChange, targetLoss, timeLimitSeconds/);
-    refuses(convCapacity, { stop: { gradNorm: -1 } }, /conv-capacity\.stop: stop\.gradNorm: expected a positive number; got -1/);
+    refuses(
+      convLatent,
+      { stop: { patience: 3 } },
+      /conv-latent\.stop: unknown stopping condition "patience"; expected one of maxSteps, gradNorm, paramChange, targetLoss, timeLimitSeconds/,
+    );
+    refuses(
+      convCapacity,
+      { stop: { gradNorm: -1 } },
+      /conv-capacity\.stop: stop\.gradNorm: expected a positive number; got -1/,
+    );
     refuses(convLatent, { stop: { maxSteps: 2.5 } }, /stop\.maxSteps: expected a positive integer/);
     refuses(convLatent, { stop: 5 }, /conv-latent\.stop: bad value; expected an object/);
-    expect(convLatent.validate({ stop: { targetLoss: 0.01, timeLimitSeconds: 30 } }, 'tiny').stop).to.deep.equal({ targetLoss: 0.01, timeLimitSeconds: 30 });
+    expect(convLatent.validate({ stop: { targetLoss: 0.01, timeLimitSeconds: 30 } }, 'tiny').stop).to.deep.equal({
+      targetLoss: 0.01,
+      timeLimitSeconds: 30,
+    });
   });
 
   it('checks the interpolation images', () => {
-    refuses(convInterpolate, { indexA: 64, testSize: 64 }, /conv-interpolate\.indexA: index outside the test subset; expected 0 to 63, got 64/);
+    refuses(
+      convInterpolate,
+      { indexA: 64, testSize: 64 },
+      /conv-interpolate\.indexA: index outside the test subset; expected 0 to 63, got 64/,
+    );
     refuses(convInterpolate, { indexA: 3, indexB: 3 }, /conv-interpolate\.indexB: the same image as indexA/);
     refuses(convInterpolate, { indexB: -1 }, /conv-interpolate\.indexB: bad value/);
     expect(convInterpolate.validate({ indexA: 2 }, 'tiny').indexB).to.equal(null);
@@ -98,9 +161,15 @@ describe('conv experiments: validate()', () => {
     for (const def of [convInterpolate, convCorrelation, convTransfer, convLatent] as ExperimentDef<object>[]) {
       const cfg = def.validate({ weights: 'require' }, 'tiny');
       let error: unknown = null;
-      await def.run({ runtime, weights: new Map([['conv:latent=99:c=4:seed=0', new Uint8Array(8)]]) }, cfg).catch((e: unknown) => (error = e));
+      await def
+        .run({ runtime, weights: new Map([['conv:latent=99:c=4:seed=0', new Uint8Array(8)]]) }, cfg)
+        .catch((e: unknown) => (error = e));
       expect(error, def.name).to.be.instanceOf(ConfigError);
-      expect((error as Error).message).to.match(new RegExp(`^${def.name}\\.weights: "require" was set but ctx\\.weights lacks .*conv:latent=15:c=4:seed=0.*got conv:latent=99:c=4:seed=0`));
+      expect((error as Error).message).to.match(
+        new RegExp(
+          `^${def.name}\\.weights: "require" was set but ctx\\.weights lacks .*conv:latent=15:c=4:seed=0.*got conv:latent=99:c=4:seed=0`,
+        ),
+      );
     }
   });
 });

@@ -24,7 +24,10 @@ describe('fc-inversion', () => {
       // (b) The images are not outputs of the decoder, so their latent differs from the encoder's.
       expect(m[`frobenius_latent_discovered_${s}_relative`], s).to.be.greaterThan(1e-2);
       expect(m[`frobenius_output_${s}`], s).to.be.greaterThan(0);
-      expect(m[`frobenius_latent_${s}_per_image`]).to.be.closeTo(m[`frobenius_latent_${s}`]! / Math.sqrt(s === 'train' ? 128 : 64), 1e-12);
+      expect(m[`frobenius_latent_${s}_per_image`]).to.be.closeTo(
+        m[`frobenius_latent_${s}`]! / Math.sqrt(s === 'train' ? 128 : 64),
+        1e-12,
+      );
     }
     expect(r.tables[0]!.rows).to.have.length(4);
     expect(r.grids[0]!.count).to.equal(30);
@@ -48,12 +51,18 @@ describe('fc-inversion', () => {
     // Reuse: the only invertible model handed in is loaded (its key's latent 8 overrides the config's
     // 4, as with the command line's --weights FILE), not retrained, and gives the same figures.
     const key = r.weights[0]!.key;
-    const again = await fcInversion.run({ runtime, weights: new Map([[key, r.weights[0]!.bytes]]) }, fcInversion.validate({ ...c, latent: 4 }, 'tiny'));
+    const again = await fcInversion.run(
+      { runtime, weights: new Map([[key, r.weights[0]!.bytes]]) },
+      fcInversion.validate({ ...c, latent: 4 }, 'tiny'),
+    );
     expect(again.weights).to.have.length(0);
     expect(again.stopReasons).to.have.key('latent=8');
     expect(Object.values(again.stopReasons)[0]).to.match(/reused/);
     expect(again.notes[0]).to.match(/^Inverted the only fully connected MSE model handed in, "fc:latent=8:/);
-    expect(again.metrics.frobenius_output_test).to.be.closeTo(m.frobenius_output_test!, 1e-5 * m.frobenius_output_test!);
+    expect(again.metrics.frobenius_output_test).to.be.closeTo(
+      m.frobenius_output_test!,
+      1e-5 * m.frobenius_output_test!,
+    );
     // Training, evaluation, inversion and reuse free every GPU buffer they made.
     expect(runtime.gpu.buffers.liveBufferCount(), runtime.gpu.buffers.liveLabels().join(', ')).to.equal(liveBefore);
   });
@@ -62,8 +71,12 @@ describe('fc-inversion', () => {
     const runtime = await getGpu();
     const key = 'fc:latent=8:act=leakyRelu:slope=0.5:opt=adam:loss=mse:seed=0';
     let error: unknown = null;
-    await fcInversion.run({ runtime }, fcInversion.validate({ weights: key }, 'tiny')).catch((e: unknown) => (error = e));
+    await fcInversion
+      .run({ runtime }, fcInversion.validate({ weights: key }, 'tiny'))
+      .catch((e: unknown) => (error = e));
     expect(error).to.be.instanceOf(ConfigError);
-    expect((error as Error).message).to.match(/weights "fc:latent=8:.*" were requested but not handed in; expected one of: \(none\)/);
+    expect((error as Error).message).to.match(
+      /weights "fc:latent=8:.*" were requested but not handed in; expected one of: \(none\)/,
+    );
   });
 });

@@ -33,7 +33,14 @@ describe('fc metrics', () => {
     try {
       // BCE's outputs: the sigmoid image and the raw output, so both the head and the raw path are checked.
       const got = await reconstructionErrors(runtime, outputsOf(model, { loss: 'bce' }), data.test, { batchSize: 16 });
-      const raw = await infer(runtime, (g, x) => model.forward(g, x), (n) => [n, 784], data.test.x, 50, 50);
+      const raw = await infer(
+        runtime,
+        (g, x) => model.forward(g, x),
+        (n) => [n, 784],
+        data.test.x,
+        50,
+        50,
+      );
       const sig = Array.from(raw, (v) => 1 / (1 + Math.exp(-v)));
       const wantRaw = cpuNrmse(raw, data.test.x);
       const wantImage = cpuNrmse(sig, data.test.x);
@@ -50,14 +57,28 @@ describe('fc metrics', () => {
     }
   });
 
-  it('the KL head shows softmax(output) × the image\'s pixel sum (float64 check on 20 images)', async () => {
+  it("the KL head shows softmax(output) × the image's pixel sum (float64 check on 20 images)", async () => {
     const runtime = await getGpu();
     const ctx = { runtime };
     const data = await loadData(ctx, { trainSize: 32, testSize: 20, seed: 6 });
     const model = buildModel(ctx, { latent: 4, activation: 'leakyRelu', slope: 0.5, seed: 3 });
     try {
-      const shown = await infer(runtime, (g, x) => outputsOf(model, { loss: 'kl' })(g, x).image!, (n) => [n, 784], data.test.x, 20, 20);
-      const raw = await infer(runtime, (g, x) => model.forward(g, x), (n) => [n, 784], data.test.x, 20, 20);
+      const shown = await infer(
+        runtime,
+        (g, x) => outputsOf(model, { loss: 'kl' })(g, x).image!,
+        (n) => [n, 784],
+        data.test.x,
+        20,
+        20,
+      );
+      const raw = await infer(
+        runtime,
+        (g, x) => model.forward(g, x),
+        (n) => [n, 784],
+        data.test.x,
+        20,
+        20,
+      );
       const want = new Float64Array(raw.length);
       for (let r = 0; r < 20; r++) {
         const row = raw.subarray(r * 784, (r + 1) * 784);
@@ -72,7 +93,8 @@ describe('fc metrics', () => {
       }
       allclose(shown, want, { atol: 1e-6, rtol: 1e-4 }, 'softmax × pixel sum');
       const t = normalizeRows(data.test.x, 20, 784);
-      for (let r = 0; r < 20; r++) expect(t.subarray(r * 784, (r + 1) * 784).reduce((a, b) => a + b, 0)).to.be.closeTo(1, 1e-5);
+      for (let r = 0; r < 20; r++)
+        expect(t.subarray(r * 784, (r + 1) * 784).reduce((a, b) => a + b, 0)).to.be.closeTo(1, 1e-5);
     } finally {
       model.dispose();
     }

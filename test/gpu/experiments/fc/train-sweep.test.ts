@@ -40,6 +40,8 @@ describe('fc-train / fc-sweep', () => {
     expect(r.tables[0]!.rows.map((row) => row[0])).to.deep.equal(['mse', 'bce', 'kl']);
     expect(r.grids[0]!.count).to.equal(40);
     expect(new Set(r.weights.map((w) => w.key)).size).to.equal(3);
-    expect(r.notes.join(' ')).to.match(/Report NRMSE train\/test: MSE 0\.11268099\/0\.11385359, BCE 12\.898898\/12\.803504/);
+    expect(r.notes.join(' ')).to.match(
+      /Report NRMSE train\/test: MSE 0\.11268099\/0\.11385359, BCE 12\.898898\/12\.803504/,
+    );
   });
 });
