@@ -167,13 +167,23 @@ function readInt(where: string, shown: unknown, v: unknown, min: number, max: nu
   return n;
 }
 
-/** List items from an array, a single number, or text "3,5,10" / "3 5 10" / "[3, 5, 10]". */
+/**
+ * List items from an array, a single number, or text: "3,5,10" (a trailing comma allowed: "8,"),
+ * "3 5 10" or "[3, 5, 10]". An empty item between commas stays, to be refused by name.
+ */
 function listItems(v: unknown): unknown[] | null {
   if (Array.isArray(v)) return v;
   if (typeof v === 'number') return [v];
   if (typeof v !== 'string') return null;
-  const t = v.trim().replace(/^\[|\]$/g, '');
-  return t.trim() === '' ? [] : t.split(/[,\s]+/).filter((s) => s !== '');
+  const t = v
+    .trim()
+    .replace(/^\[|\]$/g, '')
+    .trim();
+  if (t === '') return [];
+  if (!t.includes(',')) return t.split(/\s+/);
+  const items = t.split(',').map((x) => x.trim());
+  if (items.length > 1 && items[items.length - 1] === '') items.pop();
+  return items;
 }
 
 function readStop(where: string, spec: StopKey, v: unknown): StopOptions {
