@@ -8,9 +8,9 @@ import { meanAbsOffDiagonal, pearson } from '../../ops/stats';
 import { ShapeError } from '../../util/errors';
 import type { Runtime } from '../runtime';
 import { infer } from '../train';
-import { defineExperiment, formatSignificant, progress, stopped } from '../kit/index';
+import { defineExperiment, formatSignificant, progress } from '../kit/index';
 import { checkBatch, convTrainSchema, type ConvTrainConfig, describeScale, latentsKey, MNIST_TEST } from './config';
-import { beginRun, convKey, imageShape, obtainAutoencoder } from './trained-autoencoder';
+import { beginRun, convKey, eachModel, imageShape, latentPoints } from './trained-autoencoder';
 import { fallsAlong, listBy } from './trends';
 
 export interface CorrelationSummary {
@@ -81,20 +81,11 @@ export const convCorrelation = defineExperiment<ConvCorrelationConfig>({
     );
     const done: number[] = [];
     const overall: number[] = [];
-    for (const latent of cfg.latents) {
-      if (stopped(ctx, result, `before latent ${latent}`)) break;
-      const name = `latent=${latent}`;
-      const got = await obtainAutoencoder(ctx, {
-        latent,
-        capacity: cfg.capacity,
-        cfg,
-        data,
-        name,
-        experiment: 'conv-correlation',
-      });
-      try {
-        result.stopReasons[name] = got.stopReason;
-        if (got.bytes) result.weights.push({ key: got.key, bytes: got.bytes });
+    await eachModel(
+      ctx,
+      result,
+      { points: latentPoints(cfg.latents, cfg.capacity), cfg, data },
+      async (got, { latent, label: name }) => {
         progress(ctx, 'conv-correlation', 'encode', `${name}: encoding ${data.test.count} test images`);
         const codes = await infer(
           ctx.runtime,
@@ -115,10 +106,8 @@ export const convCorrelation = defineExperiment<ConvCorrelationConfig>({
           min: -1,
           max: 1,
         });
-      } finally {
-        got.model.dispose();
-      }
-    }
+      },
+    );
     result.metrics.mean_abs_correlation = Object.fromEntries(done.map((l, i) => [String(l), overall[i]!]));
     result.charts.push({
       id: 'overall',

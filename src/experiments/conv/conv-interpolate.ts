@@ -9,9 +9,9 @@ import { matmul } from '../../ops/matmul';
 import { ConfigError } from '../../util/errors';
 import { Rng } from '../../util/rng';
 import type { Runtime } from '../runtime';
-import { badValue, defineExperiment, formatSignificant, progress, stopped } from '../kit/index';
+import { badValue, defineExperiment, formatSignificant, progress } from '../kit/index';
 import { checkBatch, convTrainSchema, type ConvTrainConfig, latentsKey } from './config';
-import { beginRun, convKey, obtainAutoencoder, PIXELS } from './trained-autoencoder';
+import { beginRun, convKey, eachModel, latentPoints, PIXELS } from './trained-autoencoder';
 import { listBy } from './trends';
 
 /** α = 0, 0.1, …, 1. */
@@ -167,20 +167,11 @@ export const convInterpolate = defineExperiment<ConvInterpolateConfig>({
     const mid: number[] = [];
     const ends: number[] = [];
     const reconMse: Record<string, number> = {};
-    for (const latent of cfg.latents) {
-      if (stopped(ctx, result, `before latent ${latent}`)) break;
-      const name = `latent=${latent}`;
-      const got = await obtainAutoencoder(ctx, {
-        latent,
-        capacity: cfg.capacity,
-        cfg,
-        data,
-        name,
-        experiment: 'conv-interpolate',
-      });
-      try {
-        result.stopReasons[name] = got.stopReason;
-        if (got.bytes) result.weights.push({ key: got.key, bytes: got.bytes });
+    await eachModel(
+      ctx,
+      result,
+      { points: latentPoints(cfg.latents, cfg.capacity), cfg, data },
+      async (got, { latent, label: name }) => {
         progress(
           ctx,
           'conv-interpolate',
@@ -203,10 +194,8 @@ export const convInterpolate = defineExperiment<ConvInterpolateConfig>({
         done.push(latent);
         mid.push(grayness(image(5)));
         ends.push((grayness(image(0)) + grayness(image(10))) / 2);
-      } finally {
-        got.model.dispose();
-      }
-    }
+      },
+    );
     result.metrics.mid_grayness = Object.fromEntries(done.map((l, i) => [String(l), mid[i]!]));
     result.metrics.end_grayness = Object.fromEntries(done.map((l, i) => [String(l), ends[i]!]));
     result.metrics.endpoint_recon_mse = reconMse;

@@ -13,7 +13,7 @@ import {
   type StopOptions,
 } from './config';
 import { byKey, type SweepOutcome, sweep } from './model-sweep';
-import { convKey, beginRun } from './trained-autoencoder';
+import { beginRun, convKey, latentPoints } from './trained-autoencoder';
 import { fallsAlong, listBy } from './trends';
 
 /** The report's table (20 epochs, all of MNIST, c = 128): final losses by latent size. */
@@ -100,14 +100,7 @@ export const convLatent = defineExperiment<ConvLatentConfig>({
       { mode: cfg.weights, keys: cfg.latents.map((l) => convKey(l, cfg.capacity, cfg.seed)) },
       cfg,
     );
-    const got = await sweep(
-      ctx,
-      result,
-      cfg,
-      cfg.stop,
-      cfg.latents.map((l) => ({ label: `latent=${l}`, latent: l, capacity: cfg.capacity })),
-      data,
-    );
+    const got = await sweep(ctx, result, cfg, cfg.stop, latentPoints(cfg.latents, cfg.capacity), data);
     const done = cfg.latents.filter((l) => got.has(`latent=${l}`));
     const at = (l: number) => got.get(`latent=${l}`)!;
     result.metrics.params = byKey(done, (l) => at(l).params);

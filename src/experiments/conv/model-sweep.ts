@@ -2,16 +2,10 @@
 // (conv-latent) or channel capacities (conv-capacity) — with their parameter counts, final losses,
 // loss-vs-epoch curves, reconstructions, weights and stop reasons. Imports the kit and
 // ./trained-autoencoder; no DOM.
-import { progress, stopped } from '../kit/index';
+import { progress } from '../kit/index';
 import type { ExperimentContext, ExperimentResult, Series } from '../types';
 import type { ConvTrainConfig, StopOptions } from './config';
-import { type MnistData, modelLosses, obtainAutoencoder, reconstructionGrid } from './trained-autoencoder';
-
-export interface SweepPoint {
-  label: string;
-  latent: number;
-  capacity: number;
-}
+import { eachModel, type MnistData, type ModelPoint, modelLosses, reconstructionGrid } from './trained-autoencoder';
 
 export interface SweepOutcome {
   params: number;
@@ -25,46 +19,30 @@ export async function sweep(
   result: ExperimentResult,
   cfg: Omit<ConvTrainConfig, 'capacity'>,
   stop: StopOptions,
-  points: SweepPoint[],
+  points: ModelPoint[],
   data: MnistData,
 ): Promise<Map<string, SweepOutcome>> {
   const out = new Map<string, SweepOutcome>();
   const curves: Series[] = [];
-  for (const pt of points) {
-    if (stopped(ctx, result, `before ${pt.label}`)) break;
-    const got = await obtainAutoencoder(ctx, {
-      latent: pt.latent,
-      capacity: pt.capacity,
-      cfg,
-      data,
-      name: pt.label,
-      experiment: result.experiment,
-      stop,
-    });
-    try {
-      const { train, test } = await modelLosses(ctx, got, data, cfg.batch);
-      out.set(pt.label, { params: got.model.parameterCount(), train, test });
-      result.stopReasons[pt.label] = got.stopReason;
-      if (got.run) {
-        const x = got.run.epochs.map((e) => e.epoch);
-        curves.push({ name: `${pt.label} train`, x, y: got.run.epochs.map((e) => e.trainLoss) });
-        curves.push({ name: `${pt.label} test`, x, y: got.run.epochs.map((e) => e.testLoss ?? NaN) });
-      }
-      if (got.bytes) result.weights.push({ key: got.key, bytes: got.bytes });
-      progress(ctx, result.experiment, 'reconstruct', `${pt.label}: reconstructing 10 test images`);
-      result.grids.push(
-        await reconstructionGrid(
-          ctx,
-          got.model,
-          data,
-          `recon-${pt.label}`,
-          `${pt.label}: test images (top) and reconstructions (bottom)`,
-        ),
-      );
-    } finally {
-      got.model.dispose();
+  await eachModel(ctx, result, { points, cfg, data, stop }, async (got, pt) => {
+    const { train, test } = await modelLosses(ctx, got, data, cfg.batch);
+    out.set(pt.label, { params: got.model.parameterCount(), train, test });
+    if (got.run) {
+      const x = got.run.epochs.map((e) => e.epoch);
+      curves.push({ name: `${pt.label} train`, x, y: got.run.epochs.map((e) => e.trainLoss) });
+      curves.push({ name: `${pt.label} test`, x, y: got.run.epochs.map((e) => e.testLoss ?? NaN) });
     }
-  }
+    progress(ctx, result.experiment, 'reconstruct', `${pt.label}: reconstructing 10 test images`);
+    result.grids.push(
+      await reconstructionGrid(
+        ctx,
+        got.model,
+        data,
+        `recon-${pt.label}`,
+        `${pt.label}: test images (top) and reconstructions (bottom)`,
+      ),
+    );
+  });
   result.charts.push({
     id: 'loss',
     title: 'MSE per epoch (train and test)',

@@ -8,7 +8,7 @@ import { ConvAutoencoder } from '../../nn/conv-autoencoder';
 import { ConfigError } from '../../util/errors';
 import type { Shape } from '../../util/shape';
 import type { Prepared } from '../datasets';
-import { firstImages, loadSplits, newResult, type Obtained, reconstruct, trainOrReuse } from '../kit/index';
+import { firstImages, loadSplits, newResult, type Obtained, reconstruct, stopped, trainOrReuse } from '../kit/index';
 import { evaluateLoss, type TrainRun } from '../train';
 import type { ExperimentContext, ExperimentResult, ImageGrid } from '../types';
 import type { ConvTrainConfig, StopOptions } from './config';
@@ -111,6 +111,48 @@ export function obtainAutoencoder(ctx: ExperimentContext, spec: ObtainSpec): Pro
       stopReason: run.stopReason,
     }),
   });
+}
+
+/** One model of a run over several: its label (names the run, e.g. "latent=8"), latent size and capacity. */
+export interface ModelPoint {
+  label: string;
+  latent: number;
+  capacity: number;
+}
+
+/** One point per latent size, labelled `latent=<L>`. */
+export const latentPoints = (latents: readonly number[], capacity: number): ModelPoint[] =>
+  latents.map((latent) => ({ label: `latent=${latent}`, latent, capacity }));
+
+/**
+ * For each point in turn, until the user stops: the trained (or reused) autoencoder, with its stop
+ * reason and new weights recorded in `result`, handed to `use`, then disposed.
+ */
+export async function eachModel(
+  ctx: ExperimentContext,
+  result: ExperimentResult,
+  run: { points: readonly ModelPoint[]; cfg: Omit<ConvTrainConfig, 'capacity'>; data: MnistData; stop?: StopOptions },
+  use: (got: ObtainedModel, point: ModelPoint) => Promise<void>,
+): Promise<void> {
+  for (const point of run.points) {
+    if (stopped(ctx, result, `before ${point.label}`)) break;
+    const got = await obtainAutoencoder(ctx, {
+      latent: point.latent,
+      capacity: point.capacity,
+      cfg: run.cfg,
+      data: run.data,
+      name: point.label,
+      experiment: result.experiment,
+      stop: run.stop,
+    });
+    try {
+      result.stopReasons[point.label] = got.stopReason;
+      if (got.bytes) result.weights.push({ key: got.key, bytes: got.bytes });
+      await use(got, point);
+    } finally {
+      got.model.dispose();
+    }
+  }
 }
 
 /** Originals in the first row, reconstructions in the second, labelled by digit. */
