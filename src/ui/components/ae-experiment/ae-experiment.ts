@@ -35,9 +35,10 @@ type Resolved = { def: ExperimentDef<object>; config: object } | { error: Error 
 /**
  * @summary Runs one experiment of the reports in the page. Attributes other than its own are config
  * keys (kebab-case: `latent`, `latents`, `optimizer`, `activation`, `slope`, `loss`, `epochs`, `batch`,
- * `lr`, `train-size`, `test-size`, `seed`, `capacity`, `capacities`, `weights`, …), read with the type
- * of the key's default and checked by the experiment's validate() before any GPU work; a bad value
- * is shown in `part="error"`. Start / Stop / Resume control the run; the progress line and live
+ * `lr`, `train-size`, `test-size`, `seed`, `capacity`, `capacities`, `weights`, …), read by the
+ * experiment's config schema (the type, range or choices of each key; `npm run experiment -- <name>
+ * --help` lists them) and checked by its validate() before any GPU work; a bad value is shown in
+ * `part="error"` with the same message the command line gives. Start / Stop / Resume control the run; the progress line and live
  * curves follow it; the results (notes, charts, images, heat maps, tables) appear when it ends.
  *
  * @fires ae-progress - `{ task: 'experiment', experiment, stage, message, epoch, epochs, step, total, loss, samplesPerSec, etaSeconds }`, at most every 200 ms.
