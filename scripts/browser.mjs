@@ -70,9 +70,11 @@ export function streamConsole(page, write = (line) => process.stderr.write(`${li
 }
 
 /**
- * Serves the repo, launches Chromium and opens `path` (e.g. '/tools/run-experiment.html?x=1').
+ * Serves the repo, launches Chromium and opens `path` (e.g. '/cli/run-experiment.html?x=1').
  * Returns { page, browser, origin, url, close }. close() is idempotent and also runs on process exit,
  * SIGINT and SIGTERM (a signal exits with 128 + its number after closing).
+ * @param {string} path
+ * @param {{ entries?: string[], include?: string[], console?: false | ((line: string) => void), gotoTimeoutMs?: number }} [options]
  */
 export async function openRepoPage(
   path,

@@ -1,5 +1,5 @@
 // `npm test`: prepare the data if needed, type-check, run every test in headless Chromium, then the
-// end-to-end tests (test/e2e/run.mjs) and the tiny headless report (scripts/reproduce.mjs checked by
+// end-to-end tests (test/e2e/run.mjs) and the tiny headless report (cli/reproduce.mjs checked by
 // test/e2e/check-report.mjs); the last line counts all: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -54,7 +54,7 @@ if (e2eWanted && process.env.REPRODUCE !== '0') {
   const dir = 'test-artifacts/reproduce-tiny';
   rmSync(dir, { recursive: true, force: true });
   const t = Date.now();
-  const rr = spawnSync('node', ['scripts/reproduce.mjs', '--scale', 'tiny', '--out', dir], { stdio: 'inherit' });
+  const rr = spawnSync('node', ['cli/reproduce.mjs', '--scale', 'tiny', '--out', dir], { stdio: 'inherit' });
   console.log(`reproduce --scale tiny exited ${rr.status} after ${((Date.now() - t) / 1000).toFixed(0)} s`);
   const cr = spawnSync('node', ['test/e2e/check-report.mjs', dir, '--scale', 'tiny'], { stdio: 'inherit' });
   let rc = { passed: 0, failed: 1 };

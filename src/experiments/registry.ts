@@ -4,8 +4,10 @@ import { CONV_EXPERIMENTS } from './conv/index';
 import { FC_EXPERIMENTS } from './fc/index';
 import type { ExperimentDef } from './types';
 
+const ALL: readonly ExperimentDef<object>[] = [...FC_EXPERIMENTS, ...CONV_EXPERIMENTS];
+
 export function experiments(): ExperimentDef<object>[] {
-  return [...FC_EXPERIMENTS, ...CONV_EXPERIMENTS];
+  return [...ALL];
 }
 
 export function findExperiment(name: string): ExperimentDef<object> {

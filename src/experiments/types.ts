@@ -1,5 +1,6 @@
 // types.ts: what every experiment takes and returns. Plain data: the UI renders it, the CLI writes it
 // to result.json and PNGs, the report puts it beside the reports' figures. Imports nothing at run time.
+import type { ConfigSchema } from './kit/schema';
 import type { Runtime } from './runtime';
 
 /** Progress during long work: which stage, epoch, loss, speed and an ETA. */
@@ -106,8 +107,13 @@ export interface ExperimentDef<C extends object> {
   description: string;
   /** Default configuration for a scale: 'tiny' (seconds, CI), 'small' (minutes on a CPU adapter), 'full' (the reports'). */
   defaults(scale: Scale): C;
-  /** Checks a partial user config merged over the defaults; throws ConfigError naming the key and what is accepted. */
+  /**
+   * Checks a partial user config (values may be text) merged over the defaults at `scale` (default
+   * 'small'); throws ConfigError naming the key, the bad value and what is accepted.
+   */
   validate(config: Record<string, unknown>, scale?: Scale): C;
+  /** Every key with its type, range or choices, unit, defaults per scale and help (kit/schema.ts). */
+  schema?: ConfigSchema<C>;
   run(ctx: ExperimentContext, config: C): Promise<ExperimentResult>;
 }
 

@@ -1,4 +1,4 @@
-// What the experiment page does with one request (tools/run-experiment-core.ts), driven with a fake
+// What the experiment page does with one request (cli/run-experiment-core.ts), driven with a fake
 // experiment: refusals before any work, progress boiled down to one line per epoch or stage, and the
 // files the CLI writes (result.json, PNGs, weights carrying their key).
 import { expect } from 'chai';
@@ -15,7 +15,7 @@ import {
   outputFileName,
   runExperimentRequest,
   type PageOutcome,
-} from '../../tools/run-experiment-core';
+} from '../../cli/run-experiment-core';
 
 interface FakeConfig {
   epochs: number;

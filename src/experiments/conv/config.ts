@@ -1,9 +1,27 @@
-// config.ts: the configuration of the second report's experiments — the shared training keys, their
-// defaults per scale, and validation that refuses a bad value before any work starts.
-// Imports util and the experiments' stopping rules (no GPU, no DOM).
-import { ConfigError } from '../../util/errors';
-import { validateStop, type StopConditions } from '../stopping';
+// config.ts: the settings of the second report's experiments — the schema of the training keys they
+// share (types, ranges, defaults per scale, help), the sweeps' default lists, and the sentence that
+// states a run's scale. Imports the experiment kit and util (no GPU, no DOM).
+import {
+  batchKey,
+  type ChoiceKey,
+  checkAtMost,
+  type ConfigSchema,
+  epochsKey,
+  everyScale,
+  type IntKey,
+  lrKey,
+  type NumberKey,
+  SEED_KEY,
+  type StopKey,
+  type StopOptions,
+  TEST_IMAGES,
+  TRAIN_IMAGES,
+  testSizeKey,
+  trainSizeKey,
+} from '../kit/index';
 import type { Scale } from '../types';
+
+export type { StopOptions };
 
 /**
  * Where trained autoencoder weights come from: 'auto' reuses a matching entry of ctx.weights and
@@ -12,10 +30,6 @@ import type { Scale } from '../types';
  */
 export type WeightsMode = 'auto' | 'train' | 'require';
 export const WEIGHTS_MODES: readonly WeightsMode[] = ['auto', 'train', 'require'];
-
-/** Optional stopping conditions besides the epoch count (see stopping.ts). */
-export type StopOptions = Omit<StopConditions, 'maxEpochs'>;
-export const STOP_KEYS = ['maxSteps', 'gradNorm', 'paramChange', 'targetLoss', 'timeLimitSeconds'] as const;
 
 /** How every autoencoder of these experiments is trained (MSE, AdamW, MNIST with 'global' preprocessing). */
 export interface ConvTrainConfig {
@@ -29,40 +43,74 @@ export interface ConvTrainConfig {
   weights: WeightsMode;
 }
 
-export const MNIST_TRAIN = 60000;
-export const MNIST_TEST = 10000;
+export const MNIST_TRAIN = TRAIN_IMAGES;
+export const MNIST_TEST = TEST_IMAGES;
 export const REPORT_LATENTS = [3, 5, 8, 10, 15, 20, 30];
 export const REPORT_CAPACITIES = [128, 64, 32, 16, 8, 4];
 
-/**
- * The training scale. 'full' is the report's (c = 128, 20 epochs, all of MNIST); 'small' keeps an
- * experiment to a few minutes on a CPU adapter; 'tiny' to seconds.
- */
-export function trainDefaults(scale: Scale): ConvTrainConfig {
-  switch (scale) {
-    case 'tiny':
-      return { capacity: 4, epochs: 1, batch: 32, lr: 0.003, trainSize: 256, testSize: 64, seed: 0, weights: 'auto' };
-    // A CPU adapter manages ~10 steps/s at c = 4; at lr 0.003 a few hundred steps leave every latent
-    // size on the mean-image plateau, so 'small' uses lr 0.005 (and says so in its notes).
-    case 'small':
-      return { capacity: 4, epochs: 6, batch: 16, lr: 0.005, trainSize: 1000, testSize: 500, seed: 0, weights: 'auto' };
-    case 'full':
-      return {
-        capacity: 128,
-        epochs: 20,
-        batch: 64,
-        lr: 0.003,
-        trainSize: MNIST_TRAIN,
-        testSize: MNIST_TEST,
-        seed: 0,
-        weights: 'auto',
-      };
-  }
+/** The schema of ConvTrainConfig, each key with its own kind (so an experiment can adjust one). */
+export interface ConvTrainSchema extends ConfigSchema<ConvTrainConfig> {
+  capacity: IntKey;
+  epochs: IntKey;
+  batch: IntKey;
+  lr: NumberKey;
+  trainSize: IntKey;
+  testSize: IntKey;
+  seed: IntKey;
+  weights: ChoiceKey;
 }
+
+/**
+ * The training keys. 'full' is the report's (c = 128, 20 epochs, all of MNIST); 'small' keeps an
+ * experiment to a few minutes on a CPU adapter; 'tiny' to seconds. A CPU adapter manages ~10 steps/s
+ * at c = 4; at lr 0.003 a few hundred steps leave every latent size on the mean-image plateau, so
+ * 'small' uses lr 0.005 (and says so in its notes). `weights`: the default way to get each model.
+ */
+export function convTrainSchema(weights: WeightsMode): ConvTrainSchema {
+  return {
+    capacity: {
+      type: 'int',
+      min: 1,
+      unit: 'channels',
+      help: 'channels of the first conv layer (the report uses 4 to 128)',
+      default: { tiny: 4, small: 4, full: 128 },
+    },
+    epochs: epochsKey({ tiny: 1, small: 6, full: 20 }, 1),
+    batch: batchKey({ tiny: 32, small: 16, full: 64 }),
+    lr: lrKey({ tiny: 0.003, small: 0.005, full: 0.003 }, 'AdamW learning rate (the report: 0.003)'),
+    trainSize: trainSizeKey({ tiny: 256, small: 1000, full: MNIST_TRAIN }),
+    testSize: testSizeKey({ tiny: 64, small: 500, full: MNIST_TEST }),
+    seed: SEED_KEY,
+    weights: {
+      type: 'choice',
+      choices: WEIGHTS_MODES,
+      help: 'auto: reuse trained weights handed in, else train; train: always train; require: only reuse',
+      default: everyScale(weights),
+    },
+  };
+}
+
+/** No stopping condition besides the epoch count by default. */
+export const STOP_SCHEMA: StopKey = {
+  type: 'stop',
+  help: 'extra stopping conditions besides the epoch count',
+  default: { tiny: {}, small: {}, full: {} },
+};
 
 /** The latent sizes swept at each scale: the report's seven at 'full', four of them at 'small'. */
 export function defaultLatents(scale: Scale): number[] {
   return scale === 'full' ? [...REPORT_LATENTS] : scale === 'small' ? [3, 8, 15, 30] : [3, 15];
+}
+
+/** The latent sizes of a sweep as a schema key (each at least `min`). */
+export function latentsKey(min: number, help: string): ConfigSchema<{ latents: number[] }>['latents'] {
+  return {
+    type: 'int-list',
+    min,
+    unit: 'dimensions',
+    help,
+    default: { tiny: defaultLatents('tiny'), small: defaultLatents('small'), full: defaultLatents('full') },
+  };
 }
 
 /** "4 epochs, 1000 training / 500 test images, c = 4" (plus the learning rate when it is not the report's). */
@@ -74,135 +122,7 @@ export function describeScale(
   return `${cfg.epochs} epoch${cfg.epochs === 1 ? '' : 's'}, ${cfg.trainSize} training / ${cfg.testSize} test images${c}${lr}`;
 }
 
-/** How one config key is checked. */
-export type Field =
-  | { kind: 'int'; min: number; max?: number; hint: string }
-  | { kind: 'positive'; hint: string }
-  | { kind: 'ints'; min: number; max?: number; hint: string }
-  | { kind: 'enum'; values: readonly string[] }
-  | { kind: 'index' }
-  | { kind: 'stop' };
-
-/** The fields of ConvTrainConfig; experiments add their own. */
-export const TRAIN_FIELDS: Record<keyof ConvTrainConfig, Field> = {
-  capacity: { kind: 'int', min: 1, hint: 'Use a channel count of at least 1 (the report uses 4 to 128).' },
-  epochs: { kind: 'int', min: 1, hint: 'Train for at least one epoch.' },
-  batch: { kind: 'int', min: 1, hint: 'Use a batch size of at least 1.' },
-  lr: { kind: 'positive', hint: 'The report uses 0.003.' },
-  trainSize: { kind: 'int', min: 1, max: MNIST_TRAIN, hint: `MNIST has ${MNIST_TRAIN} training images.` },
-  testSize: { kind: 'int', min: 1, max: MNIST_TEST, hint: `MNIST has ${MNIST_TEST} test images.` },
-  seed: { kind: 'int', min: 0, max: 0xffffffff, hint: 'Use a whole number from 0 to 4294967295.' },
-  weights: { kind: 'enum', values: WEIGHTS_MODES },
-};
-
-const show = (v: unknown): string =>
-  typeof v === 'string'
-    ? `"${v}"`
-    : Array.isArray(v)
-      ? `[${v.map(show).join(', ')}]`
-      : v !== null && typeof v === 'object'
-        ? JSON.stringify(v)
-        : String(v);
-
-function checkInt(where: string, v: unknown, min: number, max: number | undefined, hint: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || (max !== undefined && v > max)) {
-    const range = max === undefined ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
-    throw new ConfigError(`${where}: bad value; expected ${range}, got ${show(v)}. ${hint}`);
-  }
-  return v;
-}
-
-function checkStop(where: string, v: unknown): StopOptions {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    throw new ConfigError(
-      `${where}: bad value; expected an object with some of ${STOP_KEYS.join(', ')}, got ${show(v)}. Pass {} for none.`,
-    );
-  }
-  const stop = v as Record<string, unknown>;
-  for (const k of Object.keys(stop)) {
-    if (!(STOP_KEYS as readonly string[]).includes(k)) {
-      throw new ConfigError(
-        `${where}: unknown stopping condition "${k}"; expected one of ${STOP_KEYS.join(', ')}, got "${k}". Set the epoch count with "epochs".`,
-      );
-    }
-  }
-  try {
-    validateStop({ maxEpochs: 1, ...(stop as StopOptions) });
-  } catch (e) {
-    if (e instanceof ConfigError) throw new ConfigError(`${where}: ${e.message}`);
-    throw e;
-  }
-  return { ...(stop as StopOptions) };
-}
-
-function checkField(where: string, field: Field, v: unknown): unknown {
-  switch (field.kind) {
-    case 'int':
-      return checkInt(where, v, field.min, field.max, field.hint);
-    case 'positive':
-      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
-        throw new ConfigError(`${where}: bad value; expected a finite number > 0, got ${show(v)}. ${field.hint}`);
-      return v;
-    case 'ints': {
-      if (!Array.isArray(v) || v.length === 0)
-        throw new ConfigError(
-          `${where}: bad value; expected a non-empty list of integers, got ${show(v)}. ${field.hint}`,
-        );
-      v.forEach((x, i) => checkInt(`${where}[${i}]`, x, field.min, field.max, field.hint));
-      const dup = v.find((x, i) => v.indexOf(x) !== i);
-      if (dup !== undefined)
-        throw new ConfigError(
-          `${where}: ${dup} appears twice; expected distinct values, got ${show(v)}. List each value once.`,
-        );
-      return [...(v as number[])];
-    }
-    case 'enum':
-      if (typeof v !== 'string' || !field.values.includes(v))
-        throw new ConfigError(
-          `${where}: bad value; expected one of ${field.values.map((s) => `"${s}"`).join(', ')}, got ${show(v)}.`,
-        );
-      return v;
-    case 'index':
-      if (v === null) return null;
-      return checkInt(where, v, 0, undefined, 'Pass an index into the test subset, or null to choose by seed.');
-    case 'stop':
-      return checkStop(where, v);
-  }
-}
-
-/**
- * Merges `user` over `defaults` and checks every key against `fields`: an unknown key lists the
- * accepted ones. Cross-key rules (batch ≤ trainSize, ...) are the caller's.
- */
-export function validateFields<C extends object>(
-  experiment: string,
-  defaults: C,
-  fields: Record<keyof C, Field>,
-  user: Record<string, unknown>,
-): C {
-  if (user === null || typeof user !== 'object' || Array.isArray(user)) {
-    throw new ConfigError(
-      `${experiment}: bad config; expected an object of settings, got ${show(user)}. Pass {} for the defaults.`,
-    );
-  }
-  const accepted = Object.keys(fields);
-  for (const k of Object.keys(user)) {
-    if (!accepted.includes(k))
-      throw new ConfigError(
-        `${experiment}: unknown config key "${k}"; expected one of ${accepted.join(', ')}, got "${k}". Check the spelling.`,
-      );
-  }
-  const merged: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(user)) if (v !== undefined) merged[k] = v;
-  for (const k of accepted) merged[k] = checkField(`${experiment}.${k}`, fields[k as keyof C], merged[k]);
-  return merged as C;
-}
-
 /** batch ≤ the number of samples it is drawn from. */
 export function checkBatch(experiment: string, batchKey: string, batch: number, sizeKey: string, size: number): void {
-  if (batch > size) {
-    throw new ConfigError(
-      `${experiment}.${batchKey}: batch larger than the training set; expected at most ${sizeKey} = ${size}, got ${batch}. Lower ${batchKey} or raise ${sizeKey}.`,
-    );
-  }
+  checkAtMost(experiment, batchKey, batch, sizeKey, size, `Lower ${batchKey} or raise ${sizeKey}.`);
 }

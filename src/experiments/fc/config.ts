@@ -1,6 +1,6 @@
-// config.ts: the settings of the first report's experiments — the keys each experiment accepts, their
-// defaults per scale, validation (ConfigError before any work), and the key a trained model's weights
-// are stored under. Imports optim (names), util.
+// config.ts: the settings of the first report's experiments — the schema of the keys that decide
+// one trained model (types, ranges, defaults per scale, help), and the key a trained model's weights
+// are stored under. Imports optim (names), util, the experiment kit.
 //
 // Scales. 'tiny': seconds on SwiftShader (tests). 'small': about half a minute per trained model on
 // SwiftShader (186 steps of batch 32). 'full': the report — all 60,000 / 10,000 images and 1,000 epochs. The report does not
@@ -10,7 +10,20 @@
 // [60000, 784] float32 activation (188 MB).
 import { OPTIMIZER_NAMES, type OptimizerName } from '../../optim/optimizer';
 import { ConfigError } from '../../util/errors';
-import type { Scale } from '../types';
+import {
+  badValue,
+  batchKey,
+  checkAtMost,
+  type ConfigSchema,
+  epochsKey,
+  lrKey,
+  readValue,
+  SEED_KEY,
+  TEST_IMAGES,
+  TRAIN_IMAGES,
+  testSizeKey,
+  trainSizeKey,
+} from '../kit/index';
 
 export const FC_ACTIVATIONS = ['leakyRelu', 'sigmoid', 'relu'] as const;
 export type FcActivation = (typeof FC_ACTIVATIONS)[number];
@@ -19,8 +32,8 @@ export const FC_LOSSES = ['mse', 'bce', 'kl'] as const;
 export type FcLoss = (typeof FC_LOSSES)[number];
 
 /** Fashion-MNIST split sizes (the upper bounds of trainSize / testSize). */
-export const FASHION_TRAIN = 60000;
-export const FASHION_TEST = 10000;
+export const FASHION_TRAIN = TRAIN_IMAGES;
+export const FASHION_TEST = TEST_IMAGES;
 /** Hidden width next to the latent layer (784 → 392 → 196 → latent); the largest invertible latent. */
 export const FC_HIDDEN_2 = 196;
 
@@ -44,45 +57,84 @@ export interface FcModelConfig {
   seed: number;
 }
 
-/** Data sizes and training budget per scale. */
-export function scaleBudget(scale: Scale): Pick<FcModelConfig, 'epochs' | 'batch' | 'trainSize' | 'testSize'> {
-  switch (scale) {
-    case 'tiny':
-      return { epochs: 2, batch: 32, trainSize: 256, testSize: 128 };
-    case 'small':
-      return { epochs: 3, batch: 32, trainSize: 2000, testSize: 500 };
-    case 'full':
-      return { epochs: 1000, batch: FASHION_TRAIN, trainSize: FASHION_TRAIN, testSize: FASHION_TEST };
-  }
+/**
+ * The keys of one trained model: the report's original setting (Adam, leaky ReLU 0.5, MSE, latent 8)
+ * and the data sizes and training budget per scale.
+ */
+export const FC_MODEL_SCHEMA: ConfigSchema<FcModelConfig> = {
+  latent: {
+    type: 'int',
+    min: 1,
+    max: 784,
+    unit: 'dimensions',
+    help: 'width of the bottleneck (784 → 392 → 196 → latent)',
+    default: { tiny: 8, small: 8, full: 8 },
+  },
+  optimizer: {
+    type: 'choice',
+    choices: OPTIMIZER_NAMES,
+    help: 'optimizer, with PyTorch defaults',
+    default: { tiny: 'adam', small: 'adam', full: 'adam' },
+  },
+  activation: {
+    type: 'choice',
+    choices: FC_ACTIVATIONS,
+    help: 'activation after every layer',
+    default: { tiny: 'leakyRelu', small: 'leakyRelu', full: 'leakyRelu' },
+  },
+  slope: {
+    type: 'number',
+    min: 0,
+    help: 'negative slope of leaky ReLU (unused by sigmoid and ReLU)',
+    default: { tiny: 0.5, small: 0.5, full: 0.5 },
+  },
+  loss: {
+    type: 'choice',
+    choices: FC_LOSSES,
+    help: 'reconstruction loss: mean squared error, binary cross-entropy or KL divergence',
+    default: { tiny: 'mse', small: 'mse', full: 'mse' },
+  },
+  epochs: epochsKey(
+    { tiny: 2, small: 3, full: 1000 },
+    0,
+    'passes over the training images; 0 evaluates without training',
+  ),
+  // The report's loss plots have one point per epoch for 1,000 epochs: full-batch training.
+  batch: batchKey({ tiny: 32, small: 32, full: FASHION_TRAIN }),
+  lr: lrKey(
+    { tiny: null, small: null, full: null },
+    'learning rate',
+    `the optimizer's PyTorch default; SGD has none and uses ${SGD_DEFAULT_LR}`,
+  ),
+  trainSize: trainSizeKey({ tiny: 256, small: 2000, full: FASHION_TRAIN }),
+  testSize: testSizeKey({ tiny: 128, small: 500, full: FASHION_TEST }),
+  seed: SEED_KEY,
+};
+
+/** batch ≤ trainSize. */
+export function checkBatch(experiment: string, c: Pick<FcModelConfig, 'batch' | 'trainSize'>): void {
+  checkAtMost(experiment, 'batch', c.batch, 'trainSize', c.trainSize, 'Lower batch or raise trainSize.');
 }
 
-/** The report's original setting (Adam, leaky ReLU 0.5, MSE, latent 8) at a scale. */
-export function baseModelConfig(scale: Scale): FcModelConfig {
-  return {
-    latent: 8,
-    optimizer: 'adam',
-    activation: 'leakyRelu',
-    slope: 0.5,
-    loss: 'mse',
-    lr: null,
-    seed: 0,
-    ...scaleBudget(scale),
-  };
+/**
+ * The decoder can be inverted: leaky ReLU with slope > 0 (ReLU and sigmoid have no inverse) and, when
+ * given, a latent no wider than the layer above it (else its least-squares inverse is not unique).
+ */
+export function checkInvertible(
+  experiment: string,
+  c: Pick<FcModelConfig, 'activation' | 'slope'> & { latent?: number },
+): void {
+  if (c.activation !== 'leakyRelu')
+    throw badValue(`${experiment}.activation`, c.activation, 'leakyRelu (the decoder is inverted)');
+  if (!(c.slope > 0))
+    throw badValue(`${experiment}.slope`, c.slope, 'a slope > 0 (the decoder is inverted through leaky ReLU)');
+  if (c.latent !== undefined && c.latent > FC_HIDDEN_2)
+    throw badValue(
+      `${experiment}.latent`,
+      c.latent,
+      `at most ${FC_HIDDEN_2} (the decoder's first layer output), so that its least-squares inverse is unique`,
+    );
 }
-
-export const MODEL_KEYS = [
-  'latent',
-  'optimizer',
-  'activation',
-  'slope',
-  'loss',
-  'epochs',
-  'batch',
-  'lr',
-  'trainSize',
-  'testSize',
-  'seed',
-] as const;
 
 /** The slope the network actually uses: ReLU is slope 0; sigmoid has none (0 in keys). */
 export function effectiveSlope(activation: FcActivation, slope: number): number {
@@ -118,102 +170,8 @@ export function parseWeightKey(
     loss: m[5] as FcLoss,
     seed: Number(m[6]),
   };
-  checkChoice('weights (act)', parsed.activation, FC_ACTIVATIONS);
-  checkChoice('weights (opt)', parsed.optimizer, OPTIMIZER_NAMES);
-  checkChoice('weights (loss)', parsed.loss, FC_LOSSES);
+  readValue('weights (act)', FC_MODEL_SCHEMA.activation, parsed.activation);
+  readValue('weights (opt)', FC_MODEL_SCHEMA.optimizer, parsed.optimizer);
+  readValue('weights (loss)', FC_MODEL_SCHEMA.loss, parsed.loss);
   return parsed;
-}
-
-// --- validation -----------------------------------------------------------------------------------
-
-export function checkChoice<T extends string>(key: string, v: unknown, accepted: readonly T[]): T {
-  if (typeof v !== 'string' || !(accepted as readonly string[]).includes(v)) {
-    throw new ConfigError(`${key}: unknown value ${JSON.stringify(v)}; expected one of: ${accepted.join(', ')}.`);
-  }
-  return v as T;
-}
-
-/** A number (numeric strings from a command line are accepted). */
-function toNumber(key: string, v: unknown): number {
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n !== 'number' || Number.isNaN(n))
-    throw new ConfigError(`${key}: expected a number; got ${JSON.stringify(v)}.`);
-  return n;
-}
-
-export function checkInt(key: string, v: unknown, min: number, max = Infinity, hint = ''): number {
-  const n = toNumber(key, v);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    const range = max === Infinity ? `an integer ≥ ${min}` : `an integer in [${min}, ${max}]`;
-    throw new ConfigError(
-      `${key}: out of range; expected ${range}, got ${JSON.stringify(v)}.${hint ? ` ${hint}` : ''}`,
-    );
-  }
-  return n;
-}
-
-/** Refuses keys the experiment does not take, listing the accepted ones. */
-export function checkKeys(experiment: string, config: Record<string, unknown>, accepted: readonly string[]): void {
-  if (config === null || typeof config !== 'object')
-    throw new ConfigError(`${experiment}: the configuration must be an object; got ${String(config)}.`);
-  for (const key of Object.keys(config)) {
-    if (!accepted.includes(key))
-      throw new ConfigError(`${experiment}: unknown key "${key}"; expected one of: ${accepted.join(', ')}.`);
-  }
-}
-
-/** Checks the model keys of a merged config and returns them typed. */
-export function checkModelConfig(c: Record<string, unknown>): FcModelConfig {
-  const lrRaw = c.lr;
-  let lr: number | null = null;
-  if (lrRaw !== null && lrRaw !== undefined && lrRaw !== 'default') {
-    lr = toNumber('lr', lrRaw);
-    if (!Number.isFinite(lr) || lr <= 0)
-      throw new ConfigError(
-        `lr: out of range; expected a finite number > 0 (or null for the optimizer's default), got ${JSON.stringify(lrRaw)}.`,
-      );
-  }
-  const slope = toNumber('slope', c.slope);
-  if (!Number.isFinite(slope) || slope < 0)
-    throw new ConfigError(`slope: out of range; expected a finite number ≥ 0, got ${JSON.stringify(c.slope)}.`);
-  const out: FcModelConfig = {
-    latent: checkInt('latent', c.latent, 1, 784, 'The latent size is the width of the bottleneck, e.g. 8.'),
-    optimizer: checkChoice('optimizer', c.optimizer, OPTIMIZER_NAMES),
-    activation: checkChoice('activation', c.activation, FC_ACTIVATIONS),
-    slope,
-    loss: checkChoice('loss', c.loss, FC_LOSSES),
-    epochs: checkInt('epochs', c.epochs, 0, Infinity, '0 evaluates without training.'),
-    batch: checkInt('batch', c.batch, 1),
-    lr,
-    trainSize: checkInt('trainSize', c.trainSize, 1, FASHION_TRAIN),
-    testSize: checkInt('testSize', c.testSize, 1, FASHION_TEST),
-    seed: checkInt('seed', c.seed, 0),
-  };
-  if (out.batch > out.trainSize) {
-    throw new ConfigError(
-      `batch: ${out.batch} is larger than the training set; expected at most trainSize = ${out.trainSize}, got ${out.batch}. Lower batch or raise trainSize.`,
-    );
-  }
-  return out;
-}
-
-/** A list of latent sizes: an array or a comma-separated string, each in [1, max], no repeats. */
-export function checkLatents(v: unknown, max: number): number[] {
-  const items = typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v;
-  if (!Array.isArray(items) || items.length === 0)
-    throw new ConfigError(
-      `latents: expected a non-empty list of latent sizes such as [2, 4, 8]; got ${JSON.stringify(v)}.`,
-    );
-  const out = items.map((x, i) =>
-    checkInt(
-      `latents[${i}]`,
-      x,
-      1,
-      max,
-      `The decoder is inverted through its ${FC_HIDDEN_2}-wide layer, so the latent may not exceed ${max}.`,
-    ),
-  );
-  if (new Set(out).size !== out.length)
-    throw new ConfigError(`latents: repeated sizes; expected distinct values, got ${JSON.stringify(v)}.`);
-  return out;
 }

@@ -1,30 +1,12 @@
 // fc-compression.ts: experiment `fc-compression` — NRMSE against the compression ratio 784 / latent,
 // for the autoencoder's output and for the output decoded from the latent discovered by inverting
 // the decoder from the true images. Imports experiments (fc helpers, types), util.
-import type { Chart, ExperimentContext, ExperimentDef, ExperimentResult, Scale } from '../types';
-import {
-  baseModelConfig,
-  checkKeys,
-  checkLatents,
-  checkModelConfig,
-  FC_HIDDEN_2,
-  MODEL_KEYS,
-  type FcModelConfig,
-} from './config';
-import { ConfigError } from '../../util/errors';
-import { invertBlocks, type InversionSums } from './inversion';
+import { defineExperiment, firstImages, formatNumber, newResult, progress, stopped } from '../kit/index';
+import type { Chart, ExperimentContext, ExperimentResult } from '../types';
+import { checkBatch, checkInvertible, FC_HIDDEN_2, FC_MODEL_SCHEMA, type FcModelConfig } from './config';
+import { type InversionSums, invertBlocks } from './decoder-inversion';
 import { errorFromMse, targetRange } from './metrics';
-import {
-  emit,
-  emptyResult,
-  firstImages,
-  fmtNum,
-  imageGrid,
-  loadData,
-  lossSeries,
-  reconstruct,
-  trainOrLoad,
-} from './model';
+import { imageGrid, loadData, lossSeries, reconstructions, trainOrLoad } from './model';
 import { scaleSentence } from './report';
 
 export interface FcCompressionConfig extends Omit<FcModelConfig, 'latent' | 'loss'> {
@@ -33,7 +15,6 @@ export interface FcCompressionConfig extends Omit<FcModelConfig, 'latent' | 'los
 }
 
 const NAME = 'fc-compression';
-const KEYS = ['latents', ...MODEL_KEYS.filter((k) => k !== 'latent' && k !== 'loss')] as const;
 const SERIES = [
   ['nrmse_ae_train', 'autoencoder train'],
   ['nrmse_ae_test', 'autoencoder test'],
@@ -52,7 +33,7 @@ export function compressionNotes(latents: number[], m: Record<string, Record<str
   const worse = order.filter((l) => m.nrmse_discovered_test![String(l)]! > m.nrmse_ae_test![String(l)]!);
   return [
     `Report: NRMSE fell as the latent grew (lower compression) for both outputs, and the discovered-latent output was worse than the autoencoder's.`,
-    `Measured test NRMSE by latent ${order.join(', ')}: autoencoder ${ae.map((v) => fmtNum(v)).join(', ')}; discovered ${disc.map((v) => fmtNum(v)).join(', ')}.`,
+    `Measured test NRMSE by latent ${order.join(', ')}: autoencoder ${ae.map((v) => formatNumber(v)).join(', ')}; discovered ${disc.map((v) => formatNumber(v)).join(', ')}.`,
     `Autoencoder NRMSE ${falls(ae) ? 'falls at every step' : ae[ae.length - 1]! < ae[0]! ? 'falls overall but not at every step' : 'does not fall'} as the latent grows; ` +
       `discovered ${falls(disc) ? 'falls at every step' : disc[disc.length - 1]! < disc[0]! ? 'falls overall but not at every step' : 'does not fall'}.`,
     `The discovered-latent output is worse than the autoencoder output at ${worse.length} of ${order.length} latent sizes${worse.length === order.length ? ' (agrees with the report)' : ` (${worse.join(', ') || 'none'})`}.`,
@@ -61,9 +42,8 @@ export function compressionNotes(latents: number[], m: Record<string, Record<str
 
 async function run(ctx: ExperimentContext, c: FcCompressionConfig): Promise<ExperimentResult> {
   const started = performance.now();
-  const result = emptyResult(ctx, NAME, c);
-  emit(ctx, NAME, 'load data', `loading ${c.trainSize} / ${c.testSize} Fashion-MNIST images`);
-  const data = await loadData(ctx, c);
+  const result = newResult(ctx, NAME, c);
+  const data = await loadData(ctx, c, NAME);
   const ranges = { train: targetRange(data.train.x), test: targetRange(data.test.x) };
   const originals = firstImages(data.test, 10);
   const per: Record<string, Record<string, number>> = {
@@ -75,10 +55,7 @@ async function run(ctx: ExperimentContext, c: FcCompressionConfig): Promise<Expe
   const discRows = [{ label: 'original', images: originals }];
   const done: number[] = [];
   for (const latent of c.latents) {
-    if (ctx.signal?.aborted) {
-      result.notes.push(`Stopped by the user before latent ${latent}.`);
-      break;
-    }
+    if (stopped(ctx, result, `before latent ${latent}`)) break;
     const setting: FcModelConfig = { ...c, latent, loss: 'mse' };
     const name = `latent=${latent}`;
     const t = await trainOrLoad(ctx, NAME, setting, data, name);
@@ -86,7 +63,7 @@ async function run(ctx: ExperimentContext, c: FcCompressionConfig): Promise<Expe
       result.stopReasons[name] = t.stopReason;
       if (t.bytes) result.weights.push({ key: t.key, bytes: t.bytes });
       losses.push(...lossSeries(t.run, `${name} `).filter((s) => s.name.endsWith('train')));
-      emit(
+      progress(
         ctx,
         NAME,
         `invert ${name}`,
@@ -97,7 +74,7 @@ async function run(ctx: ExperimentContext, c: FcCompressionConfig): Promise<Expe
         sampleRows: 10,
         signal: ctx.signal,
         onChunk: (k, total) =>
-          emit(ctx, NAME, `invert ${name}`, `${name}: inverted ${k} / ${total} images`, { step: k, steps: total }),
+          progress(ctx, NAME, `invert ${name}`, `${name}: inverted ${k} / ${total} images`, { step: k, steps: total }),
       });
       const [test, train] = inv.sums as [InversionSums, InversionSums];
       if (test.count + train.count < data.test.count + data.train.count) {
@@ -111,7 +88,7 @@ async function run(ctx: ExperimentContext, c: FcCompressionConfig): Promise<Expe
       per.nrmse_ae_test![key] = nrmse(test, test.outputAe, ranges.test);
       per.nrmse_discovered_train![key] = nrmse(train, train.outputDiscovered, ranges.train);
       per.nrmse_discovered_test![key] = nrmse(test, test.outputDiscovered, ranges.test);
-      aeRows.push({ label: name, images: (await reconstruct(ctx, t.model, setting, originals)).raw });
+      aeRows.push({ label: name, images: (await reconstructions(ctx, t.model, setting, originals)).raw });
       discRows.push({ label: name, images: inv.sample!.map((v) => Math.min(1, Math.max(0, v))) });
       done.push(latent);
     } finally {
@@ -163,29 +140,28 @@ async function run(ctx: ExperimentContext, c: FcCompressionConfig): Promise<Expe
   return result;
 }
 
-function defaults(scale: Scale): FcCompressionConfig {
-  const { latent: _l, loss: _o, ...m } = baseModelConfig(scale);
-  return { latents: [2, 4, 8, 16, 32, 64], ...m };
-}
+const { latent: _latent, loss: _loss, ...MODEL_KEYS } = FC_MODEL_SCHEMA;
 
-export const fcCompression: ExperimentDef<FcCompressionConfig> = {
+export const fcCompression = defineExperiment<FcCompressionConfig>({
   name: NAME,
   title: 'NRMSE against compression ratio',
   description:
     'Trains the autoencoder (Adam, leaky ReLU 0.5, MSE) for each latent size, and reports the NRMSE of its output and of the output ' +
     'decoded from the latent found by inverting the decoder from the true images, against the compression ratio 784 / latent.',
-  defaults,
-  validate(config: Record<string, unknown>, scale: Scale = 'small'): FcCompressionConfig {
-    checkKeys(NAME, config, KEYS);
-    const merged: Record<string, unknown> = { ...defaults(scale), ...config };
-    const latents = checkLatents(merged.latents, FC_HIDDEN_2);
-    const { latent: _l, loss: _o, ...m } = checkModelConfig({ ...merged, latent: latents[0], loss: 'mse' });
-    if (m.activation !== 'leakyRelu' || !(m.slope > 0)) {
-      throw new ConfigError(
-        `${NAME}: the decoder is inverted, so the activation must be leakyRelu with slope > 0; got ${m.activation}${m.activation === 'leakyRelu' ? ` with slope ${m.slope}` : ''}.`,
-      );
-    }
-    return { latents, ...m };
+  schema: {
+    latents: {
+      type: 'int-list',
+      min: 1,
+      max: FC_HIDDEN_2,
+      unit: 'dimensions',
+      help: `latent sizes, one model each; at most ${FC_HIDDEN_2} so that the decoder can be inverted`,
+      default: { tiny: [2, 4, 8, 16, 32, 64], small: [2, 4, 8, 16, 32, 64], full: [2, 4, 8, 16, 32, 64] },
+    },
+    ...MODEL_KEYS,
+  },
+  check(c) {
+    checkBatch(NAME, c);
+    checkInvertible(NAME, c);
   },
   run,
-};
+});

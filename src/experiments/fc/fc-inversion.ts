@@ -11,20 +11,20 @@
 //   each also *_relative (÷ ‖Z_ae‖ for latents, ÷ ‖X‖ for outputs) and *_per_image (÷ √N);
 //   nrmse_discovered_s, nrmse_ae_s: NRMSE (metrics.ts) of decoder(Z_disc) and decoder(Z_ae).
 import { ConfigError } from '../../util/errors';
-import type { ExperimentContext, ExperimentDef, ExperimentResult, Scale, Table } from '../types';
+import { defineExperiment, firstImages, formatNumber, newResult, progress } from '../kit/index';
+import type { ExperimentContext, ExperimentResult, Table } from '../types';
 import {
-  baseModelConfig,
-  checkKeys,
-  checkModelConfig,
+  checkBatch,
+  checkInvertible,
   FC_HIDDEN_2,
-  MODEL_KEYS,
+  FC_MODEL_SCHEMA,
+  type FcModelConfig,
   parseWeightKey,
   weightKey,
-  type FcModelConfig,
 } from './config';
-import { invertBlocks, type InversionSums } from './inversion';
+import { type InversionSums, invertBlocks } from './decoder-inversion';
 import { errorFromMse, targetRange } from './metrics';
-import { emit, emptyResult, firstImages, fmtNum, imageGrid, loadData, reconstruct, trainOrLoad } from './model';
+import { imageGrid, loadData, reconstructions, trainOrLoad } from './model';
 import { perRow, REPORT_INVERSION, scaleSentence } from './report';
 
 export interface FcInversionConfig extends Omit<FcModelConfig, 'loss'> {
@@ -37,7 +37,6 @@ export interface FcInversionConfig extends Omit<FcModelConfig, 'loss'> {
 }
 
 const NAME = 'fc-inversion';
-const KEYS = ['weights', ...MODEL_KEYS.filter((k) => k !== 'loss')] as const;
 
 /** The inversion metrics of one split from its summed squares (see the header). */
 export function inversionMetrics(split: 'train' | 'test', s: InversionSums, range: number): Record<string, number> {
@@ -101,24 +100,24 @@ function reportTable(m: Record<string, number>): Table {
 
 function notes(m: Record<string, number>): string[] {
   const r = REPORT_INVERSION;
-  const pi = (v: number, n: number) => fmtNum(perRow(v, n), 3);
+  const pi = (v: number, n: number) => formatNumber(perRow(v, n), 3);
   return [
     "Frobenius norms over a split grow with √(number of images), so the report's values (60,000 / 10,000 images) are compared per image (÷ √N) and relative (÷ ‖Z_ae‖ or ‖X‖).",
     `(a) From the decoder output. Report: ‖Z_ae − Z_ls‖ = ${r.latentFromOutput.train} train, ${r.latentFromOutput.test} test (per image ${pi(r.latentFromOutput.train, 60000)}, ${pi(r.latentFromOutput.test, 10000)}). ` +
-      `Measured: ${fmtNum(m.frobenius_latent_train)}, ${fmtNum(m.frobenius_latent_test)} (per image ${fmtNum(m.frobenius_latent_train_per_image, 3)}, ${fmtNum(m.frobenius_latent_test_per_image, 3)}; ` +
-      `relative ${fmtNum(m.frobenius_latent_train_relative, 3)}, ${fmtNum(m.frobenius_latent_test_relative, 3)}). Both are float32 rounding: the inversion is exact in exact arithmetic.`,
+      `Measured: ${formatNumber(m.frobenius_latent_train)}, ${formatNumber(m.frobenius_latent_test)} (per image ${formatNumber(m.frobenius_latent_train_per_image, 3)}, ${formatNumber(m.frobenius_latent_test_per_image, 3)}; ` +
+      `relative ${formatNumber(m.frobenius_latent_train_relative, 3)}, ${formatNumber(m.frobenius_latent_test_relative, 3)}). Both are float32 rounding: the inversion is exact in exact arithmetic.`,
     `(b) From the true images. Report: latent ${r.latentDiscovered.train} / ${r.latentDiscovered.test} (per image ${pi(r.latentDiscovered.train, 60000)} / ${pi(r.latentDiscovered.test, 10000)}), ` +
       `output ${r.outputDiscovered.train} / ${r.outputDiscovered.test} (per image ${pi(r.outputDiscovered.train, 60000)} / ${pi(r.outputDiscovered.test, 10000)}). ` +
-      `Measured per image: latent ${fmtNum(m.frobenius_latent_discovered_train_per_image, 3)} / ${fmtNum(m.frobenius_latent_discovered_test_per_image, 3)}, ` +
-      `output ${fmtNum(m.frobenius_output_train_per_image, 3)} / ${fmtNum(m.frobenius_output_test_per_image, 3)} (train / test).`,
-    `Discovered-latent output vs autoencoder output, NRMSE test: ${fmtNum(m.nrmse_discovered_test)} vs ${fmtNum(m.nrmse_ae_test)} ` +
+      `Measured per image: latent ${formatNumber(m.frobenius_latent_discovered_train_per_image, 3)} / ${formatNumber(m.frobenius_latent_discovered_test_per_image, 3)}, ` +
+      `output ${formatNumber(m.frobenius_output_train_per_image, 3)} / ${formatNumber(m.frobenius_output_test_per_image, 3)} (train / test).`,
+    `Discovered-latent output vs autoencoder output, NRMSE test: ${formatNumber(m.nrmse_discovered_test)} vs ${formatNumber(m.nrmse_ae_test)} ` +
       `(${m.nrmse_discovered_test! > m.nrmse_ae_test! ? 'worse, as the report found' : 'not worse, unlike the report'}).`,
   ];
 }
 
 async function run(ctx: ExperimentContext, c: FcInversionConfig): Promise<ExperimentResult> {
   const started = performance.now();
-  const result = emptyResult(ctx, NAME, c);
+  const result = newResult(ctx, NAME, c);
   let model: FcModelConfig = { ...c, loss: 'mse' };
   const chosen = c.weights ?? soleCandidate(ctx, model);
   if (chosen !== null) {
@@ -133,14 +132,14 @@ async function run(ctx: ExperimentContext, c: FcInversionConfig): Promise<Experi
       throw new ConfigError(
         `${NAME}: weights "${chosen}" were trained with loss ${k.loss}; expected mse, so that the decoder output is the image being inverted.`,
       );
-    model = checkInvertible({ ...model, ...k });
+    model = { ...model, ...k };
+    checkInvertible(NAME, model);
     if (c.weights === null)
       result.notes.push(
         `Inverted the only fully connected MSE model handed in, "${chosen}" (its latent, activation and slope decide the architecture).`,
       );
   }
-  emit(ctx, NAME, 'load data', `loading ${c.trainSize} / ${c.testSize} Fashion-MNIST images`);
-  const data = await loadData(ctx, c);
+  const data = await loadData(ctx, c, NAME);
   const name = `latent=${model.latent}`;
   const t = await trainOrLoad(ctx, NAME, model, data, name, chosen ?? undefined);
   try {
@@ -150,7 +149,7 @@ async function run(ctx: ExperimentContext, c: FcInversionConfig): Promise<Experi
       result.notes.push('Stopped by the user before the inversion.');
       return result;
     }
-    emit(
+    progress(
       ctx,
       NAME,
       'invert decoder',
@@ -160,7 +159,10 @@ async function run(ctx: ExperimentContext, c: FcInversionConfig): Promise<Experi
       sampleRows: 10,
       signal: ctx.signal,
       onChunk: (done, total) =>
-        emit(ctx, NAME, 'invert decoder', `${name}: inverted ${done} / ${total} images`, { step: done, steps: total }),
+        progress(ctx, NAME, 'invert decoder', `${name}: inverted ${done} / ${total} images`, {
+          step: done,
+          steps: total,
+        }),
     });
     const [test, train] = inv.sums as [InversionSums, InversionSums];
     if (train.count < data.train.count || test.count < data.test.count) {
@@ -176,7 +178,7 @@ async function run(ctx: ExperimentContext, c: FcInversionConfig): Promise<Experi
     );
     result.tables.push(reportTable(result.metrics as Record<string, number>));
     const originals = firstImages(data.test, 10);
-    const rec = await reconstruct(ctx, t.model, { loss: 'mse' }, originals);
+    const rec = await reconstructions(ctx, t.model, { loss: 'mse' }, originals);
     result.grids.push(
       imageGrid('reconstructions', 'Test images, autoencoder output, and decoder(discovered latent)', [
         { label: 'original', images: originals },
@@ -211,40 +213,27 @@ function soleCandidate(ctx: ExperimentContext, c: FcModelConfig): string | null 
   return fits.length === 1 ? fits[0]! : null;
 }
 
-/** Inversion needs an invertible activation (leaky ReLU, slope > 0) and a latent no wider than 196. */
-function checkInvertible<T extends Pick<FcModelConfig, 'activation' | 'slope' | 'latent'>>(c: T): T {
-  if (c.activation !== 'leakyRelu' || !(c.slope > 0)) {
-    throw new ConfigError(
-      `${NAME}: activation ${c.activation}${c.activation === 'leakyRelu' ? ` with slope ${c.slope}` : ''} cannot be inverted; expected leakyRelu with slope > 0 (e.g. 0.5).`,
-    );
-  }
-  if (c.latent > FC_HIDDEN_2)
-    throw new ConfigError(
-      `${NAME}: latent ${c.latent} is wider than the decoder's first layer output (${FC_HIDDEN_2}), so its least-squares inverse is not unique; expected latent ≤ ${FC_HIDDEN_2}.`,
-    );
-  return c;
-}
+const { loss: _loss, ...MODEL_KEYS } = FC_MODEL_SCHEMA;
 
-function defaults(scale: Scale): FcInversionConfig {
-  const { loss: _, ...m } = baseModelConfig(scale);
-  return { weights: null, ...m };
-}
-
-export const fcInversion: ExperimentDef<FcInversionConfig> = {
+export const fcInversion = defineExperiment<FcInversionConfig>({
   name: NAME,
   title: 'Invert the decoder by least squares',
   description:
     'Inverts the trained decoder layer by layer (inverse leaky ReLU, minus bias, least squares with the weight matrix on the GPU), ' +
     "from the decoder's own output and from the true images, and reports Frobenius norms of the latent and output differences.",
-  defaults,
-  validate(config: Record<string, unknown>, scale: Scale = 'small'): FcInversionConfig {
-    checkKeys(NAME, config, KEYS);
-    const merged = { ...defaults(scale), ...config };
-    const w = merged.weights;
-    if (w !== null && w !== undefined && typeof w !== 'string')
-      throw new ConfigError(`weights: expected a weight key string (or null to train); got ${JSON.stringify(w)}.`);
-    const { loss: _, ...m } = checkModelConfig({ ...merged, loss: 'mse' });
-    return checkInvertible({ weights: typeof w === 'string' && w !== '' ? w : null, ...m });
+  schema: {
+    weights: {
+      type: 'text',
+      help: 'key in the weights handed in of the MSE model to invert (its latent, activation and slope are used)',
+      nullMeans:
+        "this config's own key when handed in, else the only invertible MSE model handed in, else one trained now",
+      default: { tiny: null, small: null, full: null },
+    },
+    ...MODEL_KEYS,
+  },
+  check(c) {
+    checkBatch(NAME, c);
+    checkInvertible(NAME, c);
   },
   run,
-};
+});

@@ -1,33 +1,13 @@
 // fc-sweep.ts: experiment `fc-sweep` — the first report's one-at-a-time comparisons: optimizers,
 // activations or losses, each other setting held at the original (Adam, leaky ReLU 0.5, MSE).
 // Imports experiments (fc helpers, types), util.
-import { ConfigError } from '../../util/errors';
-import type { Chart, ExperimentContext, ExperimentDef, ExperimentResult, Scale } from '../types';
 import { DEFAULTS } from '../../optim/optimizer';
-import {
-  baseModelConfig,
-  checkChoice,
-  checkKeys,
-  checkModelConfig,
-  learningRate,
-  MODEL_KEYS,
-  SGD_DEFAULT_LR,
-  type FcModelConfig,
-} from './config';
+import { badValue, defineExperiment, firstImages, formatNumber, newResult, stopped } from '../kit/index';
+import type { Chart, ExperimentContext, ExperimentResult } from '../types';
+import { checkBatch, FC_MODEL_SCHEMA, type FcModelConfig, learningRate, SGD_DEFAULT_LR } from './config';
 import { settingNotes } from './fc-train';
 import { LOSS_HEADS } from './heads';
-import {
-  emit,
-  emptyResult,
-  evaluate,
-  firstImages,
-  fmtNum,
-  imageGrid,
-  loadData,
-  lossSeries,
-  reconstruct,
-  trainOrLoad,
-} from './model';
+import { evaluate, imageGrid, loadData, lossSeries, reconstructions, trainOrLoad } from './model';
 import { REPORT_LOSS_NRMSE, scaleSentence } from './report';
 
 export const SWEEPS = ['optimizer', 'activation', 'loss'] as const;
@@ -65,7 +45,7 @@ interface Row {
 }
 
 const ranked = (rows: Row[], key: string) => [...rows].sort((a, b) => a.m[key]! - b.m[key]!);
-const list = (rows: Row[], key: string) => rows.map((r) => `${r.name} ${fmtNum(r.m[key])}`).join(', ');
+const list = (rows: Row[], key: string) => rows.map((r) => `${r.name} ${formatNumber(r.m[key])}`).join(', ');
 
 /** Plain sentences comparing the measured sweep with the report's claims. */
 export function sweepNotes(vary: Sweep, rows: Row[], base: FcModelConfig): string[] {
@@ -81,7 +61,7 @@ export function sweepNotes(vary: Sweep, rows: Row[], base: FcModelConfig): strin
   const among = diverged.length > 0 ? ' among the runs that did not diverge' : '';
   for (const r of diverged) {
     notes.push(
-      `${r.name} diverged (test NRMSE ${fmtNum(r.m.nrmse_test)}, training loss ${fmtNum(r.firstLoss)} in epoch 1 → ${fmtNum(r.lastLoss)}).` +
+      `${r.name} diverged (test NRMSE ${formatNumber(r.m.nrmse_test)}, training loss ${formatNumber(r.firstLoss)} in epoch 1 → ${formatNumber(r.lastLoss)}).` +
         (r.name === 'rmsprop' && base.lr === null
           ? " PyTorch's RMSprop (default lr 0.01) has no bias correction: its first step is lr/√(1 − α) = 0.1 per weight, several times the initial weights; try lr 0.001."
           : ''),
@@ -101,7 +81,7 @@ export function sweepNotes(vary: Sweep, rows: Row[], base: FcModelConfig): strin
     );
     if (sgd?.firstLoss !== undefined && sgd.lastLoss !== undefined) {
       notes.push(
-        `SGD (lr ${learningRate({ ...base, optimizer: 'sgd' })}) training loss: ${fmtNum(sgd.firstLoss)} in epoch 1, ${fmtNum(sgd.lastLoss)} in the last epoch (${fmtNum((100 * (sgd.firstLoss - sgd.lastLoss)) / sgd.firstLoss, 3)}% lower).`,
+        `SGD (lr ${learningRate({ ...base, optimizer: 'sgd' })}) training loss: ${formatNumber(sgd.firstLoss)} in epoch 1, ${formatNumber(sgd.lastLoss)} in the last epoch (${formatNumber((100 * (sgd.firstLoss - sgd.lastLoss)) / sgd.firstLoss, 3)}% lower).`,
       );
     }
   } else if (vary === 'activation') {
@@ -111,12 +91,12 @@ export function sweepNotes(vary: Sweep, rows: Row[], base: FcModelConfig): strin
     const spread = (worst.m.nrmse_test! - best.m.nrmse_test!) / best.m.nrmse_test!;
     notes.push(
       `Report: the three activations performed similarly, leaky ReLU with the lowest NRMSE; slope 0.1 vs 0.5 made a negligible difference. ` +
-        `Measured${among}: lowest is ${best.name} (${leakyBest ? 'agrees' : 'disagrees'}); worst is ${fmtNum(100 * spread, 3)}% above best.`,
+        `Measured${among}: lowest is ${best.name} (${leakyBest ? 'agrees' : 'disagrees'}); worst is ${formatNumber(100 * spread, 3)}% above best.`,
     );
     if (a && b) {
       const d = Math.abs(a.m.nrmse_test! - b.m.nrmse_test!);
       notes.push(
-        `Slope ${base.slope} vs 0.1: test NRMSE ${fmtNum(a.m.nrmse_test)} vs ${fmtNum(b.m.nrmse_test)} (difference ${fmtNum(d, 3)}, ${fmtNum((100 * d) / a.m.nrmse_test!, 3)}%).`,
+        `Slope ${base.slope} vs 0.1: test NRMSE ${formatNumber(a.m.nrmse_test)} vs ${formatNumber(b.m.nrmse_test)} (difference ${formatNumber(d, 3)}, ${formatNumber((100 * d) / a.m.nrmse_test!, 3)}%).`,
       );
     }
   } else {
@@ -125,8 +105,8 @@ export function sweepNotes(vary: Sweep, rows: Row[], base: FcModelConfig): strin
       .join(', ');
     notes.push(`Report NRMSE train/test: ${rep}.`);
     notes.push(
-      `Measured NRMSE train/test of the shown image: ${rows.map((r) => `${r.name.toUpperCase()} ${fmtNum(r.m.nrmse_train)}/${fmtNum(r.m.nrmse_test)}`).join(', ')}; ` +
-        `of the raw decoder output: ${rows.map((r) => `${r.name.toUpperCase()} ${fmtNum(r.m.nrmse_train_raw ?? r.m.nrmse_train)}/${fmtNum(r.m.nrmse_test_raw ?? r.m.nrmse_test)}`).join(', ')}.`,
+      `Measured NRMSE train/test of the shown image: ${rows.map((r) => `${r.name.toUpperCase()} ${formatNumber(r.m.nrmse_train)}/${formatNumber(r.m.nrmse_test)}`).join(', ')}; ` +
+        `of the raw decoder output: ${rows.map((r) => `${r.name.toUpperCase()} ${formatNumber(r.m.nrmse_train_raw ?? r.m.nrmse_train)}/${formatNumber(r.m.nrmse_test_raw ?? r.m.nrmse_test)}`).join(', ')}.`,
     );
     const byRaw = [...rows]
       .sort((a, b) => (a.m.nrmse_test_raw ?? a.m.nrmse_test!) - (b.m.nrmse_test_raw ?? b.m.nrmse_test!))
@@ -142,9 +122,8 @@ export function sweepNotes(vary: Sweep, rows: Row[], base: FcModelConfig): strin
 
 async function run(ctx: ExperimentContext, c: FcSweepConfig): Promise<ExperimentResult> {
   const started = performance.now();
-  const result = emptyResult(ctx, NAME, c);
-  emit(ctx, NAME, 'load data', `loading ${c.trainSize} / ${c.testSize} Fashion-MNIST images`);
-  const data = await loadData(ctx, c);
+  const result = newResult(ctx, NAME, c);
+  const data = await loadData(ctx, c, NAME);
   const { vary: _, ...base } = c;
   const originals = firstImages(data.test, 10);
   const rows: Row[] = [];
@@ -152,10 +131,7 @@ async function run(ctx: ExperimentContext, c: FcSweepConfig): Promise<Experiment
   const gridRows = [{ label: 'original', images: originals }];
   const tableRows: (string | number)[][] = [];
   for (const [name, change] of sweepSettings(c.vary, base)) {
-    if (ctx.signal?.aborted) {
-      result.notes.push(`Stopped by the user before ${name}.`);
-      break;
-    }
+    if (stopped(ctx, result, `before ${name}`)) break;
     const setting = { ...base, ...change };
     const t = await trainOrLoad(ctx, NAME, setting, data, `${c.vary}=${name}`);
     try {
@@ -170,7 +146,7 @@ async function run(ctx: ExperimentContext, c: FcSweepConfig): Promise<Experiment
         lastLoss: epochs[epochs.length - 1]?.trainLoss,
       });
       series.push(...lossSeries(t.run, `${name} `));
-      gridRows.push({ label: name, images: (await reconstruct(ctx, t.model, setting, originals)).image });
+      gridRows.push({ label: name, images: (await reconstructions(ctx, t.model, setting, originals)).image });
       const raw = (k: string) => ev.metrics[`${k}_raw`] ?? ev.metrics[k]!;
       tableRows.push([
         name,
@@ -237,28 +213,30 @@ async function run(ctx: ExperimentContext, c: FcSweepConfig): Promise<Experiment
   return result;
 }
 
-function defaults(scale: Scale): FcSweepConfig {
-  return { vary: 'optimizer', ...baseModelConfig(scale) };
-}
-
-export const fcSweep: ExperimentDef<FcSweepConfig> = {
+export const fcSweep = defineExperiment<FcSweepConfig>({
   name: NAME,
   title: 'Compare optimizers, activations or losses',
   description:
     "Trains the first report's autoencoder once per optimizer (Adam, SGD, Adagrad, Adadelta, RMSprop), activation (leaky ReLU 0.5, " +
     'sigmoid, ReLU, leaky ReLU 0.1) or loss (MSE, BCE, KL), holding the rest at Adam / leaky ReLU 0.5 / MSE, and compares NRMSE.',
-  defaults,
-  validate(config: Record<string, unknown>, scale: Scale = 'small'): FcSweepConfig {
-    checkKeys(NAME, config, ['vary', ...MODEL_KEYS]);
-    const merged: Record<string, unknown> = { ...defaults(scale), ...config };
-    const vary = checkChoice('vary', merged.vary, SWEEPS);
-    const m = checkModelConfig(merged);
-    if (vary === 'activation' && m.activation !== 'leakyRelu') {
-      throw new ConfigError(
-        `${NAME}: vary=activation compares against leaky ReLU; expected activation leakyRelu, got ${m.activation}. Leave activation unset.`,
+  schema: {
+    vary: {
+      type: 'choice',
+      choices: SWEEPS,
+      help: 'the setting that varies; the others stay at this config',
+      default: { tiny: 'optimizer', small: 'optimizer', full: 'optimizer' },
+    },
+    ...FC_MODEL_SCHEMA,
+  },
+  check(c) {
+    checkBatch(NAME, c);
+    if (c.vary === 'activation' && c.activation !== 'leakyRelu')
+      throw badValue(
+        `${NAME}.activation`,
+        c.activation,
+        'leakyRelu with vary=activation (the sweep compares against leaky ReLU)',
+        'Leave activation unset.',
       );
-    }
-    return { vary, ...m };
   },
   run,
-};
+});

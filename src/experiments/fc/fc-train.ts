@@ -7,22 +7,12 @@
 // sigmoid image (nrmse_*) and the raw output (nrmse_*_raw); KL — log-softmax over the 784 pixels
 // against the image normalised to sum 1, shown as softmax(output) × the image's pixel sum (nrmse_*),
 // the raw output as nrmse_*_raw.
-import type { ExperimentContext, ExperimentDef, ExperimentResult, Scale } from '../types';
 import { DEFAULTS } from '../../optim/optimizer';
-import { baseModelConfig, checkKeys, checkModelConfig, MODEL_KEYS, SGD_DEFAULT_LR, type FcModelConfig } from './config';
+import { defineExperiment, firstImages, formatNumber, newResult } from '../kit/index';
+import type { ExperimentContext, ExperimentResult } from '../types';
+import { checkBatch, FC_MODEL_SCHEMA, type FcModelConfig, SGD_DEFAULT_LR } from './config';
 import { LOSS_HEADS } from './heads';
-import {
-  emit,
-  emptyResult,
-  evaluate,
-  firstImages,
-  fmtNum,
-  imageGrid,
-  loadData,
-  lossSeries,
-  reconstruct,
-  trainOrLoad,
-} from './model';
+import { evaluate, imageGrid, loadData, lossSeries, reconstructions, trainOrLoad } from './model';
 import { REPORT_LOSS_NRMSE, scaleSentence } from './report';
 
 export type FcTrainConfig = FcModelConfig;
@@ -49,16 +39,15 @@ export function reportLossNote(c: FcModelConfig, m: Record<string, number>): str
   const r = REPORT_LOSS_NRMSE[c.loss];
   const raw = LOSS_HEADS[c.loss].separateImage;
   const measured =
-    `train ${fmtNum(m.nrmse_train)}, test ${fmtNum(m.nrmse_test)}` +
-    (raw ? ` (raw output: train ${fmtNum(m.nrmse_train_raw)}, test ${fmtNum(m.nrmse_test_raw)})` : '');
+    `train ${formatNumber(m.nrmse_train)}, test ${formatNumber(m.nrmse_test)}` +
+    (raw ? ` (raw output: train ${formatNumber(m.nrmse_train_raw)}, test ${formatNumber(m.nrmse_test_raw)})` : '');
   return `Report (${c.loss.toUpperCase()}): NRMSE train ${r.train}, test ${r.test}. Measured: ${measured}.`;
 }
 
 async function run(ctx: ExperimentContext, c: FcTrainConfig): Promise<ExperimentResult> {
   const started = performance.now();
-  const result = emptyResult(ctx, NAME, c);
-  emit(ctx, NAME, 'load data', `loading ${c.trainSize} / ${c.testSize} Fashion-MNIST images`);
-  const data = await loadData(ctx, c);
+  const result = newResult(ctx, NAME, c);
+  const data = await loadData(ctx, c, NAME);
   const name = `latent=${c.latent} ${c.optimizer} ${c.activation} ${c.loss}`;
   const t = await trainOrLoad(ctx, NAME, c, data, name);
   try {
@@ -75,7 +64,7 @@ async function run(ctx: ExperimentContext, c: FcTrainConfig): Promise<Experiment
       series: lossSeries(t.run),
     });
     const originals = firstImages(data.test, 10);
-    const rec = await reconstruct(ctx, t.model, c, originals);
+    const rec = await reconstructions(ctx, t.model, c, originals);
     const rows = [
       { label: 'original', images: originals },
       { label: LOSS_HEADS[c.loss].separateImage ? 'raw output (clamped)' : 'reconstruction', images: rec.raw },
@@ -108,16 +97,13 @@ async function run(ctx: ExperimentContext, c: FcTrainConfig): Promise<Experiment
   return result;
 }
 
-export const fcTrain: ExperimentDef<FcTrainConfig> = {
+export const fcTrain = defineExperiment<FcTrainConfig>({
   name: NAME,
   title: 'Train one fully connected autoencoder',
   description:
     "Trains the first report's 784-392-196-latent autoencoder (leaky ReLU 0.5 after every layer) on Fashion-MNIST with one choice of " +
     'optimizer, activation and loss, and reports NRMSE and MSE on the training and test images, the loss per epoch and reconstructions.',
-  defaults: (scale: Scale) => baseModelConfig(scale),
-  validate(config: Record<string, unknown>, scale: Scale = 'small'): FcTrainConfig {
-    checkKeys(NAME, config, MODEL_KEYS);
-    return checkModelConfig({ ...baseModelConfig(scale), ...config });
-  },
+  schema: FC_MODEL_SCHEMA,
+  check: (c) => checkBatch(NAME, c),
   run,
-};
+});

@@ -1,15 +1,14 @@
 // model.ts: one fully connected autoencoder of the first report — its data, training (or reuse of
-// weights handed in), evaluation and sample reconstructions. Shared by every fc-* experiment.
-// Imports nn, graph, experiments (train, datasets, runtime, types), util.
+// weights handed in, through the kit), evaluation and sample reconstructions. Shared by every fc-*
+// experiment. Imports nn, graph, experiments (kit, train, datasets, types), util.
 import type { Graph } from '../../graph/graph';
 import type { Tensor } from '../../graph/tensor';
 import { FcAutoencoder } from '../../nn/autoencoders';
-import { loadSafetensors, saveSafetensors } from '../../nn/state';
-import { prepare, type Prepared, type PreparedSplit } from '../datasets';
-import { adapterName } from '../../gpu/index';
-import { infer, trainModel, type Samples, type TrainRun } from '../train';
-import type { Chart, ExperimentContext, ExperimentResult, ImageGrid, Progress } from '../types';
-import { effectiveSlope, learningRate, weightKey, type FcModelConfig } from './config';
+import type { Prepared, PreparedSplit } from '../datasets';
+import { loadSplits, type Obtained, progress, reconstruct, trainOrReuse } from '../kit/index';
+import type { Samples, TrainRun } from '../train';
+import type { Chart, ExperimentContext, ImageGrid } from '../types';
+import { effectiveSlope, type FcModelConfig, learningRate, weightKey } from './config';
 import { LOSS_HEADS } from './heads';
 import { reconstructionErrors, targetRange, type ReconstructionError } from './metrics';
 
@@ -17,24 +16,9 @@ import { reconstructionErrors, targetRange, type ReconstructionError } from './m
 export function loadData(
   ctx: ExperimentContext,
   c: Pick<FcModelConfig, 'trainSize' | 'testSize' | 'seed'>,
+  experiment = 'fc',
 ): Promise<Prepared> {
-  return prepare('fashion-mnist', {
-    trainSize: c.trainSize,
-    testSize: c.testSize,
-    seed: c.seed,
-    mode: 'global',
-    baseUrl: ctx.dataBaseUrl,
-  });
-}
-
-export function emit(
-  ctx: ExperimentContext,
-  experiment: string,
-  stage: string,
-  message: string,
-  extra: Partial<Progress> = {},
-): void {
-  ctx.onProgress?.({ experiment, stage, message, ...extra });
+  return loadSplits(ctx, experiment, 'fashion-mnist', c);
 }
 
 export function buildModel(
@@ -49,18 +33,8 @@ export function buildModel(
   });
 }
 
-export interface TrainedModel {
-  model: FcAutoencoder;
-  key: string;
-  /** True when the weights came from ctx.weights instead of training. */
-  reused: boolean;
-  /** The training run (null when reused or epochs = 0). */
-  run: TrainRun | null;
-  /** Why training stopped (or why there was none). */
-  stopReason: string;
-  /** The weights as safetensors (present when this call trained them). */
-  bytes: Uint8Array | null;
-}
+/** A model of the first report, trained here or reused. */
+export type TrainedModel = Obtained<FcAutoencoder>;
 
 function samples(split: PreparedSplit, c: FcModelConfig): Samples {
   const y = LOSS_HEADS[c.loss].targets(split.x, split.count, split.width);
@@ -71,9 +45,10 @@ function samples(split: PreparedSplit, c: FcModelConfig): Samples {
 
 /**
  * The model of setting `c`: weights from ctx.weights under its key when present (or under
- * `explicitKey`), else trained now. The caller owns the model (dispose() it).
+ * `explicitKey`), else trained now (epochs = 0: left at its initial weights). The caller owns the
+ * model (dispose() it).
  */
-export async function trainOrLoad(
+export function trainOrLoad(
   ctx: ExperimentContext,
   experiment: string,
   c: FcModelConfig,
@@ -82,43 +57,35 @@ export async function trainOrLoad(
   explicitKey?: string,
 ): Promise<TrainedModel> {
   const key = explicitKey ?? weightKey(c);
+  const head = LOSS_HEADS[c.loss];
   const model = buildModel(ctx, c);
-  try {
-    const stored = ctx.weights?.get(key);
-    if (stored) {
-      loadSafetensors(model, stored, `${key}.safetensors`);
-      emit(ctx, experiment, `load ${name}`, `${name}: reusing the weights "${key}"`);
-      return { model, key, reused: true, run: null, stopReason: `weights "${key}" reused (not trained)`, bytes: null };
-    }
-    if (c.epochs === 0)
-      return { model, key, reused: false, run: null, stopReason: 'epochs = 0: initial weights evaluated', bytes: null };
-    const head = LOSS_HEADS[c.loss];
-    const lr = learningRate(c);
-    const run = await trainModel(
-      ctx.runtime,
-      {
-        name,
-        model,
-        forward: (g, x) => head.prediction(g, model.forward(g, x)),
-        inputShape: (n) => [n, 784],
-        loss: head.engineLoss,
-        train: samples(data.train, c),
-        test: samples(data.test, c),
-        optimizer: c.optimizer,
-        optimizerOptions: lr === undefined ? {} : { lr },
-        batchSize: c.batch,
-        stop: { maxEpochs: c.epochs },
-        seed: c.seed,
-      },
-      { signal: ctx.signal, onProgress: ctx.onProgress, recover: ctx.recover, experiment },
-    );
-    const meta = Object.fromEntries(Object.entries({ ...c, key, steps: run.steps }).map(([k, v]) => [k, String(v)]));
-    const bytes = await saveSafetensors(model, meta);
-    return { model, key, reused: false, run, stopReason: run.stopReason, bytes };
-  } catch (e) {
-    model.dispose();
-    throw e;
-  }
+  const lr = learningRate(c);
+  return trainOrReuse(ctx, {
+    experiment,
+    name,
+    key,
+    model,
+    reuse: true,
+    training:
+      c.epochs === 0
+        ? null
+        : {
+            forward: (g, x) => head.prediction(g, model.forward(g, x)),
+            inputShape: (n) => [n, 784],
+            loss: head.engineLoss,
+            train: samples(data.train, c),
+            test: samples(data.test, c),
+            optimizer: c.optimizer,
+            optimizerOptions: lr === undefined ? {} : { lr },
+            batchSize: c.batch,
+            stop: { maxEpochs: c.epochs },
+            seed: c.seed,
+          },
+    untrained: 'epochs = 0: initial weights evaluated',
+    metadata: (run) =>
+      Object.fromEntries(Object.entries({ ...c, key, steps: run.steps }).map(([k, v]) => [k, String(v)])),
+    keepUnfinished: true,
+  });
 }
 
 /** The outputs whose error is reported: the image the model shows, and the raw output where it differs. */
@@ -146,7 +113,7 @@ export async function evaluate(
   data: Prepared,
   name: string,
 ): Promise<Evaluation> {
-  emit(
+  progress(
     ctx,
     experiment,
     `evaluate ${name}`,
@@ -169,37 +136,20 @@ export async function evaluate(
   return { train, test, metrics };
 }
 
-/** The first `count` test images. */
-export function firstImages(split: PreparedSplit, count: number): Float32Array {
-  return split.x.slice(0, Math.min(count, split.count) * split.width);
-}
-
 const clamp01 = (a: Float32Array) => a.map((v) => Math.min(1, Math.max(0, v)));
 
 /** Reconstructions of `images` (rows of 784): the raw output and, where it differs, the shown image; clamped to [0, 1] for display. */
-export async function reconstruct(
+export async function reconstructions(
   ctx: ExperimentContext,
   model: FcAutoencoder,
   c: Pick<FcModelConfig, 'loss'>,
   images: Float32Array,
 ): Promise<{ raw: Float32Array; image: Float32Array }> {
-  const n = images.length / 784;
+  const shape = (k: number) => [k, 784];
+  const raw = await reconstruct(ctx, (g, x) => model.forward(g, x), shape, images, 784);
   const build = outputsOf(model, c);
-  const raw = await infer(
-    ctx.runtime,
-    (g, x) => model.forward(g, x),
-    (k) => [k, 784],
-    images,
-    n,
-  );
   const image = LOSS_HEADS[c.loss].separateImage
-    ? await infer(
-        ctx.runtime,
-        (g, x) => build(g, x).image!,
-        (k) => [k, 784],
-        images,
-        n,
-      )
+    ? await reconstruct(ctx, (g, x) => build(g, x).image!, shape, images, 784)
     : raw;
   return { raw: clamp01(raw), image: clamp01(image) };
 }
@@ -228,25 +178,3 @@ export function lossSeries(run: TrainRun | null, prefix = ''): Chart['series'] {
     out.push({ name: `${prefix}test`, x, y: run.epochs.map((e) => e.testLoss!) });
   return out;
 }
-
-/** An empty result for `experiment`, filled in by the caller. */
-export function emptyResult(ctx: ExperimentContext, experiment: string, config: object): ExperimentResult {
-  return {
-    experiment,
-    config: { ...config },
-    metrics: {},
-    charts: [],
-    grids: [],
-    tables: [],
-    heatmaps: [],
-    weights: [],
-    stopReasons: {},
-    adapter: adapterName(ctx.runtime.gpu.adapter),
-    elapsedMs: 0,
-    notes: [],
-  };
-}
-
-/** Formats a number for notes and tables. */
-export const fmtNum = (v: number | undefined, digits = 4): string =>
-  v === undefined || !Number.isFinite(v) ? String(v) : Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(digits);

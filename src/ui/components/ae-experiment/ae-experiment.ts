@@ -6,6 +6,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
+import { DEFAULT_SCALE, SCALES } from '../../../experiments/kit/index';
 import { findExperiment } from '../../../experiments/registry';
 import { getRuntime, recoverRuntime, type Runtime, type RuntimeProvider } from '../../../experiments/runtime';
 import type { ExperimentContext, ExperimentDef, ExperimentResult, Progress, Scale } from '../../../experiments/types';
@@ -21,7 +22,6 @@ import { countStored, offerStored, persistWeights } from './offered-weights';
 import { formatDuration, renderResult } from './results';
 import { configText, explain, renderFailure, resumeNote, statusText, type Failure } from './view';
 
-const SCALES: readonly Scale[] = ['tiny', 'small', 'full'];
 /** At most one ae-progress event per this many milliseconds (a new stage always gets one). */
 const PROGRESS_EVENT_MS = 200;
 
@@ -35,9 +35,10 @@ type Resolved = { def: ExperimentDef<object>; config: object } | { error: Error 
 /**
  * @summary Runs one experiment of the reports in the page. Attributes other than its own are config
  * keys (kebab-case: `latent`, `latents`, `optimizer`, `activation`, `slope`, `loss`, `epochs`, `batch`,
- * `lr`, `train-size`, `test-size`, `seed`, `capacity`, `capacities`, `weights`, …), read with the type
- * of the key's default and checked by the experiment's validate() before any GPU work; a bad value
- * is shown in `part="error"`. Start / Stop / Resume control the run; the progress line and live
+ * `lr`, `train-size`, `test-size`, `seed`, `capacity`, `capacities`, `weights`, …), read by the
+ * experiment's config schema (the type, range or choices of each key; `npm run experiment -- <name>
+ * --help` lists them) and checked by its validate() before any GPU work; a bad value is shown in
+ * `part="error"` with the same message the command line gives. Start / Stop / Resume control the run; the progress line and live
  * curves follow it; the results (notes, charts, images, heat maps, tables) appear when it ends.
  *
  * @fires ae-progress - `{ task: 'experiment', experiment, stage, message, epoch, epochs, step, total, loss, samplesPerSec, etaSeconds }`, at most every 200 ms.
@@ -60,7 +61,7 @@ export class AeExperiment extends LitElement {
   /** Registry name of the experiment, e.g. "fc-train" (fixed by the per-experiment elements). */
   @property() experiment = '';
   /** Defaults to start from: 'tiny' (seconds), 'small' (default; about a minute on a laptop GPU), 'full' (the reports'). */
-  @property() scale: Scale = 'small';
+  @property() scale: Scale = DEFAULT_SCALE;
   /** Start as soon as the element is in the page. */
   @property({ type: Boolean }) autostart = false;
   /** Train everything anew: start with "reuse stored models" switched off. */
@@ -220,7 +221,7 @@ export class AeExperiment extends LitElement {
       const def = this.definition ?? findExperiment(name);
       if (!SCALES.includes(this.scale))
         throw new ConfigError(`scale: unknown value "${this.scale}"; expected one of ${SCALES.join(', ')}.`);
-      const partial = configFromAttributes(this, def.defaults(this.scale), this.config);
+      const partial = configFromAttributes(this, def.schema ? 'text' : def.defaults(this.scale), this.config);
       this.resolved = { def, config: def.validate(partial, this.scale) };
     } catch (e) {
       this.resolved = { error: asError(e) };

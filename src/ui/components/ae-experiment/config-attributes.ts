@@ -1,8 +1,10 @@
 // config-attributes.ts: how <ae-experiment>'s attributes become an experiment config. Every attribute
 // that is not one of the element's own (or a global HTML attribute) is a config key: kebab-case
-// becomes camelCase (`train-size` → trainSize) and the text is read as the type of that key's default
-// (a number, a list, a string, true/false, null), so `epochs="3"` gives 3 and `latents="3,5,10"`
-// gives [3, 5, 10]. Imports nothing.
+// becomes camelCase (`train-size` → trainSize). For an experiment with a schema the text is handed
+// on as it is, and the schema's validator reads it by the key's type (as it reads the command line
+// and the page address, so a bad value gets the same message everywhere); for one without, the text
+// is read as the type of that key's default (a number, a list, a string, true/false, null), so
+// `epochs="3"` gives 3 and `latents="3,5,10"` gives [3, 5, 10]. Imports nothing.
 
 /** The element's own attributes, never passed to an experiment. */
 export const ELEMENT_ATTRIBUTES: ReadonlySet<string> = new Set([
@@ -120,20 +122,21 @@ export function parseAttributeValue(text: string, example?: unknown): unknown {
 }
 
 /**
- * The partial config given by `element`'s attributes, typed after `defaults` (the experiment's
- * defaults at the chosen scale), with `overrides` (the element's `config` property) on top.
+ * The partial config given by `element`'s attributes, with `overrides` (the element's `config`
+ * property) on top: the attribute text as it is when `defaults` is 'text' (the experiment's schema
+ * reads it), else typed after `defaults` (the experiment's defaults at the chosen scale).
  */
 export function configFromAttributes(
   element: Element,
-  defaults: object | null,
+  defaults: object | null | 'text',
   overrides: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const base = (defaults ?? {}) as Record<string, unknown>;
+  const base = (defaults === 'text' ? {} : (defaults ?? {})) as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const attr of Array.from(element.attributes)) {
     if (!isConfigAttribute(attr.name)) continue;
     const key = attributeToKey(attr.name);
-    out[key] = parseAttributeValue(attr.value, base[key]);
+    out[key] = defaults === 'text' ? attr.value : parseAttributeValue(attr.value, base[key]);
   }
   return { ...out, ...overrides };
 }

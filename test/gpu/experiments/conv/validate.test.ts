@@ -1,5 +1,6 @@
-// The second report's experiments refuse bad configurations before any work, with a ConfigError that
-// names the key and what is accepted; defaults per scale are the documented ones.
+// The second report's experiments refuse bad configurations before any work, with a ConfigError in the
+// kit's one form (`<experiment>.<key>: bad value <v>; expected <accepted>`); defaults per scale are the
+// documented ones.
 import { expect } from 'chai';
 import {
   CONV_EXPERIMENTS,
@@ -59,27 +60,27 @@ describe('conv experiments: validate()', () => {
       refuses(
         def,
         { learningRate: 0.1 },
-        new RegExp(`^${def.name}: unknown config key "learningRate"; expected one of .*\\bepochs\\b.*\\bseed\\b`),
+        new RegExp(`^${def.name}: unknown key "learningRate"; expected one of: .*\\bepochs\\b.*\\bseed\\b`),
       );
   });
 
   it('refuses latent sizes ≤ 0 (and < 2 for correlations) and non-integers', () => {
-    refuses(convLatent, { latents: [3, 0] }, /conv-latent\.latents\[1\]: bad value; expected an integer ≥ 1, got 0/);
+    refuses(convLatent, { latents: [3, 0] }, /^conv-latent\.latents\[1\]: bad value 0; expected an integer ≥ 1\./);
     refuses(convLatent, { latents: [-5] }, /conv-latent\.latents\[0\]/);
-    refuses(convLatent, { latents: [] }, /conv-latent\.latents: bad value; expected a non-empty list/);
+    refuses(convLatent, { latents: [] }, /^conv-latent\.latents: bad value \[\]; expected a non-empty list/);
     refuses(convLatent, { latents: [3, 3] }, /3 appears twice/);
     refuses(convCapacity, { latent: 0 }, /conv-capacity\.latent: bad value/);
     refuses(convInterpolate, { latents: [2.5] }, /conv-interpolate\.latents\[0\]/);
     refuses(
       convCorrelation,
       { latents: [1, 4] },
-      /conv-correlation\.latents\[0\]: bad value; expected an integer ≥ 2, got 1/,
+      /^conv-correlation\.latents\[0\]: bad value 1; expected an integer ≥ 2\./,
     );
     refuses(convTransfer, { latent: -1 }, /conv-transfer\.latent: bad value/);
   });
 
   it('refuses capacity 0', () => {
-    refuses(convLatent, { capacity: 0 }, /conv-latent\.capacity: bad value; expected an integer ≥ 1, got 0/);
+    refuses(convLatent, { capacity: 0 }, /^conv-latent\.capacity: bad value 0; expected an integer ≥ 1\./);
     refuses(convCapacity, { capacities: [8, 0] }, /conv-capacity\.capacities\[1\]/);
     refuses(convTransfer, { capacity: 0 }, /conv-transfer\.capacity/);
   });
@@ -90,55 +91,60 @@ describe('conv experiments: validate()', () => {
         def,
         { batch: 300, trainSize: 256, ...(def === convTransfer ? { pretrainSize: 256 } : {}) },
         new RegExp(
-          `${def.name}\\.batch: batch larger than the training set; expected at most trainSize = 256, got 300`,
+          `^${def.name}\\.batch: bad value 300; expected at most trainSize = 256\\. Lower batch or raise trainSize\\.`,
         ),
       );
     refuses(
       convTransfer,
       { pretrainBatch: 500, pretrainSize: 400 },
-      /conv-transfer\.pretrainBatch: .* at most pretrainSize = 400, got 500/,
+      /^conv-transfer\.pretrainBatch: bad value 500; expected at most pretrainSize = 400/,
     );
     refuses(
       convTransfer,
       { trainSize: 300, pretrainSize: 256, batch: 10 },
-      /conv-transfer\.trainSize: .* at most pretrainSize = 256, got 300/,
+      /^conv-transfer\.trainSize: bad value 300; expected at most pretrainSize = 256/,
     );
   });
 
-  it('refuses lr ≤ 0 or NaN, bad epochs, sizes and seeds', () => {
+  it('refuses lr ≤ 0 or NaN, bad epochs, sizes and seeds; reads numbers given as text', () => {
     for (const def of all) {
-      for (const lr of [0, -0.1, NaN, Infinity, '0.1'])
-        refuses(def, { lr }, new RegExp(`${def.name}\\.lr: bad value; expected a finite number > 0`));
-      refuses(def, { epochs: -2 }, new RegExp(`${def.name}\\.epochs: bad value`));
-      refuses(def, { epochs: 0 }, new RegExp(`${def.name}\\.epochs: bad value`));
+      for (const lr of [0, -0.1, NaN, Infinity, 'fast', '-1'])
+        refuses(def, { lr }, new RegExp(`^${def.name}\\.lr: bad value .*; expected a finite number > 0`));
+      expect((def.validate({ lr: '0.1', epochs: '2' }, 'tiny') as { lr: number; epochs: number }).lr).to.equal(0.1);
+      refuses(def, { epochs: -2 }, new RegExp(`^${def.name}\\.epochs: bad value -2; expected an integer ≥ 1\\.`));
+      refuses(def, { epochs: 0 }, new RegExp(`^${def.name}\\.epochs: bad value 0`));
       refuses(
         def,
         { testSize: 10001 },
-        new RegExp(`${def.name}\\.testSize: bad value; expected an integer from \\d+ to 10000, got 10001`),
+        new RegExp(`^${def.name}\\.testSize: bad value 10001; expected an integer from \\d+ to 10000\\.`),
       );
-      refuses(def, { seed: 1.5 }, new RegExp(`${def.name}\\.seed`));
+      refuses(def, { seed: 1.5 }, new RegExp(`^${def.name}\\.seed: bad value 1\\.5`));
       refuses(
         def,
         { weights: 'maybe' },
-        new RegExp(`${def.name}\\.weights: bad value; expected one of "auto", "train", "require", got "maybe"`),
+        new RegExp(`^${def.name}\\.weights: bad value "maybe"; expected one of: auto, train, require\\.`),
       );
     }
-    refuses(convLatent, { trainSize: 60001 }, /conv-latent\.trainSize: bad value; expected an integer from 1 to 60000/);
+    refuses(
+      convLatent,
+      { trainSize: 60001 },
+      /^conv-latent\.trainSize: bad value 60001; expected an integer from 1 to 60000/,
+    );
   });
 
   it('checks stopping conditions on the sweeps', () => {
     refuses(
       convLatent,
       { stop: { patience: 3 } },
-      /conv-latent\.stop: unknown stopping condition "patience"; expected one of maxSteps, gradNorm, paramChange, targetLoss, timeLimitSeconds/,
+      /^conv-latent\.stop: bad value \{"patience":3\}; expected an object with some of maxSteps, gradNorm, paramChange, targetLoss, timeLimitSeconds .*"patience" is not a stopping condition/,
     );
     refuses(
       convCapacity,
       { stop: { gradNorm: -1 } },
-      /conv-capacity\.stop: stop\.gradNorm: expected a positive number; got -1/,
+      /^conv-capacity\.stop: bad value \{"gradNorm":-1\}; expected an object .* stop\.gradNorm: expected a positive number; got -1/,
     );
     refuses(convLatent, { stop: { maxSteps: 2.5 } }, /stop\.maxSteps: expected a positive integer/);
-    refuses(convLatent, { stop: 5 }, /conv-latent\.stop: bad value; expected an object/);
+    refuses(convLatent, { stop: 5 }, /^conv-latent\.stop: bad value 5; expected an object/);
     expect(convLatent.validate({ stop: { targetLoss: 0.01, timeLimitSeconds: 30 } }, 'tiny').stop).to.deep.equal({
       targetLoss: 0.01,
       timeLimitSeconds: 30,
@@ -149,10 +155,18 @@ describe('conv experiments: validate()', () => {
     refuses(
       convInterpolate,
       { indexA: 64, testSize: 64 },
-      /conv-interpolate\.indexA: index outside the test subset; expected 0 to 63, got 64/,
+      /^conv-interpolate\.indexA: bad value 64; expected an index from 0 to 63 \(inside the test subset\)/,
     );
-    refuses(convInterpolate, { indexA: 3, indexB: 3 }, /conv-interpolate\.indexB: the same image as indexA/);
-    refuses(convInterpolate, { indexB: -1 }, /conv-interpolate\.indexB: bad value/);
+    refuses(
+      convInterpolate,
+      { indexA: 3, indexB: 3 },
+      /^conv-interpolate\.indexB: bad value 3; expected an image other than indexA = 3/,
+    );
+    refuses(
+      convInterpolate,
+      { indexB: -1 },
+      /^conv-interpolate\.indexB: bad value -1; expected an integer ≥ 0, or null/,
+    );
     expect(convInterpolate.validate({ indexA: 2 }, 'tiny').indexB).to.equal(null);
   });
 

@@ -1,5 +1,6 @@
-// The fc-* experiments' validate(): defaults per scale, and a ConfigError naming the key (and what is
-// accepted) for every bad value, before any work. Weight keys round-trip.
+// The fc-* experiments' validate(): defaults per scale, and a ConfigError in the kit's one form
+// (`<experiment>.<key>: bad value <v>; expected <accepted>`) for every bad value, before any work.
+// Weight keys round-trip.
 import { expect } from 'chai';
 import {
   FC_EXPERIMENTS,
@@ -55,16 +56,19 @@ describe('fc experiments: validate()', () => {
   it('refuses latent 0, negative epochs, an unknown optimizer (listing the accepted ones), batch > train size and an unknown key', () => {
     refuses(
       () => fcTrain.validate({ latent: 0 }, 'tiny'),
-      /^latent: out of range; expected an integer in \[1, 784\], got 0/,
+      /^fc-train\.latent: bad value 0; expected an integer from 1 to 784\./,
     );
-    refuses(() => fcTrain.validate({ epochs: -1 }, 'tiny'), /^epochs: out of range; expected an integer ≥ 0, got -1/);
+    refuses(
+      () => fcTrain.validate({ epochs: -1 }, 'tiny'),
+      /^fc-train\.epochs: bad value -1; expected an integer ≥ 0\./,
+    );
     refuses(
       () => fcTrain.validate({ optimizer: 'lbfgs' }, 'tiny'),
-      /^optimizer: unknown value "lbfgs"; expected one of: sgd, adam, adamw, adagrad, adadelta, rmsprop/,
+      /^fc-train\.optimizer: bad value "lbfgs"; expected one of: sgd, adam, adamw, adagrad, adadelta, rmsprop\./,
     );
     refuses(
       () => fcTrain.validate({ batch: 300, trainSize: 256 }, 'tiny'),
-      /^batch: 300 is larger than the training set; expected at most trainSize = 256/,
+      /^fc-train\.batch: bad value 300; expected at most trainSize = 256\. Lower batch or raise trainSize\./,
     );
     refuses(
       () => fcTrain.validate({ latnet: 8 }, 'tiny'),
@@ -72,42 +76,64 @@ describe('fc experiments: validate()', () => {
     );
     refuses(
       () => fcSweep.validate({ vary: 'batch' }, 'tiny'),
-      /^vary: unknown value "batch"; expected one of: optimizer, activation, loss/,
+      /^fc-sweep\.vary: bad value "batch"; expected one of: optimizer, activation, loss\./,
     );
     refuses(
       () => fcTrain.validate({ loss: 'hinge' }, 'tiny'),
-      /^loss: unknown value "hinge"; expected one of: mse, bce, kl/,
+      /^fc-train\.loss: bad value "hinge"; expected one of: mse, bce, kl\./,
     );
     refuses(() => fcTrain.validate({ activation: 'tanh' }, 'tiny'), /expected one of: leakyRelu, sigmoid, relu/);
-    refuses(() => fcTrain.validate({ lr: 0 }, 'tiny'), /^lr: out of range/);
-    refuses(() => fcTrain.validate({ lr: 'fast' }, 'tiny'), /^lr: expected a number/);
+    refuses(
+      () => fcTrain.validate({ lr: 0 }, 'tiny'),
+      /^fc-train\.lr: bad value 0; expected a finite number > 0, or null/,
+    );
+    refuses(
+      () => fcTrain.validate({ lr: 'fast' }, 'tiny'),
+      /^fc-train\.lr: bad value "fast"; expected a finite number > 0/,
+    );
+    refuses(
+      () => fcSweep.validate({ vary: 'activation', activation: 'relu' }, 'tiny'),
+      /^fc-sweep\.activation: bad value "relu"; expected leakyRelu with vary=activation/,
+    );
     refuses(
       () => fcTrain.validate({ trainSize: 70000 }, 'tiny'),
-      /^trainSize: out of range; expected an integer in \[1, 60000\]/,
+      /^fc-train\.trainSize: bad value 70000; expected an integer from 1 to 60000\./,
     );
-    refuses(() => fcTrain.validate({ slope: -0.5 }, 'tiny'), /^slope: out of range/);
+    refuses(
+      () => fcTrain.validate({ slope: -0.5 }, 'tiny'),
+      /^fc-train\.slope: bad value -0\.5; expected a finite number ≥ 0\./,
+    );
   });
 
   it('refuses what cannot be inverted: ReLU, sigmoid, slope 0, a latent wider than 196, and a malformed weights key', () => {
     refuses(
       () => fcInversion.validate({ activation: 'relu' }, 'tiny'),
-      /^fc-inversion: activation relu cannot be inverted; expected leakyRelu with slope > 0/,
+      /^fc-inversion\.activation: bad value "relu"; expected leakyRelu \(the decoder is inverted\)/,
     );
-    refuses(() => fcInversion.validate({ activation: 'sigmoid' }, 'tiny'), /cannot be inverted/);
-    refuses(() => fcInversion.validate({ slope: 0 }, 'tiny'), /activation leakyRelu with slope 0 cannot be inverted/);
+    refuses(
+      () => fcInversion.validate({ activation: 'sigmoid' }, 'tiny'),
+      /^fc-inversion\.activation: bad value "sigmoid"/,
+    );
+    refuses(
+      () => fcInversion.validate({ slope: 0 }, 'tiny'),
+      /^fc-inversion\.slope: bad value 0; expected a slope > 0/,
+    );
     refuses(
       () => fcInversion.validate({ latent: 200 }, 'tiny'),
-      /latent 200 is wider than the decoder's first layer output \(196\)/,
+      /^fc-inversion\.latent: bad value 200; expected at most 196 \(the decoder's first layer output\)/,
     );
     refuses(() => fcInversion.validate({ loss: 'mse' }, 'tiny'), /^fc-inversion: unknown key "loss"/);
     refuses(
       () => fcCompression.validate({ latents: [2, 256] }, 'tiny'),
-      /^latents\[1\]: out of range; expected an integer in \[1, 196\]/,
+      /^fc-compression\.latents\[1\]: bad value 256; expected an integer from 1 to 196\./,
     );
-    refuses(() => fcCompression.validate({ latents: [4, 4] }, 'tiny'), /^latents: repeated sizes/);
+    refuses(
+      () => fcCompression.validate({ latents: [4, 4] }, 'tiny'),
+      /^fc-compression\.latents: bad value \[4, 4\];.* 4 appears twice/,
+    );
     refuses(
       () => fcCompression.validate({ activation: 'relu' }, 'tiny'),
-      /activation must be leakyRelu with slope > 0/,
+      /^fc-compression\.activation: bad value "relu"; expected leakyRelu \(the decoder is inverted\)/,
     );
     refuses(() => parseWeightKey('latent=8'), /^weights: "latent=8" is not a fully connected model's key/);
   });

@@ -1,28 +1,20 @@
-// run-experiment.ts: the page behind `npm run experiment` (tools/run-experiment.html). Exposes
-// window.__runExperiment(name, config, {scale, weights}) → JSON text of a PageOutcome, and
-// window.__validateExperiment(name, config, scale) and window.__listExperiments(); progress lines go to the console (the CLI streams it to stderr).
+// run-experiment.ts: the page behind `npm run experiment` (cli/run-experiment.html). Exposes
+// window.__runExperiment(name, config, {scale, weights}) → JSON text of a PageOutcome,
+// window.__validateExperiment(name, config, scale), window.__listExperiments() and
+// window.__experimentHelp(name?) (the --help text from the experiment's schema); progress lines go to
+// the console (the CLI streams it to stderr).
 // Opened by hand with #name=…&scale=…&key=value, it runs that and shows the lines and the PNGs.
-// Imports experiments (registry, runtime), ./run-experiment-core and scripts/experiment-args.mjs.
-import { camelCase, parseValue } from '../scripts/experiment-args.mjs';
+// Imports experiments (kit, registry, runtime) and ./run-experiment-core.
+import { DEFAULT_SCALE, experimentHelp, experimentList } from '../src/experiments/kit/index';
 import { experiments, findExperiment } from '../src/experiments/registry';
 import { getRuntime } from '../src/experiments/runtime';
 import type { Scale } from '../src/experiments/types';
 import { ConfigError } from '../src/util/errors';
-import { runExperimentRequest, validateRequest, type PageOutcome } from './run-experiment-core';
+import { type PageOutcome, requestFromAddress, runExperimentRequest, validateRequest } from './run-experiment-core';
 
 interface RunOptions {
   scale?: Scale;
   weights?: Record<string, string>;
-}
-
-declare global {
-  interface Window {
-    __runExperiment?: (name: string, config?: Record<string, unknown>, options?: RunOptions) => Promise<string>;
-    __validateExperiment?: (name: string, config?: Record<string, unknown>, scale?: Scale) => string;
-    __listExperiments?: () => { name: string; title: string; description: string }[];
-    __abortExperiment?: () => void;
-    __experimentPageReady?: boolean;
-  }
 }
 
 const logEl = document.getElementById('log');
@@ -48,13 +40,13 @@ async function run(name: string, config: Record<string, unknown> = {}, options: 
   controller?.abort();
   controller = new AbortController();
   return runExperimentRequest(
-    { name, config, scale: options.scale ?? 'small', weights: options.weights },
+    { name, config, scale: options.scale ?? DEFAULT_SCALE, weights: options.weights },
     { find, runtime: getRuntime, onLine: show, signal: controller.signal },
   );
 }
 
 window.__runExperiment = async (name, config, options) => JSON.stringify(await run(name, config, options));
-window.__validateExperiment = (name, config = {}, scale = 'small') => {
+window.__validateExperiment = (name, config = {}, scale = DEFAULT_SCALE) => {
   const checked = validateRequest({ name, config, scale }, find);
   return JSON.stringify(
     checked.status === 'ok'
@@ -65,23 +57,15 @@ window.__validateExperiment = (name, config = {}, scale = 'small') => {
 window.__listExperiments = () =>
   experiments().map((e) => ({ name: e.name, title: e.title, description: e.description }));
 window.__abortExperiment = () => controller?.abort();
-
-/** #name=fc-train&scale=tiny&train-size=600 (or config={"trainSize":600}) → a request. */
-function requestFromHash(hash: string): { name: string; config: Record<string, unknown>; scale: Scale } | null {
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
-  const name = params.get('name');
-  if (!name) return null;
-  const config: Record<string, unknown> = params.has('config')
-    ? (JSON.parse(params.get('config')!) as Record<string, unknown>)
-    : {};
-  for (const [k, v] of params) if (!['name', 'scale', 'config'].includes(k)) config[camelCase(k)] = parseValue(v, k);
-  return { name, config, scale: (params.get('scale') as Scale | null) ?? 'small' };
-}
+window.__experimentHelp = (name) =>
+  name
+    ? experimentHelp(find(name))
+    : `experiments (npm run experiment -- <name> --help for its settings):\n${experimentList(experiments())}`;
 
 async function runFromHash(): Promise<void> {
-  let request: ReturnType<typeof requestFromHash>;
+  let request: ReturnType<typeof requestFromAddress>;
   try {
-    request = requestFromHash(location.hash);
+    request = requestFromAddress(location.hash);
   } catch (e) {
     if (statusEl) statusEl.textContent = `Bad address: ${e instanceof Error ? e.message : String(e)}`;
     return;

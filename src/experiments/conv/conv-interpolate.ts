@@ -1,4 +1,4 @@
-// interpolate.ts: the report's second practical question — decoding a blend of two test images'
+// conv-interpolate.ts: experiment `conv-interpolate`, the report's second practical question — decoding a blend of two test images'
 // codes, D(α·E(I₁) + (1−α)·E(I₂)) for α = 0, 0.1, …, 1, for each trained latent size (conv-interpolate).
 // Imports graph, ops (matmul), nn (through common), data, util; no DOM.
 import { deriveSeed } from '../../data/sampling';
@@ -9,17 +9,10 @@ import { matmul } from '../../ops/matmul';
 import { ConfigError } from '../../util/errors';
 import { Rng } from '../../util/rng';
 import type { Runtime } from '../runtime';
-import type { ExperimentDef, Scale } from '../types';
-import { beginRun, convKey, listBy, obtainAutoencoder, PIXELS, progress, sig, stopped } from './common';
-import {
-  checkBatch,
-  defaultLatents,
-  trainDefaults,
-  TRAIN_FIELDS,
-  validateFields,
-  type ConvTrainConfig,
-  type Field,
-} from './config';
+import { badValue, defineExperiment, formatSignificant, progress } from '../kit/index';
+import { checkBatch, convTrainSchema, type ConvTrainConfig, latentsKey } from './config';
+import { beginRun, convKey, eachModel, latentPoints, PIXELS } from './trained-autoencoder';
+import { listBy } from './trends';
 
 /** α = 0, 0.1, …, 1. */
 export const ALPHAS: readonly number[] = Array.from({ length: 11 }, (_, i) => i / 10);
@@ -107,34 +100,45 @@ export interface ConvInterpolateConfig extends ConvTrainConfig {
   indexB: number | null;
 }
 
-const FIELDS: Record<keyof ConvInterpolateConfig, Field> = {
-  latents: { kind: 'ints', min: 1, hint: 'Latent sizes are positive integers (the report uses 3 to 30).' },
-  ...TRAIN_FIELDS,
-  indexA: { kind: 'index' },
-  indexB: { kind: 'index' },
-};
+const indexKey = (image: string) =>
+  ({
+    type: 'int',
+    min: 0,
+    help: `index of ${image} in the test subset`,
+    nullMeans: 'the first test image of a digit drawn with the seed',
+    default: { tiny: null, small: null, full: null },
+  }) as const;
 
-export const convInterpolate: ExperimentDef<ConvInterpolateConfig> = {
+export const convInterpolate = defineExperiment<ConvInterpolateConfig>({
   name: 'conv-interpolate',
   title: 'Conv autoencoder: interpolating between two digits in latent space',
   description:
     'Decodes α·E(I₁) + (1−α)·E(I₂) for α = 0 … 1 in steps of 0.1, for each latent size, with trained weights reused when available.',
-  defaults: (scale: Scale) => ({ latents: defaultLatents(scale), ...trainDefaults(scale), indexA: null, indexB: null }),
-  validate(config, scale = 'full') {
-    const cfg = validateFields('conv-interpolate', convInterpolate.defaults(scale), FIELDS, config);
+  schema: {
+    latents: latentsKey(1, 'latent sizes, one model each (the report: 3 to 30)'),
+    ...convTrainSchema('auto'),
+    indexA: indexKey('I₁'),
+    indexB: indexKey('I₂'),
+  },
+  check(cfg) {
     checkBatch('conv-interpolate', 'batch', cfg.batch, 'trainSize', cfg.trainSize);
     for (const k of ['indexA', 'indexB'] as const) {
       const v = cfg[k];
       if (v !== null && v >= cfg.testSize)
-        throw new ConfigError(
-          `conv-interpolate.${k}: index outside the test subset; expected 0 to ${cfg.testSize - 1}, got ${v}. Raise testSize or pick a smaller index.`,
+        throw badValue(
+          `conv-interpolate.${k}`,
+          v,
+          `an index from 0 to ${cfg.testSize - 1} (inside the test subset)`,
+          'Raise testSize or pick a smaller index.',
         );
     }
     if (cfg.indexA !== null && cfg.indexA === cfg.indexB)
-      throw new ConfigError(
-        `conv-interpolate.indexB: the same image as indexA; expected two different test images, got ${cfg.indexA} twice. Pick another index.`,
+      throw badValue(
+        'conv-interpolate.indexB',
+        cfg.indexB,
+        `an image other than indexA = ${cfg.indexA}`,
+        'Pick another index.',
       );
-    return cfg;
   },
   async run(ctx, cfg) {
     const { started, result, data } = await beginRun(
@@ -144,8 +148,8 @@ export const convInterpolate: ExperimentDef<ConvInterpolateConfig> = {
       { mode: cfg.weights, keys: cfg.latents.map((l) => convKey(l, cfg.capacity, cfg.seed)) },
       cfg,
     );
-    const [ia, ib] = chooseImages(data.testLabels, cfg.seed, cfg.indexA, cfg.indexB);
-    const [da, db] = [data.testLabels[ia]!, data.testLabels[ib]!];
+    const [ia, ib] = chooseImages(data.test.labels, cfg.seed, cfg.indexA, cfg.indexB);
+    const [da, db] = [data.test.labels[ia]!, data.test.labels[ib]!];
     const pair = new Float32Array(2 * PIXELS);
     pair.set(data.test.x.subarray(ia * PIXELS, (ia + 1) * PIXELS), 0);
     pair.set(data.test.x.subarray(ib * PIXELS, (ib + 1) * PIXELS), PIXELS);
@@ -163,20 +167,11 @@ export const convInterpolate: ExperimentDef<ConvInterpolateConfig> = {
     const mid: number[] = [];
     const ends: number[] = [];
     const reconMse: Record<string, number> = {};
-    for (const latent of cfg.latents) {
-      if (stopped(ctx, result, `before latent ${latent}`)) break;
-      const name = `latent=${latent}`;
-      const got = await obtainAutoencoder(ctx, {
-        latent,
-        capacity: cfg.capacity,
-        cfg,
-        data,
-        name,
-        experiment: 'conv-interpolate',
-      });
-      try {
-        result.stopReasons[name] = got.run?.stopReason ?? `weights "${got.key}" reused from ctx.weights (not trained)`;
-        if (got.bytes) result.weights.push({ key: got.key, bytes: got.bytes });
+    await eachModel(
+      ctx,
+      result,
+      { points: latentPoints(cfg.latents, cfg.capacity), cfg, data },
+      async (got, { latent, label: name }) => {
         progress(
           ctx,
           'conv-interpolate',
@@ -199,10 +194,8 @@ export const convInterpolate: ExperimentDef<ConvInterpolateConfig> = {
         done.push(latent);
         mid.push(grayness(image(5)));
         ends.push((grayness(image(0)) + grayness(image(10))) / 2);
-      } finally {
-        got.model.dispose();
-      }
-    }
+      },
+    );
     result.metrics.mid_grayness = Object.fromEntries(done.map((l, i) => [String(l), mid[i]!]));
     result.metrics.end_grayness = Object.fromEntries(done.map((l, i) => [String(l), ends[i]!]));
     result.metrics.endpoint_recon_mse = reconMse;
@@ -226,7 +219,7 @@ export const convInterpolate: ExperimentDef<ConvInterpolateConfig> = {
     result.elapsedMs = performance.now() - started;
     return result;
   },
-};
+});
 
 function notes(out: string[], latents: number[], mid: number[], ends: number[], blurrier: number): void {
   out.push(
@@ -236,7 +229,7 @@ function notes(out: string[], latents: number[], mid: number[], ends: number[], 
     `Measured grayness (mean 4p(1−p), a blur proxy) at α = 0.5: ${listBy(latents, mid, 'latent ')}; at the endpoints: ${listBy(latents, ends, 'latent ')}. ` +
       `The midpoint is grayer than the endpoints for ${blurrier} of ${latents.length} latent sizes` +
       (latents.length > 1
-        ? `; from the smallest to the largest latent size the midpoint grayness goes ${sig(mid[0]!)} → ${sig(mid[mid.length - 1]!)}.`
+        ? `; from the smallest to the largest latent size the midpoint grayness goes ${formatSignificant(mid[0]!)} → ${formatSignificant(mid[mid.length - 1]!)}.`
         : '.'),
   );
 }

@@ -3,8 +3,9 @@
 // chart, grid and heat map, and a .safetensors per trained model. Progress lines go to stderr.
 // Exit status: 0 done; 1 the experiment failed (or the GPU device was lost, or no browser);
 // 2 the request was refused before any work (bad arguments, unknown experiment, a config value
-// the experiment's validate() rejects, a missing weights file).
-// Imports ./browser.mjs and ./experiment-args.mjs.
+// the experiment's validate() rejects, a missing weights file). `--help` lists the experiments;
+// `<name> --help` prints every key of its schema (type, range or choices, unit, defaults, help).
+// Imports ../scripts/browser.mjs and ./experiment-args.mjs.
 import {
   accessSync,
   constants,
@@ -18,26 +19,57 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { openRepoPage } from './browser.mjs';
+import { openRepoPage } from '../scripts/browser.mjs';
 import { USAGE, UsageError, parseExperimentArgs, splitWeightsArg, weightsKey } from './experiment-args.mjs';
 
-const PAGE = 'tools/run-experiment.html';
+const PAGE = 'cli/run-experiment.html';
 
-/** Refuses the request: main() closes what it opened, then the process exits with status 2. */
-const refuse = (message) => {
+/**
+ * What the page answers (JSON text parsed).
+ * @typedef {{ status: 'ok', name: string, title: string, config: Record<string, unknown> }
+ *   | { status: 'config-error' | 'failed', message: string, deviceLost?: boolean }} Checked
+ * @typedef {{ status: 'ok', resultJson: string, files: { name: string, base64: string }[], lines: number }
+ *   | { status: 'config-error', message: string } | { status: 'failed', message: string, deviceLost: boolean }} Outcome
+ * @typedef {{ name: string, title: string, description: string }} Listed
+ */
+
+/**
+ * Refuses the request: main() closes what it opened, then the process exits with status 2.
+ * @param {string} message
+ * @returns {never}
+ */
+function refuse(message) {
   throw new UsageError(message);
-};
+}
 
-/** The --weights arguments as { key: base64 }; every file is read (and refused) before the browser starts. */
+/**
+ * @param {unknown} e
+ * @returns {string}
+ */
+function errorText(e) {
+  if (!(e instanceof Error)) return String(e);
+  const err = /** @type {NodeJS.ErrnoException} */ (e);
+  return err.code ?? err.message;
+}
+
+/**
+ * The --weights arguments as { key: base64 }; every file is read (and refused) before the browser starts.
+ * @param {readonly string[]} args
+ * @returns {Record<string, string>}
+ */
 function readWeights(args) {
+  /** @type {Record<string, string>} */
   const out = {};
+  /** @type {Record<string, string>} */
   const from = {};
+  /** @param {string | null} key @param {string} path */
   const add = (key, path) => {
+    /** @type {Buffer} */
     let bytes;
     try {
       bytes = readFileSync(path);
     } catch (e) {
-      refuse(`--weights: cannot read ${path} (${e.code ?? e.message}); expected a readable .safetensors file.`);
+      refuse(`--weights: cannot read ${path} (${errorText(e)}); expected a readable .safetensors file.`);
     }
     const k = key ?? weightsKey(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
     if (from[k] !== undefined)
@@ -63,7 +95,10 @@ function readWeights(args) {
   return out;
 }
 
-/** Refuses an --out that cannot be written before any work; the folder itself is made at the end. */
+/**
+ * Refuses an --out that cannot be written before any work; the folder itself is made at the end.
+ * @param {string} dir
+ */
 function checkOut(dir) {
   let at = dir;
   while (!existsSync(at)) {
@@ -82,6 +117,8 @@ function checkOut(dir) {
 /**
  * Writes `data` to `path` atomically: into `<name>.tmp-<pid>` beside it, then renamed over it, so an
  * interrupted run leaves either the old file or the new one, never a partial one.
+ * @param {string} path
+ * @param {string | Uint8Array} data
  */
 function writeAtomic(path, data) {
   const temp = `${path}.tmp-${process.pid}`;
@@ -94,6 +131,11 @@ function writeAtomic(path, data) {
   }
 }
 
+/**
+ * @param {string} dir
+ * @param {{ resultJson: string, files: { name: string, base64: string }[] }} outcome
+ * @returns {string[]}
+ */
 function writeOutputs(dir, outcome) {
   const safe = /^[A-Za-z0-9][A-Za-z0-9._=+-]*$/;
   for (const f of outcome.files) {
@@ -110,7 +152,9 @@ function writeOutputs(dir, outcome) {
   return ['result.json', ...written];
 }
 
+/** @returns {Promise<number>} the exit status */
 async function main() {
+  /** @type {import('./experiment-args.mjs').ExperimentRequest} */
   let request;
   try {
     request = parseExperimentArgs(process.argv.slice(2));
@@ -118,23 +162,20 @@ async function main() {
     if (e instanceof UsageError) refuse(`${e.message} (--help shows the usage)`);
     throw e;
   }
-  if (request.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  if (request.help) return help(request.name);
   if (!request.list && request.out === null)
     refuse(
       `experiment: --out <dir> is required; expected e.g. npm run experiment -- ${request.name ?? '<name>'} --out runs/${request.name ?? 'x'}.`,
     );
   const weights = request.list ? {} : readWeights(request.weights);
-  const out = request.out === null ? null : resolve(request.out);
-  if (out !== null) checkOut(out);
+  const out = request.out === null ? '' : resolve(request.out);
+  if (out !== '') checkOut(out);
 
   const session = await openRepoPage(`/${PAGE}`, { entries: [PAGE] });
   try {
     const { page } = session;
-    await page.waitForFunction(() => window.__experimentPageReady === true, { timeout: 120_000, polling: 100 });
-    const all = await page.evaluate(() => window.__listExperiments());
+    await pageReady(page);
+    const all = await listExperiments(page);
     if (request.list) {
       const width = Math.max(0, ...all.map((e) => e.name.length));
       for (const e of all) process.stdout.write(`${e.name.padEnd(width)}  ${e.title}\n`);
@@ -146,9 +187,11 @@ async function main() {
         `experiment: no experiment named; expected one of ${all.map((e) => e.name).join(', ') || '(none registered)'}.`,
       );
     }
+    /** @type {Checked} */
     const checked = JSON.parse(
       await page.evaluate(
-        (name, config, scale) => window.__validateExperiment(name, config, scale),
+        (name, config, scale) =>
+          /** @type {NonNullable<Window['__validateExperiment']>} */ (window.__validateExperiment)(name, config, scale),
         request.name,
         request.config,
         request.scale,
@@ -161,9 +204,11 @@ async function main() {
     );
     process.stderr.write(`[${request.name}] ${checked.title}; scale ${request.scale}: ${shown.join(' ')}\n`);
     const started = Date.now();
+    /** @type {string} */
     let raw;
     try {
       // A crashed renderer does not always reject a pending evaluate(); race it against the crash.
+      /** @type {Promise<never>} */
       const died = new Promise((_, reject) => {
         page.once('error', reject);
         session.browser.once('disconnected', () => reject(new Error('the browser disconnected')));
@@ -171,7 +216,8 @@ async function main() {
       died.catch(() => {}); // closing the browser later must not count as an unhandled rejection
       raw = await Promise.race([
         page.evaluate(
-          (name, config, options) => window.__runExperiment(name, config, options),
+          (name, config, options) =>
+            /** @type {NonNullable<Window['__runExperiment']>} */ (window.__runExperiment)(name, config, options),
           request.name,
           request.config,
           { scale: request.scale, weights },
@@ -181,10 +227,11 @@ async function main() {
     } catch (e) {
       // The page itself died (renderer crash, out of memory): nothing came back.
       process.stderr.write(
-        `[${request.name}] failed: the browser page stopped answering (${e.message}); expected a result. The renderer may have crashed or run out of memory; try --scale tiny or a smaller config.\n`,
+        `[${request.name}] failed: the browser page stopped answering (${errorText(e)}); expected a result. The renderer may have crashed or run out of memory; try --scale tiny or a smaller config.\n`,
       );
       return 1;
     }
+    /** @type {Outcome} */
     const outcome = JSON.parse(raw);
     if (outcome.status === 'config-error') refuse(outcome.message);
     if (outcome.status === 'failed') {
@@ -199,6 +246,44 @@ async function main() {
     process.stdout.write(
       `${join(out, 'result.json')} (+ ${pngs} PNG${pngs === 1 ? '' : 's'}, ${tensors} weights file${tensors === 1 ? '' : 's'})\n`,
     );
+    return 0;
+  } finally {
+    await session.close();
+  }
+}
+
+/**
+ * @param {import('puppeteer-core').Page} page
+ */
+async function pageReady(page) {
+  await page.waitForFunction(() => window.__experimentPageReady === true, { timeout: 120_000, polling: 100 });
+}
+
+/**
+ * @param {import('puppeteer-core').Page} page
+ * @returns {Promise<Listed[]>}
+ */
+function listExperiments(page) {
+  return page.evaluate(() => /** @type {NonNullable<Window['__listExperiments']>} */ (window.__listExperiments)());
+}
+
+/**
+ * `--help`: the usage and the experiments; `<name> --help`: that experiment's settings, from its schema.
+ * @param {string | null} name
+ * @returns {Promise<number>}
+ */
+async function help(name) {
+  const session = await openRepoPage(`/${PAGE}`, { entries: [PAGE] });
+  try {
+    const { page } = session;
+    await pageReady(page);
+    if (name !== null && !(await listExperiments(page)).some((e) => e.name === name))
+      refuse(`experiment: unknown name "${name}" (npm run experiment -- --help lists the experiments).`);
+    const text = await page.evaluate(
+      (n) => /** @type {NonNullable<Window['__experimentHelp']>} */ (window.__experimentHelp)(n),
+      name,
+    );
+    process.stdout.write(name === null ? `${USAGE}\n\n${text}\n` : `${text}\n`);
     return 0;
   } finally {
     await session.close();

@@ -1,8 +1,11 @@
-// run-experiment-core.ts: what tools/run-experiment.html does with one request, as plain functions the
-// browser tests can drive with a fake experiment: look the experiment up, validate the config, run it
-// on the shared GPU runtime while turning Progress into one line per epoch or stage, then draw every
-// chart, grid and heat map to PNG and return result.json's text and the files, base64, for the CLI.
-// Imports experiments (types, runtime types), nn/safetensors, util errors and ui/render.
+// run-experiment-core.ts: what cli/run-experiment.html does with one request, as plain functions the
+// browser tests can drive with a fake experiment: read a request from the page address, look the
+// experiment up, validate the config, run it on the shared GPU runtime while turning Progress into
+// one line per epoch or stage, then draw every chart, grid and heat map to PNG and return
+// result.json's text and the files, base64, for the CLI.
+// Imports experiments (kit, types, runtime types), nn/safetensors, util errors, ui/render and
+// ./experiment-args.mjs.
+import { DEFAULT_SCALE, SCALES } from '../src/experiments/kit/index';
 import { recoverRuntime, type Runtime } from '../src/experiments/runtime';
 import type { ExperimentDef, ExperimentResult, Scale } from '../src/experiments/types';
 import { decodeSafetensors, encodeSafetensors } from '../src/nn/safetensors';
@@ -15,6 +18,7 @@ import {
   renderHeatmap,
 } from '../src/ui/render/index';
 import { ConfigError, DeviceLostError } from '../src/util/errors';
+import { camelCase } from './experiment-args.mjs';
 import { ProgressLines } from './progress-lines';
 
 export { ProgressLines, formatEta, formatRate } from './progress-lines';
@@ -195,8 +199,9 @@ export function listsFromScalars(config: Record<string, unknown>, defaults: obje
 }
 
 /**
- * Looks the experiment up and validates the config (a single value for a list-valued key counts as
- * a one-item list): the full config, or why the request is refused.
+ * Looks the experiment up and validates the config: the full config, or why the request is refused.
+ * An experiment with a schema reads every value itself (text included); for one without, a single
+ * value for a list-valued key counts as a one-item list.
  */
 export function validateRequest(
   request: Pick<PageRequest, 'name' | 'config' | 'scale'>,
@@ -207,7 +212,10 @@ export function validateRequest(
     return {
       status: 'ok',
       def,
-      config: def.validate(listsFromScalars(request.config, def.defaults(request.scale)), request.scale),
+      config: def.validate(
+        def.schema ? request.config : listsFromScalars(request.config, def.defaults(request.scale)),
+        request.scale,
+      ),
     };
   } catch (e) {
     if (e instanceof ConfigError) return { status: 'config-error', message: e.message };
@@ -217,6 +225,33 @@ export function validateRequest(
       deviceLost: false,
     };
   }
+}
+
+/**
+ * The request in a page address, `#name=fc-train&scale=tiny&train-size=600` (or `config=` with JSON):
+ * kebab-case keys become camelCase config keys and their values stay text, for the schema to read
+ * as it reads the command line and attributes. Null when the address names no experiment.
+ */
+export function requestFromAddress(hash: string): Pick<PageRequest, 'name' | 'config' | 'scale'> | null {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const name = params.get('name');
+  if (!name) return null;
+  const json = params.get('config');
+  let config: Record<string, unknown> = {};
+  if (json !== null) {
+    try {
+      config = JSON.parse(json) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError(
+        `address: config=${json} is not JSON (${messageOf(e)}); expected e.g. config={"epochs":2}.`,
+      );
+    }
+  }
+  for (const [k, v] of params) if (!['name', 'scale', 'config'].includes(k)) config[camelCase(k)] = v;
+  const scale = params.get('scale') ?? DEFAULT_SCALE;
+  if (!(SCALES as readonly string[]).includes(scale))
+    throw new ConfigError(`address: unknown scale "${scale}"; expected one of: ${SCALES.join(', ')}.`);
+  return { name, config, scale: scale as Scale };
 }
 
 /**

@@ -1,4 +1,4 @@
-// inversion.ts: the first report's inversion of the decoder by least squares, layer by layer, on the
+// decoder-inversion.ts: the first report's inversion of the decoder by least squares, layer by layer, on the
 // GPU. Imports nn, graph, ops, linalg, util.
 //
 // The decoder is latent → 196 → 392 → 784, each layer y = f(x·Wᵀ + b) with W [out, in] and f a

@@ -1,4 +1,4 @@
-// correlation.ts: the report's third practical question — how correlated the coordinates of the
+// conv-correlation.ts: experiment `conv-correlation`, the report's third practical question — how correlated the coordinates of the
 // latent code are, as a function of the latent size (conv-correlation). The Pearson matrix and its
 // mean |off-diagonal| coefficient are computed on the GPU (ops pearson and meanAbsOffDiagonal).
 // Imports graph, ops, nn (through common), util; no DOM.
@@ -8,19 +8,10 @@ import { meanAbsOffDiagonal, pearson } from '../../ops/stats';
 import { ShapeError } from '../../util/errors';
 import type { Runtime } from '../runtime';
 import { infer } from '../train';
-import type { ExperimentDef, Scale } from '../types';
-import { beginRun, convKey, fallsAlong, imageShape, listBy, obtainAutoencoder, progress, sig, stopped } from './common';
-import {
-  checkBatch,
-  defaultLatents,
-  describeScale,
-  MNIST_TEST,
-  trainDefaults,
-  TRAIN_FIELDS,
-  validateFields,
-  type ConvTrainConfig,
-  type Field,
-} from './config';
+import { defineExperiment, formatSignificant, progress } from '../kit/index';
+import { checkBatch, convTrainSchema, type ConvTrainConfig, describeScale, latentsKey, MNIST_TEST } from './config';
+import { beginRun, convKey, eachModel, imageShape, latentPoints } from './trained-autoencoder';
+import { fallsAlong, listBy } from './trends';
 
 export interface CorrelationSummary {
   /** Pearson correlation of the columns, [cols, cols] row-major. */
@@ -62,32 +53,24 @@ export interface ConvCorrelationConfig extends ConvTrainConfig {
   latents: number[];
 }
 
-const FIELDS: Record<keyof ConvCorrelationConfig, Field> = {
-  latents: {
-    kind: 'ints',
-    min: 2,
-    hint: 'A correlation between coordinates needs a latent size of at least 2 (the report uses 3 to 30).',
-  },
-  ...TRAIN_FIELDS,
-  testSize: {
-    kind: 'int',
-    min: 3,
-    max: MNIST_TEST,
-    hint: `Correlations need at least 3 codes; the report uses all ${MNIST_TEST} test images.`,
-  },
-};
-
-export const convCorrelation: ExperimentDef<ConvCorrelationConfig> = {
+export const convCorrelation = defineExperiment<ConvCorrelationConfig>({
   name: 'conv-correlation',
   title: 'Conv autoencoder: correlation between latent coordinates',
   description:
     'Encodes the test images with each trained latent size and reports the Pearson correlation matrix of the code coordinates and its mean |off-diagonal| value.',
-  defaults: (scale: Scale) => ({ latents: defaultLatents(scale), ...trainDefaults(scale) }),
-  validate(config, scale = 'full') {
-    const cfg = validateFields('conv-correlation', convCorrelation.defaults(scale), FIELDS, config);
-    checkBatch('conv-correlation', 'batch', cfg.batch, 'trainSize', cfg.trainSize);
-    return cfg;
+  schema: {
+    latents: latentsKey(
+      2,
+      'latent sizes, one model each; a correlation needs at least 2 coordinates (the report: 3 to 30)',
+    ),
+    ...convTrainSchema('auto'),
+    testSize: {
+      ...convTrainSchema('auto').testSize,
+      min: 3,
+      help: `test images encoded; correlations need at least 3 codes (the report: all ${MNIST_TEST})`,
+    },
   },
+  check: (cfg) => checkBatch('conv-correlation', 'batch', cfg.batch, 'trainSize', cfg.trainSize),
   async run(ctx, cfg) {
     const { started, result, data } = await beginRun(
       ctx,
@@ -98,20 +81,11 @@ export const convCorrelation: ExperimentDef<ConvCorrelationConfig> = {
     );
     const done: number[] = [];
     const overall: number[] = [];
-    for (const latent of cfg.latents) {
-      if (stopped(ctx, result, `before latent ${latent}`)) break;
-      const name = `latent=${latent}`;
-      const got = await obtainAutoencoder(ctx, {
-        latent,
-        capacity: cfg.capacity,
-        cfg,
-        data,
-        name,
-        experiment: 'conv-correlation',
-      });
-      try {
-        result.stopReasons[name] = got.run?.stopReason ?? `weights "${got.key}" reused from ctx.weights (not trained)`;
-        if (got.bytes) result.weights.push({ key: got.key, bytes: got.bytes });
+    await eachModel(
+      ctx,
+      result,
+      { points: latentPoints(cfg.latents, cfg.capacity), cfg, data },
+      async (got, { latent, label: name }) => {
         progress(ctx, 'conv-correlation', 'encode', `${name}: encoding ${data.test.count} test images`);
         const codes = await infer(
           ctx.runtime,
@@ -126,16 +100,14 @@ export const convCorrelation: ExperimentDef<ConvCorrelationConfig> = {
         overall.push(s.meanAbs);
         result.heatmaps.push({
           id: `corr-${name}`,
-          title: `latent ${latent}: Pearson correlation of the code coordinates (mean |r| off the diagonal ${sig(s.meanAbs, 3)})`,
+          title: `latent ${latent}: Pearson correlation of the code coordinates (mean |r| off the diagonal ${formatSignificant(s.meanAbs, 3)})`,
           size: latent,
           values: s.matrix,
           min: -1,
           max: 1,
         });
-      } finally {
-        got.model.dispose();
-      }
-    }
+      },
+    );
     result.metrics.mean_abs_correlation = Object.fromEntries(done.map((l, i) => [String(l), overall[i]!]));
     result.charts.push({
       id: 'overall',
@@ -148,7 +120,7 @@ export const convCorrelation: ExperimentDef<ConvCorrelationConfig> = {
       id: 'summary',
       title: 'Overall correlation by latent size',
       columns: ['latent', 'mean |r| (i ≠ j)'],
-      rows: done.map((l, i) => [l, sig(overall[i]!)]),
+      rows: done.map((l, i) => [l, formatSignificant(overall[i]!)]),
     });
     result.notes.push(
       'Report: the overall correlation (mean |r| over pairs of distinct coordinates, from 10,000 encoded images) decreases as the latent size grows, almost exponentially.',
@@ -161,8 +133,8 @@ export const convCorrelation: ExperimentDef<ConvCorrelationConfig> = {
           : f.falls
             ? 'it decreases with every larger latent size, as the report says'
             : overall[overall.length - 1]! < overall[0]!
-              ? `it decreases overall (${sig(overall[0]!)} → ${sig(overall[overall.length - 1]!)}) but not at every step (latent ${f.at![0]} → ${f.at![1]} rises)`
-              : `it does not decrease (${sig(overall[0]!)} at latent ${done[0]} → ${sig(overall[overall.length - 1]!)} at latent ${done[done.length - 1]}), unlike the report`;
+              ? `it decreases overall (${formatSignificant(overall[0]!)} → ${formatSignificant(overall[overall.length - 1]!)}) but not at every step (latent ${f.at![0]} → ${f.at![1]} rises)`
+              : `it does not decrease (${formatSignificant(overall[0]!)} at latent ${done[0]} → ${formatSignificant(overall[overall.length - 1]!)} at latent ${done[done.length - 1]}), unlike the report`;
       result.notes.push(
         `Measured from ${data.test.count} test images (models trained ${describeScale(cfg)}): ${listBy(done, overall, 'latent ')}; ${trend}.`,
       );
@@ -170,4 +142,4 @@ export const convCorrelation: ExperimentDef<ConvCorrelationConfig> = {
     result.elapsedMs = performance.now() - started;
     return result;
   },
-};
+});

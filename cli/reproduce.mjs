@@ -1,24 +1,40 @@
 // reproduce.mjs: `npm run reproduce -- [--scale tiny|small|full] [--seed N] --out <dir>` runs every
-// experiment of both reports headless in one browser session (tools/run-experiment.html), handing
+// experiment of both reports headless in one browser session (cli/run-experiment.html), handing
 // trained weights on (fc-train/fc-compression → fc-inversion; conv-latent → conv-interpolate,
 // conv-correlation, conv-transfer), prints progress (experiment, epoch, ETA, overall elapsed) to
 // stderr, and writes <dir>/report.html, <dir>/report.json and each experiment's files under
 // <dir>/<experiment>/. Exit status: 0 all ran; 1 one or more failed; 2 bad arguments.
-// Imports ./browser.mjs, ./experiment-args.mjs and ./report-html.mjs.
+// Imports ../scripts/browser.mjs, ./experiment-args.mjs and ../scripts/report-html.mjs.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openRepoPage } from './browser.mjs';
+import { openRepoPage } from '../scripts/browser.mjs';
 import { SCALES, UsageError } from './experiment-args.mjs';
-import { PLAN, buildReport, formatClock } from './report-html.mjs';
+import { PLAN, buildReport, formatClock } from '../scripts/report-html.mjs';
 
-const PAGE = 'tools/run-experiment.html';
+const PAGE = 'cli/run-experiment.html';
 const USAGE = `usage: npm run reproduce -- [--scale tiny|small|full] [--seed N] [--only a,b] --out <dir>
   runs every experiment of both reports and writes <dir>/report.html and report.json`;
 
+/**
+ * @typedef {import('./experiment-args.mjs').Scale} Scale
+ * @typedef {import('../scripts/report-html.mjs').ReportRun} ReportRun
+ * @typedef {{ scale: Scale, out: string | null, seed: number | undefined, only: string[] | null, help: boolean }} Args
+ * @typedef {{ status: 'ok', resultJson: string, files: { name: string, base64: string }[] }
+ *   | { status: 'config-error' | 'failed', message: string }} Outcome
+ */
+
+/** @param {string} value @returns {value is Scale} */
+const isScale = (value) => /** @type {readonly string[]} */ (SCALES).includes(value);
+
+/**
+ * @param {readonly string[]} argv
+ * @returns {Args}
+ */
 function parseArgs(argv) {
+  /** @type {Args} */
   const a = { scale: 'small', out: null, seed: undefined, only: null, help: false };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const arg = /** @type {string} */ (argv[i]);
     const [flag, inline] = arg.includes('=')
       ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
       : [arg, undefined];
@@ -30,16 +46,18 @@ function parseArgs(argv) {
     };
     if (flag === '--help' || flag === '-h') a.help = true;
     else if (flag === '--scale') {
-      a.scale = value();
-      if (!SCALES.includes(a.scale))
-        throw new UsageError(`--scale: unknown scale "${a.scale}"; expected one of ${SCALES.join(', ')}.`);
+      const scale = value();
+      if (!isScale(scale))
+        throw new UsageError(`--scale: unknown scale "${scale}"; expected one of ${SCALES.join(', ')}.`);
+      a.scale = scale;
     } else if (flag === '--out') a.out = value();
     else if (flag === '--only') a.only = value().split(',');
     else if (flag === '--seed') {
       const raw = value();
-      a.seed = Number(raw);
-      if (!Number.isInteger(a.seed) || a.seed < 0)
+      const seed = Number(raw);
+      if (!Number.isInteger(seed) || seed < 0)
         throw new UsageError(`--seed: expected a whole number ≥ 0, got "${raw}".`);
+      a.seed = seed;
     } else
       throw new UsageError(
         `reproduce: unknown argument "${arg}"; expected --scale, --seed, --only or --out.\n${USAGE}`,
@@ -48,6 +66,7 @@ function parseArgs(argv) {
   return a;
 }
 
+/** @returns {Promise<number>} the exit status */
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   if (args.help) {
@@ -60,12 +79,16 @@ async function main() {
     );
   const out = resolve(args.out);
   mkdirSync(out, { recursive: true });
-  const plan = PLAN.filter((p) => !args.only || args.only.includes(p.id) || args.only.includes(p.name));
+  const only = args.only;
+  const plan = PLAN.filter((p) => !only || only.includes(p.id) || only.includes(p.name));
   const started = Date.now();
   let current = '';
+  /** @param {string} line */
   const log = (line) => process.stderr.write(`[${formatClock((Date.now() - started) / 1000)} ${current}] ${line}\n`);
   const session = await openRepoPage(`/${PAGE}`, { entries: [PAGE], console: log });
+  /** @type {ReportRun[]} */
   const runs = [];
+  /** @type {Record<'fc' | 'conv', Record<string, string>>} */
   const weights = { fc: {}, conv: {} };
   let adapter = 'unknown';
   try {
@@ -73,6 +96,7 @@ async function main() {
     await page.waitForFunction(() => window.__experimentPageReady === true, { timeout: 120_000, polling: 100 });
     for (const [i, step] of plan.entries()) {
       current = `${i + 1}/${plan.length}`;
+      /** @type {Record<string, unknown>} */
       const config = { ...(step.config?.[args.scale] ?? {}) };
       if (args.seed !== undefined) config.seed = args.seed;
       const family = step.name.startsWith('fc') ? 'fc' : 'conv';
@@ -81,17 +105,22 @@ async function main() {
         `${step.id} starting (scale ${args.scale}${Object.keys(handed).length ? `, reusing ${Object.keys(handed).length} trained model(s)` : ''})`,
       );
       const t0 = Date.now();
+      /** @type {Outcome} */
       let outcome;
       try {
         const raw = await page.evaluate(
-          (name, cfg, options) => window.__runExperiment(name, cfg, options),
+          (name, cfg, options) =>
+            /** @type {NonNullable<Window['__runExperiment']>} */ (window.__runExperiment)(name, cfg, options),
           step.name,
           config,
           { scale: args.scale, weights: handed },
         );
         outcome = JSON.parse(raw);
       } catch (e) {
-        outcome = { status: 'failed', message: `the page stopped answering: ${e.message}` };
+        outcome = {
+          status: 'failed',
+          message: `the page stopped answering: ${e instanceof Error ? e.message : String(e)}`,
+        };
       }
       const ms = Date.now() - t0;
       if (outcome.status !== 'ok') {
@@ -111,6 +140,7 @@ async function main() {
       const dir = join(out, step.id);
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'result.json'), outcome.resultJson);
+      /** @type {Map<string, string>} */
       const byFile = new Map();
       for (const f of outcome.files) {
         if (!/^[A-Za-z0-9][A-Za-z0-9._=+-]*$/.test(f.name))
@@ -118,11 +148,13 @@ async function main() {
         writeFileSync(join(dir, f.name), Buffer.from(f.base64, 'base64'));
         byFile.set(f.name, f.base64);
       }
+      /** @type {{ adapter?: string, weights?: { key: string, file: string }[] } & Record<string, unknown>} */
       const result = JSON.parse(outcome.resultJson);
       adapter = result.adapter ?? adapter;
       // The first model trained under a key is the one handed on (fc-train's before the sweeps' of the same key).
       for (const w of result.weights ?? [])
-        if (byFile.has(w.file) && !(w.key in weights[family])) weights[family][w.key] = byFile.get(w.file);
+        if (byFile.has(w.file) && !(w.key in weights[family]))
+          weights[family][w.key] = /** @type {string} */ (byFile.get(w.file));
       runs.push({ id: step.id, name: step.name, status: 'ok', wallMs: ms, result, dir: step.id });
       log(`${step.id} done in ${formatClock(ms / 1000)} (overall ${formatClock((Date.now() - started) / 1000)})`);
     }

@@ -1,7 +1,29 @@
 // experiment-args.mjs: the command line of `npm run experiment` turned into a request, and the
 // safetensors header read for a weights file's key. Pure functions (no Node or browser APIs), so the
-// browser tests in test/cli/ import them as they are. Imports nothing.
+// browser tests in test/cli/ import them as they are. Config values stay text: the experiment's
+// schema reads them (src/experiments/kit/schema.ts), as it reads attributes and the page address,
+// so a bad value gets the same message from each. Imports nothing.
 
+/** @typedef {'tiny' | 'small' | 'full'} Scale */
+
+/**
+ * A config value as given: text, or true / false for a bare --flag / --no-flag (--seed is a number).
+ * @typedef {string | number | boolean} ArgValue
+ */
+
+/**
+ * @typedef {object} ExperimentRequest
+ * @property {string | null} name
+ * @property {Record<string, ArgValue>} config
+ * @property {Scale} scale
+ * @property {string | null} out
+ * @property {number | undefined} seed
+ * @property {string[]} weights raw --weights arguments (FILE, KEY=FILE or a folder), resolved by the CLI
+ * @property {boolean} list
+ * @property {boolean} help
+ */
+
+/** @type {readonly Scale[]} */
 export const SCALES = ['tiny', 'small', 'full'];
 
 export const USAGE = `usage: npm run experiment -- <name> [--key value …] --out <dir>
@@ -11,64 +33,44 @@ export const USAGE = `usage: npm run experiment -- <name> [--key value …] --ou
   --seed N            the experiment's seed
   --weights FILE      a .safetensors file to reuse (repeatable; KEY=FILE names its key; a folder
                       means every .safetensors file in it)
-  --<key> <value>     any config key, kebab-case (--train-size 6000 sets trainSize); values are
-                      numbers, true/false, text, comma lists (--latents 2,4,8) or JSON
-                      (--stop '{"maxEpochs":3}'); a bare --flag is true
-  --list              list the experiments and exit`;
+  --<key> <value>     any config key, kebab-case (--train-size 6000 sets trainSize); the value is
+                      read by the key's type: numbers, true/false, comma lists (--latents 2,4,8),
+                      JSON (--stop '{"targetLoss":0.01}'), null; a bare --flag is true
+  --list              list the experiments and exit
+  <name> --help       every key of that experiment: type, range or choices, unit, defaults, help`;
 
 /** A command line that cannot be run; the CLI prints the message and exits with status 2. */
 export class UsageError extends Error {
+  /** @param {string} message */
   constructor(message) {
     super(message);
     this.name = 'UsageError';
   }
 }
 
-/** "train-size" → "trainSize"; "lr" stays. */
+/**
+ * "train-size" → "trainSize"; "lr" stays.
+ * @param {string} kebab
+ * @returns {string}
+ */
 export function camelCase(kebab) {
-  return kebab.replace(/-+([a-z0-9])/gi, (_, c) => c.toUpperCase());
+  return kebab.replace(/-+([a-z0-9])/gi, (_, /** @type {string} */ c) => c.toUpperCase());
 }
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
-function scalar(text) {
-  if (text === 'true') return true;
-  if (text === 'false') return false;
-  if (NUMBER.test(text)) return Number(text);
-  return text;
-}
+/** @param {string} value @returns {value is Scale} */
+const isScale = (value) => /** @type {readonly string[]} */ (SCALES).includes(value);
 
 /**
- * A value as typed on the command line: numbers, true/false, comma lists of those (a trailing comma
- * makes a one-item list: "8," → [8]), JSON for objects and arrays ('{"maxEpochs":3}'), anything else
- * as text. `key` names the option in errors.
- */
-export function parseValue(text, key = 'value') {
-  if (/^\s*[[{]/.test(text)) {
-    try {
-      return JSON.parse(text);
-    } catch (e) {
-      throw new UsageError(
-        `--${key}: "${text}" starts like JSON but does not parse (${e.message}); expected e.g. '{"maxEpochs":3}'.`,
-      );
-    }
-  }
-  if (!text.includes(',')) return scalar(text);
-  const parts = text.split(',');
-  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
-  if (parts.some((p) => p.trim() === '')) {
-    throw new UsageError(`--${key}: empty item in the list "${text}"; expected comma-separated values such as 2,4,8.`);
-  }
-  return parts.map((p) => scalar(p.trim()));
-}
-
-/**
- * Parses the arguments after `npm run experiment --`. Returns
- * { name, config, scale, out, seed, weights: [{ key?, path }], list, help }.
+ * Parses the arguments after `npm run experiment --`.
  * Throws UsageError for anything it cannot accept (no value, a repeated key, a bad scale or seed);
  * whether the config values suit the experiment is the experiment's validate() to say.
+ * @param {readonly string[]} argv
+ * @returns {ExperimentRequest}
  */
 export function parseExperimentArgs(argv) {
+  /** @type {ExperimentRequest} */
   const request = {
     name: null,
     config: {},
@@ -79,9 +81,10 @@ export function parseExperimentArgs(argv) {
     list: false,
     help: false,
   };
+  /** @type {Map<string, string>} */
   const seen = new Map();
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const arg = /** @type {string} */ (argv[i]);
     if (arg === '--help' || arg === '-h') {
       request.help = true;
       continue;
@@ -105,10 +108,14 @@ export function parseExperimentArgs(argv) {
       throw new UsageError(
         `experiment: "${arg}" is not an option; expected --key value with a key such as train-size.`,
       );
-    let raw;
+    /** @type {string | null} */
+    let raw = null;
+    const next = argv[i + 1];
     if (eq >= 0) raw = arg.slice(eq + 1);
-    else if (i + 1 < argv.length && !argv[i + 1].startsWith('--')) raw = argv[++i];
-    else raw = null;
+    else if (next !== undefined && !next.startsWith('--')) {
+      raw = next;
+      i++;
+    }
 
     if (flag === 'weights') {
       if (raw === null || raw === '')
@@ -126,19 +133,19 @@ export function parseExperimentArgs(argv) {
       if (raw === null || raw === '') throw new UsageError('--out: needs a folder; expected --out <dir>.');
       request.out = raw;
     } else if (flag === 'scale') {
-      if (!SCALES.includes(raw))
+      if (raw === null || !isScale(raw))
         throw new UsageError(`--scale: unknown scale "${raw ?? ''}"; expected one of ${SCALES.join(', ')}.`);
       request.scale = raw;
     } else if (flag === 'seed') {
       const seed = raw === null ? NaN : Number(raw);
-      if (!Number.isInteger(seed) || seed < 0 || !NUMBER.test(raw))
+      if (raw === null || !Number.isInteger(seed) || seed < 0 || !NUMBER.test(raw))
         throw new UsageError(`--seed: expected a whole number ≥ 0, got "${raw ?? ''}".`);
       request.seed = seed;
       request.config.seed = seed;
     } else if (raw === null && flag.startsWith('no-') && flag.length > 3) {
       request.config[camelCase(flag.slice(3))] = false;
     } else {
-      request.config[key] = raw === null ? true : parseValue(raw, flag);
+      request.config[key] = raw === null ? true : raw;
     }
   }
   return request;
@@ -147,6 +154,9 @@ export function parseExperimentArgs(argv) {
 /**
  * One --weights argument split into { key, path }: the whole text is a path when `exists(text)`;
  * otherwise KEY=PATH at the last '=' (keys themselves contain '=', e.g. conv:latent=8:c=16:seed=1).
+ * @param {string} text
+ * @param {(path: string) => boolean} exists
+ * @returns {{ key: string | null, path: string }}
  */
 export function splitWeightsArg(text, exists) {
   if (exists(text)) return { key: null, path: text };
@@ -158,8 +168,12 @@ export function splitWeightsArg(text, exists) {
 /**
  * The "__metadata__" object of a safetensors file (empty when there is none). Throws UsageError
  * naming `fileName` when the header is not safetensors.
+ * @param {Uint8Array} bytes
+ * @param {string} fileName
+ * @returns {Record<string, string>}
  */
 export function safetensorsMetadata(bytes, fileName) {
+  /** @param {string} what */
   const bad = (what) =>
     new UsageError(
       `--weights ${fileName}: ${what}; expected a safetensors file (8-byte little-endian header length, then a JSON header).`,
@@ -169,6 +183,7 @@ export function safetensorsMetadata(bytes, fileName) {
   const length = Number(view.getBigUint64(0, true));
   if (length > bytes.length - 8)
     throw bad(`the header claims ${length} bytes but the file has ${bytes.length - 8} after the length`);
+  /** @type {unknown} */
   let header;
   try {
     header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + length)));
@@ -177,14 +192,19 @@ export function safetensorsMetadata(bytes, fileName) {
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header))
     throw bad('the header is not a JSON object');
-  const meta = header.__metadata__;
-  return meta && typeof meta === 'object' ? meta : {};
+  const meta = /** @type {{ __metadata__?: unknown }} */ (header).__metadata__;
+  return meta && typeof meta === 'object' ? /** @type {Record<string, string>} */ (meta) : {};
 }
 
-/** The key a weights file goes by: its metadata "key", else the file name without folder and extension. */
+/**
+ * The key a weights file goes by: its metadata "key", else the file name without folder and extension.
+ * @param {Uint8Array} bytes
+ * @param {string} fileName
+ * @returns {string}
+ */
 export function weightsKey(bytes, fileName) {
   const key = safetensorsMetadata(bytes, fileName).key;
   if (typeof key === 'string' && key !== '') return key;
-  const base = fileName.split(/[\\/]/).pop();
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
   return base.replace(/\.safetensors$/i, '');
 }

@@ -1,4 +1,4 @@
-// transfer.ts: the report's fourth practical question — a pretrained latent-15 encoder followed by an
+// conv-transfer.ts: experiment `conv-transfer`, the report's fourth practical question — a pretrained latent-15 encoder followed by an
 // MLP (latent → 64 → 32 → 10) classifies MNIST digits after training on 100 labelled images, with the
 // encoder frozen (transfer learning) or trained along (full network) (conv-transfer).
 // Imports nn, data, util and the experiments' helpers; no DOM.
@@ -8,31 +8,13 @@ import type { Tensor } from '../../graph/tensor';
 import { ConvAutoencoder } from '../../nn/conv-autoencoder';
 import { Activation, Linear, Module, Sequential } from '../../nn/module';
 import { loadSafetensors, saveSafetensors } from '../../nn/state';
-import { ConfigError } from '../../util/errors';
 import { Rng } from '../../util/rng';
 import type { Runtime } from '../runtime';
 import { trainModel, type Samples, type TrainRun } from '../train';
-import type { ExperimentContext, ExperimentDef, ExperimentResult, Scale } from '../types';
-import {
-  beginRun,
-  convKey,
-  imageShape,
-  type MnistData,
-  obtainAutoencoder,
-  PIXELS,
-  progress,
-  sig,
-  stopped,
-} from './common';
-import {
-  checkBatch,
-  MNIST_TRAIN,
-  trainDefaults,
-  TRAIN_FIELDS,
-  validateFields,
-  type ConvTrainConfig,
-  type Field,
-} from './config';
+import { badValue, defineExperiment, formatSignificant, progress, stopped } from '../kit/index';
+import type { ExperimentContext, ExperimentResult } from '../types';
+import { checkBatch, convTrainSchema, type ConvTrainConfig } from './config';
+import { beginRun, convKey, imageShape, type MnistData, obtainAutoencoder, PIXELS } from './trained-autoencoder';
 
 export const CLASSES = 10;
 
@@ -98,21 +80,6 @@ export interface ConvTransferConfig extends ConvTrainConfig {
   pretrainLr: number;
 }
 
-const FIELDS: Record<keyof ConvTransferConfig, Field> = {
-  latent: { kind: 'int', min: 1, hint: 'The report uses latent 15.' },
-  ...TRAIN_FIELDS,
-  trainSize: {
-    kind: 'int',
-    min: 1,
-    max: MNIST_TRAIN,
-    hint: 'The report trains the classifier on 100 labelled images.',
-  },
-  pretrainSize: TRAIN_FIELDS.trainSize,
-  pretrainEpochs: TRAIN_FIELDS.epochs,
-  pretrainBatch: TRAIN_FIELDS.batch,
-  pretrainLr: TRAIN_FIELDS.lr,
-};
-
 const labelled = (x: Float32Array, labels: Uint8Array): Samples => ({
   x,
   width: PIXELS,
@@ -128,7 +95,7 @@ function classifierData(data: MnistData, n: number, seed: number): { x: Float32A
   const labels = new Uint8Array(n);
   idx.forEach((i, k) => {
     x.set(data.train.x.subarray(i * PIXELS, (i + 1) * PIXELS), k * PIXELS);
-    labels[k] = data.trainLabels[i]!;
+    labels[k] = data.train.labels[i]!;
   });
   return { x, labels };
 }
@@ -202,44 +169,61 @@ function transferNotes(result: ExperimentResult, cfg: ConvTransferConfig, acc: R
         ? 'the full network ahead at the end, unlike the report'
         : 'a tie at the end';
   result.notes.push(
-    `Measured (${cfg.trainSize} labelled images, ${cfg.epochs} epochs, ${cfg.testSize} test images, c = ${cfg.capacity}${cfg.lr === 0.003 ? '' : `, lr ${cfg.lr}`}): final test accuracy frozen ${sig(last(f), 3)} vs full ${sig(last(u), 3)} (best ${sig(best(f), 3)} vs ${sig(best(u), 3)}); ` +
+    `Measured (${cfg.trainSize} labelled images, ${cfg.epochs} epochs, ${cfg.testSize} test images, c = ${cfg.capacity}${cfg.lr === 0.003 ? '' : `, lr ${cfg.lr}`}): final test accuracy frozen ${formatSignificant(last(f), 3)} vs full ${formatSignificant(last(u), 3)} (best ${formatSignificant(best(f), 3)} vs ${formatSignificant(best(u), 3)}); ` +
       `frozen is ahead in ${wins} of ${Math.min(f.length, u.length)} epochs — ${verdict}.`,
   );
 }
 
-export const convTransfer: ExperimentDef<ConvTransferConfig> = {
+const TRAIN = convTrainSchema('auto');
+
+export const convTransfer = defineExperiment<ConvTransferConfig>({
   name: 'conv-transfer',
   title: 'Conv autoencoder: transfer learning to digit classification',
   description:
     'A pretrained latent-15 encoder + MLP (→64→32→10) trained with cross-entropy on 100 labelled images, encoder frozen vs trained; test accuracy and loss per epoch.',
-  defaults: (scale: Scale) => {
-    const ae = trainDefaults(scale);
-    const epochs = scale === 'tiny' ? 2 : scale === 'small' ? 10 : 20;
-    const testSize = scale === 'tiny' ? 200 : scale === 'small' ? 1000 : 10000;
-    return {
-      latent: 15,
-      ...ae,
-      epochs,
-      batch: 10,
-      lr: 0.003,
-      trainSize: 100,
-      testSize,
-      pretrainSize: ae.trainSize,
-      pretrainEpochs: ae.epochs,
-      pretrainBatch: ae.batch,
-      pretrainLr: ae.lr,
-    };
+  schema: {
+    latent: {
+      type: 'int',
+      min: 1,
+      unit: 'dimensions',
+      help: 'latent size of the pretrained encoder (the report: 15)',
+      default: { tiny: 15, small: 15, full: 15 },
+    },
+    capacity: TRAIN.capacity,
+    epochs: {
+      ...TRAIN.epochs,
+      help: 'passes of the classifier over its labelled images',
+      default: { tiny: 2, small: 10, full: 20 },
+    },
+    batch: { ...TRAIN.batch, help: 'labelled images per classifier step', default: { tiny: 10, small: 10, full: 10 } },
+    lr: {
+      ...TRAIN.lr,
+      help: "the classifier's AdamW learning rate",
+      default: { tiny: 0.003, small: 0.003, full: 0.003 },
+    },
+    trainSize: {
+      ...TRAIN.trainSize,
+      help: 'labelled images the classifier trains on, drawn from the pretraining images (the report: 100)',
+      default: { tiny: 100, small: 100, full: 100 },
+    },
+    testSize: { ...TRAIN.testSize, default: { tiny: 200, small: 1000, full: 10000 } },
+    seed: TRAIN.seed,
+    weights: TRAIN.weights,
+    pretrainSize: { ...TRAIN.trainSize, help: 'training images of the autoencoder (when it is trained here)' },
+    pretrainEpochs: { ...TRAIN.epochs, help: 'epochs of the autoencoder (when it is trained here)' },
+    pretrainBatch: { ...TRAIN.batch, help: 'batch of the autoencoder (when it is trained here)' },
+    pretrainLr: { ...TRAIN.lr, help: 'AdamW learning rate of the autoencoder (when it is trained here)' },
   },
-  validate(config, scale = 'full') {
-    const cfg = validateFields('conv-transfer', convTransfer.defaults(scale), FIELDS, config);
+  check(cfg) {
     checkBatch('conv-transfer', 'batch', cfg.batch, 'trainSize', cfg.trainSize);
     checkBatch('conv-transfer', 'pretrainBatch', cfg.pretrainBatch, 'pretrainSize', cfg.pretrainSize);
-    if (cfg.trainSize > cfg.pretrainSize) {
-      throw new ConfigError(
-        `conv-transfer.trainSize: the classifier's images are drawn from the ${cfg.pretrainSize} pretraining images; expected at most pretrainSize = ${cfg.pretrainSize}, got ${cfg.trainSize}. Raise pretrainSize.`,
+    if (cfg.trainSize > cfg.pretrainSize)
+      throw badValue(
+        'conv-transfer.trainSize',
+        cfg.trainSize,
+        `at most pretrainSize = ${cfg.pretrainSize} (the classifier's images are drawn from the pretraining images)`,
+        'Raise pretrainSize.',
       );
-    }
-    return cfg;
   },
   async run(ctx, cfg) {
     const started = performance.now();
@@ -269,7 +253,7 @@ export const convTransfer: ExperimentDef<ConvTransferConfig> = {
     });
     let pretrained: Uint8Array;
     try {
-      result.stopReasons[name] = got.run?.stopReason ?? `weights "${key}" reused from ctx.weights (not trained)`;
+      result.stopReasons[name] = got.stopReason;
       if (got.bytes) result.weights.push({ key, bytes: got.bytes });
       // Trained here: its weights even when the run ended early (failed runs keep the last finite ones).
       pretrained = got.run ? (got.bytes ?? (await saveSafetensors(got.model))) : ctx.weights!.get(key)!;
@@ -278,7 +262,7 @@ export const convTransfer: ExperimentDef<ConvTransferConfig> = {
     }
     const { x, labels } = classifierData(data, cfg.trainSize, cfg.seed);
     const train = labelled(x, labels);
-    const test = labelled(data.test.x, data.testLabels);
+    const test = labelled(data.test.x, data.test.labels);
     const acc: Record<TransferMode, number[]> = { frozen: [], full: [] };
     const loss: Record<TransferMode, number[]> = { frozen: [], full: [] };
     const trainLoss: Record<TransferMode, number[]> = { frozen: [], full: [] };
@@ -290,7 +274,7 @@ export const convTransfer: ExperimentDef<ConvTransferConfig> = {
         `train ${mode}`,
         `${mode === 'frozen' ? 'encoder frozen, MLP trained' : 'encoder and MLP trained'} on ${cfg.trainSize} labelled images`,
       );
-      const { run, bytes } = await trainClassifier(ctx, cfg, mode, pretrained, train, test, data.testLabels);
+      const { run, bytes } = await trainClassifier(ctx, cfg, mode, pretrained, train, test, data.test.labels);
       result.stopReasons[mode] = run.stopReason;
       result.weights.push({ key: classifierKey(cfg.latent, cfg.capacity, cfg.seed, mode), bytes });
       acc[mode] = run.epochs.map((e) => e.extra?.accuracy ?? NaN);
@@ -331,14 +315,14 @@ export const convTransfer: ExperimentDef<ConvTransferConfig> = {
       columns: ['epoch', 'accuracy frozen', 'accuracy full', 'test loss frozen', 'test loss full'],
       rows: Array.from({ length: rows }, (_, i) => [
         i + 1,
-        sig(acc.frozen[i] ?? NaN, 3),
-        sig(acc.full[i] ?? NaN, 3),
-        sig(loss.frozen[i] ?? NaN),
-        sig(loss.full[i] ?? NaN),
+        formatSignificant(acc.frozen[i] ?? NaN, 3),
+        formatSignificant(acc.full[i] ?? NaN, 3),
+        formatSignificant(loss.frozen[i] ?? NaN),
+        formatSignificant(loss.full[i] ?? NaN),
       ]),
     });
     transferNotes(result, cfg, acc);
     result.elapsedMs = performance.now() - started;
     return result;
   },
-};
+});
