@@ -297,7 +297,13 @@ export class AeDrawingPad extends LitElement {
   private onDown(e: PointerEvent): void {
     if (e.button !== 0 && e.pointerType === 'mouse') return;
     e.preventDefault();
-    (e.currentTarget as HTMLCanvasElement).setPointerCapture?.(e.pointerId);
+    try {
+      // Keeps the stroke coming when the pen leaves the pad.
+      (e.currentTarget as HTMLCanvasElement).setPointerCapture(e.pointerId);
+    } catch {
+      // A pointer no longer active (already lifted, or a scripted event) cannot be captured; the
+      // stroke is drawn all the same, only not outside the pad.
+    }
     const p = this.toImage(e);
     this.pen = { id: e.pointerId, ...p };
     strokeSegment(this.drawing, p.x, p.y, p.x, p.y, this.brush);
