@@ -8,13 +8,14 @@ import '../../src/ui/index';
 import type { AeLatentExplorer } from '../../src/ui/index';
 import { ModelStore } from '../../src/ui/model-store';
 import { FcAutoencoder } from '../../src/nn/autoencoders';
+import { ConvAutoencoder } from '../../src/nn/conv-autoencoder';
 import { saveSafetensors } from '../../src/nn/state';
 import { getRuntime } from '../../src/experiments/runtime';
 import { latentModelKey, pca2, projectPca, type LatentModel } from '../../src/experiments/latent-codes';
 import { WebGPUUnavailableError } from '../../src/util/errors';
 import { ADVICE } from '../../src/ui/components/ae-gpu-status/ae-gpu-status';
 import { mount, nextEvent, part } from './helpers';
-import { cpuDecode, cpuEncode, fcWeights, syntheticImages } from './latent-reference';
+import { cpuConvDecode, cpuDecode, cpuEncode, fcWeights, syntheticImages } from './latent-reference';
 
 const LATENT = 4;
 const SLOPE = 0.5;
@@ -312,6 +313,28 @@ describe('<ae-latent-explorer>', () => {
     el.showCode([0.5, -0.25, 1, 0]);
     await el.settled();
     expect(Array.from(el.decoded!.code)).to.deep.equal([0.5, -0.25, 1, 0]);
+  });
+
+  it('opens a conv model from its key and decodes the pointer’s point like the CPU conv decoder', async () => {
+    const { gpu } = await getRuntime();
+    store = new ModelStore(`ae-test-explorer-conv-${Date.now()}`);
+    const conv = new ConvAutoencoder(gpu, { latent: 3, capacity: 2, seed: 4 });
+    const key = 'conv:latent=3:c=2:seed=0';
+    await store.save(key, await saveSafetensors(conv), { experiment: 'test', scale: 'tiny', complete: true });
+    conv.dispose();
+    const el = await mountExplorer(store, (e) => {
+      e.model = 'conv';
+      e.latent = 0;
+      e.weights = key;
+    });
+    expect(el.latentModel!.key).to.equal(key);
+    const r = over(el).getBoundingClientRect();
+    pointer(over(el), 'pointermove', r.left + r.width * 0.3, r.top + r.height * 0.6);
+    await el.settled();
+    const d = el.decoded!;
+    expect(d.code.length).to.equal(3);
+    const weights = await fcWeights(el.latentModel as LatentModel);
+    expectClose(d.image, cpuConvDecode(weights, d.code, 2), 'conv decoded image');
   });
 
   it('shows the advice for a missing WebGPU adapter', async () => {

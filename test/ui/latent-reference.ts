@@ -1,7 +1,9 @@
 // Float64 CPU forward passes of the fully connected autoencoder (784 → 392 → 196 → L → 196 → 392 → 784,
-// leaky ReLU after every layer), written from the layer definitions, and deterministic test images;
-// shared by the latent-explorer and drawing-pad tests.
+// leaky ReLU after every layer) and of the convolutional decoder (a transposed convolution is the
+// adjoint of a convolution: ops/conv.ref.ts), written from the layer definitions, and deterministic
+// test images; shared by the latent-explorer and drawing-pad tests.
 import type { LatentModel } from '../../src/experiments/latent-codes';
+import { conv2dBackwardInputRef } from '../../src/ops/conv.ref';
 
 export type Weights = Map<string, Float32Array>;
 
@@ -39,6 +41,33 @@ export const cpuEncode = (w: Weights, x: ArrayLike<number>, n: number, slope: nu
 
 export const cpuDecode = (w: Weights, z: ArrayLike<number>, n: number, slope: number) =>
   chain(w, ['decoder.0', 'decoder.2', 'decoder.4'], z, n, slope);
+
+/** One transposed convolution (kernel 4, stride 2, padding 1) of x [1, inC, h, h] plus bias: [1, outC, 2h, 2h]. */
+function convTranspose(w: Weights, name: string, x: Float64Array, inC: number, h: number): Float64Array {
+  const b = w.get(`${name}.bias`)!;
+  const outC = b.length;
+  const H = 2 * h;
+  // The forward conv maps [1, outC, H, H] to [1, inC, h, h] with weights [inC, outC, 4, 4].
+  const g = { N: 1, C: outC, H, W: H, O: inC, KH: 4, KW: 4, OH: h, OW: h, stride: 2, pad: 1 };
+  const y = conv2dBackwardInputRef(x, Float64Array.from(w.get(`${name}.weight`)!), g);
+  for (let i = 0; i < y.length; i++) y[i]! += b[Math.floor(i / (H * H))]!;
+  return y;
+}
+
+/** The conv autoencoder's decoder on one code: Linear → [2c, 7, 7] → ConvT → ReLU → ConvT → sigmoid. */
+export function cpuConvDecode(w: Weights, z: ArrayLike<number>, capacity: number): Float64Array {
+  const W = w.get('decoder.0.weight')!;
+  const b = w.get('decoder.0.bias')!;
+  const L = z.length;
+  const h = new Float64Array(b.length);
+  for (let o = 0; o < b.length; o++) {
+    let s = b[o]!;
+    for (let i = 0; i < L; i++) s += W[o * L + i]! * z[i]!;
+    h[o] = s;
+  }
+  const a = convTranspose(w, 'decoder.2', h, 2 * capacity, 7).map((v) => Math.max(0, v));
+  return convTranspose(w, 'decoder.4', a, capacity, 14).map((v) => 1 / (1 + Math.exp(-v)));
+}
 
 /** `count` distinct 28×28 images in [0, 1] (smooth stripes of varying frequency and phase), labels k mod 10. */
 export function syntheticImages(count: number): { x: Float32Array; labels: Uint8Array; count: number } {

@@ -52,7 +52,7 @@ export const drawingPadStyles = [
     }
     [part='code'] .axis {
       stroke: var(--_muted);
-      stroke-width: 0.4;
+      stroke-width: 1;
       vector-effect: non-scaling-stroke;
     }
   `,
