@@ -10,7 +10,7 @@ import { FcAutoencoder } from '../nn/autoencoders';
 import { ConvAutoencoder } from '../nn/conv-autoencoder';
 import { loadSafetensors, saveSafetensors } from '../nn/state';
 import type { OptimizerName } from '../optim/optimizer';
-import { ConfigError } from '../util/errors';
+import { ConfigError, DisposedError } from '../util/errors';
 import type { Shape } from '../util/shape';
 import { convKey } from './conv/common';
 import { trainDefaults } from './conv/config';
@@ -178,7 +178,7 @@ export class LatentModel {
   }
 
   /** Codes of `count` images (rows of 784 values in [0, 1]): count × latent values. */
-  encode(images: Float32Array, count: number): Promise<Float32Array> {
+  async encode(images: Float32Array, count: number): Promise<Float32Array> {
     this.checkRows('encode', images, count, IMAGE_PIXELS);
     return this.serial(() =>
       infer(this.runtime, (g, x) => this.module.encoder.forward(g, x), this.imageShape, images, count),
@@ -186,7 +186,7 @@ export class LatentModel {
   }
 
   /** Images (count × 784, not clamped) decoded from `count` codes (count × latent values). */
-  decode(codes: Float32Array, count: number): Promise<Float32Array> {
+  async decode(codes: Float32Array, count: number): Promise<Float32Array> {
     this.checkRows('decode', codes, count, this.latent);
     return this.serial(() =>
       infer(this.runtime, (g, z) => this.module.decoder.forward(g, z), this.codeShape, codes, count),
@@ -194,13 +194,13 @@ export class LatentModel {
   }
 
   /** One image's code, through a graph compiled once. */
-  encodeOne(image: Float32Array): Promise<Float32Array> {
+  async encodeOne(image: Float32Array): Promise<Float32Array> {
     this.checkRows('encodeOne', image, 1, IMAGE_PIXELS);
     return this.serial(() => this.runSingle('encode', image));
   }
 
   /** One code's image (784 values, not clamped), through a graph compiled once. */
-  decodeOne(code: Float32Array): Promise<Float32Array> {
+  async decodeOne(code: Float32Array): Promise<Float32Array> {
     this.checkRows('decodeOne', code, 1, this.latent);
     return this.serial(() => this.runSingle('decode', code));
   }
@@ -227,7 +227,12 @@ export class LatentModel {
 
   /** Runs `fn` after every earlier call has finished (a failed call does not block later ones). */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(fn, fn);
+    const run = () => {
+      if (this.disposed)
+        throw new DisposedError(`LatentModel "${this.key}" was disposed while a call waited; open the model again.`);
+      return fn();
+    };
+    const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;
   }

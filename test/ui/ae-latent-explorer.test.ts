@@ -337,6 +337,27 @@ describe('<ae-latent-explorer>', () => {
     expectClose(d.image, cpuConvDecode(weights, d.code, 2), 'conv decoded image');
   });
 
+  it('removed from the page mid-decode, it lets go of its model without reporting an error', async () => {
+    const made = await storeWithModel();
+    store = made.store;
+    const el = await mountExplorer(store);
+    const model = el.latentModel!;
+    const errors: string[] = [];
+    const onError = (e: Event) => errors.push((e as CustomEvent<{ error: Error }>).detail.error.message);
+    document.addEventListener('ae-error', onError);
+    const r = over(el).getBoundingClientRect();
+    pointer(over(el), 'pointermove', r.left + r.width * 0.4, r.top + r.height * 0.4);
+    pointer(over(el), 'pointermove', r.left + r.width * 0.6, r.top + r.height * 0.4);
+    el.remove();
+    await el.settled();
+    document.removeEventListener('ae-error', onError);
+    expect(errors).to.deep.equal([]);
+    expect(el.status).to.equal('idle');
+    let refused = '';
+    await model.decodeOne(new Float32Array(LATENT)).catch((e: Error) => (refused = e.message));
+    expect(refused).to.match(/disposed/);
+  });
+
   it('shows the advice for a missing WebGPU adapter', async () => {
     const el = await mount('ae-latent-explorer', (e) => {
       e.store = null;

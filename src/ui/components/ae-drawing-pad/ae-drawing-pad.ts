@@ -350,7 +350,8 @@ export class AeDrawingPad extends LitElement {
           if (this.reconCanvas) paintGray(this.reconCanvas, recon);
         }
       } catch (e) {
-        this.fail(asError(e));
+        // A model let go of (the element left the page) ends the loop quietly.
+        if (this.opened) this.fail(asError(e));
       } finally {
         this.busy = false;
       }

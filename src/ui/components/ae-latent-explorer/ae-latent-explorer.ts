@@ -668,7 +668,8 @@ export class AeLatentExplorer extends LitElement {
           if (this.decodedCanvas) paintGray(this.decodedCanvas, image);
         }
       } catch (e) {
-        this.fail(asError(e));
+        // A model let go of (the element left the page) ends the loop quietly.
+        if (this.opened) this.fail(asError(e));
       } finally {
         this.decoding = false;
       }
@@ -698,7 +699,7 @@ export class AeLatentExplorer extends LitElement {
         const images = await model.decode(blend, n);
         if (this.ends === ends && model === this.opened) this.stripImages = images;
       } catch (e) {
-        this.fail(asError(e));
+        if (model === this.opened) this.fail(asError(e));
       }
     });
   }
@@ -724,7 +725,7 @@ export class AeLatentExplorer extends LitElement {
 
   private statusText(): string {
     if (this.status === 'idle')
-      return 'Press Start to open a trained model (from this browser’s store, or trained now in a few seconds).';
+      return 'Press Start to open a trained model: the one stored in this browser, or one trained now if there is none.';
     return this.message;
   }
 
