@@ -143,6 +143,34 @@ describe('<ae-drawing-pad>', () => {
     expect(pad.encoded).to.equal(null);
   });
 
+  it('draws with the keyboard: Enter lowers the pen, the arrows draw, Space lifts it', async () => {
+    store = await storeWithModel();
+    const pad = await mount('ae-drawing-pad', (p) => {
+      p.store = store;
+      p.latent = LATENT;
+    });
+    await pad.start();
+    const canvas = part(pad, '[part="pad"]');
+    expect(canvas.tabIndex).to.equal(0);
+    canvas.focus();
+    const key = (k: string, shiftKey = false) =>
+      canvas.dispatchEvent(new KeyboardEvent('keydown', { key: k, shiftKey, bubbles: true, composed: true }));
+    key('ArrowLeft', true); // pen up: moves without drawing, to (10, 13)
+    expect(pad.pixels.every((v) => v === 0)).to.equal(true);
+    key('Enter'); // pen down: a dot at (10, 13)
+    key('ArrowRight', true);
+    key('ArrowRight', true); // a line to (16, 13)
+    key(' '); // pen up
+    key('ArrowDown', true); // moves to (16, 16) without drawing
+    await pad.settled();
+    const px = pad.pixels;
+    for (let c = 10; c <= 16; c++) expect(px[13 * 28 + c], `pixel (${c}, 13)`).to.equal(1);
+    expect(px[13 * 28 + 8]).to.equal(0);
+    expect(px[16 * 28 + 16]).to.equal(0);
+    const w = await fcWeights(pad.latentModel as LatentModel);
+    expectClose(pad.encoded!.code, cpuEncode(w, px, 1, SLOPE), 'code of the keyboard drawing');
+  });
+
   it('"Show in explorer" hands the code to the explorer named by for, and fires ae-code', async () => {
     store = await storeWithModel();
     const explorer = await mount('ae-latent-explorer', (e) => {

@@ -18,12 +18,32 @@ export const drawingPadStyles = [
     }
     [part='pad'] {
       display: block;
-      width: var(--_pad);
-      height: var(--_pad);
-      max-width: 100%;
+      width: 100%;
+      height: auto;
       aspect-ratio: 1;
       touch-action: none;
       cursor: crosshair;
+    }
+    .pad-wrap {
+      position: relative;
+      width: var(--_pad);
+      max-width: 100%;
+    }
+    .cursor {
+      display: none;
+      position: absolute;
+      width: calc(100% / 28 * 3);
+      height: calc(100% / 28 * 3);
+      transform: translate(-50%, -50%);
+      border: 2px dashed var(--_accent);
+      border-radius: 50%;
+      pointer-events: none;
+    }
+    .cursor.down {
+      border-style: solid;
+    }
+    [part='pad']:focus-visible + .cursor {
+      display: block;
     }
     [part='reconstruction'] {
       display: block;

@@ -136,6 +136,8 @@ export class AeDrawingPad extends LitElement {
   private recon: Float32Array | null = null;
   private encodedImage: Float32Array | null = null;
   private pen: { id: number; x: number; y: number } | null = null;
+  /** The keyboard's pen: a pixel position, and whether it draws as it moves. */
+  @state() private keyPen = { x: 13, y: 13, down: false };
   private pending = false;
   private busy = false;
   private loop: Promise<void> = Promise.resolve();
@@ -322,6 +324,35 @@ export class AeDrawingPad extends LitElement {
     if (this.pen && e.pointerId === this.pen.id) this.pen = null;
   }
 
+  /** Keyboard drawing: Enter or Space lowers or lifts the pen (lowering draws a dot), arrows move it (Shift: 3 pixels). */
+  private onKey(e: KeyboardEvent): void {
+    const step = e.shiftKey ? 3 : 1;
+    const moves: Record<string, [number, number]> = {
+      ArrowLeft: [-step, 0],
+      ArrowRight: [step, 0],
+      ArrowUp: [0, -step],
+      ArrowDown: [0, step],
+    };
+    const from = this.keyPen;
+    const move = moves[e.key];
+    if (move) {
+      const x = Math.min(SIDE - 1, Math.max(0, from.x + move[0]));
+      const y = Math.min(SIDE - 1, Math.max(0, from.y + move[1]));
+      this.keyPen = { ...from, x, y };
+      if (from.down) {
+        strokeSegment(this.drawing, from.x + 0.5, from.y + 0.5, x + 0.5, y + 0.5, this.brush);
+        this.changed();
+      }
+    } else if (e.key === 'Enter' || e.key === ' ') {
+      this.keyPen = { ...from, down: !from.down };
+      if (!from.down) {
+        strokeSegment(this.drawing, from.x + 0.5, from.y + 0.5, from.x + 0.5, from.y + 0.5, this.brush);
+        this.changed();
+      }
+    } else return;
+    e.preventDefault();
+  }
+
   private paint(): void {
     if (this.padCanvas) paintGray(this.padCanvas, this.drawing);
   }
@@ -393,18 +424,28 @@ export class AeDrawingPad extends LitElement {
       }
       <div class="row">
         <figure>
-          <canvas
-            part="pad"
-            class="pixels"
-            width=${SIDE}
-            height=${SIDE}
-            role="img"
-            aria-label="Drawing pad: draw with the mouse, a pen or a finger"
-            @pointerdown=${(e: PointerEvent) => this.onDown(e)}
-            @pointermove=${(e: PointerEvent) => this.onMove(e)}
-            @pointerup=${(e: PointerEvent) => this.onUp(e)}
-            @pointercancel=${(e: PointerEvent) => this.onUp(e)}
-          ></canvas>
+          <div class="pad-wrap">
+            <canvas
+              part="pad"
+              class="pixels"
+              width=${SIDE}
+              height=${SIDE}
+              tabindex="0"
+              role="application"
+              aria-roledescription="drawing pad"
+              aria-label="Drawing pad: draw with the mouse, a pen or a finger; or with the keyboard: Enter or Space lifts and lowers the pen, the arrow keys move it"
+              @pointerdown=${(e: PointerEvent) => this.onDown(e)}
+              @pointermove=${(e: PointerEvent) => this.onMove(e)}
+              @pointerup=${(e: PointerEvent) => this.onUp(e)}
+              @pointercancel=${(e: PointerEvent) => this.onUp(e)}
+              @keydown=${(e: KeyboardEvent) => this.onKey(e)}
+            ></canvas>
+            <div
+              class=${this.keyPen.down ? 'cursor down' : 'cursor'}
+              style=${`left:${((this.keyPen.x + 0.5) / SIDE) * 100}%;top:${((this.keyPen.y + 0.5) / SIDE) * 100}%`}
+              aria-hidden="true"
+            ></div>
+          </div>
           <figcaption>Your drawing (28×28)</figcaption>
         </figure>
         <figure>
