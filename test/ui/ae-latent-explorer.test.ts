@@ -337,10 +337,16 @@ describe('<ae-latent-explorer>', () => {
     expectClose(d.image, cpuConvDecode(weights, d.code, 2), 'conv decoded image');
   });
 
-  it('removed from the page mid-decode, it lets go of its model without reporting an error', async () => {
+  it('removed from the page mid-decode, it frees its model’s GPU buffers without reporting an error', async () => {
     const made = await storeWithModel();
     store = made.store;
-    const el = await mountExplorer(store);
+    const { gpu } = await getRuntime();
+    const baseline = gpu.buffers.liveBufferCount();
+    const el = await mountExplorer(store, (e) => (e.steps = 4));
+    el.pick(0);
+    el.pick(1);
+    await el.settled();
+    expect(gpu.buffers.liveBufferCount()).to.be.greaterThan(baseline);
     const model = el.latentModel!;
     const errors: string[] = [];
     const onError = (e: Event) => errors.push((e as CustomEvent<{ error: Error }>).detail.error.message);
@@ -356,6 +362,7 @@ describe('<ae-latent-explorer>', () => {
     let refused = '';
     await model.decodeOne(new Float32Array(LATENT)).catch((e: Error) => (refused = e.message));
     expect(refused).to.match(/disposed/);
+    expect(gpu.buffers.liveBufferCount(), gpu.buffers.liveLabels().join(', ')).to.equal(baseline);
   });
 
   it('shows the advice for a missing WebGPU adapter', async () => {
