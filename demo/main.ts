@@ -1,9 +1,9 @@
 // main.ts: entry script of the demo page (index.html). First puts the settings named in the address
 // on the experiment elements (demo/url-state.ts), then registers the ae-* elements lazily: only the
 // GPU status card is part of the first load; the dataset viewers, the experiment labs (with the
-// experiments registry) and the theory lab are imported, each as its own chunk, when an element of
-// theirs comes near the viewport (or is the target of the address's #hash). Imports src/ui
-// components and ./url-state only.
+// experiments registry), the theory lab and the latent explorer with its drawing pad are imported,
+// each as its own chunk, when an element of theirs comes near the viewport (or is the target of the
+// address's #hash). Imports src/ui components and ./url-state only.
 import '../src/ui/components/ae-gpu-status/ae-gpu-status';
 import { syncLabsWithAddress } from './url-state';
 
@@ -16,6 +16,14 @@ const GROUPS: { selector: string; load: () => Promise<unknown> }[] = [
     load: () => import('../src/ui/components/ae-experiment/labs'),
   },
   { selector: 'ae-theory-lab', load: () => import('../src/ui/components/ae-theory/ae-theory') },
+  {
+    selector: 'ae-latent-explorer, ae-drawing-pad',
+    load: () =>
+      Promise.all([
+        import('../src/ui/components/ae-latent-explorer/ae-latent-explorer'),
+        import('../src/ui/components/ae-drawing-pad/ae-drawing-pad'),
+      ]),
+  },
 ];
 
 /** How far ahead of the viewport a section starts loading its code. */
