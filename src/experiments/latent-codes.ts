@@ -2,7 +2,7 @@
 // codes and decode codes to images on the GPU (single codes through graphs compiled once, for live
 // pointer-driven use), a quick training run when no trained weights exist, and the first two
 // principal components of a set of codes (CPU, float64). Imports nn, graph, experiments (train,
-// datasets, fc/config, conv/common, conv/config, runtime), util; no DOM.
+// datasets, fc/config, conv/config, conv/trained-autoencoder, kit, runtime), util; no DOM.
 import { Executable } from '../graph/executor';
 import { Graph } from '../graph/graph';
 import type { Tensor } from '../graph/tensor';
@@ -12,10 +12,11 @@ import { loadSafetensors, saveSafetensors } from '../nn/state';
 import type { OptimizerName } from '../optim/optimizer';
 import { ConfigError, DisposedError } from '../util/errors';
 import type { Shape } from '../util/shape';
-import { convKey } from './conv/common';
-import { trainDefaults } from './conv/config';
+import { type ConvTrainConfig, convTrainSchema } from './conv/config';
+import { convKey } from './conv/trained-autoencoder';
 import { prepare, type Prepared } from './datasets';
-import { baseModelConfig, effectiveSlope, parseWeightKey, weightKey, type FcActivation } from './fc/config';
+import { effectiveSlope, FC_MODEL_SCHEMA, parseWeightKey, weightKey, type FcActivation } from './fc/config';
+import { schemaDefaults } from './kit/schema';
 import type { Runtime } from './runtime';
 import { infer, trainModel, type Samples, type TrainRun } from './train';
 import type { Progress, Scale } from './types';
@@ -71,20 +72,20 @@ export function defaultSpec(kind: LatentModelKind, latent: number, scale: Scale)
   if (!Number.isInteger(latent) || latent < 1 || latent > 196)
     throw new ConfigError(`latent: out of range; expected an integer in [1, 196], got ${latent}.`);
   if (kind === 'fc') {
-    const c = baseModelConfig(scale);
+    const c = schemaDefaults(FC_MODEL_SCHEMA, scale);
     return { kind, latent, activation: c.activation, slope: c.slope, optimizer: c.optimizer, seed: c.seed };
   }
-  const c = trainDefaults(scale);
+  const c = schemaDefaults<ConvTrainConfig>(convTrainSchema('auto'), scale);
   return { kind, latent, capacity: c.capacity, seed: c.seed };
 }
 
 /** Training budget and data sizes of a quick training run: those of the labs at `scale`. */
 export function quickBudget(kind: LatentModelKind, scale: Scale) {
   if (kind === 'fc') {
-    const c = baseModelConfig(scale);
+    const c = schemaDefaults(FC_MODEL_SCHEMA, scale);
     return { epochs: c.epochs, batch: c.batch, lr: undefined, trainSize: c.trainSize, testSize: c.testSize };
   }
-  const c = trainDefaults(scale);
+  const c = schemaDefaults<ConvTrainConfig>(convTrainSchema('auto'), scale);
   return { epochs: c.epochs, batch: c.batch, lr: c.lr, trainSize: c.trainSize, testSize: c.testSize };
 }
 
