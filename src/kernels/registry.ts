@@ -1,5 +1,6 @@
-// registry.ts: WGSL kernels reflected with wgsl_reflect; pipelines, bind-group layouts and uniform
-// packing all come from the reflection. Imports gpu and util.
+// registry.ts: WGSL kernels reflected with wgsl_reflect; pipelines, bind-group layouts, uniform
+// packing, workgroup sizes (for the grids of dispatch.ts) and override values all come from the
+// reflection. The registry also holds the adapter's Tuning. Imports gpu and util.
 //
 // A dispatch binds resources BY NAME. A missing, extra or mistyped binding, or a uniform field that
 // the shader does not declare, is a KernelBindingError naming the kernel and the binding, raised
