@@ -134,7 +134,7 @@ async function gridSweep(gpu: Gpu, registry: KernelRegistry): Promise<string> {
     const c = keep(gpu.buffers.create('c', outShape[0]! * outShape[1]! * 4));
     const ms: number[] = [];
     for (const grid of DIRECT_GRIDS) {
-      gpu.tuning.directGrids = [grid];
+      registry.tuning.directGrids = [grid];
       const [d] = matmul.build(
         { gpu, registry, scratch: (l, n) => keep(gpu.buffers.create(l, n * 4)) },
         [a, b],
@@ -149,7 +149,7 @@ async function gridSweep(gpu: Gpu, registry: KernelRegistry): Promise<string> {
       ms.push(times.sort((x, y) => x - y)[1]!);
       d!.bound.dispose();
     }
-    gpu.tuning.directGrids = undefined;
+    registry.tuning.directGrids = undefined;
     const [M, N] = outShape as [number, number];
     const pick = DIRECT_GRIDS.findIndex((g) => g.join() === directGrid(M, N).join());
     const best = ms.indexOf(Math.min(...ms));

@@ -6,7 +6,8 @@
 import type { Dataset } from '../src/data/types';
 import { fitPreprocessor, toFloat } from '../src/data/preprocess';
 import { sampleSubset } from '../src/data/sampling';
-import { acquireGpu, type Tuning } from '../src/gpu/device';
+import { acquireGpu } from '../src/gpu/device';
+import type { Tuning } from '../src/kernels/tuning';
 import {
   coldFirstStep,
   createBenchEnv,
@@ -156,7 +157,7 @@ export async function runSuite(o: SuiteOptions): Promise<BenchResult> {
   });
   const description = describeEnv(env);
   o.log(
-    `adapter: ${JSON.stringify(description.adapter)}; tuning ${JSON.stringify(env.gpu.tuning)}; tfjs ${description.tfjsVersion} on ${description.tfjsBackend} (${JSON.stringify(description.tfjsAdapter)})`,
+    `adapter: ${JSON.stringify(description.adapter)}; tuning ${JSON.stringify(env.registry.tuning)}; tfjs ${description.tfjsVersion} on ${description.tfjsBackend} (${JSON.stringify(description.tfjsAdapter)})`,
   );
 
   const budgetSeconds = o.budget > 0 ? o.budget : Infinity;
@@ -184,7 +185,7 @@ export async function runSuite(o: SuiteOptions): Promise<BenchResult> {
       tuning: o.tuning,
     },
     host: o.host,
-    env: { ...description, tuning: env.gpu.tuning },
+    env: { ...description, tuning: env.registry.tuning },
     data: images
       ? `Fashion-MNIST train, ${TRAIN_IMAGES} images sampled with seed ${DATA_SEED}, and the 10,000 test images (inference), 'global' preprocessing to [0, 1]`
       : 'seeded uniform noise',
@@ -221,8 +222,9 @@ export async function runColdChild(o: ColdChildOptions): Promise<ColdOutcome> {
     o.log(`cold ${peer}: loading Fashion-MNIST (${TRAIN_IMAGES} training images, seed ${DATA_SEED})…`);
     images = prepareImages(await o.loadFashion(), false).train;
   }
-  const acquire = () => acquireGpu({ gpu: o.gpuApi, tuning: o.tuning ?? undefined });
-  const outcome = await coldFirstStep(peer, { tf: o.tf, jax: o.jax, acquire, images, size: o.size });
+  const acquire = () => acquireGpu({ gpu: o.gpuApi });
+  const tuning = o.tuning ?? undefined;
+  const outcome = await coldFirstStep(peer, { tf: o.tf, jax: o.jax, acquire, tuning, images, size: o.size });
   o.log(
     `cold ${peer}: ${'unavailable' in outcome ? outcome.unavailable : `${outcome.seconds.toFixed(3)} s, loss ${outcome.loss.toFixed(5)}`}`,
   );

@@ -6,7 +6,7 @@
 //   acc_delta = rho * acc_delta + (1 - rho) * delta * delta
 //   param -= lr * delta
 // Bindings (by name, src/optim/adadelta.ts): params; grad (read); param, square_avg, acc_delta (read_write).
-// Dispatch: ceil(n / 256) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*256 + x).
+// Dispatch: ceil(n / WG) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*WG + x).
 // CPU reference: src/optim/adadelta.ref.ts
 struct Params { n: u32, lr: f32, rho: f32, eps: f32, weight_decay: f32 }
 

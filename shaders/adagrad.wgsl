@@ -6,7 +6,7 @@
 // clr = lr / (1 + (t - 1) * lr_decay) for step t is computed on the CPU in float64. `sum` starts at
 // initial_accumulator_value (written by src/optim/adagrad.ts when the state is made).
 // Bindings (by name, src/optim/adagrad.ts): params; grad (read); param, sum (read_write).
-// Dispatch: ceil(n / 256) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*256 + x).
+// Dispatch: ceil(n / WG) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*WG + x).
 // CPU reference: src/optim/adagrad.ref.ts
 struct Params { n: u32, clr: f32, weight_decay: f32, eps: f32 }
 

@@ -11,7 +11,7 @@
 // bias_correction2_sqrt = sqrt(1 - beta2^t).
 // Bindings (by name, src/optim/adam.ts): params; grad (read); param, exp_avg, exp_avg_sq,
 // max_exp_avg_sq (read_write; the last only in step_amsgrad).
-// Dispatch: ceil(n / 256) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*256 + x).
+// Dispatch: ceil(n / WG) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*WG + x).
 // CPU reference: src/optim/adam.ref.ts
 struct Params {
   n: u32,

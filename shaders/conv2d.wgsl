@@ -12,7 +12,7 @@
 // params.n: the entry's number of output elements (bounds check). CPU reference: src/ops/conv.ref.ts.
 // Dispatch:
 //   forward*, backward_input, transpose_forward: direct convolution, one thread per output element with a
-//     serial f32 sum; ceil(n / 256) workgroups on x, wrapping onto y beyond 65535 groups.
+//     serial f32 sum; ceil(n / WG) workgroups on x, wrapping onto y beyond 65535 groups.
 //   backward_weight, bias_grad: one workgroup of 64 threads per output element, because these sums are long
 //     (N·OH·OW terms) while their outputs are few. Threads split the terms (neighbours read neighbouring
 //     ow) and add partial sums as a tree. n workgroups, wrapping: group index = wid.y · 65535 + wid.x.

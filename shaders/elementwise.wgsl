@@ -4,8 +4,10 @@
 //   scale:    out = alpha * a + beta            (affine map of one array)
 //   add_row:  out[i] = a[i] + b[i % cols]       (bias broadcast over the rows of an [n/cols, cols] array)
 //   fill_row: out[i] = alpha * b[i % cols]      (a [cols] vector repeated over rows; cols = 1 broadcasts a scalar)
-// Bindings (by name, src/ops/elementwise.ts): params; a, b (read); out (read_write).
-// Dispatch: ceil(n / 256) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*256 + x).
+//   fill_col: out[i] = alpha * b[i / cols]      (a [rows] vector repeated across the columns of each row)
+// Bindings (by name, src/ops/elementwise.ts and the broadcasts of src/ops/reduce.ts): params; a, b (read);
+// out (read_write).
+// Dispatch: ceil(n / WG) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*WG + x).
 struct Params { n: u32, cols: u32, alpha: f32, beta: f32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -50,4 +52,11 @@ fn fill_row(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = index(gid);
   if (i >= params.n) { return; }
   out[i] = params.alpha * b[i % params.cols];
+}
+
+@compute @workgroup_size(WG)
+fn fill_col(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = index(gid);
+  if (i >= params.n) { return; }
+  out[i] = params.alpha * b[i / params.cols];
 }

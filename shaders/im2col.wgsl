@@ -12,8 +12,8 @@
 // So y = from_channel_major(W [O, Q] · im2col(x)), dx = col2im(Wᵀ · to_channel_major(dy)) and
 // dw [O, Q] = to_channel_major(dy) · im2col(x)ᵀ.
 // Bindings (by name, src/ops/conv.ts): params; x, b, t (read); y (read_write).
-// params.n: the number of output elements (bounds check). One thread per output element, 256 per
-// workgroup, wrapping onto y beyond 65535 groups (index = gid.y · 65535 · 256 + gid.x).
+// params.n: the number of output elements (bounds check). One thread per output element, WG per
+// workgroup, wrapping onto y beyond 65535 groups (index = gid.y · 65535 · WG + gid.x).
 // CPU reference: src/ops/conv.ref.ts (the convolution these compose).
 struct Params {
   N: u32, C: u32, H: u32, W: u32,

@@ -12,8 +12,8 @@
 //   Cross-entropy clamps the class index into [0, cols) so reads stay in bounds; validate on the CPU.
 //   Circular wraps d = pred - tgt to d - 360·floor(d/360 + 1/2) in [-180, 180): a tie maps to -180.
 // Bindings (by name, src/ops/loss.ts): params; pred, tgt, dy (read); out (read_write).
-// Dispatch: forward: min(ceil(n / (256 · terms per thread)), 1024) workgroups of 256 (src/ops/loss.ts); backward: ceil(n / 256) workgroups,
-// wrapping onto y beyond 65535 (index = y*65535*256 + x).
+// Dispatch: forward: min(ceil(n / (WG · terms per thread)), 1024) workgroups (src/ops/loss.ts); backward:
+// ceil(n / WG) workgroups, wrapping onto y beyond 65535 (index = y*65535*WG + x).
 struct Params { n: u32, cols: u32, alpha: f32 }
 
 // The loss, fixed per pipeline (codes above), so each pipeline carries only its own terms.
@@ -26,7 +26,7 @@ override KIND: u32 = 0u;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
 const WG: u32 = 256u;
-var<workgroup> partial: array<f32, 256>;
+var<workgroup> partial: array<f32, WG>;
 
 // log(v) clamped below at -100; v <= 0 (or a flushed denormal) gives -100 without evaluating log(0).
 fn clamped_log(v: f32) -> f32 {
@@ -115,7 +115,7 @@ fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) 
   for (var i = wid.x * WG + lid.x; i < params.n; i += stride) { s += term(i); }
   partial[lid.x] = s;
   workgroupBarrier();
-  for (var width = 128u; width > 0u; width >>= 1u) {
+  for (var width = WG / 2u; width > 0u; width >>= 1u) {
     if (lid.x < width) { partial[lid.x] += partial[lid.x + width]; }
     workgroupBarrier();
   }

@@ -12,9 +12,13 @@ struct Params {
   a_rs: u32, a_cs: u32, a_bs: u32,
   b_rs: u32, b_cs: u32, b_bs: u32,
   c_bs: u32,
-  // Epilogue (entry `forward_bias_act` only): 0 none, 1 leaky ReLU (alpha; ReLU is alpha 0), 2 sigmoid, 3 tanh.
-  act: u32, alpha: f32,
+  // The leaky ReLU slope of the epilogue (entries `forward_bias_act*` only; ReLU is alpha 0).
+  alpha: f32,
 }
+
+// The epilogue's activation, fixed per pipeline as in activation.wgsl: 0 none, 1 leaky ReLU (alpha),
+// 2 sigmoid, 3 tanh (src/ops/activation.ts activationCode).
+override ACT: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
@@ -152,7 +156,8 @@ fn gemm_block_v4(wid: vec3<u32>, lid: vec3<u32>) -> Block {
 }
 
 fn activate(v: f32) -> f32 {
-  switch params.act {
+  let kind = ACT; // read into a let: the reflection (wgsl_reflect) does not see an override used as a switch selector
+  switch kind {
     case 1u: { return select(params.alpha * v, v, v > 0.0); }
     case 2u: { return 1.0 / (1.0 + exp(-v)); }
     case 3u: { return tanh(v); }

@@ -16,7 +16,7 @@
 // read in apply_reflector); t (read_write).
 // Dispatch: house 1 workgroup of WG threads (tree reductions over the rows); apply_reflector
 // ceil((cols − c0) / WG) workgroups, one thread per target column; init_identity
-// ceil(rows·cols / 256) workgroups, wrapping onto y past 65535 (index = y·65535·256 + x).
+// ceil(rows·cols / WG_FILL) workgroups, wrapping onto y past 65535 (index = y·65535·WG_FILL + x).
 // CPU reference: src/linalg/lstsq.ref.ts.
 struct Params {
   rows: u32, cols: u32,

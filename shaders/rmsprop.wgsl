@@ -13,7 +13,7 @@
 //   step, step_momentum, step_centered, step_centered_momentum.
 // Bindings (by name, src/optim/rmsprop.ts): params; grad (read); param, square_avg, grad_avg,
 // momentum_buffer (read_write; the last two only where the entry's name says so).
-// Dispatch: ceil(n / 256) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*256 + x).
+// Dispatch: ceil(n / WG) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*WG + x).
 // CPU reference: src/optim/rmsprop.ref.ts
 struct Params { n: u32, lr: f32, alpha: f32, eps: f32, weight_decay: f32, momentum: f32 }
 

@@ -8,7 +8,7 @@
 // first_step is 1 on the optimizer's first step only: the buffer starts as a copy of d, not as zero.
 // Both entries share one Params struct; `step` ignores the momentum fields (the caller passes 0).
 // Bindings (by name, src/optim/sgd.ts): params; grad (read); param, momentum_buffer (read_write).
-// Dispatch: ceil(n / 256) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*256 + x).
+// Dispatch: ceil(n / WG) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*WG + x).
 // CPU reference: src/optim/sgd.ref.ts
 struct Params { n: u32, lr: f32, weight_decay: f32, momentum: f32, dampening: f32, nesterov: u32, first_step: u32 }
 

@@ -14,9 +14,9 @@
 //                   f by kind: 0 x, 1 x², 2 |x| off the diagonal of a [cols, cols] matrix (0 on it).
 //                   The last pass (one workgroup) writes alpha·s, or sqrt(alpha·s) when root = 1.
 // Bindings (by name, src/ops/stats.ts): params; x, m, cov (read); out (read_write).
-// Dispatch: softmax_rows, center, corr_normalize: ceil(n / 256) workgroups wrapping onto y beyond 65535
-// (index = y*65535*256 + x); col_mean, col_std: one workgroup per column, (x, y) = column % 65535,
-// column / 65535; reduce_sum: min(ceil(n / 1024), 1024) workgroups. CPU reference: src/ops/stats.ref.ts.
+// Dispatch: softmax_rows, center, corr_normalize: ceil(n / WG) workgroups wrapping onto y beyond 65535
+// (index = y*65535*WG + x); col_mean, col_std: one workgroup per column, (x, y) = column % 65535,
+// column / 65535; reduce_sum: min(ceil(n / (4·WG)), 1024) workgroups. CPU reference: src/ops/stats.ref.ts.
 struct Params { n: u32, cols: u32, kind: u32, root: u32, alpha: f32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -26,7 +26,7 @@ struct Params { n: u32, cols: u32, kind: u32, root: u32, alpha: f32 }
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 
 const WG: u32 = 256u;
-var<workgroup> partial: array<f32, 256>;
+var<workgroup> partial: array<f32, WG>;
 
 fn linear_index(gid: vec3<u32>) -> u32 { return gid.y * 65535u * WG + gid.x; }
 
@@ -34,7 +34,7 @@ fn linear_index(gid: vec3<u32>) -> u32 { return gid.y * 65535u * WG + gid.x; }
 fn workgroup_sum(lid: u32, v: f32) -> f32 {
   partial[lid] = v;
   workgroupBarrier();
-  for (var width = 128u; width > 0u; width >>= 1u) {
+  for (var width = WG / 2u; width > 0u; width >>= 1u) {
     if (lid < width) { partial[lid] += partial[lid + width]; }
     workgroupBarrier();
   }

@@ -1,8 +1,9 @@
 // env.ts: the environment both peers run in — our device and kernel registry, tfjs on its WebGPU
 // backend — with GPU errors from either device collected so that a workload fails on them instead of
 // timing work that was dropped. Imports the engine's gpu and kernels layers.
-import { acquireGpu, type AdapterSummary, type Tuning } from '../../src/gpu/device';
+import { acquireGpu, type AdapterSummary } from '../../src/gpu/device';
 import { KernelRegistry } from '../../src/kernels/registry';
+import type { Tuning } from '../../src/kernels/tuning';
 import { startJax, type Jax } from './jax';
 import type { BenchEnv, Tf } from './types';
 
@@ -36,7 +37,7 @@ export async function createBenchEnv(
   testImages: Float32Array | null = null,
   ours: { gpuApi?: GPU; tuning?: Partial<Tuning> } = {},
 ): Promise<BenchEnv> {
-  const acquire = () => acquireGpu({ gpu: ours.gpuApi, tuning: ours.tuning });
+  const acquire = () => acquireGpu({ gpu: ours.gpuApi });
   const gpu = await acquire();
   const errors: string[] = [];
   gpu.onFatal((e) => errors.push(`ours: ${e.message}`));
@@ -54,7 +55,7 @@ export async function createBenchEnv(
   return {
     gpu,
     acquire,
-    registry: new KernelRegistry(gpu),
+    registry: new KernelRegistry(gpu, ours.tuning),
     tf,
     errors,
     images,
@@ -77,7 +78,7 @@ export interface EnvDescription {
   /** jax-js's version and device, or why it is not measured. */
   jax: { version: string; device: string | null; unavailable: string | null };
   userAgent: string;
-  /** Our kernel variants in this run (src/gpu/device.ts Tuning). */
+  /** Our kernel variants in this run (src/kernels/tuning.ts Tuning). */
   tuning?: Tuning;
 }
 

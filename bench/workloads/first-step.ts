@@ -11,6 +11,7 @@
 // the workload types.
 import type { Gpu } from '../../src/gpu/device';
 import { KernelRegistry } from '../../src/kernels/registry';
+import type { Tuning } from '../../src/kernels/tuning';
 import { tfjsDevice, watchErrors } from './env';
 import { JaxTrainPeer, LR, MODEL, OurTrainPeer, SLOPE, TfTrainPeer, layerSizes, trainingBatches } from './fc-train';
 import {
@@ -101,8 +102,10 @@ export interface ColdContext {
   tf: Tf;
   /** jax-js (not necessarily started), or null when it is not loaded. */
   jax: Jax | null;
-  /** Acquires our device (the host's WebGPU entry point and tuning). */
+  /** Acquires our device (the host's WebGPU entry point). */
   acquire(): Promise<Gpu>;
+  /** Our kernel variants forced instead of the adapter's defaults (none: the adapter's). */
+  tuning?: Partial<Tuning>;
   /** Training images (784 floats per row, preprocessed) at full size, or null for seeded noise. */
   images: Float32Array | null;
   size: Size;
@@ -134,7 +137,7 @@ export async function coldFirstStep(peer: PeerKey, ctx: ColdContext): Promise<Co
       const gpu = await ctx.acquire();
       cleanup.push(() => gpu.destroy());
       cleanup.push(gpu.onFatal((e) => errors.push(`ours: ${e.message}`)));
-      step = new OurTrainPeer({ gpu, registry: new KernelRegistry(gpu) }, batches, m, 1);
+      step = new OurTrainPeer({ gpu, registry: new KernelRegistry(gpu, ctx.tuning) }, batches, m, 1);
     } else if (peer === 'tfjs') {
       const { tf } = ctx;
       if (!(await tf.setBackend('webgpu'))) {

@@ -17,7 +17,7 @@ export type Size = 'full' | 'smoke';
 export interface BenchEnv {
   /** Our engine's device and kernel registry. */
   gpu: Gpu;
-  /** Acquires another device the way `gpu` was (same entry point and tuning). */
+  /** Acquires another device the way `gpu` was (same entry point; `registry.tuning` holds the kernel variants). */
   acquire(): Promise<Gpu>;
   registry: KernelRegistry;
   /** tfjs-core, backend 'webgpu' ready (it has its own device on the same adapter). */

@@ -7,7 +7,7 @@
 import { writeFloat32 } from '../gpu/readback';
 import type { ManagedBuffer } from '../gpu/buffers';
 import { Executable } from '../graph/executor';
-import { gradients, gradSeed } from '../graph/autodiff';
+import { gradients } from '../graph/autodiff';
 import { Graph } from '../graph/graph';
 import type { Tensor } from '../graph/tensor';
 import { add, mul, scale, sub } from '../ops/elementwise';
@@ -85,7 +85,7 @@ export class GpuGradient {
     const grads = gradients(g, total, [x, y]);
     this.gx = grads.get(x)!;
     this.gy = grads.get(y)!;
-    const seed = gradSeed(g, total)!;
+    const seed = grads.seed;
     this.exe = new Executable({ gpu, registry }, g, {
       keep: [this.f, this.gx, this.gy],
       constants: new Map([[seed, new Float32Array([1])]]),

@@ -2,10 +2,28 @@
 // Every buffer is made through a BufferTracker so tests can check that nothing leaks.
 import { ConfigError, DisposedError } from '../util/errors';
 
-/** STORAGE | COPY_SRC | COPY_DST: the usage of every tensor buffer (numeric, so it also works without DOM globals). */
-export const STORAGE = 0x0080 | 0x0004 | 0x0008;
-/** UNIFORM | COPY_DST. */
-export const UNIFORM = 0x0040 | 0x0008;
+/**
+ * GPUBufferUsage and GPUMapMode bits by name, as numbers so they also work where the DOM globals are
+ * missing (Dawn's Node bindings). Every buffer's usage is one of the combinations below.
+ */
+export const USAGE = {
+  MAP_READ: 0x0001,
+  COPY_SRC: 0x0004,
+  COPY_DST: 0x0008,
+  UNIFORM: 0x0040,
+  STORAGE: 0x0080,
+} as const;
+export const MAP_MODE_READ = 0x0001;
+
+/** STORAGE | COPY_SRC | COPY_DST: the usage of every tensor buffer. */
+export const STORAGE = USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST;
+/** UNIFORM | COPY_DST: a kernel's params, rewritten with queue.writeBuffer. */
+export const UNIFORM = USAGE.UNIFORM | USAGE.COPY_DST;
+/** MAP_READ | COPY_DST: a staging buffer that a result is copied into and mapped from. */
+export const READBACK = USAGE.MAP_READ | USAGE.COPY_DST;
+
+/** Whether a usage lets a kernel bind the buffer as storage. */
+export const isStorage = (usage: number): boolean => (usage & USAGE.STORAGE) !== 0;
 
 /** A GPU buffer with one owner; dispose() is the only way it is freed. */
 export class ManagedBuffer {
@@ -62,7 +80,7 @@ export class BufferTracker {
       );
     }
     const bindable = this.device.limits.maxStorageBufferBindingSize;
-    if ((usage & 0x0080) !== 0 && size > bindable) {
+    if (isStorage(usage) && size > bindable) {
       throw new ConfigError(
         `buffers.create(${label}): ${size} bytes exceeds maxStorageBufferBindingSize (${bindable} bytes) of ${this.adapterName}; a kernel could not bind it. Use a smaller batch or dataset subset.`,
       );

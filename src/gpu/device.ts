@@ -20,11 +20,6 @@ export interface Gpu {
   readonly features: ReadonlySet<string>;
   /** Live-buffer accounting for every buffer made through this Gpu. */
   readonly buffers: BufferTracker;
-  /**
-   * Kernel variants chosen for this adapter (the fastest measured on it); ops read this when they
-   * build. 'direct' GEMM suits CPU adapters (SwiftShader), 'tiled' suits GPUs.
-   */
-  tuning: Tuning;
   /** Set once the device is lost; every later use should throw it. */
   lostError: DeviceLostError | null;
   /** Registers a callback for a lost device or an uncaptured GPU error. Returns an unsubscribe function. */
@@ -33,36 +28,7 @@ export interface Gpu {
   destroy(): void;
 }
 
-export interface Tuning {
-  gemm: 'tiled' | 'direct';
-  /**
-   * Terms each thread of a long sum (a loss over a batch) adds before the workgroup tree: few on GPUs,
-   * where many workgroups hide latency; many on CPU adapters, where each workgroup's barriers cost
-   * far more than the adds (a 200k-term MSE: 196 workgroups 46 ms, 13 workgroups 3 ms on SwiftShader).
-   */
-  termsPerThread: number;
-  /**
-   * How convolutions run: 'im2col' lowers each to gather kernels around one GEMM (the adapter's GEMM
-   * variant), 'direct' runs one thread (weight gradient: one workgroup) per output element. 'im2col'
-   * needs scratch matrices of C·KH·KW × N·OH·OW floats; a convolution whose scratch would pass
-   * im2colMaxBytes (or the adapter's maxStorageBufferBindingSize) runs 'direct'.
-   */
-  conv: 'im2col' | 'direct';
-  im2colMaxBytes: number;
-  /**
-   * The tiled GEMM runs 128 × 128 tiles (256 threads) on products with at least this many of them, and
-   * 64 × 64 tiles (64 threads) on smaller ones, where wide tiles would leave the GPU's cores idle.
-   */
-  wideMinTiles: number;
-  /** The direct GEMM reads operands as vec4 where their layout allows (matmul.ts vec4Layout). */
-  vec4Reads: boolean;
-  /** The direct GEMM's candidate thread grids [WX, WY] (default: all of matmul.ts DIRECT_GRIDS). */
-  directGrids?: readonly (readonly [number, number])[];
-}
-
 export interface AcquireOptions {
-  /** Overrides the kernel variants otherwise chosen from the adapter. */
-  tuning?: Partial<Tuning>;
   /** The WebGPU entry point; defaults to `navigator.gpu`. */
   gpu?: GPU;
   powerPreference?: GPUPowerPreference;
@@ -144,15 +110,6 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<Gpu> {
     limits: device.limits,
     features: new Set(device.features as unknown as Iterable<string>),
     buffers: new BufferTracker(device, adapterName(summarize(info, isFallback))),
-    tuning: {
-      gemm: isFallback ? 'direct' : 'tiled',
-      termsPerThread: isFallback ? 64 : 4,
-      conv: 'im2col',
-      im2colMaxBytes: 64 * 2 ** 20,
-      wideMinTiles: 128,
-      vec4Reads: true,
-      ...options.tuning,
-    },
     lostError: null,
     onFatal(callback) {
       listeners.add(callback);

@@ -1,6 +1,6 @@
 // readback.ts: copying GPU buffers back to the CPU. Imports util only (through device/buffers).
 import type { Gpu } from './device';
-import type { ManagedBuffer } from './buffers';
+import { MAP_MODE_READ, READBACK, type ManagedBuffer } from './buffers';
 
 /** Reads `count` floats starting at float `offset` (default: the whole buffer). */
 export async function readFloat32(gpu: Gpu, source: ManagedBuffer, offset = 0, count?: number): Promise<Float32Array> {
@@ -10,13 +10,13 @@ export async function readFloat32(gpu: Gpu, source: ManagedBuffer, offset = 0, c
   const staging = gpu.device.createBuffer({
     label: `readback:${source.label}`,
     size: byteSize,
-    usage: 0x0001 | 0x0008 /* MAP_READ | COPY_DST */,
+    usage: READBACK,
   });
   try {
     const encoder = gpu.device.createCommandEncoder({ label: `readback:${source.label}` });
     encoder.copyBufferToBuffer(source.gpuBuffer, offset * 4, staging, 0, byteSize);
     gpu.device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(0x0001 /* GPUMapMode.READ */);
+    await staging.mapAsync(MAP_MODE_READ);
     if (gpu.lostError) throw gpu.lostError;
     return new Float32Array(staging.getMappedRange().slice(0));
   } catch (e) {

@@ -8,8 +8,18 @@ import { fmt, numel, sameShape } from '../util/shape';
 import type { Graph } from './graph';
 import { Tensor } from './tensor';
 
+/**
+ * d loss / d t for each wanted tensor t, and the graph input that seeds backward with d loss / d loss:
+ * write 1 into `seed` (CompileOptions.constants) before running the graph.
+ */
+export class Gradients extends Map<Tensor, Tensor> {
+  constructor(readonly seed: Tensor) {
+    super();
+  }
+}
+
 /** Appends the backward pass of `loss` (a scalar [1]) to the graph; returns d loss / d t for each t in `wrt`. */
-export function gradients(graph: Graph, loss: Tensor, wrt: readonly Tensor[]): Map<Tensor, Tensor> {
+export function gradients(graph: Graph, loss: Tensor, wrt: readonly Tensor[]): Gradients {
   if (numel(loss.shape) !== 1)
     throw new ShapeError(`gradients: the loss must be a scalar [1]; got ${fmt(loss.shape)}.`);
   // Which tensors lie on a path from a wanted tensor to the loss.
@@ -55,15 +65,10 @@ export function gradients(graph: Graph, loss: Tensor, wrt: readonly Tensor[]): M
       grads.set(input, prev ? graph.apply(add, [prev, g], {}) : g);
     });
   }
-  const result = new Map<Tensor, Tensor>();
+  const result = new Gradients(seed);
   for (const t of wrt) {
     const g = grads.get(t);
     if (g && wanted.has(t)) result.set(t, g);
   }
   return result;
-}
-
-/** The input that seeds backward with d loss / d loss; write 1 into it (Executable does so). */
-export function gradSeed(graph: Graph, loss: Tensor): Tensor | undefined {
-  return graph.inputs.find((t) => t.name === `d${loss.name}`);
 }

@@ -2,6 +2,6 @@
 export { Graph } from './graph';
 export { Tensor } from './tensor';
 export type { Node, TensorKind } from './tensor';
-export { gradients, gradSeed } from './autodiff';
+export { gradients, Gradients } from './autodiff';
 export { Executable } from './executor';
 export type { ExecContext, CompileOptions } from './executor';

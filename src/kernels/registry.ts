@@ -1,13 +1,15 @@
-// registry.ts: WGSL kernels reflected with wgsl_reflect; pipelines, bind-group layouts and uniform
-// packing all come from the reflection. Imports gpu and util.
+// registry.ts: WGSL kernels reflected with wgsl_reflect; pipelines, bind-group layouts, uniform
+// packing, workgroup sizes (for the grids of dispatch.ts) and override values all come from the
+// reflection. The registry also holds the adapter's Tuning. Imports gpu and util.
 //
 // A dispatch binds resources BY NAME. A missing, extra or mistyped binding, or a uniform field that
 // the shader does not declare, is a KernelBindingError naming the kernel and the binding, raised
 // before anything reaches the GPU.
 import { WgslReflect, ResourceType, type FunctionInfo, type VariableInfo } from 'wgsl_reflect';
 import type { Gpu } from '../gpu/device';
-import { UNIFORM, type ManagedBuffer } from '../gpu/buffers';
+import { isStorage, UNIFORM, type ManagedBuffer } from '../gpu/buffers';
 import { KernelBindingError } from '../util/errors';
+import { tuningFor, type Tuning } from './tuning';
 
 export type BindingKind = 'uniform' | 'read' | 'read_write';
 
@@ -46,6 +48,9 @@ export interface ShaderSource {
 }
 
 const reflectCache = new Map<string, Map<string, EntryInfo>>();
+
+/** GPUShaderStage.COMPUTE, as a number (no DOM globals under Dawn's Node bindings). */
+const COMPUTE_STAGE = 0x4;
 
 function scalarOf(
   typeName: string,
@@ -151,6 +156,8 @@ export type Params = Record<string, ParamValue>;
 export class Kernel {
   readonly workgroupSize: [number, number, number];
   readonly label: string;
+  /** The value of every override the entry uses: the constant given, else the shader's default. */
+  private readonly values = new Map<string, number | undefined>();
   private made: GPUComputePipeline | null = null;
   private pending: Promise<void> | null = null;
 
@@ -172,6 +179,19 @@ export class Kernel {
     });
     this.workgroupSize = [size[0] ?? 1, size[1] ?? 1, size[2] ?? 1];
     this.label = `${info.shader}.${info.entry}`;
+    for (const [name, fallback] of info.overrides) this.values.set(name, constants[name] ?? fallback);
+  }
+
+  /** The value of an override this pipeline was built with (the constant given, else the shader's default). */
+  override(name: string): number {
+    const v = this.values.get(name);
+    if (v === undefined) {
+      const what = this.values.has(name) ? 'has no default and was given no constant' : 'is not an override it uses';
+      throw new KernelBindingError(
+        `${this.label}: override "${name}" ${what}; expected one of: ${[...this.values.keys()].join(', ') || 'none'}.`,
+      );
+    }
+    return v;
   }
 
   /** The pipeline; if it is not compiled yet (or its background compilation has not finished), it is built now, synchronously. */
@@ -280,7 +300,7 @@ export class BoundKernel {
         throw new KernelBindingError(
           `${where}: binding "${b.name}" is declared in the shader but not provided (provided: ${Object.keys(resources).join(', ') || 'none'}).`,
         );
-      if (!(r.buffer.usage & 0x0080))
+      if (!isStorage(r.buffer.usage))
         throw new KernelBindingError(
           `${where}: binding "${b.name}" is a storage buffer but "${r.label}" lacks STORAGE usage.`,
         );
@@ -330,7 +350,15 @@ export class BoundKernel {
 export class KernelRegistry {
   private pipelines = new Map<string, Kernel>();
 
-  constructor(readonly gpu: Gpu) {}
+  /** The kernel variants ops build with: chosen for the adapter, then `tuning` on top. */
+  readonly tuning: Tuning;
+
+  constructor(
+    readonly gpu: Gpu,
+    tuning: Partial<Tuning> = {},
+  ) {
+    this.tuning = tuningFor(gpu.adapter, tuning);
+  }
 
   private key(shader: ShaderSource, entry: string, constants: Record<string, number>): string {
     const c = Object.keys(constants)
@@ -359,7 +387,7 @@ export class KernelRegistry {
       label: `${shader.name}.${entry}`,
       entries: info.bindings.map((b) => ({
         binding: b.binding,
-        visibility: 0x4 /* GPUShaderStage.COMPUTE */,
+        visibility: COMPUTE_STAGE,
         buffer: { type: b.kind === 'uniform' ? 'uniform' : b.kind === 'read' ? 'read-only-storage' : 'storage' },
       })),
     });

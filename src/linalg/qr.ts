@@ -7,14 +7,25 @@ import type { ManagedBuffer } from '../gpu/buffers';
 import { readFloat32 } from '../gpu/readback';
 import type { KernelRegistry, Params } from '../kernels/registry';
 import { SHADERS } from '../kernels/shaders';
-import { ceilDiv, linearWorkgroups } from '../kernels/dispatch';
+import { coveringGrid, threadGrid, type Sized } from '../kernels/dispatch';
 import type { Dispatch } from '../ops/op';
 import { ConfigError, KernelBindingError } from '../util/errors';
 
-/** Workgroup sizes, as declared in qr.wgsl (WG, WG_FILL) and trisolve.wgsl (WG). */
-const WG_APPLY = 64;
-const WG_FILL = 256;
-const WG_SOLVE = 64;
+/** A dispatch's workgroup counts, from its kernel's reflected workgroup size. */
+type Grid = (kernel: Sized) => readonly [number, number, number];
+
+/** One workgroup (house: tree reductions over the rows). */
+const oneGroup: Grid = () => [1, 1, 1];
+/** One thread per target column, on x only (apply_reflector does not wrap). */
+const perColumn =
+  (columns: number): Grid =>
+  (kernel) =>
+    coveringGrid(kernel, [columns]);
+/** One thread per element, wrapping onto y past 65,535 groups. */
+const perElement =
+  (n: number): Grid =>
+  (kernel) =>
+    threadGrid(kernel, n);
 
 export interface LinalgContext {
   gpu: Gpu;
@@ -32,10 +43,10 @@ export class Recording {
     entry: string,
     resources: Record<string, ManagedBuffer>,
     params: Params,
-    workgroups: readonly [number, number, number],
+    grid: Grid,
   ): void {
     const kernel = this.ctx.registry.kernel(SHADERS[shader], entry);
-    this.sites.push({ bound: this.ctx.registry.bind(kernel, resources, params), workgroups });
+    this.sites.push({ bound: this.ctx.registry.bind(kernel, resources, params), workgroups: grid(kernel) });
   }
 
   /** Dispatches recorded elsewhere (an op's build); this recording disposes them. */
@@ -145,13 +156,9 @@ export async function householderQr(
     const base = { rows: m, ld: n, t_rs: n, t_cs: 1 };
     const build = (rec: Recording) => {
       for (let j = 0; j < n; j++) {
-        rec.add('qr', 'house', { w, v, tau, diag }, { ...base, cols: n, j, c0: j }, [1, 1, 1]);
+        rec.add('qr', 'house', { w, v, tau, diag }, { ...base, cols: n, j, c0: j }, oneGroup);
         if (j + 1 < n)
-          rec.add('qr', 'apply_reflector', { v, tau, t: w }, { ...base, cols: n, j, c0: j + 1 }, [
-            ceilDiv(n - j - 1, WG_APPLY),
-            1,
-            1,
-          ]);
+          rec.add('qr', 'apply_reflector', { v, tau, t: w }, { ...base, cols: n, j, c0: j + 1 }, perColumn(n - j - 1));
       }
     };
     await runRecorded(ctx, `${where}:qr`, build, (encoder) => {
@@ -201,9 +208,9 @@ function checkDiagonal(d: Float32Array, rcond: number, where: string): void {
 export function recordFormQ(rec: Recording, f: QrFactors, target: ManagedBuffer, tRs: number, tCs: number): void {
   const { m, n, v, tau } = f;
   const base = { rows: m, cols: n, ld: n, t_rs: tRs, t_cs: tCs };
-  rec.add('qr', 'init_identity', { t: target }, { ...base, j: 0, c0: 0 }, linearWorkgroups(m * n, WG_FILL));
+  rec.add('qr', 'init_identity', { t: target }, { ...base, j: 0, c0: 0 }, perElement(m * n));
   for (let j = n - 1; j >= 0; j--) {
-    rec.add('qr', 'apply_reflector', { v, tau, t: target }, { ...base, j, c0: j }, [ceilDiv(n - j, WG_APPLY), 1, 1]);
+    rec.add('qr', 'apply_reflector', { v, tau, t: target }, { ...base, j, c0: j }, perColumn(n - j));
   }
 }
 
@@ -221,6 +228,6 @@ export function recordBackSubstitute(
     'back_substitute',
     { r: f.w, diag: f.diag, x },
     { n: f.n, k, r_rs: f.n, x_rs: xRs, x_cs: xCs },
-    linearWorkgroups(k, WG_SOLVE),
+    perElement(k),
   );
 }

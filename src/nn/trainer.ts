@@ -6,9 +6,9 @@
 // loss comes back finite that slot becomes the "last good" weights. A NaN/Inf loss restores them
 // and stops with NonFiniteLossError, so the weights that produced a finite loss are kept.
 import type { Gpu } from '../gpu/device';
-import type { ManagedBuffer } from '../gpu/buffers';
+import { MAP_MODE_READ, READBACK, type ManagedBuffer } from '../gpu/buffers';
 import { Executable, type ExecContext } from '../graph/executor';
-import { gradients, gradSeed } from '../graph/autodiff';
+import { gradients } from '../graph/autodiff';
 import type { Graph } from '../graph/graph';
 import type { Tensor } from '../graph/tensor';
 import type { Optimizer, ParamSlot } from '../optim/optimizer';
@@ -90,10 +90,9 @@ export class Trainer {
           `Trainer: parameter "${trainable[i]![0]}" does not affect the loss; freeze it or remove it.`,
         );
     }
-    const seed = gradSeed(graph, loss)!;
     this.exe = new Executable(ctx, graph, {
       keep: [loss, ...grads.values(), ...(options.keep ?? [])],
-      constants: new Map([[seed, Float32Array.of(1)]]),
+      constants: new Map([[grads.seed, Float32Array.of(1)]]),
       label: options.label ?? 'train',
     });
     this.slots = trainable.map(([name, p], i) => ({
@@ -180,8 +179,7 @@ export class Trainer {
     pass.end();
     let staging: GPUBuffer | null = null;
     if (readLoss) {
-      staging =
-        this.freeStaging.pop() ?? device.createBuffer({ label: 'loss-readback', size: 12, usage: 0x0001 | 0x0008 });
+      staging = this.freeStaging.pop() ?? device.createBuffer({ label: 'loss-readback', size: 12, usage: READBACK });
       encoder.copyBufferToBuffer(this.exe.buffer(this.options.loss).gpuBuffer, 0, staging, 0, 4);
       if (monitor) {
         const out = this.monitorOut[slot]!;
@@ -194,7 +192,7 @@ export class Trainer {
     if (!staging) return null;
     try {
       try {
-        await staging.mapAsync(0x0001);
+        await staging.mapAsync(MAP_MODE_READ);
       } catch (e) {
         // A destroyed or lost device fails the map before `lost` resolves; wait briefly for the reason.
         await Promise.race([device.lost, new Promise((r) => setTimeout(r, 200))]);

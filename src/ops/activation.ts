@@ -1,16 +1,19 @@
 // activation.ts: leaky ReLU, ReLU, sigmoid, tanh, their gradients, and leaky ReLU's inverse.
 // Imports kernels, gpu types, util.
 import { SHADERS } from '../kernels/shaders';
-import { linearWorkgroups } from '../kernels/dispatch';
+import { threadGrid } from '../kernels/dispatch';
 import { ConfigError, ShapeError } from '../util/errors';
 import { fmt, numel, sameShape, type Shape } from '../util/shape';
 import { defineOp, type BuildContext, type Dispatch, type OpDef } from './op';
 import type { ManagedBuffer } from '../gpu/buffers';
-import { activationGradRef, activationRef, leakyReluInverseRef } from './activation.ref';
+import { activationRef, leakyReluInverseRef } from './activation.ref';
 
 export type ActivationKind = 'identity' | 'leakyRelu' | 'relu' | 'sigmoid' | 'tanh';
 
-/** The shader's `kind` code. ReLU is leaky ReLU with slope 0. */
+/**
+ * The `ACT` override of activation.wgsl and of the GEMMs' bias-and-activation epilogue (matmul.wgsl,
+ * matmul-direct.wgsl): each pipeline is specialised to one activation. ReLU is leaky ReLU with slope 0.
+ */
 export function activationCode(kind: ActivationKind): number {
   return { identity: 0, leakyRelu: 1, relu: 1, sigmoid: 2, tanh: 3 }[kind];
 }
@@ -30,18 +33,17 @@ export function slopeOf(attrs: ActivationAttrs): number {
   return a;
 }
 
+/** One pass of an activation.wgsl entry over n elements; `act` specialises the pipeline (forward, backward_y). */
 function site(
   ctx: BuildContext,
-  entry: string,
+  entry: 'forward' | 'backward_y' | 'inverse' | 'inverse_backward',
   resources: Record<string, ManagedBuffer>,
   n: number,
-  attrs: ActivationAttrs,
+  alpha: number,
+  act?: ActivationAttrs,
 ): Dispatch {
-  const kernel = ctx.registry.kernel(SHADERS.activation, entry);
-  return {
-    bound: ctx.registry.bind(kernel, resources, { n, kind: activationCode(attrs.kind), alpha: slopeOf(attrs) }),
-    workgroups: linearWorkgroups(n),
-  };
+  const kernel = ctx.registry.kernel(SHADERS.activation, entry, act ? { ACT: activationCode(act.kind) } : {});
+  return { bound: ctx.registry.bind(kernel, resources, { n, alpha }), workgroups: threadGrid(kernel, n) };
 }
 
 const sameAs =
@@ -57,33 +59,19 @@ const sameAs =
 export const activation: OpDef<ActivationAttrs> = defineOp<ActivationAttrs>({
   name: 'activation',
   inferShape: ([x]) => x!,
-  build: (ctx, [x], [s], out, _o, attrs) => [site(ctx, 'forward', { x: x!, out }, numel(s!), attrs)],
+  build: (ctx, [x], [s], out, _o, attrs) => [site(ctx, 'forward', { x: x!, out }, numel(s!), slopeOf(attrs), attrs)],
   reference: ([x], _s, attrs) => activationRef(x!, attrs.kind, slopeOf(attrs)),
   // The gradient is taken from y: for leaky ReLU with slope ≥ 0, y > 0 exactly when x > 0.
   backward: (g, { output, dy, attrs }) => [g.apply(activationGradY, [output, dy], attrs)],
-});
-
-/** dx = dy · f'(x), from x (used where the forward output is not kept). */
-export const activationGradX: OpDef<ActivationAttrs> = defineOp<ActivationAttrs>({
-  name: 'activationGradX',
-  inferShape: sameAs('activationGradX'),
-  build: (ctx, [x, dy], [s], out, _o, attrs) => {
-    if (attrs.kind !== 'leakyRelu' && attrs.kind !== 'relu') {
-      throw new ShapeError(
-        `activationGradX: only leaky ReLU / ReLU take the gradient from x; got ${attrs.kind}. Use activationGradY.`,
-      );
-    }
-    return [site(ctx, 'backward_x', { x: x!, dy: dy!, out }, numel(s!), attrs)];
-  },
-  reference: ([x, dy], _s, attrs) => activationGradRef(x!, dy!, attrs.kind, slopeOf(attrs)),
-  backward: 'none',
 });
 
 /** dx = dy · f'(x) computed from y = f(x). */
 export const activationGradY: OpDef<ActivationAttrs> = defineOp<ActivationAttrs>({
   name: 'activationGradY',
   inferShape: sameAs('activationGradY'),
-  build: (ctx, [y, dy], [s], out, _o, attrs) => [site(ctx, 'backward_y', { y: y!, dy: dy!, out }, numel(s!), attrs)],
+  build: (ctx, [y, dy], [s], out, _o, attrs) => [
+    site(ctx, 'backward_y', { y: y!, dy: dy!, out }, numel(s!), slopeOf(attrs), attrs),
+  ],
   reference: ([y, dy], _s, attrs) => {
     const dx = new Float64Array(y!.length);
     const a = slopeOf(attrs);
@@ -122,16 +110,9 @@ function checkInverseSlope(alpha: number): number {
 export const leakyReluInverse: OpDef<InverseAttrs> = defineOp<InverseAttrs>({
   name: 'leakyReluInverse',
   inferShape: ([y]) => y!,
-  build: (ctx, [y], [s], out, _o, { alpha }) => {
-    const n = numel(s!);
-    const kernel = ctx.registry.kernel(SHADERS.activation, 'inverse');
-    return [
-      {
-        bound: ctx.registry.bind(kernel, { y: y!, out }, { n, kind: 1, alpha: checkInverseSlope(alpha) }),
-        workgroups: linearWorkgroups(n),
-      },
-    ];
-  },
+  build: (ctx, [y], [s], out, _o, { alpha }) => [
+    site(ctx, 'inverse', { y: y!, out }, numel(s!), checkInverseSlope(alpha)),
+  ],
   reference: ([y], _s, { alpha }) => leakyReluInverseRef(y!, alpha),
   backward: (g, { inputs, dy, attrs }) => [g.apply(leakyReluInverseGrad, [inputs[0]!, dy], attrs)],
 });
@@ -140,16 +121,9 @@ export const leakyReluInverse: OpDef<InverseAttrs> = defineOp<InverseAttrs>({
 export const leakyReluInverseGrad: OpDef<InverseAttrs> = defineOp<InverseAttrs>({
   name: 'leakyReluInverseGrad',
   inferShape: sameAs('leakyReluInverseGrad'),
-  build: (ctx, [y, dy], [s], out, _o, { alpha }) => {
-    const n = numel(s!);
-    const kernel = ctx.registry.kernel(SHADERS.activation, 'inverse_backward');
-    return [
-      {
-        bound: ctx.registry.bind(kernel, { y: y!, dy: dy!, out }, { n, kind: 1, alpha: checkInverseSlope(alpha) }),
-        workgroups: linearWorkgroups(n),
-      },
-    ];
-  },
+  build: (ctx, [y, dy], [s], out, _o, { alpha }) => [
+    site(ctx, 'inverse_backward', { y: y!, dy: dy!, out }, numel(s!), checkInverseSlope(alpha)),
+  ],
   reference: ([y, dy], _s, { alpha }) => {
     const out = new Float64Array(y!.length);
     for (let i = 0; i < out.length; i++) out[i] = dy![i]! * (y![i]! >= 0 ? 1 : 1 / alpha);

@@ -13,7 +13,7 @@
 // im2col(x)ᵀ), or the direct kernels of shaders/conv2d.wgsl, which need no scratch and also take the
 // convolutions whose im2col matrices would pass tuning.im2colMaxBytes.
 import { SHADERS } from '../kernels/shaders';
-import { linearWorkgroups } from '../kernels/dispatch';
+import { groupPerItem, threadGrid } from '../kernels/dispatch';
 import { ConfigError, ShapeError } from '../util/errors';
 import { checkShape, fmt, numel, type Shape } from '../util/shape';
 import { defineOp, type BuildContext, type Dispatch, type OpDef } from './op';
@@ -230,7 +230,10 @@ const convParams = (g: ConvGeometry, n: number) => ({
   n,
 });
 
-/** One call site. Element-per-thread entries run 256 threads per group; the reductions run one group per output. */
+/** Entries that reduce with one workgroup per output element; the others run one thread per output element. */
+const GROUP_PER_OUTPUT: readonly Entry[] = ['backward_weight', 'bias_grad'];
+
+/** One call site over n output elements. */
 function site(
   ctx: BuildContext,
   entry: Entry,
@@ -239,9 +242,8 @@ function site(
   n: number,
 ): Dispatch {
   const kernel = ctx.registry.kernel(SHADERS.conv2d, entry);
-  const params = convParams(g, n);
-  const perGroup = entry === 'backward_weight' || entry === 'bias_grad';
-  return { bound: ctx.registry.bind(kernel, resources, params), workgroups: linearWorkgroups(n, perGroup ? 1 : 256) };
+  const workgroups = GROUP_PER_OUTPUT.includes(entry) ? groupPerItem(n) : threadGrid(kernel, n);
+  return { bound: ctx.registry.bind(kernel, resources, convParams(g, n)), workgroups };
 }
 
 type MoveEntry =
@@ -261,7 +263,7 @@ function moveSite(
   n: number,
 ): Dispatch {
   const kernel = ctx.registry.kernel(SHADERS.im2col, entry);
-  return { bound: ctx.registry.bind(kernel, resources, convParams(g, n)), workgroups: linearWorkgroups(n) };
+  return { bound: ctx.registry.bind(kernel, resources, convParams(g, n)), workgroups: threadGrid(kernel, n) };
 }
 
 /** Q = C·KH·KW (rows of the im2col matrix), NP = N·OH·OW (its columns). */
@@ -272,7 +274,7 @@ const lowering = (g: ConvGeometry) => ({ Q: g.C * g.KH * g.KW, NP: g.N * g.OH * 
  * tuning.im2colMaxBytes and the adapter's binding limit) rather than the direct kernels.
  */
 function lowered(ctx: BuildContext, g: ConvGeometry): boolean {
-  const { conv, im2colMaxBytes } = ctx.gpu.tuning;
+  const { conv, im2colMaxBytes } = ctx.registry.tuning;
   if (conv !== 'im2col') return false;
   const { Q, NP } = lowering(g);
   const cap = Math.min(im2colMaxBytes, ctx.gpu.device.limits.maxStorageBufferBindingSize);

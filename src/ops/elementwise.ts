@@ -1,6 +1,7 @@
-// elementwise.ts: add, sub, mul, scale and the row-broadcast bias add. Imports kernels, gpu types, util.
+// elementwise.ts: add, sub, mul, scale and the row-broadcast bias add. Imports kernels, gpu types, util,
+// and the sums of reduce.ts (addRow's bias gradient); reduce.ts imports nothing from here.
 import { SHADERS } from '../kernels/shaders';
-import { linearWorkgroups } from '../kernels/dispatch';
+import { threadGrid } from '../kernels/dispatch';
 import { ShapeError } from '../util/errors';
 import { fmt, numel, sameShape, type Shape } from '../util/shape';
 import { defineOp, type BuildContext, type Dispatch, type OpDef } from './op';
@@ -27,7 +28,7 @@ function site(
   beta: number,
 ): Dispatch {
   const kernel = ctx.registry.kernel(SHADERS.elementwise, entry);
-  return { bound: ctx.registry.bind(kernel, resources, { n, cols, alpha, beta }), workgroups: linearWorkgroups(n) };
+  return { bound: ctx.registry.bind(kernel, resources, { n, cols, alpha, beta }), workgroups: threadGrid(kernel, n) };
 }
 
 /** a + b (same shapes). */
@@ -92,36 +93,4 @@ export const addRow: OpDef<Record<string, never>> = defineOp<Record<string, neve
   build: (ctx, [a, bias], [s, bs], out) => [site(ctx, 'add_row', { a: a!, b: bias!, out }, numel(s!), bs![0]!, 0, 0)],
   reference: ([a, bias]) => addRowRef(a!, bias!),
   backward: (g, { dy, needsGrad }) => [needsGrad[0] ? dy : null, needsGrad[1] ? g.apply(sumRows, [dy], {}) : null],
-});
-
-/** v [cols] repeated over the rows of `like` [..., cols]: the gradient of sumRows. */
-export const broadcastRows: OpDef<Record<string, never>> = defineOp<Record<string, never>>({
-  name: 'broadcastRows',
-  inferShape: ([v, like]) => {
-    if (v!.length !== 1 || v![0] !== like![like!.length - 1]) {
-      throw new ShapeError(
-        `broadcastRows: expected v=[cols] with cols = like's last dimension; got v=${fmt(v!)} like=${fmt(like!)}.`,
-      );
-    }
-    return like!;
-  },
-  build: (ctx, [v], [vs, ls], out) => [site(ctx, 'fill_row', { b: v!, out }, numel(ls!), vs![0]!, 1, 0)],
-  reference: ([v, like]) => {
-    const out = new Float64Array(like!.length);
-    for (let i = 0; i < out.length; i++) out[i] = v![i % v!.length]!;
-    return out;
-  },
-  backward: (g, { dy, needsGrad }) => [needsGrad[0] ? g.apply(sumRows, [dy], {}) : null, null],
-});
-
-/** alpha · s for a scalar s [1], repeated to the shape of `like`: the gradient of sumAll. */
-export const broadcastScalar: OpDef<{ alpha: number }> = defineOp<{ alpha: number }>({
-  name: 'broadcastScalar',
-  inferShape: ([s, like]) => {
-    if (numel(s!) !== 1) throw new ShapeError(`broadcastScalar: expected a scalar [1]; got ${fmt(s!)}.`);
-    return like!;
-  },
-  build: (ctx, [s], [, ls], out, _o, { alpha }) => [site(ctx, 'fill_row', { b: s!, out }, numel(ls!), 1, alpha, 0)],
-  reference: ([s, like], _sh, { alpha }) => new Float64Array(like!.length).fill(alpha * s![0]!),
-  backward: 'none',
 });

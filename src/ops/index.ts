@@ -1,7 +1,7 @@
 // ops: each op's kernel, shape rule, backward and CPU reference. May import kernels, gpu (types), util.
-import { activation, activationGradX, activationGradY, leakyReluInverse, leakyReluInverseGrad } from './activation';
+import { activation, activationGradY, leakyReluInverse, leakyReluInverseGrad } from './activation';
 import { channelSum, conv2d, conv2dBackwardInput, conv2dBackwardWeight, convTranspose2d } from './conv';
-import { add, addRow, broadcastRows, broadcastScalar, mul, scale, sub } from './elementwise';
+import { add, addRow, mul, scale, sub } from './elementwise';
 import { linear, matmul } from './matmul';
 import {
   bceLoss,
@@ -18,13 +18,12 @@ import {
   mseLossGrad,
 } from './loss';
 import { columnMean, columnStd, frobeniusNorm, logSoftmax, meanAbsOffDiagonal, pearson, softmax } from './stats';
-import { sumAll, sumRows } from './reduce';
+import { broadcastCols, broadcastRows, broadcastScalar, sumAll, sumCols, sumRows } from './reduce';
 import { reshape } from './reshape';
 
 /** Every op, by name. Test helpers key their tables on this, so an op without a test is a type error. */
 export const OPS = {
   activation,
-  activationGradX,
   activationGradY,
   leakyReluInverse,
   leakyReluInverseGrad,
@@ -34,6 +33,7 @@ export const OPS = {
   scale,
   addRow,
   broadcastRows,
+  broadcastCols,
   broadcastScalar,
   matmul,
   linear,
@@ -44,6 +44,7 @@ export const OPS = {
   conv2dBackwardWeight,
   channelSum,
   sumRows,
+  sumCols,
   sumAll,
   mseLoss,
   mseLossGrad,
@@ -71,17 +72,16 @@ export type OpName = keyof typeof OPS;
 export * from './op';
 export {
   activation,
-  activationGradX,
   activationGradY,
   leakyReluInverse,
   leakyReluInverseGrad,
   activationCode,
 } from './activation';
 export type { ActivationKind, ActivationAttrs, InverseAttrs } from './activation';
-export { add, sub, mul, scale, addRow, broadcastRows, broadcastScalar } from './elementwise';
+export { add, sub, mul, scale, addRow } from './elementwise';
 export { matmul, linear, matmulDims } from './matmul';
 export type { MatmulAttrs } from './matmul';
-export { sumRows, sumAll } from './reduce';
+export { sumRows, sumCols, sumAll, broadcastRows, broadcastCols, broadcastScalar } from './reduce';
 export {
   mseLoss,
   mseLossGrad,

@@ -1,14 +1,15 @@
 // loss.ts: the losses (prediction, target) → scalar [1] with mean reduction, each with a gradient op
 // dy [1] → d loss / d prediction. Imports kernels, gpu types, util, and the sumAll op.
 //
-// Every loss is one kernel family (shaders/loss.wgsl): `forward` sums per-element (per-row for
-// cross-entropy) terms with a grid-stride loop into at most 1024 workgroup partials (256 ·
-// tuning.termsPerThread terms per workgroup), which sumAll
-// then reduces and scales by 1/count; `backward` is elementwise and reads dy[0] from its buffer.
+// Every loss is one kernel family (shaders/loss.wgsl, specialised per loss by its KIND override):
+// `forward` sums per-element (per-row for cross-entropy) terms with a grid-stride loop into at most
+// MAX_PARTIALS workgroup partials (WG · tuning.termsPerThread terms per workgroup, WG the kernel's
+// reflected workgroup size), which sumAll then reduces and scales by 1/count; `backward` is
+// elementwise and reads dy[0] from its buffer.
 // The target never gets a gradient (backward returns null for it).
 import type { ManagedBuffer } from '../gpu/buffers';
 import { SHADERS } from '../kernels/shaders';
-import { ceilDiv, linearWorkgroups } from '../kernels/dispatch';
+import { ceilDiv, threadGrid } from '../kernels/dispatch';
 import { ConfigError, ShapeError } from '../util/errors';
 import { fmt, numel, sameShape, type Shape } from '../util/shape';
 import { defineOp, type BuildContext, type Dispatch, type OpDef } from './op';
@@ -30,8 +31,11 @@ import {
 
 export { checkClassTargets, wrapDegrees } from './loss.ref';
 
-/** The shader's `kind` code for each loss. */
+/** The shader's KIND override for each loss. */
 const KIND = { mse: 0, bce: 1, bceWithLogits: 2, klDiv: 3, crossEntropy: 4, circular: 5 } as const;
+
+/** The most workgroup partials a forward pass writes (however long the sum), for sumAll to add up. */
+const MAX_PARTIALS = 1024;
 
 /** How a loss walks its inputs: `terms` summed by the forward pass, `cols` per row, `divisor` of the mean. */
 interface Layout {
@@ -60,7 +64,8 @@ function forwardSites(
   l: Layout,
 ): Dispatch[] {
   const kernel = ctx.registry.kernel(SHADERS.loss, 'forward', { KIND: kind });
-  const groups = Math.min(ceilDiv(l.terms, 256 * ctx.gpu.tuning.termsPerThread), 1024);
+  const perGroup = kernel.workgroupSize[0] * ctx.registry.tuning.termsPerThread;
+  const groups = Math.min(ceilDiv(l.terms, perGroup), MAX_PARTIALS);
   const alpha = 1 / l.divisor;
   if (groups === 1) {
     return [
@@ -102,7 +107,7 @@ function defineLoss<A>(spec: LossSpec<A>): { loss: OpDef<A>; grad: OpDef<A> } {
       return [
         {
           bound: ctx.registry.bind(kernel, { pred: pred!, tgt: tgt!, dy: dy!, out }, params),
-          workgroups: linearWorkgroups(n),
+          workgroups: threadGrid(kernel, n),
         },
       ];
     },

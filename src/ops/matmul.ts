@@ -1,7 +1,7 @@
 // matmul.ts: matrix products (with the transposed variants backward needs, and batching) and the
 // fused Linear layer y = act(x·Wᵀ + b). Imports kernels, gpu types, util.
 import { SHADERS } from '../kernels/shaders';
-import { ceilDiv } from '../kernels/dispatch';
+import { ceilDiv, coveringGrid } from '../kernels/dispatch';
 import { ShapeError } from '../util/errors';
 import { fmt, type Shape } from '../util/shape';
 import { defineOp, type BuildContext, type Dispatch, type OpDef } from './op';
@@ -61,17 +61,25 @@ function strideParams(d: Dims, { transA = false, transB = false }: MatmulAttrs) 
 
 type GemmParams = ReturnType<typeof strideParams>;
 
+/** The epilogue of `forward_bias_act`: the activation (the ACT override) and its slope (the alpha uniform). */
+interface Epilogue {
+  act: number;
+  alpha: number;
+}
+
 function gemmSite(
   ctx: BuildContext,
   entry: 'forward' | 'forward_bias_act',
   resources: Record<string, ManagedBuffer>,
   d: Dims,
   t: MatmulAttrs,
-  act = 0,
-  alpha = 0,
+  epilogue: Epilogue = { act: 0, alpha: 0 },
 ): Dispatch {
-  return gemmSiteWith(ctx, entry, resources, strideParams(d, t), d.batch, act, alpha);
+  return gemmSiteWith(ctx, entry, resources, strideParams(d, t), d.batch, epilogue);
 }
+
+/** Rows and columns of C each thread of a GEMM entry owns: 8 × 8 in the direct and wide tiled entries, 4 × 4 in the 64-tile ones. */
+const BLOCK = { direct: 8, tiled: 4, wide: 8 } as const;
 
 /** Thread grids [WX, WY] of the direct GEMM (each thread an 8×8 block): 64 threads in five shapes, then smaller groups. */
 export const DIRECT_GRIDS: readonly (readonly [number, number])[] = [
@@ -140,33 +148,39 @@ function gemmSiteWith(
   resources: Record<string, ManagedBuffer>,
   p: GemmParams,
   batch: number,
-  act = 0,
-  alpha = 0,
+  epilogue: Epilogue = { act: 0, alpha: 0 },
 ): Dispatch {
   // Both variants share bindings and params; the adapter's tuning picks one. The tiled one (GPUs) runs
   // 64 × 64 or 128 × 128 tiles (tiledTile); the direct one (CPU adapters) sizes its tiles to the product.
-  if (ctx.gpu.tuning.gemm === 'direct') {
-    const [WX, WY] = directGrid(p.M, p.N, ctx.gpu.tuning.directGrids ?? DIRECT_GRIDS);
-    const workgroups: [number, number, number] = [ceilDiv(p.N, 8 * WX), ceilDiv(p.M, 8 * WY), batch];
-    const v4 = ctx.gpu.tuning.vec4Reads ? vec4Layout(p, batch) : null;
-    if (v4) {
-      const kernel = ctx.registry.kernel(SHADERS.matmulDirect, `${entry}_v4`, {
-        WX,
-        WY,
-        A_KC: v4.aK ? 1 : 0,
-        B_KC: v4.bK ? 1 : 0,
-      });
-      const { a, b, ...rest } = resources;
-      return { bound: ctx.registry.bind(kernel, { ...rest, a4: a!, b4: b! }, { ...p, act, alpha }), workgroups };
-    }
-    const kernel = ctx.registry.kernel(SHADERS.matmulDirect, entry, { WX, WY });
-    return { bound: ctx.registry.bind(kernel, resources, { ...p, act, alpha }), workgroups };
+  // Only the epilogue entries take the activation, as their ACT override.
+  const tuning = ctx.registry.tuning;
+  const act: Record<string, number> = entry === 'forward_bias_act' ? { ACT: epilogue.act } : {};
+  const params = { ...p, alpha: epilogue.alpha };
+  if (tuning.gemm === 'direct') {
+    const [WX, WY] = directGrid(p.M, p.N, tuning.directGrids ?? DIRECT_GRIDS);
+    const v4 = tuning.vec4Reads ? vec4Layout(p, batch) : null;
+    const kernel = v4
+      ? ctx.registry.kernel(SHADERS.matmulDirect, `${entry}_v4`, {
+          WX,
+          WY,
+          A_KC: v4.aK ? 1 : 0,
+          B_KC: v4.bK ? 1 : 0,
+          ...act,
+        })
+      : ctx.registry.kernel(SHADERS.matmulDirect, entry, { WX, WY, ...act });
+    const workgroups = coveringGrid(kernel, [p.N, p.M, batch], [BLOCK.direct, BLOCK.direct]);
+    const { a, b, ...rest } = resources;
+    const bound = v4
+      ? ctx.registry.bind(kernel, { ...rest, a4: a!, b4: b! }, params)
+      : ctx.registry.bind(kernel, resources, params);
+    return { bound, workgroups };
   }
-  const tile = tiledTile(p.M, p.N, batch, ctx.gpu.tuning.wideMinTiles);
-  const kernel = ctx.registry.kernel(SHADERS.matmul, tile === 128 ? `${entry}_wide` : entry);
+  const wide = tiledTile(p.M, p.N, batch, tuning.wideMinTiles) === 128;
+  const kernel = ctx.registry.kernel(SHADERS.matmul, wide ? `${entry}_wide` : entry, act);
+  const block = wide ? BLOCK.wide : BLOCK.tiled;
   return {
-    bound: ctx.registry.bind(kernel, resources, { ...p, act, alpha }),
-    workgroups: [ceilDiv(p.N, tile), ceilDiv(p.M, tile), batch],
+    bound: ctx.registry.bind(kernel, resources, params),
+    workgroups: coveringGrid(kernel, [p.N, p.M, batch], [block, block]),
   };
 }
 
@@ -288,15 +302,10 @@ export const linear: OpDef<ActivationAttrs> = defineOp<ActivationAttrs>({
     const t = { transB: true };
     const d = matmulDims(xs!, ws!, t, 'linear');
     return [
-      gemmSite(
-        ctx,
-        'forward_bias_act',
-        { a: x!, b: w!, bias: bias!, c: out },
-        d,
-        t,
-        activationCode(attrs.kind),
-        slopeOf(attrs),
-      ),
+      gemmSite(ctx, 'forward_bias_act', { a: x!, b: w!, bias: bias!, c: out }, d, t, {
+        act: activationCode(attrs.kind),
+        alpha: slopeOf(attrs),
+      }),
     ];
   },
   reference: ([x, w, bias], [xs, ws], attrs) => {

@@ -2,7 +2,7 @@
 // The values are copied (one elementwise pass) so that every op output owns its buffer; at the sizes
 // where models reshape (a batch of 2c·7·7 features) the copy is negligible.
 import { SHADERS } from '../kernels/shaders';
-import { linearWorkgroups } from '../kernels/dispatch';
+import { threadGrid } from '../kernels/dispatch';
 import { ShapeError } from '../util/errors';
 import { fmt, numel, type Shape } from '../util/shape';
 import { defineOp, type OpDef } from './op';
@@ -26,7 +26,7 @@ export const reshape: OpDef<ReshapeAttrs> = defineOp<ReshapeAttrs>({
     return [
       {
         bound: ctx.registry.bind(kernel, { a: x!, out }, { n, cols: 1, alpha: 1, beta: 0 }),
-        workgroups: linearWorkgroups(n),
+        workgroups: threadGrid(kernel, n),
       },
     ];
   },

@@ -1,13 +1,16 @@
-// stats.ts: statistics with no gradient: softmax / log-softmax over the last axis, column mean and
-// standard deviation, the Pearson correlation matrix, the mean |off-diagonal| of a square matrix, and
-// the Frobenius norm. Imports kernels, gpu types, util, and the matmul op (for the covariance).
+// stats.ts: softmax / log-softmax over the last axis (log-softmax with a gradient), and statistics with
+// no gradient: column mean and standard deviation, the Pearson correlation matrix, the mean
+// |off-diagonal| of a square matrix, and the Frobenius norm. Imports kernels, gpu types, util, and the
+// ops it is composed from (matmul for the covariance; mul, sub and the row sums for log-softmax's gradient).
 import type { ManagedBuffer } from '../gpu/buffers';
 import { SHADERS } from '../kernels/shaders';
-import { ceilDiv, linearWorkgroups } from '../kernels/dispatch';
+import { ceilDiv, groupPerItem, threadGrid, type Sized } from '../kernels/dispatch';
 import { ShapeError } from '../util/errors';
 import { fmt, numel, type Shape } from '../util/shape';
 import { defineOp, type BuildContext, type Dispatch, type OpDef } from './op';
+import { mul, sub } from './elementwise';
 import { matmul } from './matmul';
+import { broadcastCols, sumCols } from './reduce';
 import {
   columnMeanRef,
   columnStdRef,
@@ -27,25 +30,34 @@ interface StatsParams {
   alpha?: number;
 }
 
-/** One call site of a stats.wgsl entry; fields an entry does not use are bound as 0. */
+/** One call site of a stats.wgsl entry, its grid from the kernel; fields an entry does not use are bound as 0. */
 function site(
   ctx: BuildContext,
   entry: string,
   resources: Record<string, ManagedBuffer>,
   p: StatsParams,
-  workgroups: readonly [number, number, number],
+  grid: (kernel: Sized) => readonly [number, number, number],
 ): Dispatch {
   const kernel = ctx.registry.kernel(SHADERS.stats, entry);
   const params = { n: p.n, cols: p.cols, kind: p.kind ?? 0, root: p.root ?? 0, alpha: p.alpha ?? 1 };
-  return { bound: ctx.registry.bind(kernel, resources, params), workgroups };
+  return { bound: ctx.registry.bind(kernel, resources, params), workgroups: grid(kernel) };
 }
 
+/** One thread per element (or row). */
+const perThread = (n: number) => (kernel: Sized) => threadGrid(kernel, n);
 /** One workgroup per column, wrapping onto y past 65,535 columns (the shader's column index). */
-const perColumn = (cols: number): [number, number, number] => [Math.min(cols, 65535), ceilDiv(cols, 65535), 1];
+const perColumn = (cols: number) => () => groupPerItem(cols);
+/** A fixed number of workgroups (a grid-stride pass). */
+const groupsOf = (groups: number) => (): [number, number, number] => [groups, 1, 1];
+
+/** Terms each reduce_sum thread adds, at least, before the workgroup tree. */
+const TERMS_PER_THREAD = 4;
+/** The most partials the first reduce_sum pass writes; the second pass, one workgroup, adds them up. */
+const MAX_PARTIALS = 1024;
 
 /**
- * Σ f(x) over n elements into out [1]: a grid-stride pass into at most 1024 partials, then one pass
- * over those. The last pass scales by alpha and takes the square root when `root` is 1.
+ * Σ f(x) over n elements into out [1]: a grid-stride pass into at most MAX_PARTIALS partials, then one
+ * pass over those. The last pass scales by alpha and takes the square root when `root` is 1.
  */
 function reduceSites(
   ctx: BuildContext,
@@ -58,12 +70,13 @@ function reduceSites(
   alpha: number,
   root: number,
 ): Dispatch[] {
-  const groups = Math.min(ceilDiv(n, 1024), 1024);
-  if (groups === 1) return [site(ctx, 'reduce_sum', { x, out }, { n, cols, kind, alpha, root }, [1, 1, 1])];
+  const wg = ctx.registry.kernel(SHADERS.stats, 'reduce_sum').workgroupSize[0];
+  const groups = Math.min(ceilDiv(n, wg * TERMS_PER_THREAD), MAX_PARTIALS);
+  if (groups === 1) return [site(ctx, 'reduce_sum', { x, out }, { n, cols, kind, alpha, root }, groupsOf(1))];
   const partials = ctx.scratch(`${name}.reduce_sum:partials`, groups);
   return [
-    site(ctx, 'reduce_sum', { x, out: partials }, { n, cols, kind }, [groups, 1, 1]),
-    site(ctx, 'reduce_sum', { x: partials, out }, { n: groups, cols: 1, kind: 0, alpha, root }, [1, 1, 1]),
+    site(ctx, 'reduce_sum', { x, out: partials }, { n, cols, kind }, groupsOf(groups)),
+    site(ctx, 'reduce_sum', { x: partials, out }, { n: groups, cols: 1, kind: 0, alpha, root }, groupsOf(1)),
   ];
 }
 
@@ -82,25 +95,32 @@ function lastAxis(name: string) {
   };
 }
 
-function softmaxOp(name: string, log: boolean): OpDef<NoAttrs> {
+function softmaxOp(name: string, log: boolean, backward: OpDef<NoAttrs>['backward']): OpDef<NoAttrs> {
   return defineOp<NoAttrs>({
     name,
     inferShape: lastAxis(name),
     build: (ctx, [x], [s], out) => {
       const cols = s![s!.length - 1]!;
       const rows = numel(s!) / cols;
-      return [site(ctx, 'softmax_rows', { x: x!, out }, { n: rows, cols, kind: log ? 1 : 0 }, linearWorkgroups(rows))];
+      return [site(ctx, 'softmax_rows', { x: x!, out }, { n: rows, cols, kind: log ? 1 : 0 }, perThread(rows))];
     },
     reference: ([x], [s]) => softmaxRef(x!, s![s!.length - 1]!, log),
-    backward: 'none',
+    backward,
   });
 }
 
 /** softmax over the last axis, exp(x − max) / Σ exp(x − max) per row: [..., C] → [..., C]. */
-export const softmax: OpDef<NoAttrs> = softmaxOp('softmax', false);
+export const softmax: OpDef<NoAttrs> = softmaxOp('softmax', false, 'none');
 
-/** log-softmax over the last axis, (x − max) − log Σ exp(x − max) per row: [..., C] → [..., C]. */
-export const logSoftmax: OpDef<NoAttrs> = softmaxOp('logSoftmax', true);
+/**
+ * log-softmax over the last axis, (x − max) − log Σ exp(x − max) per row: [..., C] → [..., C].
+ * Gradient: dx = dy − softmax(x) · Σ_j dy_j, per row.
+ */
+export const logSoftmax: OpDef<NoAttrs> = softmaxOp('logSoftmax', true, (g, { inputs: [x], dy }) => {
+  const p = g.apply(softmax, [x!], {});
+  const rowSum = g.apply(broadcastCols, [g.apply(sumCols, [dy], {}), dy], {});
+  return [g.apply(sub, [dy, g.apply(mul, [p, rowSum], {})], {})];
+});
 
 /** Mean of each column: [N, D] → [D]. Computed about the first row, so a constant column is exact. */
 export const columnMean: OpDef<NoAttrs> = defineOp<NoAttrs>({
@@ -152,7 +172,7 @@ export const pearson: OpDef<NoAttrs> = defineOp<NoAttrs>({
     const cov = ctx.scratch('pearson.matmul:cov', cols * cols);
     return [
       site(ctx, 'col_mean', { x: x!, out: means }, { n: rows, cols, kind: 1 }, perColumn(cols)),
-      site(ctx, 'center', { x: x!, m: means, out: centered }, { n: rows * cols, cols }, linearWorkgroups(rows * cols)),
+      site(ctx, 'center', { x: x!, m: means, out: centered }, { n: rows * cols, cols }, perThread(rows * cols)),
       ...matmul.build(
         ctx,
         [centered, centered],
@@ -164,7 +184,7 @@ export const pearson: OpDef<NoAttrs> = defineOp<NoAttrs>({
         [cols, cols],
         { transA: true },
       ),
-      site(ctx, 'corr_normalize', { cov, out }, { n: cols * cols, cols }, linearWorkgroups(cols * cols)),
+      site(ctx, 'corr_normalize', { cov, out }, { n: cols * cols, cols }, perThread(cols * cols)),
     ];
   },
   reference: ([x], [s]) => pearsonRef(x!, ...rowsCols('pearson', s!)),

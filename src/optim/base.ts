@@ -11,7 +11,7 @@
 import type { Gpu } from '../gpu/device';
 import type { ManagedBuffer } from '../gpu/buffers';
 import { readFloat32, writeFloat32 } from '../gpu/readback';
-import { linearWorkgroups } from '../kernels/dispatch';
+import { threadGrid } from '../kernels/dispatch';
 import type { BoundKernel, Params, ShaderSource } from '../kernels/registry';
 import type { BuildContext } from '../ops/op';
 import { DatasetFormatError, DisposedError, EngineError, ShapeError } from '../util/errors';
@@ -154,7 +154,7 @@ export abstract class ElementwiseOptimizer extends Optimizer {
           ...Object.fromEntries(state),
         };
         site.bound = ctx.registry.bind(kernel, resources, { n: slot.numel, ...first });
-        site.workgroups = linearWorkgroups(slot.numel);
+        site.workgroups = threadGrid(kernel, slot.numel);
       }
     } catch (e) {
       this.releaseAll();

@@ -17,34 +17,11 @@ import type { Graph } from '../../graph/graph';
 import type { Tensor } from '../../graph/tensor';
 import type { LossName } from '../../losses/index';
 import { activation } from '../../ops/activation';
-import { mul, sub } from '../../ops/elementwise';
-import { defineOp, type OpDef, type Sym } from '../../ops/op';
+import { mul } from '../../ops/elementwise';
+import type { Sym } from '../../ops/op';
 import { logSoftmax, softmax } from '../../ops/stats';
-import { ShapeError } from '../../util/errors';
 import type { FcLoss } from './config';
 import { rowSumsLike } from './rows';
-
-type NoAttrs = Record<string, never>;
-
-/**
- * log-softmax over each row of a [B, C] matrix, with a gradient (the engine's logSoftmax op has
- * none). y = x − log Σ exp(x), so dx = dy − softmax(x) · Σ_j dy_j per row; composed from existing
- * ops. The forward pass is logSoftmax's kernel.
- */
-export const logSoftmaxRows: OpDef<NoAttrs> = defineOp<NoAttrs>({
-  name: 'logSoftmaxRows',
-  inferShape: (shapes, attrs) => {
-    const s = logSoftmax.inferShape(shapes, attrs);
-    if (s.length !== 2) throw new ShapeError(`logSoftmaxRows: expected a [rows, cols] matrix; got [${s.join(',')}].`);
-    return s;
-  },
-  build: (ctx, inputs, shapes, out, outShape, attrs) => logSoftmax.build(ctx, inputs, shapes, out, outShape, attrs),
-  reference: (inputs, shapes, attrs) => logSoftmax.reference(inputs, shapes, attrs),
-  backward: (g, { inputs: [x], dy }) => {
-    const p = g.apply(softmax, [x!], {});
-    return [g.apply(sub, [dy, g.apply(mul, [p, rowSumsLike(g, dy)], {})], {})];
-  },
-});
 
 /** How one of the report's losses reads the decoder's raw output. */
 export interface LossHead {
@@ -96,7 +73,7 @@ export const LOSS_HEADS: { readonly [K in FcLoss]: LossHead } = {
   },
   kl: {
     engineLoss: 'kl',
-    prediction: (g, raw) => g.apply(logSoftmaxRows, [raw], {}),
+    prediction: (g, raw) => g.apply(logSoftmax, [raw], {}),
     targets: normalizeRows,
     image: (g, raw, x) => g.apply(mul, [g.apply(softmax, [raw], {}), asTensor(rowSumsLike(g, x))], {}),
     separateImage: true,

@@ -25,7 +25,6 @@ const probabilities = (rng: Rng, _i: number, n: number) =>
 
 const GRADCHECK: { [K in OpName]: Case | 'no backward' } = {
   activation: { shapes: [[3, 5]], attrs: { kind: 'leakyRelu', alpha: 0.5 }, values: awayFromZero },
-  activationGradX: 'no backward',
   activationGradY: 'no backward',
   leakyReluInverse: { shapes: [[4, 3]], attrs: { alpha: 0.5 }, values: awayFromZero },
   leakyReluInverseGrad: 'no backward',
@@ -47,6 +46,14 @@ const GRADCHECK: { [K in OpName]: Case | 'no backward' } = {
   scale: { shapes: [[5]], attrs: { alpha: -1.5, beta: 0.25 } },
   addRow: { shapes: [[3, 4], [4]], attrs: {} },
   broadcastRows: { shapes: [[4], [3, 4]], attrs: {}, wrt: [0] },
+  broadcastCols: {
+    shapes: [
+      [3, 1],
+      [3, 4],
+    ],
+    attrs: {},
+    wrt: [0],
+  },
   broadcastScalar: 'no backward',
   matmul: {
     shapes: [
@@ -63,6 +70,7 @@ const GRADCHECK: { [K in OpName]: Case | 'no backward' } = {
   conv2dBackwardWeight: 'no backward',
   channelSum: 'no backward',
   sumRows: { shapes: [[4, 3]], attrs: {} },
+  sumCols: { shapes: [[4, 3]], attrs: {} },
   sumAll: { shapes: [[3, 5]], attrs: { alpha: 0.5 } },
   mseLoss: {
     shapes: [
@@ -123,7 +131,11 @@ const GRADCHECK: { [K in OpName]: Case | 'no backward' } = {
   },
   circularLossGrad: 'no backward',
   softmax: 'no backward',
-  logSoftmax: 'no backward',
+  logSoftmax: {
+    shapes: [[3, 5]],
+    attrs: {},
+    values: (rng, _i, n) => Float64Array.from({ length: n }, () => rng.uniform(-3, 3)),
+  },
   columnMean: 'no backward',
   columnStd: 'no backward',
   pearson: 'no backward',

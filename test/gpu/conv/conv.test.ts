@@ -9,7 +9,7 @@ import { numel, type Shape } from '../../../src/util/shape';
 import { allclose, f64, randomArray } from '../../helpers/allclose';
 import { gpuGrads, referenceGrads } from '../../helpers/eager-grad';
 import { getGpu, runOp } from '../../helpers/gpu';
-import type { Tuning } from '../../../src/gpu/device';
+import type { Tuning } from '../../../src/kernels/tuning';
 import { Graph } from '../../../src/graph/graph';
 import { Executable } from '../../../src/graph/executor';
 
@@ -78,12 +78,12 @@ for (const lowering of ['im2col', 'direct'] as const)
     const rng = new Rng(77);
     let saved: Tuning['conv'];
     before(async () => {
-      const { gpu } = await getGpu();
-      saved = gpu.tuning.conv;
-      gpu.tuning.conv = lowering;
+      const { registry } = await getGpu();
+      saved = registry.tuning.conv;
+      registry.tuning.conv = lowering;
     });
     after(async () => {
-      (await getGpu()).gpu.tuning.conv = saved;
+      (await getGpu()).registry.tuning.conv = saved;
     });
 
     for (const c of CASES) {
@@ -154,18 +154,18 @@ describe('conv2d: choosing im2col or the direct kernels', () => {
   };
   let saved: Tuning;
   before(async () => {
-    saved = { ...(await getGpu()).gpu.tuning };
+    saved = { ...(await getGpu()).registry.tuning };
   });
   afterEach(async () => {
-    Object.assign((await getGpu()).gpu.tuning, saved);
+    Object.assign((await getGpu()).registry.tuning, saved);
   });
 
   it('lowers to three passes when the scratch fits, and runs one direct pass when it would not', async () => {
-    const { gpu } = await getGpu();
-    gpu.tuning.conv = 'im2col';
-    gpu.tuning.im2colMaxBytes = 48 * 98 * 4;
+    const { registry } = await getGpu();
+    registry.tuning.conv = 'im2col';
+    registry.tuning.im2colMaxBytes = 48 * 98 * 4;
     expect(await dispatches()).to.equal(3); // im2col, GEMM, back to NCHW with the bias
-    gpu.tuning.im2colMaxBytes = 48 * 98 * 4 - 4;
+    registry.tuning.im2colMaxBytes = 48 * 98 * 4 - 4;
     expect(await dispatches()).to.equal(1);
     const inputs = shapes.map((s) => randomArray(rng, numel(s)));
     allclose(

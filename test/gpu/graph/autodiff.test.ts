@@ -2,7 +2,7 @@
 // float64 CPU evaluation of the same function (built from the ops' references).
 import { expect } from 'chai';
 import { Graph } from '../../../src/graph/graph';
-import { gradients, gradSeed } from '../../../src/graph/autodiff';
+import { gradients } from '../../../src/graph/autodiff';
 import { Executable } from '../../../src/graph/executor';
 import type { Tensor } from '../../../src/graph/tensor';
 import type { ManagedBuffer } from '../../../src/gpu/buffers';
@@ -95,7 +95,7 @@ describe('autodiff through the compiled graph', () => {
       };
       const net = build(bufs, dims, acts);
       const grads = gradients(net.g, net.loss, net.params);
-      const seed = gradSeed(net.g, net.loss)!;
+      const seed = grads.seed;
       const exe = new Executable({ gpu, registry }, net.g, {
         keep: [net.loss, ...grads.values()],
         constants: new Map([[seed, Float32Array.of(1)]]),
@@ -174,7 +174,7 @@ describe('autodiff through the compiled graph', () => {
     const grads = gradients(net.g, net.loss, net.params);
     const exe = new Executable({ gpu, registry }, net.g, {
       keep: [net.loss, ...grads.values()],
-      constants: new Map([[gradSeed(net.g, net.loss)!, Float32Array.of(1)]]),
+      constants: new Map([[grads.seed, Float32Array.of(1)]]),
     });
     const afterCompile = gpu.buffers.liveBufferCount();
     for (let i = 0; i < 200; i++) exe.run();

@@ -66,9 +66,9 @@ describe('losses (GPU vs float64 reference)', () => {
   // loop) and 64 (CPU adapters: 65 partials).
   for (const termsPerThread of [4, 64]) {
     it(`mseLoss over 1030×1024 elements, ${termsPerThread} terms per thread (partials + second pass)`, async () => {
-      const { gpu } = await getGpu();
-      const saved = gpu.tuning.termsPerThread;
-      gpu.tuning.termsPerThread = termsPerThread;
+      const { registry } = await getGpu();
+      const saved = registry.tuning.termsPerThread;
+      registry.tuning.termsPerThread = termsPerThread;
       try {
         const n = 1030 * 1024;
         const p = randomArray(rng, n);
@@ -87,7 +87,7 @@ describe('losses (GPU vs float64 reference)', () => {
           'mse large',
         );
       } finally {
-        gpu.tuning.termsPerThread = saved;
+        registry.tuning.termsPerThread = saved;
       }
     });
   }

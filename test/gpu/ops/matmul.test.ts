@@ -61,12 +61,13 @@ for (const variant of ['direct', 'direct-scalar', 'tiled', 'tiled-wide'] as cons
   describe(`matmul, ${variant} variant (GPU vs float64 reference)`, () => {
     let saved = { gemm: 'direct' as 'direct' | 'tiled', wideMinTiles: 128, vec4Reads: true };
     before(async () => {
-      const { gpu } = await getGpu();
-      saved = { gemm: gpu.tuning.gemm, wideMinTiles: gpu.tuning.wideMinTiles, vec4Reads: gpu.tuning.vec4Reads };
-      Object.assign(gpu.tuning, VARIANTS[variant]);
+      const { registry } = await getGpu();
+      const { tuning } = registry;
+      saved = { gemm: tuning.gemm, wideMinTiles: tuning.wideMinTiles, vec4Reads: tuning.vec4Reads };
+      Object.assign(tuning, VARIANTS[variant]);
     });
     after(async () => {
-      Object.assign((await getGpu()).gpu.tuning, saved);
+      Object.assign((await getGpu()).registry.tuning, saved);
     });
     const sizes = [1, 17, 64, 129];
     const rng = new Rng(1234);
