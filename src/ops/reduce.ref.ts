@@ -3,7 +3,7 @@
 /** Column sums of a [rows, cols] array. */
 export function sumRowsRef(a: Float64Array, cols: number): Float64Array {
   const out = new Float64Array(cols);
-  for (let i = 0; i < a.length; i++) out[i % cols] += a[i]!;
+  for (let i = 0; i < a.length; i++) out[i % cols]! += a[i]!;
   return out;
 }
 

@@ -199,7 +199,7 @@ describe('renderGrid', () => {
         for (const [dx, dy] of [
           [0, 0],
           [2, 2],
-        ]) {
+        ] as const) {
           expect(
             rgbaAt(canvas, o.x + x * GRID_SCALE + dx, o.y + y * GRID_SCALE + dy),
             `image ${k} pixel (${x}, ${y})`,

@@ -55,7 +55,7 @@ function labelText(label: number, names: readonly string[] | null): string {
 
 function histogram(labels: Uint8Array, classes: number): number[] {
   const bins = new Array<number>(classes).fill(0);
-  for (let i = 0; i < labels.length; i++) bins[labels[i]]++;
+  for (let i = 0; i < labels.length; i++) bins[labels[i]!]!++;
   return bins;
 }
 

@@ -210,7 +210,7 @@ export class AeImageGrid extends LitElement {
       for (let y = 0; y < side; y++) {
         let o = ((y0 + y) * layout.width + x0) * 4;
         for (let x = 0; x < side; x++, o += 4) {
-          const raw = images[base + y * side + x];
+          const raw = images[base + y * side + x]!;
           // NaN fails both comparisons and draws as 0; +Infinity draws as 255.
           const v = isFloat ? (raw >= 1 ? 255 : raw > 0 ? Math.round(raw * 255) : 0) : raw;
           rgba[o] = v;
