@@ -1,8 +1,10 @@
-// ae-image-grid.ts: <ae-image-grid>, many small grayscale images drawn onto one canvas.
-// Imports lit and ../../events only; knows nothing of datasets or the GPU.
+// ae-image-grid.ts: <ae-image-grid>, many small grayscale images drawn onto one canvas by ui/render's
+// paintGrayImages, the painter of the exported PNGs. Imports lit, ../../events and ../../render;
+// knows nothing of datasets or the GPU.
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { asError, emit } from '../../events';
+import { paintGrayImages } from '../../render/grid';
 import { imageGridStyles } from './ae-image-grid.styles';
 
 /** Height of the label strip under each image, in CSS pixels (converted to canvas pixels by `scale`). */
@@ -199,27 +201,13 @@ export class AeImageGrid extends LitElement {
     if (!canvas || !images || layout.count === 0) return;
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
-    const side = this.side();
-    const pixels = side * side;
     const out = ctx.createImageData(layout.width, layout.height);
-    const rgba = out.data;
-    const isFloat = images instanceof Float32Array;
-    for (let i = 0; i < layout.count; i++) {
-      const { x: x0, y: y0 } = this.cellOrigin(i, layout);
-      const base = i * pixels;
-      for (let y = 0; y < side; y++) {
-        let o = ((y0 + y) * layout.width + x0) * 4;
-        for (let x = 0; x < side; x++, o += 4) {
-          const raw = images[base + y * side + x]!;
-          // NaN fails both comparisons and draws as 0; +Infinity draws as 255.
-          const v = isFloat ? (raw >= 1 ? 255 : raw > 0 ? Math.round(raw * 255) : 0) : raw;
-          rgba[o] = v;
-          rgba[o + 1] = v;
-          rgba[o + 2] = v;
-          rgba[o + 3] = 255;
-        }
-      }
-    }
+    paintGrayImages(out, images, {
+      count: layout.count,
+      side: this.side(),
+      scale: 1,
+      origin: (i) => this.cellOrigin(i, layout),
+    });
     ctx.putImageData(out, 0, 0);
   }
 }
