@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import type { Chart, HeatMap, ImageGrid } from '../../src/experiments/types';
 import '../../src/ui/index';
 import { formatClock, formatPercent, formatTick, formatValue } from '../../src/ui/format';
+import { formatClock as reportClock } from '../../scripts/report-html.mjs';
 import {
   DIVERGING_STOPS,
   GRID_SCALE,
@@ -347,6 +348,12 @@ describe('ui/format', () => {
     expect(formatPercent(0.256)).to.equal('26%');
     expect(formatPercent(0.12345, 1)).to.equal('12.3%');
     expect(formatPercent(Number.NaN)).to.equal('—');
+  });
+
+  it("writes the same clock as the reproduce report's formatClock (which Node runs without TypeScript)", () => {
+    const seconds = [-1, Number.NaN, Number.POSITIVE_INFINITY, 0, 0.49, 0.5, 59.5, 3599.4, 3599.5, 3600, 86399.6];
+    for (let s = 0; s < 20000; s += 0.7) seconds.push(s);
+    for (const s of seconds) expect(formatClock(s), `${s} s`).to.equal(reportClock(s));
   });
 });
 
