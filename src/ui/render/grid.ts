@@ -1,7 +1,7 @@
-// grid.ts: grayscale images painted into an RGBA buffer (paintGrayImages, the one image painter of
-// <ae-image-grid> and the PNGs), and an ImageGrid (28×28 images in [0, 1]) drawn onto one canvas for a
-// PNG, each image pixel a 3×3 block, the title on top and the labels under the images. Imports
-// experiments types and ./text.
+// grid.ts: grayscale images laid out and painted. paintGrayImages is the one image painter of
+// <ae-image-grid> and the PNGs; tileLayout/tileOrigin place <ae-image-grid>'s tiles; renderGrid draws
+// an ImageGrid (28×28 images in [0, 1]) onto one canvas for a PNG (gridLayout), each image pixel a
+// 3×3 block, the title on top and the labels under the images. Imports experiments types and ./text.
 import type { ImageGrid } from '../../experiments/types';
 import { ConfigError } from '../../util/errors';
 import { SMALL_FONT, TITLE_FONT, blankCanvas, centredText, fitText } from './text';
@@ -76,6 +76,73 @@ export function gridLayout(grid: Pick<ImageGrid, 'count' | 'cols' | 'labels' | '
       };
     },
   };
+}
+
+/** Where <ae-image-grid> puts everything on its canvas, in canvas pixels (one per image pixel). */
+export interface TileLayout {
+  /** Images drawn. */
+  count: number;
+  rows: number;
+  cols: number;
+  /** Canvas size. */
+  width: number;
+  height: number;
+  /** Height of the label strip under each image (0 without labels). */
+  labelBand: number;
+  /** Side of each image. */
+  side: number;
+  /** Blank pixels between neighbouring images. */
+  gap: number;
+}
+
+/** What tileLayout lays out: `available` whole images of side × side, of which `count` are wanted (all when undefined). */
+export interface TileLayoutInput {
+  available: number;
+  count: number | undefined;
+  /** Fixed rows and columns; 0 lets the count decide (`defaultCols` columns when both are 0). */
+  rows: number;
+  cols: number;
+  defaultCols: number;
+  side: number;
+  gap: number;
+  labelBand: number;
+}
+
+/**
+ * The tiles of <ae-image-grid>: images row by row, `gap` pixels apart, each with its label strip
+ * under it. With both rows and cols fixed, the count is cut to rows × cols.
+ */
+export function tileLayout(o: TileLayoutInput): TileLayout {
+  let count = Math.min(o.available, o.count === undefined ? o.available : Math.max(0, Math.floor(o.count)));
+  const fixedRows = Math.max(0, Math.floor(o.rows) || 0);
+  const fixedCols = Math.max(0, Math.floor(o.cols) || 0);
+  let cols: number;
+  let rows: number;
+  if (fixedRows && fixedCols) {
+    cols = fixedCols;
+    rows = fixedRows;
+    count = Math.min(count, rows * cols);
+  } else if (fixedCols) {
+    cols = fixedCols;
+    rows = Math.ceil(count / cols);
+  } else if (fixedRows) {
+    rows = fixedRows;
+    cols = Math.ceil(count / rows);
+  } else {
+    cols = Math.min(count, o.defaultCols);
+    rows = cols ? Math.ceil(count / cols) : 0;
+  }
+  const { side, gap, labelBand } = o;
+  const width = cols ? cols * side + (cols - 1) * gap : 0;
+  const height = rows ? rows * (side + labelBand) + (rows - 1) * gap : 0;
+  return { count, rows, cols, width, height, labelBand, side, gap };
+}
+
+/** Canvas-pixel position of the top-left corner of image `index` in `layout`. */
+export function tileOrigin(layout: TileLayout, index: number): { x: number; y: number } {
+  const col = index % layout.cols;
+  const row = Math.floor(index / layout.cols);
+  return { x: col * (layout.side + layout.gap), y: row * (layout.side + layout.labelBand + layout.gap) };
 }
 
 /** A [0, 1] value as a gray byte: clamped, NaN black. */

@@ -14,8 +14,17 @@ export {
   rgbText,
 } from './colour';
 export type { Rgb } from './colour';
-export { GRID_SCALE, IMAGE_SIDE, grayByte, gridLayout, paintGrayImages, renderGrid } from './grid';
-export type { GridRenderLayout } from './grid';
+export {
+  GRID_SCALE,
+  IMAGE_SIDE,
+  grayByte,
+  gridLayout,
+  paintGrayImages,
+  renderGrid,
+  tileLayout,
+  tileOrigin,
+} from './grid';
+export type { GrayImagesOptions, GridRenderLayout, TileLayout, TileLayoutInput } from './grid';
 export { heatmapLayout, paintHeatCells, renderHeatmap } from './heatmap';
 export type { HeatCellsOptions, HeatmapRenderLayout } from './heatmap';
 export { base64ToBytes, bytesToBase64, canvasToPng } from './png';
