@@ -15,6 +15,11 @@ const BAR_WIDTH = 16;
 const BAR_GAP = 14;
 const BAR_LABELS = 70;
 
+/** The whole-pixel side of one cell so that `size` cells fill about `room` pixels, kept within [smallest, largest]. */
+export function heatCellSide(size: number, room: number, smallest: number, largest: number): number {
+  return Math.max(smallest, Math.min(largest, Math.floor(room / Math.max(1, size))));
+}
+
 /** Where and how paintHeatCells paints: cell (r, c) covers [left + c·cell, left + (c + 1)·cell) × [top + r·cell, …). */
 export interface HeatCellsOptions {
   left: number;
@@ -90,7 +95,7 @@ export function heatmapLayout(h: Pick<HeatMap, 'size' | 'title'>): HeatmapRender
   const probe = blankCanvas(1, 1).ctx;
   probe.font = TITLE_FONT;
   const titleWidth = Math.min(900, probe.measureText(h.title).width);
-  const cell = Math.max(4, Math.min(40, Math.floor(400 / Math.max(1, h.size))));
+  const cell = heatCellSide(h.size, 400, 4, 40);
   const side = cell * h.size;
   const content = PAD + AXIS_BAND + side + BAR_GAP + BAR_WIDTH + BAR_LABELS;
   const width = Math.max(content, 280, Math.ceil(titleWidth) + 2 * PAD);

@@ -25,6 +25,6 @@ export {
   tileOrigin,
 } from './grid';
 export type { GrayImagesOptions, GridRenderLayout, TileLayout, TileLayoutInput } from './grid';
-export { heatmapLayout, paintHeatCells, renderHeatmap } from './heatmap';
+export { heatCellSide, heatmapLayout, paintHeatCells, renderHeatmap } from './heatmap';
 export type { HeatCellsOptions, HeatmapRenderLayout } from './heatmap';
 export { base64ToBytes, bytesToBase64, canvasToPng } from './png';

@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { DIVERGING_STOPS, heatColor, rgbText, type Rgb } from '../../render/colour';
-import { paintHeatCells } from '../../render/heatmap';
+import { heatCellSide, paintHeatCells } from '../../render/heatmap';
 import { figureStyles } from '../figure.styles';
 
 /** Cells up to this size get their value written inside. */
@@ -140,7 +140,7 @@ export class AeHeatmap extends LitElement {
   private cellPx(): number {
     const custom = parseFloat(getComputedStyle(this).getPropertyValue('--ae-heat-cell'));
     if (Number.isFinite(custom) && custom > 0) return custom;
-    return Math.max(6, Math.min(44, Math.floor(320 / Math.max(1, this.side()))));
+    return heatCellSide(this.side(), 320, 6, 44);
   }
 
   /** The colour of value `v` as an rgb() string (for tests and the key). */
