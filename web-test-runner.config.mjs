@@ -9,7 +9,10 @@ import { defaultReporter } from '@web/test-runner';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
-/** Serves `*.wgsl?raw` as a JS module exporting the text, like Vite's `?raw`. */
+/**
+ * Serves `*.wgsl?raw` as a JS module exporting the text, like Vite's `?raw`.
+ * @type {import('@web/dev-server-core').Plugin}
+ */
 const wgslRaw = {
   name: 'wgsl-raw',
   async serve(context) {
@@ -21,7 +24,10 @@ const wgslRaw = {
   },
 };
 
-/** Serves `*.css?inline` as a JS module exporting the stylesheet text, like Vite's `?inline`. */
+/**
+ * Serves `*.css?inline` as a JS module exporting the stylesheet text, like Vite's `?inline`.
+ * @type {import('@web/dev-server-core').Plugin}
+ */
 const cssInline = {
   name: 'css-inline',
   async serve(context) {
@@ -33,12 +39,16 @@ const cssInline = {
   },
 };
 
-/** The datasets live in public/data (served at /data/ by Vite); mirror that here. */
+/**
+ * The datasets live in public/data (served at /data/ by Vite); mirror that here.
+ * @type {import('@web/dev-server-core').Middleware}
+ */
 const dataAlias = (context, next) => {
   if (context.url.startsWith('/data/')) context.url = `/public${context.url}`;
   return next();
 };
 
+/** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
   rootDir: root,
   files: process.env.TEST_FILES ? process.env.TEST_FILES.split(',') : ['test/**/*.test.ts'],
@@ -55,7 +65,8 @@ export default {
     chromeLauncher({
       launchOptions: {
         executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-        headless: 'new',
+        // true is the new headless mode (puppeteer passes --headless=new).
+        headless: true,
         args: CHROMIUM_FLAGS,
       },
     }),

@@ -11,6 +11,7 @@ import { build } from 'esbuild';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outfile = fileURLToPath(new URL('dist-node/bench.mjs', import.meta.url));
 
+/** @type {import('esbuild').Plugin} */
 const wgslRaw = {
   name: 'wgsl-raw',
   setup(b) {

@@ -3,6 +3,8 @@
 // kernel and its share. Imports ../scripts/browser.mjs.
 import { openRepoPage } from '../scripts/browser.mjs';
 
+/** @typedef {Window & { profileResult?: string, profileError?: string }} ProfileWindow What bench/profile.ts leaves on the page's window. */
+
 const which = process.argv[2];
 if (which && !['fc', 'conv', 'grids'].includes(which)) {
   process.stderr.write(
@@ -14,14 +16,17 @@ const { page, close } = await openRepoPage(`/bench/profile.html${which ? `?only=
   entries: ['bench/profile.html'],
 });
 try {
-  await page.waitForFunction(() => window.profileResult !== undefined || window.profileError !== undefined, {
-    timeout: 0,
-    polling: 500,
+  await page.waitForFunction(
+    () => {
+      const w = /** @type {ProfileWindow} */ (window);
+      return w.profileResult !== undefined || w.profileError !== undefined;
+    },
+    { timeout: 0, polling: 500 },
+  );
+  const { result, error } = await page.evaluate(() => {
+    const w = /** @type {ProfileWindow} */ (window);
+    return { result: w.profileResult ?? null, error: w.profileError ?? null };
   });
-  const { result, error } = await page.evaluate(() => ({
-    result: window.profileResult ?? null,
-    error: window.profileError ?? null,
-  }));
   if (error !== null) throw new Error(`profile: the page failed: ${error}`);
   process.stdout.write(`${result}\n`);
 } finally {

@@ -1,7 +1,18 @@
 // report.mjs: the text table, header and --json object printed from a bench result, and the results
 // file's name. Shared by bench/run.mjs (Chromium) and bench/node-main.ts (Node on Dawn's bindings).
+// Typed by JSDoc (checked under tsconfig.scripts.json; TypeScript importers read the same types).
 
-/** A short number: 3 significant digits, no exponent for the magnitudes seen here. */
+/** @typedef {import('./suite').BenchResult} BenchResult */
+/** @typedef {import('./workloads/index').WorkloadResult} WorkloadResult */
+/** @typedef {import('./workloads/index').PeerResult} PeerResult */
+/** @typedef {import('./workloads/index').Unavailable} Unavailable */
+/** @typedef {import('./workloads/index').PeerKey} PeerKey */
+/** @typedef {Partial<import('../src/kernels/tuning').Tuning>} TuningOverride */
+
+/**
+ * A short number: 3 significant digits, no exponent for the magnitudes seen here.
+ * @param {number} x
+ */
 function num(x) {
   if (!Number.isFinite(x)) return String(x);
   const a = Math.abs(x);
@@ -11,18 +22,32 @@ function num(x) {
   return x.toPrecision(3);
 }
 
+/** @param {PeerResult | Unavailable} p */
 const cell = (p) => ('median' in p ? `${num(p.median)} [${num(p.min)}–${num(p.max)}]` : 'n/a');
+/** @param {number | null} x */
 const ratio = (x) => (x === null ? 'n/a' : x.toFixed(2));
 
-/** Share of the adapter's measured peak (our gemm-2048-peak median), for the GFLOPS rows. */
+/**
+ * Share of the adapter's measured peak (our gemm-2048-peak median), for the GFLOPS rows.
+ * @param {BenchResult} result
+ * @param {WorkloadResult} w
+ * @param {PeerKey} who
+ * @returns {number | null}
+ */
 function peakShare(result, w, who) {
   const peak = result.workloads.find((x) => x.name === 'gemm-2048-peak');
   const p = w[who];
   if (!peak || w.unit !== 'GFLOPS' || !('median' in p)) return null;
   return p.median / peak.ours.median;
 }
+/** @param {number | null} x */
 const pct = (x) => (x === null ? '' : `${(100 * x).toFixed(0)}%`);
 
+/**
+ * The text table of a result: one row per workload, then the peers jax-js could not run and the losses.
+ * @param {BenchResult} result
+ * @returns {string}
+ */
 export function table(result) {
   const rows = [
     [
@@ -41,7 +66,9 @@ export function table(result) {
   for (const w of result.workloads) {
     const rounds = w.rounds < w.roundsRequested ? `${w.rounds} of ${w.roundsRequested}` : String(w.rounds);
     const shares =
-      w.unit === 'GFLOPS' ? ['ours', 'tfjs', 'jax'].map((k) => pct(peakShare(result, w, k)) || '-').join('/') : '';
+      w.unit === 'GFLOPS'
+        ? /** @type {PeerKey[]} */ (['ours', 'tfjs', 'jax']).map((k) => pct(peakShare(result, w, k)) || '-').join('/')
+        : '';
     rows.push([
       w.name,
       w.unit + (w.lowerIsBetter ? ' (lower is better)' : ''),
@@ -55,33 +82,47 @@ export function table(result) {
       rounds,
     ]);
   }
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const head = /** @type {string[]} */ (rows[0]);
+  const widths = head.map((_, c) => Math.max(...rows.map((r) => /** @type {string} */ (r[c]).length)));
+  /** @param {string[]} r */
   const line = (r) =>
     r
-      .map((s, c) => s.padEnd(widths[c]))
+      .map((s, c) => s.padEnd(/** @type {number} */ (widths[c])))
       .join('  ')
       .trimEnd();
-  const out = [line(rows[0]), widths.map((n) => '-'.repeat(n)).join('  '), ...rows.slice(1).map(line)];
-  const missing = [...new Set(result.workloads.filter((w) => !('median' in w.jax)).map((w) => w.jax.unavailable))];
+  const out = [line(head), widths.map((n) => '-'.repeat(n)).join('  '), ...rows.slice(1).map(line)];
+  const missing = [
+    ...new Set(
+      result.workloads.filter((w) => !('median' in w.jax)).map((w) => /** @type {Unavailable} */ (w.jax).unavailable),
+    ),
+  ];
   if (missing.length) out.push('', ...missing.map((m) => `jax n/a: ${m}`));
   const losses = result.workloads.filter((w) => w.ours.firstLoss !== undefined);
   if (losses.length) {
     out.push('', 'training loss (first → last read back):');
     for (const w of losses) {
+      /** @param {PeerResult | Unavailable} p */
       const side = (p) => {
         if (!('firstLoss' in p) || p.firstLoss === undefined) return 'n/a';
         // first-step rows read one loss per measurement: there is no fall to show.
         if (p.lastLoss === undefined) return `${p.firstLoss.toFixed(5)} (first step)`;
         return `${p.firstLoss.toFixed(5)} → ${p.lastLoss.toFixed(5)}${p.lossFell ? '' : ' (did NOT fall)'}`;
       };
-      out.push(`  ${w.name.padEnd(widths[0])}  ours ${side(w.ours)}   tfjs ${side(w.tfjs)}   jax ${side(w.jax)}`);
+      out.push(
+        `  ${w.name.padEnd(/** @type {number} */ (widths[0]))}  ours ${side(w.ours)}   tfjs ${side(w.tfjs)}   jax ${side(w.jax)}`,
+      );
     }
   }
   return out.join('\n');
 }
 
 /** The --json object: adapter, then one row per workload (ratios are ours ÷ peer in the workload's unit). */
+/**
+ * @param {BenchResult} result
+ * @returns {unknown}
+ */
 export function compact(result) {
+  /** @param {PeerResult | Unavailable} p */
   const side = (p) =>
     'median' in p ? { median: p.median, min: p.min, max: p.max, samples: p.samples } : { unavailable: p.unavailable };
   return {
@@ -105,6 +146,11 @@ export function compact(result) {
   };
 }
 
+/**
+ * The lines printed above the table: host, adapter, peers' versions, shapes and rounds.
+ * @param {BenchResult} result
+ * @returns {string}
+ */
 export function header(result) {
   const a = result.env.adapter;
   const name = [a.vendor, a.architecture, a.device].filter(Boolean).join(' ') || 'unknown adapter';
@@ -119,13 +165,23 @@ export function header(result) {
   ].join('\n');
 }
 
+/**
+ * `s` lower-cased with every run of other characters as one hyphen, for file names.
+ * @param {string} s
+ * @returns {string}
+ */
 export const slug = (s) =>
   s
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '') || 'unknown-adapter';
 
-/** bench/results/<YYYY-MM-DD>-<adapter>[-<suffix>].json for a result. */
+/**
+ * bench/results/<YYYY-MM-DD>-<adapter>[-<suffix>].json for a result.
+ * @param {BenchResult} result
+ * @param {string} [suffix]
+ * @returns {string}
+ */
 export function resultFile(result, suffix = '') {
   const a = result.env.adapter;
   const date = result.startedAt.slice(0, 10);
@@ -136,6 +192,12 @@ export function resultFile(result, suffix = '') {
  * What both runners do with a finished result: print it (the table, or the --json object), write the
  * results file (not for --smoke), and name training that did not learn. Returns the exit status.
  * `write(file, text)` writes the file; `log(line)` reports on stderr.
+ * @param {BenchResult} result
+ * @param {{ json: boolean, smoke: boolean }} opts
+ * @param {string} file
+ * @param {(file: string, text: string) => void} write
+ * @param {(line: string) => void} log
+ * @returns {number}
  */
 export function finishRun(result, opts, file, write, log) {
   if (opts.json) process.stdout.write(`${JSON.stringify(compact(result))}\n`);
@@ -154,11 +216,18 @@ export function finishRun(result, opts, file, write, log) {
   return 0;
 }
 
-/** Names the training workloads whose loss did not fall on some peer (empty: all fell). */
+/**
+ * Names the training workloads whose loss did not fall on some peer (empty: all fell).
+ * @param {BenchResult} result
+ * @returns {string[]}
+ */
 export function stalledTraining(result) {
-  return result.workloads.filter((w) => [w.ours, w.tfjs, w.jax].some((p) => p.lossFell === false)).map((w) => w.name);
+  return result.workloads
+    .filter((w) => [w.ours, w.tfjs, w.jax].some((p) => 'lossFell' in p && p.lossFell === false))
+    .map((w) => w.name);
 }
 
+/** @type {Record<string, readonly string[] | 'int'>} */
 const TUNING_KEYS = {
   gemm: ['tiled', 'direct'],
   conv: ['im2col', 'direct'],
@@ -168,20 +237,30 @@ const TUNING_KEYS = {
   vec4Reads: ['true', 'false'],
 };
 
-/** The `--tuning` text of a Tuning override (parseTuning's inverse). */
+/**
+ * The `--tuning` text of a Tuning override (parseTuning's inverse).
+ * @param {TuningOverride} tuning
+ * @returns {string}
+ */
 export const tuningArg = (tuning) =>
   Object.entries(tuning)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
 
-/** Parses `--tuning gemm=tiled,conv=direct` into a Tuning override; throws on an unknown key or value. */
+/**
+ * Parses `--tuning gemm=tiled,conv=direct` into a Tuning override; throws on an unknown key or value.
+ * @param {string} text
+ * @returns {TuningOverride}
+ */
 export function parseTuning(text) {
+  /** @type {Record<string, unknown>} */
   const out = {};
   for (const part of text
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    const [key, value] = part.split('=');
+    // split gives at least one element, so key is always a string.
+    const [key = '', value] = part.split('=');
     const allowed = TUNING_KEYS[key];
     if (!allowed || value === undefined) {
       throw new Error(
@@ -196,10 +275,14 @@ export function parseTuning(text) {
     } else if (allowed.includes(value)) out[key] = value === 'true' ? true : value === 'false' ? false : value;
     else throw new Error(`bench: --tuning ${key} must be one of ${allowed.join(', ')}, got "${value}".`);
   }
-  return out;
+  return /** @type {TuningOverride} */ (out);
 }
 
-/** The usage text of `npm run <script>`; the Node runner (bench:node) also takes --data and --out. */
+/**
+ * The usage text of `npm run <script>`; the Node runner (bench:node) also takes --data and --out.
+ * @param {string} script
+ * @returns {string}
+ */
 export function usage(script) {
   const node = script === 'bench:node';
   return `usage: npm run ${script} -- [--rounds N] [--budget S] [--smoke] [--only name,name] [--tuning K=V,…] [--json]${node ? ' [--data DIR] [--out FILE]' : ''}
@@ -224,8 +307,29 @@ export function usage(script) {
   }`;
 }
 
-/** Parses the bench flags; throws an Error naming the bad flag. `help: true` when --help was given. */
+/**
+ * The parsed bench flags.
+ * @typedef {object} BenchArgs
+ * @property {number} rounds
+ * @property {number} budget
+ * @property {boolean} smoke
+ * @property {string | null} only
+ * @property {boolean} json
+ * @property {TuningOverride | null} tuning
+ * @property {string | null} data
+ * @property {string | null} out
+ * @property {'ours' | 'tfjs' | 'jax' | null} cold Node only: run one cold first step of this peer and print its outcome (a child of the runner).
+ * @property {boolean} help
+ */
+
+/**
+ * Parses the bench flags; throws an Error naming the bad flag. `help: true` when --help was given.
+ * @param {string[]} argv
+ * @param {{ node?: boolean }} [options]
+ * @returns {BenchArgs}
+ */
 export function parseBenchArgs(argv, { node = false } = {}) {
+  /** @type {BenchArgs} */
   const opts = {
     rounds: 5,
     budget: 45,
@@ -255,9 +359,10 @@ export function parseBenchArgs(argv, { node = false } = {}) {
     else if (node && a === '--data') opts.data = value();
     else if (node && a === '--out') opts.out = value();
     else if (node && a === '--cold') {
-      opts.cold = value();
-      if (!['ours', 'tfjs', 'jax'].includes(opts.cold))
-        throw new Error(`bench: --cold must be one of ours, tfjs, jax, got "${opts.cold}".`);
+      const cold = value();
+      if (cold !== 'ours' && cold !== 'tfjs' && cold !== 'jax')
+        throw new Error(`bench: --cold must be one of ours, tfjs, jax, got "${cold}".`);
+      opts.cold = cold;
     } else if (a === '--help' || a === '-h') opts.help = true;
     else throw new Error(`bench: unknown argument "${a}".\n${usage(script)}`);
   }

@@ -18,6 +18,15 @@ import { finishRun, parseBenchArgs, resultFile, usage } from './report.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * What bench/main.ts leaves on the page's window.
+ * @typedef {Window & {
+ *   benchResult?: import('./suite').BenchResult,
+ *   benchError?: string,
+ *   coldDone?: Promise<unknown>,
+ * }} BenchWindow
+ */
+
 /** A headless Chromium with CHROMIUM_FLAGS and a new temporary profile (puppeteer's default). */
 function launch() {
   return puppeteer.launch({
@@ -31,26 +40,31 @@ function launch() {
 /**
  * One cold first step: a fresh Chromium opens `url` (the page with ?cold=PEER), whose outcome comes back
  * as { outcome } or, on any failure (the page's, the browser's), { error }. The browser is closed after.
+ * @param {string} url
+ * @param {string} peer
+ * @returns {Promise<unknown>}
  */
 async function coldRun(url, peer) {
   let browser = null;
   try {
     browser = await launch();
     const page = await browser.newPage();
+    /** @type {string[]} */
     const errors = [];
     page.on('console', (msg) => {
       const text = msg.text();
       if (!text.startsWith('[vite]')) process.stderr.write(`[cold ${peer}] ${text}\n`);
     });
     page.on('pageerror', (e) => {
-      errors.push(e.message);
-      process.stderr.write(`[cold ${peer}] page error: ${e.message}\n`);
+      const message = e instanceof Error ? e.message : String(e);
+      errors.push(message);
+      process.stderr.write(`[cold ${peer}] page error: ${message}\n`);
     });
     await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
-    const ready = await page.evaluate(() => window.coldDone !== undefined);
+    const ready = await page.evaluate(() => /** @type {BenchWindow} */ (window).coldDone !== undefined);
     if (!ready)
       return { error: `the cold page did not start (${url})${errors.length ? `: ${errors.join('; ')}` : ''}` };
-    return await page.evaluate(() => window.coldDone);
+    return await page.evaluate(() => /** @type {BenchWindow} */ (window).coldDone);
   } catch (e) {
     return { error: `the browser for ${url} failed: ${e instanceof Error ? e.message : String(e)}` };
   } finally {
@@ -58,6 +72,10 @@ async function coldRun(url, peer) {
   }
 }
 
+/**
+ * @param {string[]} argv
+ * @returns {import('./report.mjs').BenchArgs}
+ */
 function parseArgs(argv) {
   try {
     const opts = parseBenchArgs(argv);
@@ -67,10 +85,14 @@ function parseArgs(argv) {
     }
     return opts;
   } catch (e) {
-    fail(e.message);
+    return fail(e instanceof Error ? e.message : String(e));
   }
 }
 
+/**
+ * @param {string} message
+ * @returns {never}
+ */
 function fail(message) {
   console.error(message);
   process.exit(2);
@@ -98,7 +120,9 @@ async function main() {
   let browser = null;
   try {
     await server.listen();
-    const { port } = server.httpServer.address();
+    const { port } = /** @type {import('node:net').AddressInfo} */ (
+      /** @type {import('node:http').Server} */ (server.httpServer).address()
+    );
     const shared = {
       ...(opts.smoke ? { smoke: '1' } : {}),
       ...(opts.tuning ? { tuning: JSON.stringify(opts.tuning) } : {}),
@@ -112,26 +136,33 @@ async function main() {
     const url = `http://127.0.0.1:${port}/bench/index.html?${query}`;
     browser = await launch();
     const page = await browser.newPage();
-    await page.exposeFunction('benchCold', (peer) =>
+    await page.exposeFunction('benchCold', (/** @type {string} */ peer) =>
       coldRun(`http://127.0.0.1:${port}/bench/index.html?${new URLSearchParams({ cold: peer, ...shared })}`, peer),
     );
     page.on('console', (msg) => {
       const text = msg.text();
       if (!text.startsWith('[vite]')) process.stderr.write(`${text}\n`);
     });
-    page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
+    page.on('pageerror', (e) => process.stderr.write(`page error: ${e instanceof Error ? e.message : String(e)}\n`));
     process.stderr.write(`bench: ${url}\n`);
     await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
-    await page.waitForFunction(() => window.benchResult !== undefined || window.benchError !== undefined, {
-      timeout: 0,
-      polling: 500,
+    await page.waitForFunction(
+      () => {
+        const w = /** @type {BenchWindow} */ (window);
+        return w.benchResult !== undefined || w.benchError !== undefined;
+      },
+      {
+        timeout: 0,
+        polling: 500,
+      },
+    );
+    const { result, error } = await page.evaluate(() => {
+      const w = /** @type {BenchWindow} */ (window);
+      return { result: w.benchResult ?? null, error: w.benchError ?? null };
     });
-    const { result, error } = await page.evaluate(() => ({
-      result: window.benchResult ?? null,
-      error: window.benchError ?? null,
-    }));
     if (error !== null) throw new Error(`the bench page failed: ${error}`);
-    return { opts, result };
+    // The page sets benchResult or benchError before the wait above ends.
+    return { opts, result: /** @type {import('./suite').BenchResult} */ (result) };
   } finally {
     await browser?.close();
     await server.close();
@@ -140,6 +171,7 @@ async function main() {
 
 try {
   const { opts, result } = await main();
+  /** @type {(file: string, text: string) => void} */
   const write = (file, text) => {
     mkdirSync(new URL('results/', import.meta.url), { recursive: true });
     writeFileSync(new URL(`../${file}`, import.meta.url), text);

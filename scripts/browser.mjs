@@ -16,6 +16,7 @@ export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Thrown when the browser cannot be started at all (no binary); the message says how to fix it. */
 export class BrowserUnavailableError extends Error {
+  /** @param {string} message */
   constructor(message) {
     super(message);
     this.name = 'BrowserUnavailableError';
@@ -26,6 +27,7 @@ export class BrowserUnavailableError extends Error {
  * Starts a Vite dev server over the repo on 127.0.0.1 and a free port.
  * `entries`: HTML pages whose imports Vite pre-bundles at start, so the dependency optimizer never
  * reloads the page halfway through a run. Returns { server, origin, close }.
+ * @param {{ entries?: string[], include?: string[] }} [options]
  */
 export async function startDevServer({ entries = [], include = [] } = {}) {
   const server = await createServer({
@@ -57,7 +59,11 @@ export async function launchChromium({ executablePath = CHROMIUM_PATH, args = CH
   return puppeteer.launch({ executablePath, headless: true, args, protocolTimeout: 0 });
 }
 
-/** Writes each console message of `page` to stderr (Vite's own chatter left out), page errors too. */
+/**
+ * Writes each console message of `page` to stderr (Vite's own chatter left out), page errors too.
+ * @param {import('puppeteer-core').Page} page
+ * @param {(line: string) => void} [write]
+ */
 export function streamConsole(page, write = (line) => process.stderr.write(`${line}\n`)) {
   page.on('console', (msg) => {
     let text = msg.text();
@@ -73,6 +79,7 @@ export function streamConsole(page, write = (line) => process.stderr.write(`${li
  * Serves the repo, launches Chromium and opens `path` (e.g. '/cli/run-experiment.html?x=1').
  * Returns { page, browser, origin, url, close }. close() is idempotent and also runs on process exit,
  * SIGINT and SIGTERM (a signal exits with 128 + its number after closing).
+ * `console`: where the page's console lines go (default stderr; false: nowhere).
  * @param {string} path
  * @param {{ entries?: string[], include?: string[], console?: false | ((line: string) => void), gotoTimeoutMs?: number }} [options]
  */
@@ -80,8 +87,11 @@ export async function openRepoPage(
   path,
   { entries = [], include = [], console: onConsole, gotoTimeoutMs = 120_000 } = {},
 ) {
+  /** @type {Awaited<ReturnType<typeof startDevServer>> | null} */
   let dev = null;
+  /** @type {import('puppeteer-core').Browser | null} */
   let browser = null;
+  /** @type {Promise<void> | null} */
   let closing = null;
   const close = () => {
     closing ??= (async () => {
@@ -93,6 +103,7 @@ export async function openRepoPage(
     })();
     return closing;
   };
+  /** @param {NodeJS.Signals} signal */
   const onSignal = (signal) => {
     process.stderr.write(`\n${signal}: closing the browser and the dev server.\n`);
     close().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));

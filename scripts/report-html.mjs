@@ -2,7 +2,65 @@
 // written by tools/run-experiment-core.ts) beside the two reports' own figures, as report.html (no
 // external resources; images are the PNG files next to it) and report.json. Where a measurement does
 // not bear a report's claim out, a disagreement is stated with the numbers. Pure functions (no Node or
-// browser APIs), so the browser tests in test/cli/ import this file as it is. Imports nothing.
+// browser APIs), so the browser tests in test/cli/ import this file as it is. Typed by JSDoc (checked
+// under tsconfig.scripts.json; the TypeScript importers read the same types). Imports nothing.
+
+/**
+ * One run of the plan: id (the folder and section), the experiment's name, the report it belongs to,
+ * config overrides per scale, and whether the family's trained models are handed in.
+ * @typedef {object} PlanStep
+ * @property {string} id
+ * @property {string} name
+ * @property {1 | 2} report
+ * @property {Partial<Record<'tiny' | 'small' | 'full', Record<string, unknown>>>} [config]
+ * @property {boolean} [usesWeights]
+ */
+/** @typedef {{ title: string, columns: string[], rows: (string | number)[][] }} ReportTable */
+/**
+ * One run as reproduce.mjs hands it over: `result` is the parsed result.json, or null when it failed.
+ * @typedef {object} ReportRun
+ * @property {string} id
+ * @property {string} name
+ * @property {'ok' | 'failed' | 'config-error'} status
+ * @property {string} [error]
+ * @property {number} [wallMs]
+ * @property {string} dir
+ * @property {Record<string, unknown> | null} result
+ */
+/**
+ * @typedef {object} ReportInput
+ * @property {'tiny' | 'small' | 'full'} scale
+ * @property {number | null} [seed]
+ * @property {string} [adapter]
+ * @property {number} [totalMs]
+ * @property {string} [finishedAt]
+ * @property {ReportRun[]} runs
+ */
+/** @typedef {{ file?: string, title: string }} ImageItem A chart, grid or heat map of a result, with its PNG file. */
+/**
+ * The parts of a result.json (as run-experiment-core writes it) the report reads; any may be missing.
+ * @typedef {object} ResultView
+ * @property {Record<string, unknown>} [metrics]
+ * @property {string[]} [notes]
+ * @property {ReportTable[]} [tables]
+ * @property {ImageItem[]} [charts]
+ * @property {ImageItem[]} [grids]
+ * @property {ImageItem[]} [heatmaps]
+ * @property {Record<string, string>} [stopReasons]
+ * @property {number} [seed]
+ * @property {string} [scale]
+ * @property {string} [adapter]
+ * @property {number} [elapsedMs]
+ * @property {string} [title]
+ * @property {Record<string, unknown> & { seed?: number, vary?: string }} [config]
+ */
+
+/**
+ * A run's result.json as the fields the report reads.
+ * @param {ReportRun} run
+ * @returns {ResultView | null}
+ */
+const resultOf = (run) => /** @type {ResultView | null} */ (run.result);
 
 /**
  * The runs in the order they go: id (the folder and section), the experiment's name, the report it
@@ -12,7 +70,9 @@
  * each run's config.
  */
 const SMALL_FC = { trainSize: 1000, epochs: 2 };
+/** @param {string} vary */
 const sweep = (vary) => ({ tiny: { vary }, small: { vary, ...SMALL_FC }, full: { vary } });
+/** @type {PlanStep[]} */
 export const PLAN = [
   { id: 'fc-train', name: 'fc-train', report: 1 },
   { id: 'fc-sweep-loss', name: 'fc-sweep', report: 1, config: sweep('loss') },
@@ -44,7 +104,7 @@ export const PLAN = [
   },
 ];
 
-/** The reports' own numbers, as tables, by experiment. */
+/** The reports' own numbers, as tables, by experiment. @type {Record<string, ReportTable[]>} */
 export const REPORT_FIGURES = {
   'fc-sweep-loss': [
     {
@@ -85,7 +145,12 @@ export const REPORT_FIGURES = {
   ],
 };
 
-/** Seconds as m:ss (h:mm:ss from an hour). */
+/**
+ * Seconds as m:ss (h:mm:ss from an hour). The same as src/ui/format.ts formatClock (a test holds them
+ * equal), kept here because this file also runs in Node, which cannot import TypeScript.
+ * @param {number} seconds
+ * @returns {string}
+ */
 export function formatClock(seconds) {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';
   const s = Math.round(seconds);
@@ -95,8 +160,11 @@ export function formatClock(seconds) {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
-const esc = (v) =>
-  String(v).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+/** @type {Record<string, string>} */
+const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** @param {unknown} v */
+const esc = (v) => String(v).replace(/[&<>"']/g, (c) => /** @type {string} */ (ENTITIES[c]));
+/** @param {unknown} v */
 const num = (v) =>
   typeof v === 'number'
     ? Number.isInteger(v)
@@ -106,9 +174,15 @@ const num = (v) =>
       ? '—'
       : String(v);
 
-/** Metrics flattened to [name, value] rows: nested records as a.b, arrays joined. */
+/**
+ * Metrics flattened to [name, value] rows: nested records as a.b, arrays joined.
+ * @param {Record<string, unknown>} [metrics]
+ * @returns {[string, string][]}
+ */
 export function metricRows(metrics = {}) {
+  /** @type {[string, string][]} */
   const rows = [];
+  /** @type {(prefix: string, v: unknown) => void} */
   const walk = (prefix, v) => {
     if (Array.isArray(v)) rows.push([prefix, v.map(num).join(', ')]);
     else if (v !== null && typeof v === 'object')
@@ -123,25 +197,42 @@ export function metricRows(metrics = {}) {
 const DISAGREES =
   /\b(disagree|disagrees|does not|do not|did not|not at every step|not as in the report|unlike the report|contrary|opposite|no trend|not observed|not seen|fails to|differs)\b/i;
 
-/** How far apart two positive figures are, as a factor ≥ 1. */
+/** How far apart two positive figures are, as a factor ≥ 1. @type {(a: number, b: number) => number} */
 const factor = (a, b) => (a > 0 && b > 0 ? Math.max(a / b, b / a) : Infinity);
 /** Figures further apart than this factor are called far off. */
 export const FAR_OFF = 3;
 
+/** @type {Record<string, [number, number]>} */
 const REPORT_LOSS = { mse: [0.1127, 0.1139], bce: [12.9, 12.8], kl: [0.2429, 0.2433] };
 const REPORT_INVERSION_PER_IMAGE = {
   latent: [1724.5 / Math.sqrt(60000), 709.9 / Math.sqrt(10000)],
   output: [1083.3 / Math.sqrt(60000), 447.2 / Math.sqrt(10000)],
 };
+/**
+ * metrics[key] (or metrics[key][sub]) when it is a number, else NaN.
+ * @param {Record<string, unknown> | undefined} m
+ * @param {string} key
+ * @param {string | number} [sub]
+ * @returns {number}
+ */
 const get = (m, key, sub) => {
   const v = m?.[key];
-  const x = sub === undefined ? v : v?.[sub];
+  const x =
+    sub === undefined
+      ? v
+      : v !== null && typeof v === 'object'
+        ? /** @type {Record<string, unknown>} */ (v)[sub]
+        : undefined;
   return typeof x === 'number' ? x : NaN;
 };
 
-/** The measured figures beside the report's, for the runs the reports give numbers for. */
+/**
+ * The measured figures beside the report's, for the runs the reports give numbers for.
+ * @param {ReportRun} run
+ * @returns {ReportTable | null}
+ */
 export function comparisonTable(run) {
-  const m = run.result?.metrics;
+  const m = resultOf(run)?.metrics;
   if (!m) return null;
   if (run.id === 'fc-sweep-loss') {
     const raw = m.nrmse_test_raw ? '_raw' : '';
@@ -156,12 +247,19 @@ export function comparisonTable(run) {
     };
   }
   if (run.id === 'fc-inversion') {
+    /** @type {(string | number)[][]} */
     const rows = [];
-    for (const [label, key, rep] of [
+    for (const [label, key, rep] of /** @type {[string, string, number[]][]} */ ([
       ['latent from images (Z_disc)', 'frobenius_latent_discovered', REPORT_INVERSION_PER_IMAGE.latent],
       ['output from Z_disc', 'frobenius_output', REPORT_INVERSION_PER_IMAGE.output],
-    ]) {
-      rows.push([label, rep[0], get(m, `${key}_train_per_image`), rep[1], get(m, `${key}_test_per_image`)]);
+    ])) {
+      rows.push([
+        label,
+        /** @type {number} */ (rep[0]),
+        get(m, `${key}_train_per_image`),
+        /** @type {number} */ (rep[1]),
+        get(m, `${key}_test_per_image`),
+      ]);
     }
     rows.push([
       'latent from the decoder output (Z_ls)',
@@ -177,10 +275,10 @@ export function comparisonTable(run) {
     };
   }
   if (run.id === 'conv-latent') {
-    const REP = REPORT_FIGURES['conv-latent'][0].rows;
+    const REP = /** @type {ReportTable[]} */ (REPORT_FIGURES['conv-latent'])[0]?.rows ?? [];
     const rows = latentRows(m).map(({ latent, test, train, params }) => {
       const rep = REP.find((r) => r[0] === latent);
-      return [latent, rep ? rep[1] : '—', params, rep ? rep[2] : '—', train, rep ? rep[3] : '—', test];
+      return [latent, rep?.[1] ?? '—', params, rep?.[2] ?? '—', train, rep?.[3] ?? '—', test];
     });
     return {
       title: 'Loss per latent size: ours beside the report\u2019s (parameters differ with the capacity c)',
@@ -191,10 +289,15 @@ export function comparisonTable(run) {
   return null;
 }
 
-/** Disagreements of one run: its own notes that say so, and our comparisons against the reports' figures. */
+/**
+ * Disagreements of one run: its own notes that say so, and our comparisons against the reports' figures.
+ * @param {ReportRun} run
+ * @returns {string[]}
+ */
 export function disagreementsOf(run) {
+  /** @type {string[]} */
   const out = [];
-  const r = run.result;
+  const r = resultOf(run);
   if (!r) return out;
   // A note that only restates the report's claim is not ours; one that goes on to say what we measured is.
   for (const n of r.notes ?? []) if (DISAGREES.test(n) && (!/^Report\b/.test(n) || /\bMeasured\b/.test(n))) out.push(n);
@@ -202,45 +305,53 @@ export function disagreementsOf(run) {
   if (run.id === 'conv-latent' && !out.some((n) => /does not fall/.test(n))) {
     const rows = latentRows(m);
     for (let i = 1; i < rows.length; i++) {
-      if (!(rows[i].test < rows[i - 1].test)) {
+      // i − 1 and i lie in 0..rows.length − 1.
+      const [before, after] = [/** @type {LatentRow} */ (rows[i - 1]), /** @type {LatentRow} */ (rows[i])];
+      if (!(after.test < before.test)) {
         out.push(
-          `The report's test loss falls with every larger latent size; ours rises from latent ${rows[i - 1].latent} to ${rows[i].latent} (${num(rows[i - 1].test)} → ${num(rows[i].test)}).`,
+          `The report's test loss falls with every larger latent size; ours rises from latent ${before.latent} to ${after.latent} (${num(before.test)} → ${num(after.test)}).`,
         );
       }
     }
   }
   if (run.id === 'fc-sweep-loss') {
-    const t = comparisonTable(run);
+    // This run has metrics (r is not null), so comparisonTable gives its table; its rows hold
+    // [LOSS, report train, ours train, report test, ours test, ratio].
+    const t = /** @type {ReportTable} */ (comparisonTable(run));
     for (const row of t.rows) {
-      const [loss, , , rep, ours] = row;
+      const [loss, , , rep, ours] = /** @type {[string, number, number, number, number]} */ (row);
       if (Number.isFinite(ours) && factor(ours, rep) > FAR_OFF)
         out.push(
           `${loss}: our test NRMSE ${num(ours)} is far from the report's ${num(rep)} (a factor ${num(factor(ours, rep))}).`,
         );
     }
+    /** @param {number} col */
     const order = (col) =>
       [...t.rows]
         .filter((row) => Number.isFinite(row[col]))
-        .sort((a, b) => a[col] - b[col])
+        .sort((a, b) => /** @type {number} */ (a[col]) - /** @type {number} */ (b[col]))
         .map((row) => row[0])
         .join(' < ');
     if (order(4) !== order(3))
       out.push(`The report's test NRMSE ranks the losses ${order(3)}; ours ranks them ${order(4)}.`);
   }
   if (run.id === 'fc-sweep-activation') {
-    const test = Object.entries(m.nrmse_test ?? {})
-      .filter(([, v]) => Number.isFinite(v))
-      .sort((a, b) => a[1] - b[1]);
-    if (test.length > 1 && test[test.length - 1][1] > 1.2 * test[0][1]) {
-      const [best, worst] = [test[0], test[test.length - 1]];
+    const test = /** @type {[string, number][]} */ (
+      Object.entries(m.nrmse_test ?? {}).filter(([, v]) => Number.isFinite(v))
+    ).sort((a, b) => a[1] - b[1]);
+    const [best, worst] = [test[0], test[test.length - 1]];
+    if (best && worst && test.length > 1 && worst[1] > 1.2 * best[1]) {
       out.push(
         `The report found the activations performing similarly; ours differ: test NRMSE ${best[0]} ${num(best[1])} vs ${worst[0]} ${num(worst[1])} (${Math.round((worst[1] / best[1] - 1) * 100)}% higher).`,
       );
     }
   }
   if (run.id === 'fc-inversion') {
-    const t = comparisonTable(run);
-    for (const [label, rtr, otr, rte, ote] of t.rows.slice(0, 2)) {
+    // As above: rows [quantity, report train, ours train, report test, ours test].
+    const t = /** @type {ReportTable} */ (comparisonTable(run));
+    for (const [label, rtr, otr, rte, ote] of /** @type {[string, number, number, number, number][]} */ (
+      t.rows.slice(0, 2)
+    )) {
       if (Number.isFinite(ote) && factor(ote, rte) > FAR_OFF)
         out.push(
           `${label}: our Frobenius norm per image ${num(otr)} / ${num(ote)} (train / test) is far from the report's ${num(rtr)} / ${num(rte)} (a factor ${num(factor(ote, rte))} on test).`,
@@ -250,10 +361,16 @@ export function disagreementsOf(run) {
   return [...new Set(out)];
 }
 
-/** conv-latent's measured [{latent, test, train, params}] from its metrics, when they are there. */
+/** @typedef {{ latent: number, test: number, train: number, params: number }} LatentRow */
+
+/**
+ * conv-latent's measured [{latent, test, train, params}] from its metrics, when they are there.
+ * @param {Record<string, unknown>} m
+ * @returns {LatentRow[]}
+ */
 function latentRows(m) {
-  const test = m.test_loss ?? m.testLoss;
-  const train = m.train_loss ?? m.trainLoss;
+  const test = /** @type {Record<string, unknown> | undefined} */ (m.test_loss ?? m.testLoss);
+  const train = /** @type {Record<string, unknown> | undefined} */ (m.train_loss ?? m.trainLoss);
   if (!test || typeof test !== 'object' || Array.isArray(test)) return [];
   return Object.keys(test)
     .map(Number)
@@ -267,26 +384,36 @@ function latentRows(m) {
     }));
 }
 
+/**
+ * @param {ReportTable} t
+ * @param {string} [cls]
+ */
 function table(t, cls = '') {
   const head = t.columns.map((c) => `<th>${esc(c)}</th>`).join('');
   const body = t.rows.map((row) => `<tr>${row.map((c) => `<td>${esc(num(c))}</td>`).join('')}</tr>`).join('\n');
   return `<figure class="table ${cls}"><figcaption>${esc(t.title)}</figcaption><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></figure>`;
 }
 
+/** @type {(dir: string, item: ImageItem, kind: string) => string} */
 const img = (dir, item, kind) =>
   item.file
     ? `<figure class="${kind}"><img src="${esc(`${dir}/${item.file}`)}" alt="${esc(item.title)}"><figcaption>${esc(item.title)}</figcaption></figure>`
     : '';
 
+/**
+ * @param {ReportRun} run
+ * @param {string} scale
+ */
 function section(run, scale) {
   const id = `exp-${run.id}`;
+  /** @type {string[]} */
   const ours = [];
   const reportFigs = (REPORT_FIGURES[run.id] ?? []).map((t) => table(t, 'report'));
   const compared = comparisonTable(run);
   if (run.status !== 'ok' || !run.result) {
     return `<section id="${id}" class="experiment failed"><h2>${esc(run.id)}</h2><p class="error">Did not finish (${esc(run.status)}): ${esc(run.error ?? 'no result')}</p>${reportFigs.join('\n')}</section>`;
   }
-  const r = run.result;
+  const r = /** @type {ResultView} */ (resultOf(run));
   const seed = r.seed ?? r.config?.seed;
   const facts = `scale ${esc(r.scale ?? scale)} · seed ${esc(seed ?? '—')} · adapter ${esc(r.adapter ?? '?')} · time ${esc(formatClock((r.elapsedMs ?? run.wallMs ?? 0) / 1000))}`;
   if (compared) ours.push(table(compared, 'comparison'));
@@ -329,9 +456,11 @@ th{background:#f6f8fa}figure{margin:.75rem 0}figcaption{font-weight:600;margin-b
 /**
  * The report. `runs`: [{ id (PLAN's), name (the experiment), status: 'ok'|'failed'|'config-error', error?, wallMs, dir, result: the
  * parsed result.json or null }]. Returns { html, json } (json.disagreements: [{ experiment, text }]).
+ * @param {ReportInput} input
  */
 export function buildReport({ scale, seed = null, adapter = 'unknown', totalMs = 0, finishedAt = '', runs }) {
   const disagreements = runs.flatMap((run) => disagreementsOf(run).map((text) => ({ experiment: run.id, text })));
+  /** @param {number} n */
   const byReport = (n) => runs.filter((run) => (PLAN.find((p) => p.id === run.id)?.report ?? 0) === n);
   const summary = runs.map((run) => [
     run.id,

@@ -2,10 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 
 // A test-runner reporter that ends the run with the plain line `N passed, N failed`,
 // counted over every test of every file.
+/** @returns {import('@web/test-runner').Reporter} */
 export function summaryLineReporter() {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  /** @param {import('@web/test-runner').TestSuiteResult} suite */
   const walk = (suite) => {
     for (const t of suite.tests ?? []) {
       if (t.skipped) skipped++;

@@ -166,7 +166,7 @@ function checkManifest(url: string, json: unknown, name: DatasetName): ManifestD
 
 function checkLabelRange(url: string, labels: Uint8Array, classes: number): void {
   for (let i = 0; i < labels.length; i++) {
-    if (labels[i] >= classes) {
+    if (labels[i]! >= classes) {
       throw formatError(url, `label ${i} is out of range`, `0..${classes - 1}`, String(labels[i]), REGENERATE_HINT);
     }
   }

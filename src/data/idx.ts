@@ -71,7 +71,7 @@ export function parseIdx(bytes: Uint8Array, fileName: string): IdxArray {
     );
   }
   if (bytes[0] !== 0 || bytes[1] !== 0) {
-    const magic = ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0;
+    const magic = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
     throw formatError(
       fileName,
       'bad IDX magic number',
@@ -80,7 +80,7 @@ export function parseIdx(bytes: Uint8Array, fileName: string): IdxArray {
       'This is not an IDX file; use the *-ubyte files of MNIST-style datasets.',
     );
   }
-  const dtype = bytes[2];
+  const dtype = bytes[2]!;
   if (dtype !== 0x08) {
     const name = DTYPE_NAMES[dtype] ?? 'unknown type';
     throw formatError(
@@ -91,7 +91,7 @@ export function parseIdx(bytes: Uint8Array, fileName: string): IdxArray {
       'Only unsigned-byte IDX files are supported; convert the data to uint8 0..255.',
     );
   }
-  const ndims = bytes[3];
+  const ndims = bytes[3]!;
   if (ndims !== 1 && ndims !== 3) {
     throw formatError(
       fileName,
@@ -115,7 +115,7 @@ export function parseIdx(bytes: Uint8Array, fileName: string): IdxArray {
   const dims: number[] = [];
   for (let i = 0; i < ndims; i++) dims.push(view.getUint32(4 + 4 * i, false));
 
-  const count = dims[0];
+  const count = dims[0]!;
   if (count === 0) {
     throw formatError(fileName, 'IDX file holds no items', 'at least 1 item', '0', 'Use a non-empty file.');
   }
@@ -129,8 +129,8 @@ export function parseIdx(bytes: Uint8Array, fileName: string): IdxArray {
     );
   }
   if (ndims === 3) {
-    const rows = dims[1];
-    const cols = dims[2];
+    const rows = dims[1]!;
+    const cols = dims[2]!;
     if (rows === 0 || cols === 0 || rows > IDX_MAX_SIDE || cols > IDX_MAX_SIDE) {
       throw formatError(
         fileName,

@@ -61,13 +61,13 @@ function checkFittable(set: ImageSet, mode: string): void {
 function fitGlobal(set: ImageSet): Preprocessor {
   const histogram = new Float64Array(256);
   const images = set.images;
-  for (let i = 0; i < images.length; i++) histogram[images[i]]++;
+  for (let i = 0; i < images.length; i++) histogram[images[i]!]!++;
   const n = images.length;
   let sum = 0;
-  for (let v = 0; v < 256; v++) sum += histogram[v] * v;
+  for (let v = 0; v < 256; v++) sum += histogram[v]! * v;
   const mean = sum / n;
   let squares = 0;
-  for (let v = 0; v < 256; v++) squares += histogram[v] * (v - mean) * (v - mean);
+  for (let v = 0; v < 256; v++) squares += histogram[v]! * (v - mean) * (v - mean);
   const std = Math.sqrt(squares / n);
   let zMin = Infinity;
   let zMax = -Infinity;
@@ -96,30 +96,30 @@ function fitPerPixel(set: ImageSet): Preprocessor {
   const hi = new Uint8Array(pixels);
   for (let k = 0, o = 0; k < count; k++, o += pixels) {
     for (let p = 0; p < pixels; p++) {
-      const x = images[o + p];
-      sums[p] += x;
-      if (x < lo[p]) lo[p] = x;
-      if (x > hi[p]) hi[p] = x;
+      const x = images[o + p]!;
+      sums[p]! += x;
+      if (x < lo[p]!) lo[p] = x;
+      if (x > hi[p]!) hi[p] = x;
     }
   }
   const mean = new Float64Array(pixels);
-  for (let p = 0; p < pixels; p++) mean[p] = sums[p] / count;
+  for (let p = 0; p < pixels; p++) mean[p] = sums[p]! / count;
   const squares = new Float64Array(pixels);
   for (let k = 0, o = 0; k < count; k++, o += pixels) {
     for (let p = 0; p < pixels; p++) {
-      const d = images[o + p] - mean[p];
-      squares[p] += d * d;
+      const d = images[o + p]! - mean[p]!;
+      squares[p]! += d * d;
     }
   }
   const std = new Float64Array(pixels);
   let zMin = Infinity;
   let zMax = -Infinity;
   for (let p = 0; p < pixels; p++) {
-    const s = Math.sqrt(squares[p] / count);
+    const s = Math.sqrt(squares[p]! / count);
     std[p] = s;
     // The extremes of z at one position come from that position's extreme raw values.
-    const a = s > 0 ? (lo[p] - mean[p]) / s : 0;
-    const b = s > 0 ? (hi[p] - mean[p]) / s : 0;
+    const a = s > 0 ? (lo[p]! - mean[p]!) / s : 0;
+    const b = s > 0 ? (hi[p]! - mean[p]!) / s : 0;
     if (a < zMin) zMin = a;
     if (b > zMax) zMax = b;
   }
@@ -167,15 +167,15 @@ export function toFloat(set: ImageSet, modeOrPreprocessor: PreprocessMode | Prep
   const positions = pre.mode === 'global' ? 1 : pixels;
   const table = new Float32Array(positions * 256);
   for (let p = 0; p < positions; p++) {
-    for (let v = 0; v < 256; v++) table[p * 256 + v] = scaleValue(v, pre.mean[p], pre.std[p], pre.zMin, pre.zMax);
+    for (let v = 0; v < 256; v++) table[p * 256 + v] = scaleValue(v, pre.mean[p]!, pre.std[p]!, pre.zMin, pre.zMax);
   }
   const images = set.images;
   const out = new Float32Array(images.length);
   if (positions === 1) {
-    for (let i = 0; i < images.length; i++) out[i] = table[images[i]];
+    for (let i = 0; i < images.length; i++) out[i] = table[images[i]!]!;
   } else {
     for (let o = 0; o < images.length; o += pixels) {
-      for (let p = 0; p < pixels; p++) out[o + p] = table[(p << 8) | images[o + p]];
+      for (let p = 0; p < pixels; p++) out[o + p] = table[(p << 8) | images[o + p]!]!;
     }
   }
   return out;

@@ -83,8 +83,8 @@ export function sampleIndices(count: number, n: number, seed: number): Uint32Arr
   for (let i = 0; i < count; i++) pool[i] = i;
   for (let i = 0; i < n; i++) {
     const j = i + rng.int(count - i);
-    const t = pool[i];
-    pool[i] = pool[j];
+    const t = pool[i]!;
+    pool[i] = pool[j]!;
     pool[j] = t;
   }
   return pool.slice(0, n);
@@ -100,14 +100,14 @@ export function takeIndices(set: ImageSet, indices: ArrayLike<number>): ImageSet
   const sourceLabels = set.labels;
   const labels = sourceLabels ? new Uint8Array(n) : null;
   for (let k = 0; k < n; k++) {
-    const i = indices[k];
+    const i = indices[k]!;
     if (!Number.isInteger(i) || i < 0 || i >= set.count) {
       throw new ConfigError(
         `takeIndices: index ${k} is out of range; expected an integer 0..${set.count - 1}, got ${i}. Use indices from this split.`,
       );
     }
     images.set(set.images.subarray(i * pixels, (i + 1) * pixels), k * pixels);
-    if (labels && sourceLabels) labels[k] = sourceLabels[i];
+    if (labels && sourceLabels) labels[k] = sourceLabels[i]!;
   }
   return { images, labels, count: n, rows: set.rows, cols: set.cols };
 }

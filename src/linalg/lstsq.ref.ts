@@ -28,7 +28,7 @@ export function lstsqRef(a: ArrayLike<number>, m: number, n: number, b: ArrayLik
         let d = 0;
         for (let i = j; i < m; i++) d += u[i]! * data[i * cols + col]!;
         const f = (2 * d) / uu;
-        for (let i = j; i < m; i++) data[i * cols + col] -= f * u[i]!;
+        for (let i = j; i < m; i++) data[i * cols + col]! -= f * u[i]!;
       }
     };
     reflect(r, n, j);

@@ -49,7 +49,7 @@ export function conv2dRef(x: Float64Array, w: Float64Array, b: Float64Array | nu
   const plane = g.OH * g.OW;
   if (b) for (let i = 0; i < y.length; i++) y[i] = b[Math.floor(i / plane) % g.O]!;
   forEachTerm(g, (xi, wi, yi) => {
-    y[yi] += x[xi]! * w[wi]!;
+    y[yi]! += x[xi]! * w[wi]!;
   });
   return y;
 }
@@ -58,7 +58,7 @@ export function conv2dRef(x: Float64Array, w: Float64Array, b: Float64Array | nu
 export function conv2dBackwardInputRef(dy: Float64Array, w: Float64Array, g: ConvGeometry): Float64Array {
   const dx = new Float64Array(g.N * g.C * g.H * g.W);
   forEachTerm(g, (xi, wi, yi) => {
-    dx[xi] += dy[yi]! * w[wi]!;
+    dx[xi]! += dy[yi]! * w[wi]!;
   });
   return dx;
 }
@@ -67,7 +67,7 @@ export function conv2dBackwardInputRef(dy: Float64Array, w: Float64Array, g: Con
 export function conv2dBackwardWeightRef(x: Float64Array, dy: Float64Array, g: ConvGeometry): Float64Array {
   const dw = new Float64Array(g.O * g.C * g.KH * g.KW);
   forEachTerm(g, (xi, wi, yi) => {
-    dw[wi] += dy[yi]! * x[xi]!;
+    dw[wi]! += dy[yi]! * x[xi]!;
   });
   return dw;
 }
@@ -77,7 +77,7 @@ export function channelSumRef(a: Float64Array, N: number, C: number, HW: number)
   const out = new Float64Array(C);
   for (let n = 0; n < N; n++) {
     for (let c = 0; c < C; c++) {
-      for (let p = 0; p < HW; p++) out[c] += a[(n * C + c) * HW + p]!;
+      for (let p = 0; p < HW; p++) out[c]! += a[(n * C + c) * HW + p]!;
     }
   }
   return out;

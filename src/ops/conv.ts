@@ -396,7 +396,7 @@ export const convTranspose2d: OpDef<Conv2dAttrs> = defineOp<Conv2dAttrs>({
     const g = convTranspose2dChecked(shapes, attrs);
     const y = conv2dBackwardInputRef(x!, w!, g);
     const plane = g.H * g.W;
-    if (b) for (let i = 0; i < y.length; i++) y[i] += b[Math.floor(i / plane) % g.C]!;
+    if (b) for (let i = 0; i < y.length; i++) y[i]! += b[Math.floor(i / plane) % g.C]!;
     return y;
   },
   // The adjoint of a transposed convolution in x is the convolution itself (no bias); its weight

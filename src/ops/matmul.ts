@@ -312,7 +312,7 @@ export const linear: OpDef<ActivationAttrs> = defineOp<ActivationAttrs>({
     const [B, I] = xs as [number, number];
     const O = ws![0]!;
     const z = matmulRef(x!, w!, B, I, O, false, true);
-    for (let i = 0; i < z.length; i++) z[i] += bias![i % O]!;
+    for (let i = 0; i < z.length; i++) z[i]! += bias![i % O]!;
     return activationRef(z, attrs.kind, slopeOf(attrs));
   },
   backward: (g, { inputs: [x, w], output, dy, attrs, needsGrad }) => {

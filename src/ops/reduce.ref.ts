@@ -3,7 +3,7 @@
 /** Column sums of a [rows, cols] array. */
 export function sumRowsRef(a: Float64Array, cols: number): Float64Array {
   const out = new Float64Array(cols);
-  for (let i = 0; i < a.length; i++) out[i % cols] += a[i]!;
+  for (let i = 0; i < a.length; i++) out[i % cols]! += a[i]!;
   return out;
 }
 
@@ -16,7 +16,7 @@ export function sumAllRef(a: Float64Array, alpha: number): Float64Array {
 /** Row sums of a [rows, cols] array: [rows]. */
 export function sumColsRef(a: Float64Array, cols: number): Float64Array {
   const out = new Float64Array(a.length / cols);
-  for (let i = 0; i < a.length; i++) out[Math.floor(i / cols)] += a[i]!;
+  for (let i = 0; i < a.length; i++) out[Math.floor(i / cols)]! += a[i]!;
   return out;
 }
 

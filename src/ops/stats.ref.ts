@@ -19,8 +19,8 @@ export function softmaxRef(x: Float64Array, cols: number, log: boolean): Float64
 
 export function columnMeanRef(x: Float64Array, rows: number, cols: number): Float64Array {
   const mean = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c] += x[r * cols + c]!;
-  for (let c = 0; c < cols; c++) mean[c] /= rows;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) mean[c]! += x[r * cols + c]!;
+  for (let c = 0; c < cols; c++) mean[c]! /= rows;
   return mean;
 }
 
@@ -28,7 +28,7 @@ export function columnMeanRef(x: Float64Array, rows: number, cols: number): Floa
 export function columnStdRef(x: Float64Array, rows: number, cols: number): Float64Array {
   const mean = columnMeanRef(x, rows, cols);
   const std = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) std[c] += (x[r * cols + c]! - mean[c]!) ** 2;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) std[c]! += (x[r * cols + c]! - mean[c]!) ** 2;
   for (let c = 0; c < cols; c++) std[c] = Math.sqrt(std[c]! / (rows - 1));
   return std;
 }
@@ -49,7 +49,7 @@ export function pearsonRef(x: Float64Array, rows: number, cols: number): Float64
   for (let r = 0; r < rows; r++) {
     for (let i = 0; i < cols; i++) {
       const di = x[r * cols + i]! - mean[i]!;
-      for (let j = 0; j < cols; j++) cov[i * cols + j] += di * (x[r * cols + j]! - mean[j]!);
+      for (let j = 0; j < cols; j++) cov[i * cols + j]! += di * (x[r * cols + j]! - mean[j]!);
     }
   }
   const constant = Array.from({ length: cols }, (_, c) => isConstantColumn(x, rows, cols, c));

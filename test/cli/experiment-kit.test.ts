@@ -213,7 +213,7 @@ describe('kit: --help of every experiment', () => {
       const text = experimentHelp(def);
       const lines = text.split('\n');
       for (const key of schemaKeys(schema)) {
-        const spec = schema[key];
+        const spec = schema[key]!;
         const at = lines.findIndex((l) => l.startsWith(`  --${kebabKey(key)} <${spec.type}>`));
         expect(at, `${def.name}: --${kebabKey(key)}`).to.be.at.least(0);
         const block = lines.slice(at, at + 3).join('\n');

@@ -57,17 +57,17 @@ describe('<ae-dataset-viewer>', () => {
     const indices = sampleIndices(mnist.train.count, 32, 1);
     const labels: string[] = [];
     for (let k = 0; k < 32; k++) {
-      const i = indices[k];
+      const i = indices[k]!;
       const expected = mnist.train.images.subarray(i * PIXELS, (i + 1) * PIXELS);
       expect(grid.images!.subarray(k * PIXELS, (k + 1) * PIXELS), `image ${k} = training image ${i}`).to.deep.equal(
         expected,
       );
-      labels.push(String(mnist.train.labels[i]));
+      labels.push(String(mnist.train.labels[i]!));
     }
     expect(grid.labels).to.deep.equal(labels);
 
     // The canvas holds the real pixels: the brightest pixel of image 0 reads back unchanged.
-    const first = mnist.train.images.subarray(indices[0] * PIXELS, (indices[0] + 1) * PIXELS);
+    const first = mnist.train.images.subarray(indices[0]! * PIXELS, (indices[0]! + 1) * PIXELS);
     const p = first.indexOf(Math.max(...first));
     const o = grid.cellOrigin(0);
     const canvas = part(grid, 'canvas') as HTMLCanvasElement;
@@ -93,7 +93,7 @@ describe('<ae-dataset-viewer>', () => {
     const grid = gridOf(el);
     await grid.updateComplete;
     expect(await done).to.equal(null);
-    const i = sampleIndices(mnist.train.count, 32, deriveSeed(1, 1))[0];
+    const i = sampleIndices(mnist.train.count, 32, deriveSeed(1, 1))[0]!;
     expect(grid.images!.subarray(0, PIXELS)).to.deep.equal(mnist.train.images.subarray(i * PIXELS, (i + 1) * PIXELS));
   });
 
@@ -155,7 +155,7 @@ describe('<ae-dataset-viewer>', () => {
     expect(grid.layout.count).to.equal(3);
     // Whatever order the sample took, each shown image still carries its own label.
     const labelOf: Record<number, string> = { 40: '7', 100: '1', 160: '4' };
-    for (let k = 0; k < 3; k++) expect(grid.labels![k]).to.equal(labelOf[grid.images![k * PIXELS]]);
+    for (let k = 0; k < 3; k++) expect(grid.labels![k]).to.equal(labelOf[grid.images![k * PIXELS]!]);
     expect(part(el, '[part="title"]').textContent).to.contain('mine-images');
     expect(el.shadowRoot!.querySelector('[part="error"]')).to.equal(null);
   });

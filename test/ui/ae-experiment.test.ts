@@ -133,7 +133,7 @@ describe('<ae-experiment>', () => {
       ['optimizer', 'sgd'],
       ['lr', '1e-3'],
     ])
-      el.setAttribute(k, v!);
+      el.setAttribute(k!, v!);
     withFake(el, fakeDef());
     document.body.append(el);
     await el.updateComplete;
@@ -387,7 +387,7 @@ describe('<ae-experiment>', () => {
       ['test-size', '32'],
       ['batch', '32'],
     ])
-      el.setAttribute(k, v!);
+      el.setAttribute(k!, v!);
     el.store = store;
     document.body.append(el);
     await el.updateComplete;

@@ -1,8 +1,12 @@
 // The PNG renderers: a chart has the asked size, draws its series where the data says (a log axis
 // straightens an exponential) and a legend; a grid's pixels equal the source images; a heat map puts
-// min and max at the two ends of the colour map; canvasToPng round-trips the pixels.
+// min and max at the two ends of the colour map, and <ae-heatmap> paints the same colours as the PNG;
+// canvasToPng round-trips the pixels; ui/format writes ticks, clocks and percentages.
 import { expect } from 'chai';
 import type { Chart, HeatMap, ImageGrid } from '../../src/experiments/types';
+import '../../src/ui/index';
+import { formatClock, formatPercent, formatTick, formatValue } from '../../src/ui/format';
+import { formatClock as reportClock } from '../../scripts/report-html.mjs';
 import {
   DIVERGING_STOPS,
   GRID_SCALE,
@@ -12,6 +16,8 @@ import {
   canvasToPng,
   divergingColor,
   grayByte,
+  heatColor,
+  heatPosition,
   gridLayout,
   heatmapLayout,
   renderChart,
@@ -19,6 +25,7 @@ import {
   renderHeatmap,
 } from '../../src/ui/render/index';
 import { ConfigError } from '../../src/util/errors';
+import { mount, part } from './helpers';
 
 function rgbaAt(canvas: HTMLCanvasElement, x: number, y: number): number[] {
   return Array.from(canvas.getContext('2d')!.getImageData(x, y, 1, 1).data);
@@ -199,7 +206,7 @@ describe('renderGrid', () => {
         for (const [dx, dy] of [
           [0, 0],
           [2, 2],
-        ]) {
+        ] as const) {
           expect(
             rgbaAt(canvas, o.x + x * GRID_SCALE + dx, o.y + y * GRID_SCALE + dy),
             `image ${k} pixel (${x}, ${y})`,
@@ -259,6 +266,94 @@ describe('renderHeatmap', () => {
     const b = DIVERGING_STOPS[1]!;
     expect(divergingColor(0.125)).to.deep.equal([0, 1, 2].map((k) => Math.round((a[k]! + b[k]!) / 2)));
     expect(() => renderHeatmap({ ...h, values: new Float32Array(8) })).to.throw(ConfigError, /expected size² = 9/);
+  });
+});
+
+describe('one heat-map scale for the page and the PNG', () => {
+  afterEach(() => document.body.replaceChildren());
+
+  it('puts zero in the middle when min < 0 < max and runs one-signed data from the middle', () => {
+    // Hand-worked positions: the larger of |min| and max reaches an end.
+    expect(heatPosition(0, -0.5, 1)).to.equal(0.5);
+    expect(heatPosition(-0.5, -0.5, 1)).to.equal(0.25);
+    expect(heatPosition(1, -0.5, 1)).to.equal(1);
+    expect(heatPosition(2, 0, 4)).to.equal(0.75);
+    expect(heatPosition(-4, -4, 0)).to.equal(0);
+    expect(heatPosition(3, 3, 3)).to.equal(0.5);
+    expect(heatPosition(Number.NaN, -1, 1)).to.be.NaN;
+    expect(heatColor(-0.5, -0.5, 1)).to.deep.equal([...DIVERGING_STOPS[1]!]);
+    expect(heatColor(Number.POSITIVE_INFINITY, -1, 1)).to.deep.equal([160, 160, 160]);
+  });
+
+  it('<ae-heatmap> and renderHeatmap paint every cell the same colour for the same values', async () => {
+    // Asymmetric range, a value outside it, zero and a NaN: every branch of the scale.
+    const size = 4;
+    const values = new Float32Array([
+      -0.5,
+      -0.25,
+      0,
+      0.1,
+      0.3,
+      0.5,
+      0.75,
+      1,
+      1.4,
+      -0.9,
+      0.05,
+      Number.NaN,
+      0.2,
+      -0.1,
+      0.6,
+      0.9,
+    ]);
+    const h: HeatMap = { id: 'same', title: 'same colours', size, values, min: -0.5, max: 1 };
+    const png = renderHeatmap(h);
+    const { cell, left, top } = heatmapLayout(h);
+    const map = await mount('ae-heatmap', (el) => {
+      el.style.setProperty('--ae-heat-cell', '20px');
+      el.size = size;
+      el.values = values;
+      el.min = h.min;
+      el.max = h.max;
+    });
+    const page = part(map, 'canvas') as HTMLCanvasElement;
+    const pageCell = page.width / size;
+    for (let r = 0; r < size; r++) {
+      for (let c = 0; c < size; c++) {
+        const v = values[r * size + c]!;
+        const fromPng = rgbaAt(png, left + c * cell + (cell >> 1), top + r * cell + (cell >> 1)).slice(0, 3);
+        const fromPage = rgbaAt(page, Math.floor((c + 0.5) * pageCell), Math.floor((r + 0.5) * pageCell)).slice(0, 3);
+        expect(fromPage, `cell (${r}, ${c}) = ${v}`).to.deep.equal(fromPng);
+        expect(fromPng, `cell (${r}, ${c}) = ${v}`).to.deep.equal(heatColor(v, h.min, h.max));
+      }
+    }
+    // Hand-worked ends: −0.5 is a quarter of the way (0 is the middle, 1 the top); 1 and beyond are red.
+    expect(heatColor(values[0]!, -0.5, 1)).to.deep.equal([146, 197, 222]);
+    expect(heatColor(values[2]!, -0.5, 1)).to.deep.equal([247, 247, 247]);
+    expect(heatColor(values[8]!, -0.5, 1)).to.deep.equal([202, 0, 32]);
+    expect(map.colourOf(0)).to.equal('rgb(247, 247, 247)');
+  });
+});
+
+describe('ui/format', () => {
+  it('writes values, ticks, clocks and percentages', () => {
+    expect(formatValue(1140996)).to.equal('1,140,996');
+    expect(formatValue(0.123456)).to.equal('0.1235');
+    expect(formatTick(1140996)).to.equal('1.1e+6');
+    expect(formatTick(-0.5)).to.equal('-0.5');
+    expect(formatClock(59.4)).to.equal('0:59');
+    expect(formatClock(61)).to.equal('1:01');
+    expect(formatClock(3725)).to.equal('1:02:05');
+    expect(formatClock(-1)).to.equal('?');
+    expect(formatPercent(0.256)).to.equal('26%');
+    expect(formatPercent(0.12345, 1)).to.equal('12.3%');
+    expect(formatPercent(Number.NaN)).to.equal('—');
+  });
+
+  it("writes the same clock as the reproduce report's formatClock (which Node runs without TypeScript)", () => {
+    const seconds = [-1, Number.NaN, Number.POSITIVE_INFINITY, 0, 0.49, 0.5, 59.5, 3599.4, 3599.5, 3600, 86399.6];
+    for (let s = 0; s < 20000; s += 0.7) seconds.push(s);
+    for (const s of seconds) expect(formatClock(s), `${s} s`).to.equal(reportClock(s));
   });
 });
 

@@ -1,20 +1,14 @@
 // chart.ts: an experiment's Chart (line or grouped bars, linear or log y) drawn with uPlot into a
 // detached element, then copied with a title and a legend onto one canvas, ready for a PNG. uPlot
 // draws its axes on its canvas but keeps title and legend in HTML, so both are drawn here by hand.
-// Imports uplot, experiments types and ./text.
+// <ae-chart> draws the live chart with uPlot too, with the same colours, tick spacings and tick labels.
+// Imports uplot, experiments types, ../format, ./colour and ./text.
 import uPlot from 'uplot';
 import type { Chart } from '../../experiments/types';
 import { ConfigError } from '../../util/errors';
-import {
-  BODY_FONT,
-  FONT_FAMILY,
-  TEXT_COLOR,
-  TITLE_FONT,
-  blankCanvas,
-  centredText,
-  fitText,
-  formatNumber,
-} from './text';
+import { formatTick } from '../format';
+import { SERIES_COLORS } from './colour';
+import { BODY_FONT, FONT_FAMILY, TEXT_COLOR, TITLE_FONT, blankCanvas, centredText, fitText } from './text';
 
 export interface ChartRenderOptions {
   /** Canvas size in pixels; default 800×450. */
@@ -24,19 +18,12 @@ export interface ChartRenderOptions {
 
 export const DEFAULT_CHART_SIZE = { width: 800, height: 450 } as const;
 
-/** Series colours in order; they repeat after ten series. */
-export const SERIES_COLORS = [
-  '#1f77b4',
-  '#d62728',
-  '#2ca02c',
-  '#ff7f0e',
-  '#9467bd',
-  '#8c564b',
-  '#e377c2',
-  '#17becf',
-  '#7f7f7f',
-  '#bcbd22',
-] as const;
+/** Tick spacings: 1, 2, 2.5 and 5 times the powers of ten. */
+export const DECIMAL_INCREMENTS: readonly number[] = Array.from({ length: 22 }, (_, k) => k - 9).flatMap((e) =>
+  [1, 2, 2.5, 5].map((m) => Number((m * 10 ** e).toPrecision(2))),
+);
+/** Tick spacings for an axis of whole numbers (epochs, latent sizes): never a fractional tick. */
+export const INTEGER_INCREMENTS: readonly number[] = DECIMAL_INCREMENTS.filter((v) => v >= 1 && Number.isInteger(v));
 
 const PAD = 12;
 const TITLE_BAND = 30;
@@ -127,9 +114,6 @@ function barData(chart: Chart, log: boolean): { data: uPlot.AlignedData; categor
   return { data: [categories.map((_, i) => i), ...columns] as uPlot.AlignedData, categories };
 }
 
-/** Tick spacings for an axis of whole numbers (epochs, latent sizes): never a fractional tick. */
-const INTEGER_INCREMENTS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
-
 function integerX(chart: Chart): boolean {
   return chart.series.every((s) => s.x.every((x) => !Number.isFinite(x) || Number.isInteger(x)));
 }
@@ -214,21 +198,21 @@ function plotOptions(
         label: chart.xLabel,
         size: 30,
         labelSize: 24,
-        ...(!bars && integerX(chart) ? { incrs: INTEGER_INCREMENTS } : {}),
+        ...(!bars ? { incrs: (integerX(chart) ? INTEGER_INCREMENTS : DECIMAL_INCREMENTS) as number[] } : {}),
         ...(bars
           ? {
               splits: () => categories!.map((_, i) => i),
-              values: (_u: uPlot, splits: number[]) => splits.map((i) => formatNumber(categories![i]!)),
+              values: (_u: uPlot, splits: number[]) => splits.map((i) => formatTick(categories![i]!)),
               grid: { show: false },
             }
           : {}),
       },
-      // Linear ticks through formatNumber (6.00e+10 rather than 60,000,000,000); uPlot's own log labels skip minor ticks.
+      // Linear ticks through formatTick (6e+10 rather than 60,000,000,000); uPlot's own log labels skip minor ticks.
       {
         ...axisStyle,
         label: chart.yLabel,
         size: axisSize(measure),
-        ...(log ? {} : { values: (_u: uPlot, splits: number[]) => splits.map(formatNumber) }),
+        ...(log ? {} : { values: (_u: uPlot, splits: number[]) => splits.map(formatTick) }),
       },
     ],
     series: [{}, ...series],

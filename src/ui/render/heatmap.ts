@@ -1,21 +1,12 @@
-// heatmap.ts: a HeatMap (square matrix, e.g. latent correlations) drawn as coloured cells on a
-// diverging blue–white–red scale from h.min to h.max, with a scale bar, for a PNG.
-// Imports experiments types and ./text.
+// heatmap.ts: a HeatMap (square matrix, e.g. latent correlations) drawn as coloured cells on the
+// diverging scale of ./colour: paintHeatCells paints the cells for <ae-heatmap> and for the PNG;
+// renderHeatmap adds the title, row and column numbers and a scale bar, for a PNG.
+// Imports experiments types, ../format, ./colour and ./text.
 import type { HeatMap } from '../../experiments/types';
 import { ConfigError } from '../../util/errors';
-import { MUTED_COLOR, SMALL_FONT, TEXT_COLOR, TITLE_FONT, blankCanvas, centredText, formatNumber } from './text';
-
-/** Stops of the colour map, low (t = 0, blue) to high (t = 1, red); white in the middle. */
-export const DIVERGING_STOPS: readonly (readonly [number, number, number])[] = [
-  [5, 113, 176],
-  [146, 197, 222],
-  [247, 247, 247],
-  [244, 165, 130],
-  [202, 0, 32],
-];
-
-/** Colour of values that are not finite. */
-export const MISSING_COLOR: readonly [number, number, number] = [160, 160, 160];
+import { formatTick } from '../format';
+import { DIVERGING_STOPS, heatColor, rgbText, type Rgb } from './colour';
+import { MUTED_COLOR, SMALL_FONT, TEXT_COLOR, TITLE_FONT, blankCanvas, centredText } from './text';
 
 const PAD = 12;
 const TITLE_BAND = 30;
@@ -24,15 +15,66 @@ const BAR_WIDTH = 16;
 const BAR_GAP = 14;
 const BAR_LABELS = 70;
 
-/** The colour at t ∈ [0, 1] (clamped; NaN gives MISSING_COLOR), interpolated linearly between stops. */
-export function divergingColor(t: number): [number, number, number] {
-  if (Number.isNaN(t)) return [...MISSING_COLOR];
-  const c = Math.min(1, Math.max(0, t)) * (DIVERGING_STOPS.length - 1);
-  const i = Math.min(DIVERGING_STOPS.length - 2, Math.floor(c));
-  const f = c - i;
-  const a = DIVERGING_STOPS[i]!;
-  const b = DIVERGING_STOPS[i + 1]!;
-  return [0, 1, 2].map((k) => Math.round(a[k]! + (b[k]! - a[k]!) * f)) as [number, number, number];
+/** The whole-pixel side of one cell so that `size` cells fill about `room` pixels, kept within [smallest, largest]. */
+export function heatCellSide(size: number, room: number, smallest: number, largest: number): number {
+  return Math.max(smallest, Math.min(largest, Math.floor(room / Math.max(1, size))));
+}
+
+/** Where and how paintHeatCells paints: cell (r, c) covers [left + c·cell, left + (c + 1)·cell) × [top + r·cell, …). */
+export interface HeatCellsOptions {
+  left: number;
+  top: number;
+  /** Side of one cell in canvas pixels (need not be whole: edges round outwards). */
+  cell: number;
+  /** Ends of the colour scale (see heatPosition). */
+  min: number;
+  max: number;
+  /** Colour stops, low to high; default DIVERGING_STOPS. */
+  stops?: readonly (readonly number[])[];
+  /** Write each value (2 decimals) in its cell, in a font that fits the cell; default false. */
+  valueText?: boolean;
+  fontFamily?: string;
+}
+
+/**
+ * Paints the size×size row-major `values` as cells coloured heatColor(v, min, max, stops). The one
+ * painter of heat-map cells: <ae-heatmap> and renderHeatmap both call it.
+ */
+export function paintHeatCells(
+  ctx: CanvasRenderingContext2D,
+  values: ArrayLike<number>,
+  size: number,
+  o: HeatCellsOptions,
+): void {
+  if (values.length < size * size)
+    throw new ConfigError(
+      `paintHeatCells: values holds ${values.length} numbers; expected size² = ${size * size}. Pass the whole matrix.`,
+    );
+  const stops = o.stops ?? DIVERGING_STOPS;
+  const colours: Rgb[] = [];
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) {
+      // r·size + c < size² ≤ values.length, checked above.
+      const rgb = heatColor(Number(values[r * size + c]!), o.min, o.max, stops);
+      colours.push(rgb);
+      ctx.fillStyle = rgbText(rgb);
+      const x = Math.floor(o.left + c * o.cell);
+      const y = Math.floor(o.top + r * o.cell);
+      ctx.fillRect(x, y, Math.ceil(o.left + (c + 1) * o.cell) - x, Math.ceil(o.top + (r + 1) * o.cell) - y);
+    }
+  }
+  if (!o.valueText) return;
+  ctx.font = `${Math.round(o.cell * 0.28)}px ${o.fontFamily ?? 'system-ui, sans-serif'}`;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) {
+      const [R, G, B] = colours[r * size + c]!;
+      ctx.fillStyle = 0.299 * R + 0.587 * G + 0.114 * B > 140 ? '#111' : '#fff';
+      const v = Number(values[r * size + c]!);
+      ctx.fillText(v.toFixed(2), o.left + (c + 0.5) * o.cell, o.top + (r + 0.5) * o.cell);
+    }
+  }
 }
 
 /** Where everything sits on the canvas, in canvas pixels. */
@@ -53,7 +95,7 @@ export function heatmapLayout(h: Pick<HeatMap, 'size' | 'title'>): HeatmapRender
   const probe = blankCanvas(1, 1).ctx;
   probe.font = TITLE_FONT;
   const titleWidth = Math.min(900, probe.measureText(h.title).width);
-  const cell = Math.max(4, Math.min(40, Math.floor(400 / Math.max(1, h.size))));
+  const cell = heatCellSide(h.size, 400, 4, 40);
   const side = cell * h.size;
   const content = PAD + AXIS_BAND + side + BAR_GAP + BAR_WIDTH + BAR_LABELS;
   const width = Math.max(content, 280, Math.ceil(titleWidth) + 2 * PAD);
@@ -85,8 +127,7 @@ function tickStep(cell: number): number {
 }
 
 /**
- * Draws `h` onto a new canvas: cell (r, c) coloured divergingColor((v − min) / (max − min)) (0.5 when
- * max = min), rows and columns numbered from 0, and a scale bar labelled min, midpoint and max.
+ * Draws `h` onto a new canvas: cell (r, c) coloured heatColor(v, min, max) by paintHeatCells, rows and columns numbered from 0, and a scale bar labelled min, midpoint and max.
  */
 export function renderHeatmap(h: HeatMap): HTMLCanvasElement {
   checkHeatmap(h);
@@ -94,16 +135,7 @@ export function renderHeatmap(h: HeatMap): HTMLCanvasElement {
   const { cell, left, top, bar } = layout;
   const { canvas, ctx } = blankCanvas(layout.width, layout.height);
   centredText(ctx, h.title, layout.width / 2, 8, layout.width - 2 * PAD, TITLE_FONT);
-  const span = h.max - h.min;
-  const toT = (v: number) => (span > 0 ? (v - h.min) / span : 0.5);
-  for (let r = 0; r < h.size; r++) {
-    for (let c = 0; c < h.size; c++) {
-      const v = h.values[r * h.size + c]!;
-      const [R, G, B] = Number.isFinite(v) ? divergingColor(toT(v)) : MISSING_COLOR;
-      ctx.fillStyle = `rgb(${R}, ${G}, ${B})`;
-      ctx.fillRect(left + c * cell, top + r * cell, cell, cell);
-    }
-  }
+  paintHeatCells(ctx, h.values, h.size, { left, top, cell, min: h.min, max: h.max });
   const step = tickStep(cell);
   ctx.font = SMALL_FONT;
   ctx.fillStyle = MUTED_COLOR;
@@ -116,8 +148,8 @@ export function renderHeatmap(h: HeatMap): HTMLCanvasElement {
     ctx.fillText(String(i), left - 4, top + (i + 0.5) * cell);
   }
   for (let y = 0; y < bar.height; y++) {
-    const [R, G, B] = divergingColor(1 - y / Math.max(1, bar.height - 1));
-    ctx.fillStyle = `rgb(${R}, ${G}, ${B})`;
+    const v = h.max - ((h.max - h.min) * y) / Math.max(1, bar.height - 1);
+    ctx.fillStyle = rgbText(heatColor(v, h.min, h.max));
     ctx.fillRect(bar.x, bar.y + y, bar.width, 1);
   }
   ctx.strokeStyle = '#999999';
@@ -128,10 +160,10 @@ export function renderHeatmap(h: HeatMap): HTMLCanvasElement {
   ctx.textAlign = 'left';
   const labelX = bar.x + bar.width + 5;
   ctx.textBaseline = 'top';
-  ctx.fillText(formatNumber(h.max), labelX, bar.y);
+  ctx.fillText(formatTick(h.max), labelX, bar.y);
   ctx.textBaseline = 'middle';
-  ctx.fillText(formatNumber((h.min + h.max) / 2), labelX, bar.y + bar.height / 2);
+  ctx.fillText(formatTick((h.min + h.max) / 2), labelX, bar.y + bar.height / 2);
   ctx.textBaseline = 'bottom';
-  ctx.fillText(formatNumber(h.min), labelX, bar.y + bar.height);
+  ctx.fillText(formatTick(h.min), labelX, bar.y + bar.height);
   return canvas;
 }

@@ -58,12 +58,3 @@ export function centredText(
   ctx.textBaseline = 'top';
   ctx.fillText(fitText(ctx, text, maxWidth), x, y);
 }
-
-/** A short label for a number: integers as they are, others to 4 significant digits. */
-export function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (Number.isInteger(v) && Math.abs(v) < 1e7) return String(v);
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(2);
-  return String(Number(v.toPrecision(4)));
-}

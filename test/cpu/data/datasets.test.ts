@@ -83,7 +83,7 @@ describe('data/datasets: loadDataset("mnist")', function () {
         async (f) => new Uint8Array(await (await fetch(base + f)).arrayBuffer()),
       ),
     );
-    const set = datasetFromIdx(imagesBytes, labelsBytes, {
+    const set = datasetFromIdx(imagesBytes!, labelsBytes!, {
       images: 't10k-images-idx3-ubyte',
       labels: 't10k-labels-idx1-ubyte',
     });

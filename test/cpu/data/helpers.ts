@@ -4,7 +4,7 @@
 export function fnv1a32(bytes: ArrayLike<number>): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < bytes.length; i++) {
-    h ^= bytes[i];
+    h ^= bytes[i]!;
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h >>> 0;
@@ -12,14 +12,14 @@ export function fnv1a32(bytes: ArrayLike<number>): number {
 
 export function byteSum(bytes: ArrayLike<number>): number {
   let s = 0;
-  for (let i = 0; i < bytes.length; i++) s += bytes[i];
+  for (let i = 0; i < bytes.length; i++) s += bytes[i]!;
   return s;
 }
 
 /** Counts of each label value 0..classes-1. */
 export function histogram(labels: Uint8Array, classes: number): number[] {
   const h = new Array<number>(classes).fill(0);
-  for (const l of labels) h[l]++;
+  for (const l of labels) h[l]!++;
   return h;
 }
 

@@ -12,22 +12,22 @@ function perPixelReference(train: ImageSet, target: ImageSet): { mean: number[];
   const std: number[] = [];
   for (let p = 0; p < P; p++) {
     let s = 0;
-    for (let k = 0; k < train.count; k++) s += train.images[k * P + p];
+    for (let k = 0; k < train.count; k++) s += train.images[k * P + p]!;
     const m = s / train.count;
     let q = 0;
-    for (let k = 0; k < train.count; k++) q += (train.images[k * P + p] - m) ** 2;
+    for (let k = 0; k < train.count; k++) q += (train.images[k * P + p]! - m) ** 2;
     mean.push(m);
     std.push(Math.sqrt(q / train.count));
   }
-  const z = (x: number, p: number): number => (std[p] === 0 ? 0 : (x - mean[p]) / std[p]);
+  const z = (x: number, p: number): number => (std[p] === 0 ? 0 : (x - mean[p]!) / std[p]!);
   const zs: number[] = [];
-  for (let k = 0; k < train.count; k++) for (let p = 0; p < P; p++) zs.push(z(train.images[k * P + p], p));
+  for (let k = 0; k < train.count; k++) for (let p = 0; p < P; p++) zs.push(z(train.images[k * P + p]!, p));
   const lo = Math.min(...zs);
   const hi = Math.max(...zs);
   const out: number[] = [];
   for (let k = 0; k < target.count; k++) {
     for (let p = 0; p < P; p++) {
-      const y = (z(target.images[k * P + p], p) - lo) / (hi - lo);
+      const y = (z(target.images[k * P + p]!, p) - lo) / (hi - lo);
       out.push(Math.min(1, Math.max(0, y)));
     }
   }
@@ -39,7 +39,7 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
   let worst = 0;
   let at = -1;
   for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs(actual[i] - expected[i]);
+    const d = Math.abs(actual[i]! - expected[i]!);
     if (d > worst) {
       worst = d;
       at = i;
@@ -136,7 +136,7 @@ describe('data/preprocess: global mode', function () {
       [test, mnist.test],
     ] as const) {
       let worst = 0;
-      for (let i = 0; i < out.length; i++) worst = Math.max(worst, Math.abs(out[i] - split.images[i] / 255));
+      for (let i = 0; i < out.length; i++) worst = Math.max(worst, Math.abs(out[i]! - split.images[i]! / 255));
       expect(worst).to.be.at.most(1e-6);
     }
   });

@@ -26,7 +26,7 @@ function classByClass(): Split {
   return { images, labels, count, rows: 2, cols: 2 };
 }
 
-const indexOf = (set: Split, k: number): number => set.images[k * 4] + 256 * set.images[k * 4 + 1];
+const indexOf = (set: Split, k: number): number => set.images[k * 4]! + 256 * set.images[k * 4 + 1]!;
 
 function collect(count: number, batchSize: number, seed: number, epoch: number, dropLast = false): Uint32Array[] {
   return Array.from(batches(count, batchSize, seed, epoch, { dropLast }), (b) => b.slice());
@@ -53,7 +53,7 @@ describe('data/sampling: shuffling', () => {
     const trials = 4000;
     for (let s = 0; s < trials; s++) {
       const p = permutation(n, s);
-      for (let i = 0; i < n; i++) counts[i][p[i]]++;
+      for (let i = 0; i < n; i++) counts[i]![p[i]!]!++;
     }
     for (const row of counts) for (const c of row) expect(c).to.be.within(trials / n - 150, trials / n + 150);
   });
@@ -93,7 +93,7 @@ describe('data/sampling: sampleSubset', () => {
     const classes = histogram(s.labels, 10).filter((c) => c > 0).length;
     expect(classes, 'classes covered').to.be.at.least(8);
     // Labels travel with their images.
-    for (let k = 0; k < n; k++) expect(s.labels[k]).to.equal(Math.floor(picked[k] / 100));
+    for (let k = 0; k < n; k++) expect(s.labels[k]).to.equal(Math.floor(picked[k]! / 100));
   });
 
   it('returns the whole split, reordered, when n equals the count', () => {
@@ -118,7 +118,7 @@ describe('data/sampling: batches', () => {
     expect(bs.length).to.equal(11);
     expect(batchCount(count, 10)).to.equal(11);
     expect(bs.slice(0, 10).every((b) => b.length === 10)).to.equal(true);
-    expect(bs[10].length).to.equal(3);
+    expect(bs[10]!.length).to.equal(3);
     const seen = bs.flatMap((b) => Array.from(b)).sort((x, y) => x - y);
     expect(seen).to.deep.equal(Array.from({ length: count }, (_, i) => i));
   });

@@ -11,13 +11,13 @@ export function orthonormalColumns(rng: Rng, m: number, n: number): Float64Array
       for (let p = 0; p < j; p++) {
         let d = 0;
         for (let i = 0; i < m; i++) d += q[i * n + p]! * q[i * n + j]!;
-        for (let i = 0; i < m; i++) q[i * n + j] -= d * q[i * n + p]!;
+        for (let i = 0; i < m; i++) q[i * n + j]! -= d * q[i * n + p]!;
       }
     }
     let s = 0;
     for (let i = 0; i < m; i++) s += q[i * n + j]! ** 2;
     const norm = Math.sqrt(s);
-    for (let i = 0; i < m; i++) q[i * n + j] /= norm;
+    for (let i = 0; i < m; i++) q[i * n + j]! /= norm;
   }
   return q;
 }
@@ -58,7 +58,7 @@ export function matmul64(
   for (let i = 0; i < r; i++) {
     for (let p = 0; p < inner; p++) {
       const av = a[i * inner + p]!;
-      for (let j = 0; j < c; j++) out[i * c + j] += av * b[p * c + j]!;
+      for (let j = 0; j < c; j++) out[i * c + j]! += av * b[p * c + j]!;
     }
   }
   return out;

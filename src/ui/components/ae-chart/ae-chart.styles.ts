@@ -1,7 +1,14 @@
 // ae-chart.styles.ts: shadow styles of <ae-chart>, with uPlot's own stylesheet adopted so its legend
-// and cursor render inside the shadow root. Imports lit and uplot's CSS (as text).
+// and cursor render inside the shadow root. The light series colours are ui/render's SERIES_COLORS,
+// the ones the exported PNGs use. Imports lit, uplot's CSS (as text) and ../../render/colour.
 import { css, unsafeCSS } from 'lit';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
+import { SERIES_COLORS } from '../../render/colour';
+
+/** --_s1 … --_s10: each --ae-series-k, else the k-th of SERIES_COLORS. */
+const seriesDefaults = unsafeCSS(
+  SERIES_COLORS.map((c, i) => `--_s${i + 1}: var(--ae-series-${i + 1}, ${c});`).join('\n'),
+);
 
 export const uplotStyles = unsafeCSS(uplotCss);
 
@@ -11,16 +18,7 @@ export const chartStyles = css`
     min-width: 0;
     --_accent: var(--ae-accent, var(--ae-accent-color, #0b62d6));
     --_height: var(--ae-chart-height, 240px);
-    --_s1: var(--ae-series-1, #0b62d6);
-    --_s2: var(--ae-series-2, #d1495b);
-    --_s3: var(--ae-series-3, #2a9d55);
-    --_s4: var(--ae-series-4, #b36b00);
-    --_s5: var(--ae-series-5, #7b4fc9);
-    --_s6: var(--ae-series-6, #0f8b8d);
-    --_s7: var(--ae-series-7, #c2185b);
-    --_s8: var(--ae-series-8, #5d6d1e);
-    --_s9: var(--ae-series-9, #6d4c41);
-    --_s10: var(--ae-series-10, #546e7a);
+    ${seriesDefaults}
   }
   @media (prefers-color-scheme: dark) {
     :host {

@@ -1,43 +1,28 @@
 // ae-chart.ts: <ae-chart>, a live line or bar chart on uPlot. One uPlot instance per element, made in
 // firstUpdated; points arrive through append() and reach the plot in one setData per animation
-// frame; a ResizeObserver keeps the plot as wide as the element. Imports lit, uplot and the
-// experiments' chart types.
+// frame; a ResizeObserver keeps the plot as wide as the element. Colours, tick spacings and number
+// formats are ui/render's and ui/format's, the ones of the exported PNGs. Imports lit, uplot, the
+// experiments' chart types, ../../format and ../../render.
 import { LitElement, html, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import type { Series } from '../../../experiments/types';
+import { formatTick, formatValue } from '../../format';
+import { DECIMAL_INCREMENTS, INTEGER_INCREMENTS } from '../../render/chart';
+import { SERIES_COLORS } from '../../render/colour';
 import { chartStyles, uplotStyles } from './ae-chart.styles';
 import { figureStyles } from '../figure.styles';
 
-const SERIES_COLOURS = 10;
+/** The number formats of the chart's ticks and legend, for the elements that show the same numbers. */
+export { formatTick, formatValue };
+
+const SERIES_COLOURS = SERIES_COLORS.length;
 const DEFAULT_HEIGHT = 240;
 const FALLBACK_WIDTH = 480;
-
-/** An axis tick: like formatValue, but large numbers stay short (2.5e+6, not 2,500,000). */
-export function formatTick(v: number | null | undefined): string {
-  // uPlot hands null for ticks it leaves unlabelled (the minor ticks of a log axis).
-  if (v === null || v === undefined) return '';
-  if (Math.abs(v) >= 1e5) return v.toExponential(1).replace('.0e', 'e');
-  return formatValue(v);
-}
 
 /** Series named "<run> train" and "<run> test" are one run: one colour, the test curve dashed. */
 function runOf(name: string): string {
   return name.replace(/ (train|test)$/, '');
-}
-
-/** Tick spacings: 1, 2, 2.5 and 5 times the powers of ten; whole-number data ticks at whole numbers only. */
-const DECIMAL_INCRS: number[] = [];
-for (let e = -9; e <= 12; e++) for (const m of [1, 2, 2.5, 5]) DECIMAL_INCRS.push(Number((m * 10 ** e).toPrecision(2)));
-const INTEGER_INCRS = DECIMAL_INCRS.filter((v) => v >= 1 && Number.isInteger(v));
-
-/** A number for a legend or a label: 4 significant digits, exponent form for tiny or huge values. */
-export function formatValue(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
-  const a = Math.abs(v);
-  if (Number.isInteger(v) && a < 1e15) return v.toLocaleString('en-US');
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
-  return Number(v.toPrecision(4)).toString();
 }
 
 /**
@@ -224,7 +209,7 @@ export class AeChart extends LitElement {
     const v = getComputedStyle(this)
       .getPropertyValue(`--_s${(Math.max(0, k) % SERIES_COLOURS) + 1}`)
       .trim();
-    return v || '#0b62d6';
+    return v || SERIES_COLORS[0];
   }
 
   private height(): number {
@@ -314,7 +299,9 @@ export class AeChart extends LitElement {
             }
           : {
               ...axis(this.xLabel),
-              incrs: (u) => ((u.data[0] as number[]).every(Number.isInteger) ? INTEGER_INCRS : DECIMAL_INCRS),
+              // Whole-number data ticks at whole numbers only.
+              incrs: (u) =>
+                ((u.data[0] as number[]).every(Number.isInteger) ? INTEGER_INCREMENTS : DECIMAL_INCREMENTS) as number[],
               values: (_u, ticks) => ticks.map(formatTick),
             },
         { ...axis(this.yLabel), size: 60, values: (_u, ticks) => ticks.map(formatTick) },

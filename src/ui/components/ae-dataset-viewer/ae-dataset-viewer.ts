@@ -1,6 +1,6 @@
 // ae-dataset-viewer.ts: <ae-dataset-viewer>, a seeded random sample of a bundled dataset's training
 // images with labels, counts and a label histogram, plus a slot for the user's own IDX files.
-// Imports lit, data, ../../events and ../ae-image-grid.
+// Imports lit, data, ../../events, ../../format and ../ae-image-grid.
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import {
@@ -14,6 +14,7 @@ import {
 import type { Dataset, DatasetName, ImageSet } from '../../../data/index';
 import { resolveDataBaseUrl } from '../../data-base-url';
 import { asError, emit } from '../../events';
+import { formatValue } from '../../format';
 import '../ae-image-grid/ae-image-grid';
 import { datasetViewerStyles } from './ae-dataset-viewer.styles';
 
@@ -55,11 +56,9 @@ function labelText(label: number, names: readonly string[] | null): string {
 
 function histogram(labels: Uint8Array, classes: number): number[] {
   const bins = new Array<number>(classes).fill(0);
-  for (let i = 0; i < labels.length; i++) bins[labels[i]]++;
+  for (let i = 0; i < labels.length; i++) bins[labels[i]!]!++;
   return bins;
 }
-
-const fmt = (n: number): string => n.toLocaleString('en-US');
 
 /** What the viewer samples from: a bundled dataset's training split, or the user's file. */
 type Source =
@@ -206,7 +205,7 @@ export class AeDatasetViewer extends LitElement {
         // Refuse before reading: the parser would reject it anyway, after holding it all in memory.
         if (f.size > IDX_MAX_BYTES + 16) {
           throw new Error(
-            `${f.name}: file is too large; expected at most ${fmt(IDX_MAX_BYTES + 16)} bytes, got ${fmt(f.size)}. Use a smaller IDX file.`,
+            `${f.name}: file is too large; expected at most ${formatValue(IDX_MAX_BYTES + 16)} bytes, got ${formatValue(f.size)}. Use a smaller IDX file.`,
           );
         }
       }
@@ -321,12 +320,12 @@ export class AeDatasetViewer extends LitElement {
     let names: readonly string[] | null = null;
     if (source.kind === 'bundled') {
       const { dataset } = source;
-      counts = `${fmt(dataset.train.count)} training and ${fmt(dataset.test.count)} test images, ${size} pixels, ${dataset.classes} classes. Showing ${shown} random training images (seed ${this.drawSeed()}).`;
+      counts = `${formatValue(dataset.train.count)} training and ${formatValue(dataset.test.count)} test images, ${size} pixels, ${dataset.classes} classes. Showing ${shown} random training images (seed ${this.drawSeed()}).`;
       bins = histogram(dataset.train.labels, dataset.classes);
       names = source.name === 'fashion-mnist' ? FASHION_MNIST_CLASSES : null;
     } else {
       const labelled = source.labelsName ? `labels from ${source.labelsName}` : 'no labels file';
-      counts = `${fmt(set.count)} images, ${size} pixels, ${labelled}. Showing ${shown} random images (seed ${this.drawSeed()}).`;
+      counts = `${formatValue(set.count)} images, ${size} pixels, ${labelled}. Showing ${shown} random images (seed ${this.drawSeed()}).`;
       if (set.labels) {
         let max = 0;
         for (const l of set.labels) if (l > max) max = l;
@@ -339,7 +338,7 @@ export class AeDatasetViewer extends LitElement {
         bins
           ? html`<p part="histogram" aria-label=${`${where}, count per class`}>
             ${where}:
-            ${bins.map((n, label) => html`<span class="bin">${labelText(label, names)} <b>${fmt(n)}</b></span> `)}
+            ${bins.map((n, label) => html`<span class="bin">${labelText(label, names)} <b>${formatValue(n)}</b></span> `)}
           </p>`
           : nothing
       }`;

@@ -1,17 +1,23 @@
 // ae-heatmap.ts: <ae-heatmap>, a square matrix (e.g. the correlation of latent coordinates) drawn as
-// coloured cells on one canvas, with a colour key and the values as a table. Imports lit only.
+// coloured cells on one canvas, with a colour key and the values as a table. The cells are painted by
+// ui/render's paintHeatCells on its colour scale, the same as the exported PNGs. Imports lit and
+// ../../render.
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { DIVERGING_STOPS, heatColor, rgbText, type Rgb } from '../../render/colour';
+import { heatCellSide, paintHeatCells } from '../../render/heatmap';
 import { figureStyles } from '../figure.styles';
-
-type Rgb = [number, number, number];
 
 /** Cells up to this size get their value written inside. */
 const TEXT_MAX_SIZE = 10;
 /** Matrices up to this size also get a table of values (assistive technology, copying). */
 const TABLE_MAX_SIZE = 32;
+/** Colours sampled from min to max for the key's gradient. */
+const KEY_SAMPLES = 17;
 
+/** A CSS colour as RGB, read back through a canvas fillStyle; `fallback` when it is empty or not a colour. */
 function parseColour(ctx: CanvasRenderingContext2D, colour: string, fallback: Rgb): Rgb {
+  if (!colour) return fallback;
   ctx.fillStyle = '#000000';
   ctx.fillStyle = colour;
   const c = String(ctx.fillStyle);
@@ -21,12 +27,12 @@ function parseColour(ctx: CanvasRenderingContext2D, colour: string, fallback: Rg
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : fallback;
 }
 
-const mix = (a: Rgb, b: Rgb, t: number): Rgb => [0, 1, 2].map((i) => Math.round(a[i]! + (b[i]! - a[i]!) * t)) as Rgb;
-
 /**
- * @summary Draws a `size`×`size` matrix of `values` (row-major) as a heat map. When `min` < 0 <
- * `max` the colours diverge from the middle colour at zero (negative one way, positive the other);
- * otherwise they run from the middle colour at `min` to the positive colour at `max`. Small
+ * @summary Draws a `size`×`size` matrix of `values` (row-major) as a heat map, on the scale of the
+ * exported PNGs (ui/render heatColor). When `min` < 0 < `max` the colours diverge from the middle
+ * colour at zero (negative one way, positive the other); for one-signed data they run from the middle
+ * colour at the end nearest zero to the far end. Without the colour properties the scale is
+ * DIVERGING_STOPS (five stops); any of them set makes it three stops, negative, middle, positive. Small
  * matrices show each value in its cell; hovering a cell names it in the caption line.
  *
  * @csspart base - the figure around everything.
@@ -34,9 +40,9 @@ const mix = (a: Rgb, b: Rgb, t: number): Rgb => [0, 1, 2].map((i) => Math.round(
  * @csspart canvas - the cells.
  * @csspart key - the colour key under the cells.
  * @csspart values - the table of values (in a closed disclosure).
- * @cssproperty --ae-heat-negative - colour of the most negative value (default a blue).
- * @cssproperty --ae-heat-middle - colour at zero, or at `min` for one-signed data (default near white).
- * @cssproperty --ae-heat-positive - colour of the largest value (default a red).
+ * @cssproperty --ae-heat-negative - colour of the most negative value (default the blue end of DIVERGING_STOPS).
+ * @cssproperty --ae-heat-middle - colour at zero, or at the end nearest zero for one-signed data (default near white).
+ * @cssproperty --ae-heat-positive - colour of the largest value (default the red end of DIVERGING_STOPS).
  * @cssproperty --ae-heat-cell - side of one cell in CSS pixels (default: fits about 320px).
  */
 @customElement('ae-heatmap')
@@ -47,9 +53,6 @@ export class AeHeatmap extends LitElement {
     :host {
       display: inline-block;
       max-width: 100%;
-      --_neg: var(--ae-heat-negative, #0571b0);
-      --_mid: var(--ae-heat-middle, #f7f7f7);
-      --_pos: var(--ae-heat-positive, #ca0020);
     }
     canvas {
       display: block;
@@ -137,45 +140,39 @@ export class AeHeatmap extends LitElement {
   private cellPx(): number {
     const custom = parseFloat(getComputedStyle(this).getPropertyValue('--ae-heat-cell'));
     if (Number.isFinite(custom) && custom > 0) return custom;
-    return Math.max(6, Math.min(44, Math.floor(320 / Math.max(1, this.side()))));
+    return heatCellSide(this.side(), 320, 6, 44);
   }
 
   /** The colour of value `v` as an rgb() string (for tests and the key). */
   colourOf(v: number): string {
-    const [r, g, b] = this.rgb(v, this.palette());
-    return `rgb(${r}, ${g}, ${b})`;
-  }
-
-  private palette(): { neg: Rgb; mid: Rgb; pos: Rgb } {
-    const ctx = document.createElement('canvas').getContext('2d')!;
-    const style = getComputedStyle(this);
-    return {
-      neg: parseColour(ctx, style.getPropertyValue('--_neg').trim(), [5, 113, 176]),
-      mid: parseColour(ctx, style.getPropertyValue('--_mid').trim(), [247, 247, 247]),
-      pos: parseColour(ctx, style.getPropertyValue('--_pos').trim(), [202, 0, 32]),
-    };
-  }
-
-  private rgb(v: number, p: { neg: Rgb; mid: Rgb; pos: Rgb }): Rgb {
     const [min, max] = this.range();
-    if (!Number.isFinite(v)) return [128, 128, 128];
-    if (min < 0 && max > 0) {
-      const reach = Math.max(-min, max);
-      const t = Math.max(-1, Math.min(1, v / reach));
-      return t < 0 ? mix(p.mid, p.neg, -t) : mix(p.mid, p.pos, t);
-    }
-    return mix(p.mid, p.pos, Math.max(0, Math.min(1, (v - min) / (max - min))));
+    return rgbText(heatColor(v, min, max, this.stops()));
+  }
+
+  /** The colour stops: DIVERGING_STOPS, or negative, middle, positive when any colour property is set. */
+  private stops(): readonly (readonly number[])[] {
+    const style = getComputedStyle(this);
+    const names = ['--ae-heat-negative', '--ae-heat-middle', '--ae-heat-positive'];
+    const custom = names.map((n) => style.getPropertyValue(n).trim());
+    if (custom.every((c) => c === '')) return DIVERGING_STOPS;
+    const ctx = document.createElement('canvas').getContext('2d');
+    if (!ctx)
+      throw new Error(
+        'ae-heatmap: canvas.getContext("2d") returned null; expected a 2D context to read the --ae-heat-* colours.',
+      );
+    const ends = [DIVERGING_STOPS[0]!, DIVERGING_STOPS[2]!, DIVERGING_STOPS[4]!];
+    return custom.map((c, i) => parseColour(ctx, c, [...ends[i]!] as Rgb));
   }
 
   protected override render() {
     const n = this.side();
     const [min, max] = this.range();
     const cell = this.cellPx();
-    const diverging = min < 0 && max > 0;
     const label = `${this.heading || 'Heat map'}: ${n}×${n} values from ${min.toFixed(3)} to ${max.toFixed(3)}`;
-    const keyStops = diverging
-      ? [this.colourOf(-Math.max(-min, max)), this.colourOf(0), this.colourOf(Math.max(-min, max))]
-      : [this.colourOf(min), this.colourOf(max)];
+    // The key runs from min to max, sampled finely enough to show every stop of the scale.
+    const keyStops = Array.from({ length: KEY_SAMPLES }, (_, k) =>
+      this.colourOf(min + ((max - min) * k) / (KEY_SAMPLES - 1)),
+    );
     const v = (i: number, j: number) => Number(this.values![i * n + j]);
     return html`<figure part="base">
       ${this.heading ? html`<figcaption part="heading">${this.heading}</figcaption>` : nothing}
@@ -231,27 +228,18 @@ export class AeHeatmap extends LitElement {
     if (!canvas || n === 0) return;
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
-    const p = this.palette();
-    const s = canvas.width / n;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const [r, g, b] = this.rgb(Number(this.values![i * n + j]), p);
-        ctx.fillStyle = `rgb(${r}, ${g}, ${b})`;
-        ctx.fillRect(Math.floor(j * s), Math.floor(i * s), Math.ceil(s), Math.ceil(s));
-      }
-    }
-    if (n > TEXT_MAX_SIZE || s < 24) return;
-    ctx.font = `${Math.round(s * 0.28)}px system-ui, sans-serif`;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        const v = Number(this.values![i * n + j]);
-        const [r, g, b] = this.rgb(v, p);
-        ctx.fillStyle = 0.299 * r + 0.587 * g + 0.114 * b > 140 ? '#111' : '#fff';
-        ctx.fillText(v.toFixed(2), (j + 0.5) * s, (i + 0.5) * s);
-      }
-    }
+    const [min, max] = this.range();
+    const cell = canvas.width / n;
+    // side() is n only when values holds at least n² numbers.
+    paintHeatCells(ctx, this.values!, n, {
+      left: 0,
+      top: 0,
+      cell,
+      min,
+      max,
+      stops: this.stops(),
+      valueText: n <= TEXT_MAX_SIZE && cell >= 24,
+    });
   }
 }
 

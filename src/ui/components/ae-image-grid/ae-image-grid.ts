@@ -1,8 +1,10 @@
-// ae-image-grid.ts: <ae-image-grid>, many small grayscale images drawn onto one canvas.
-// Imports lit and ../../events only; knows nothing of datasets or the GPU.
+// ae-image-grid.ts: <ae-image-grid>, many small grayscale images drawn onto one canvas by ui/render's
+// paintGrayImages, the painter of the exported PNGs. Imports lit, ../../events and ../../render;
+// knows nothing of datasets or the GPU.
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import { asError, emit } from '../../events';
+import { paintGrayImages, tileLayout, tileOrigin, type TileLayout } from '../../render/grid';
 import { imageGridStyles } from './ae-image-grid.styles';
 
 /** Height of the label strip under each image, in CSS pixels (converted to canvas pixels by `scale`). */
@@ -10,18 +12,8 @@ const LABEL_CSS_PX = 16;
 /** Columns used when neither `rows` nor `cols` is set. */
 const DEFAULT_COLS = 8;
 
-/** Where everything sits on the canvas, in canvas pixels (one per image pixel). */
-export interface GridLayout {
-  /** Images drawn. */
-  count: number;
-  rows: number;
-  cols: number;
-  /** Canvas size. */
-  width: number;
-  height: number;
-  /** Height of the label strip under each image (0 without labels). */
-  labelBand: number;
-}
+/** Where everything sits on the canvas, in canvas pixels (one per image pixel): ui/render's tileLayout. */
+export type GridLayout = TileLayout;
 
 /**
  * @summary Draws N grayscale images (image after image, each row-major, `image-size` square) onto
@@ -77,40 +69,21 @@ export class AeImageGrid extends LitElement {
   get layout(): GridLayout {
     const side = this.side();
     const pixels = side * side;
-    const available = this.images ? Math.floor(this.images.length / pixels) : 0;
-    let count = Math.min(available, this.count === undefined ? available : Math.max(0, Math.floor(this.count)));
-    const fixedRows = Math.max(0, Math.floor(this.rows) || 0);
-    const fixedCols = Math.max(0, Math.floor(this.cols) || 0);
-    let cols: number;
-    let rows: number;
-    if (fixedRows && fixedCols) {
-      cols = fixedCols;
-      rows = fixedRows;
-      count = Math.min(count, rows * cols);
-    } else if (fixedCols) {
-      cols = fixedCols;
-      rows = Math.ceil(count / cols);
-    } else if (fixedRows) {
-      rows = fixedRows;
-      cols = Math.ceil(count / rows);
-    } else {
-      cols = Math.min(count, DEFAULT_COLS);
-      rows = cols ? Math.ceil(count / cols) : 0;
-    }
-    const gap = Math.max(0, Math.floor(this.gap) || 0);
-    const labelBand = this.labels ? Math.ceil(LABEL_CSS_PX / this.safeScale()) : 0;
-    const width = cols ? cols * side + (cols - 1) * gap : 0;
-    const height = rows ? rows * (side + labelBand) + (rows - 1) * gap : 0;
-    return { count, rows, cols, width, height, labelBand };
+    return tileLayout({
+      available: this.images ? Math.floor(this.images.length / pixels) : 0,
+      count: this.count,
+      rows: this.rows,
+      cols: this.cols,
+      defaultCols: DEFAULT_COLS,
+      side,
+      gap: Math.max(0, Math.floor(this.gap) || 0),
+      labelBand: this.labels ? Math.ceil(LABEL_CSS_PX / this.safeScale()) : 0,
+    });
   }
 
   /** Canvas-pixel position of the top-left corner of image `index`. */
   cellOrigin(index: number, layout: GridLayout = this.layout): { x: number; y: number } {
-    const side = this.side();
-    const gap = Math.max(0, Math.floor(this.gap) || 0);
-    const col = index % layout.cols;
-    const row = Math.floor(index / layout.cols);
-    return { x: col * (side + gap), y: row * (side + layout.labelBand + gap) };
+    return tileOrigin(layout, index);
   }
 
   private side(): number {
@@ -199,27 +172,13 @@ export class AeImageGrid extends LitElement {
     if (!canvas || !images || layout.count === 0) return;
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
-    const side = this.side();
-    const pixels = side * side;
     const out = ctx.createImageData(layout.width, layout.height);
-    const rgba = out.data;
-    const isFloat = images instanceof Float32Array;
-    for (let i = 0; i < layout.count; i++) {
-      const { x: x0, y: y0 } = this.cellOrigin(i, layout);
-      const base = i * pixels;
-      for (let y = 0; y < side; y++) {
-        let o = ((y0 + y) * layout.width + x0) * 4;
-        for (let x = 0; x < side; x++, o += 4) {
-          const raw = images[base + y * side + x];
-          // NaN fails both comparisons and draws as 0; +Infinity draws as 255.
-          const v = isFloat ? (raw >= 1 ? 255 : raw > 0 ? Math.round(raw * 255) : 0) : raw;
-          rgba[o] = v;
-          rgba[o + 1] = v;
-          rgba[o + 2] = v;
-          rgba[o + 3] = 255;
-        }
-      }
-    }
+    paintGrayImages(out, images, {
+      count: layout.count,
+      side: this.side(),
+      scale: 1,
+      origin: (i) => this.cellOrigin(i, layout),
+    });
     ctx.putImageData(out, 0, 0);
   }
 }

@@ -15,11 +15,12 @@ import { getGpu } from '../../../helpers/gpu';
 /** Pearson matrix of the columns in float64, and its mean |off-diagonal|. */
 function pearson64(x: ArrayLike<number>, rows: number, cols: number): { r: Float64Array; meanAbs: number } {
   const mean = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mean[j] += x[i * cols + j]! / rows;
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) mean[j]! += x[i * cols + j]! / rows;
   const cov = new Float64Array(cols * cols);
   for (let i = 0; i < rows; i++) {
     for (let a = 0; a < cols; a++)
-      for (let b = 0; b < cols; b++) cov[a * cols + b] += (x[i * cols + a]! - mean[a]!) * (x[i * cols + b]! - mean[b]!);
+      for (let b = 0; b < cols; b++)
+        cov[a * cols + b]! += (x[i * cols + a]! - mean[a]!) * (x[i * cols + b]! - mean[b]!);
   }
   const r = new Float64Array(cols * cols);
   let sum = 0;
