@@ -1,21 +1,23 @@
 // run.mjs: end-to-end tests of the demo page and of the built library, as a person would use them,
-// in real headless Chromium with WebGPU (SwiftShader). Builds the library (vite.lib.config.ts), serves
+// in real headless Chromium with WebGPU. Builds the library (vite.lib.config.ts), serves
 // the demo page with the Vite dev server (scripts/browser.mjs) and demo/embed.html + dist/ with a
 // plain static server, and drives both: start a tiny experiment, watch the curve and the image grid,
 // stop, change attributes, provoke errors, remove a running element, and watch for CSP violations.
 // Screenshots go to test-artifacts/e2e/. Prints one line per check and ends with
 // `E2E: N passed, N failed`; exits non-zero on any failure. `--skip-build` reuses dist/lib.
-// Imports node built-ins, ../../scripts/browser.mjs and ./page-tools.mjs, ./static-server.mjs.
+// Imports node built-ins, ../../scripts/browser.mjs, ../../scripts/test-node/dawn.mjs and ./page-tools.mjs,
+// ./static-server.mjs.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, launchChromium, startDevServer } from '../../scripts/browser.mjs';
+import { chooseDawnAdapter, dawnAdapterName } from '../../scripts/test-node/dawn.mjs';
 import { clickControl, cspViolations, events, instrument, waitForLab } from './page-tools.mjs';
 import { serveStatic } from './static-server.mjs';
 
 const ART = join(REPO_ROOT, 'test-artifacts', 'e2e');
 const EMPTY = join(ART, 'empty-data');
-/** Per-wait limits: SwiftShader is slow, but a tiny run takes seconds, not minutes. */
+/** Per-wait limits: a CPU adapter (SwiftShader) is slow, but a tiny run takes seconds, not minutes. */
 const RUN_MS = 90_000;
 const SHORT_MS = 20_000;
 
@@ -362,56 +364,41 @@ try {
       expect(r.status === 0, `vite build failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
     });
   }
-  await check(
-    "bench:node: the Node runner (Dawn bindings, SwiftShader's Vulkan driver) runs the smoke benchmark",
-    () => {
-      // The bench page's twin for machines without a browser; here Dawn finds Chromium's SwiftShader ICD.
-      const vk = process.env.CHROMIUM_LIB_DIR || '/usr/lib/chromium';
-      const icd = join(vk, 'vk_swiftshader_icd.json');
-      expect(
-        existsSync(icd),
-        `no ${icd}; Debian's chromium package installs SwiftShader's Vulkan driver there (set CHROMIUM_LIB_DIR otherwise)`,
-      );
-      const b = spawnSync('node', ['bench/node.mjs', '--build-only'], { cwd: REPO_ROOT, encoding: 'utf8' });
-      expect(b.status === 0, `bundling failed (${b.status}):\n${b.stderr}`);
-      const r = spawnSync(
-        'node',
-        ['bench/dist-node/bench.mjs', '--smoke', '--only', 'gemm-fc-dw,fc-train-sync1,first-step', '--json'],
-        {
-          cwd: REPO_ROOT,
-          encoding: 'utf8',
-          timeout: 300_000,
-          env: {
-            ...process.env,
-            LD_LIBRARY_PATH: [vk, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
-            VK_ICD_FILENAMES: icd,
-          },
-        },
-      );
-      expect(r.status === 0, `bench.mjs exited ${r.status}:\n${r.stderr.slice(-3000)}`);
-      const out = JSON.parse(r.stdout);
-      expect(
-        out.adapter.isFallback === true,
-        `expected SwiftShader (a fallback adapter), got ${JSON.stringify(out.adapter)}`,
-      );
-      const names = out.workloads.map((w) => w.name).join(',');
-      expect(names === 'gemm-fc-dw,fc-train-sync1,first-step', `expected the three asked-for rows, got ${names}`);
-      for (const w of out.workloads) {
-        for (const who of ['ours', 'tfjs', 'jax']) {
-          const m = w[who].median;
-          expect(
-            Number.isFinite(m) && m > 0,
-            `${w.name}: ${who} median ${JSON.stringify(w[who])}; expected a positive number`,
-          );
-        }
+  await check('bench:node: the Node runner (Dawn bindings) runs the smoke benchmark on the adapter Dawn finds', () => {
+    // The bench page's twin for machines without a browser: on this machine's GPU, or on SwiftShader's
+    // Vulkan driver (Chromium's) where Dawn finds no other adapter.
+    const { adapter, env } = chooseDawnAdapter('swiftshader-without-gpu');
+    const b = spawnSync('node', ['bench/node.mjs', '--build-only'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(b.status === 0, `bundling failed (${b.status}):\n${b.stderr}`);
+    const r = spawnSync(
+      'node',
+      ['bench/dist-node/bench.mjs', '--smoke', '--only', 'gemm-fc-dw,fc-train-sync1,first-step', '--json'],
+      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 300_000, env },
+    );
+    expect(r.status === 0, `bench.mjs exited ${r.status}:\n${r.stderr.slice(-3000)}`);
+    const out = JSON.parse(r.stdout);
+    const ran = out.adapter;
+    expect(
+      ran.vendor === adapter.vendor && ran.architecture === adapter.architecture && ran.device === adapter.device,
+      `the results name ${JSON.stringify(ran)}; Dawn's adapter is ${dawnAdapterName(adapter)}`,
+    );
+    const names = out.workloads.map((w) => w.name).join(',');
+    expect(names === 'gemm-fc-dw,fc-train-sync1,first-step', `expected the three asked-for rows, got ${names}`);
+    for (const w of out.workloads) {
+      for (const who of ['ours', 'tfjs', 'jax']) {
+        const m = w[who].median;
         expect(
-          Number.isFinite(w.ratio_tfjs) && Number.isFinite(w.ratio_jax),
-          `${w.name}: ratios ${w.ratio_tfjs}, ${w.ratio_jax}`,
+          Number.isFinite(m) && m > 0,
+          `${w.name}: ${who} median ${JSON.stringify(w[who])}; expected a positive number`,
         );
       }
-      return out.workloads.map((w) => `${w.name} ours ${w.ours.median.toPrecision(3)} ${w.unit}`).join('; ');
-    },
-  );
+      expect(
+        Number.isFinite(w.ratio_tfjs) && Number.isFinite(w.ratio_jax),
+        `${w.name}: ratios ${w.ratio_tfjs}, ${w.ratio_jax}`,
+      );
+    }
+    return `${dawnAdapterName(adapter)}: ${out.workloads.map((w) => `${w.name} ours ${w.ours.median.toPrecision(3)} ${w.unit}`).join('; ')}`;
+  });
   [dev, stat] = await Promise.all([
     startDevServer({
       entries: ['index.html', 'demo/main.ts', 'src/ui/index.ts'],
