@@ -77,3 +77,34 @@ export function expectWithinPerColumn(
     }
   }
 }
+
+/** Checks |got − want| ≤ bound elementwise; a failure names the worst index, the error and its bound. */
+export function expectWithin(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  bound: ArrayLike<number>,
+  what: string,
+): void {
+  expect(got.length, `${what}: length`).to.equal(want.length);
+  let worst = -1;
+  let worstRatio = 0;
+  for (let i = 0; i < want.length; i++) {
+    const e = Math.abs(got[i]! - want[i]!);
+    const ratio = e / bound[i]!;
+    if (!(e <= bound[i]!) && (worst < 0 || ratio > worstRatio || Number.isNaN(ratio))) {
+      worst = i;
+      worstRatio = ratio;
+    }
+  }
+  if (worst >= 0)
+    throw new Error(
+      `${what}: index ${worst}: got ${got[worst]}, expected ${want[worst]}, error ${Math.abs(got[worst]! - want[worst]!).toExponential(2)} > bound ${bound[worst]!.toExponential(2)}.`,
+    );
+}
+
+/**
+ * Bounds for outputs that are each a float32 sum of at most K products of the inputs: u·|y| +
+ * λ·√K·u·Σ|terms|, with Σ|terms| from the same computation on the inputs' absolute values (`absSums`).
+ */
+export const sumOfProductsBounds = (want: ArrayLike<number>, absSums: ArrayLike<number>, K: number): number[] =>
+  Array.from(want, (v, i) => U * Math.abs(v) + sumBound(K, absSums[i]!));

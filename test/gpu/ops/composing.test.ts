@@ -18,26 +18,8 @@ import { reshape } from '../../../src/ops/reshape';
 import { Rng } from '../../../src/util/rng';
 import { numel, type Shape } from '../../../src/util/shape';
 import { f64, randomArray } from '../../helpers/allclose';
-import { sumBound, U } from '../../helpers/bounds';
+import { expectWithin, sumBound, U } from '../../helpers/bounds';
 import { runOp } from '../../helpers/gpu';
-
-/** Checks |got − want| ≤ bound elementwise and names the worst index. */
-function expectWithin(got: ArrayLike<number>, want: ArrayLike<number>, bound: ArrayLike<number>, what: string) {
-  expect(got.length, `${what}: length`).to.equal(want.length);
-  let worst = -1;
-  let worstRatio = 0;
-  for (let i = 0; i < want.length; i++) {
-    const ratio = Math.abs(got[i]! - want[i]!) / bound[i]!;
-    if (!(Math.abs(got[i]! - want[i]!) <= bound[i]!) && (worst < 0 || ratio > worstRatio || Number.isNaN(ratio))) {
-      worst = i;
-      worstRatio = ratio;
-    }
-  }
-  if (worst >= 0)
-    throw new Error(
-      `${what}: index ${worst}: got ${got[worst]}, expected ${want[worst]}, error ${Math.abs(got[worst]! - want[worst]!)} > bound ${bound[worst]}.`,
-    );
-}
 
 const abs = (a: Float32Array) => f64(a).map(Math.abs);
 
