@@ -102,3 +102,60 @@ export async function cspViolations(page, consoleCsp) {
   const own = await page.evaluate(() => window.__csp);
   return [...new Set([...own, ...consoleCsp])];
 }
+
+/**
+ * Looks at the image grids in the results of the lab `selector` the way a person does, through the
+ * canvas: for every grid, how many image pixels on the canvas differ from the images the grid was given
+ * (gray = round(255·clamp(v, 0, 1))), and, where its labels name rows of originals and reconstructions,
+ * the mean squared error (on the canvas's gray levels, /255) of each reconstruction against its original
+ * and of the originals' mean image against them.
+ * @param {import('puppeteer-core').Page} page
+ * @param {string} selector
+ * @returns {Promise<{ grids: { caption: string, images: number, mismatched: number, recMse: number | null, meanImageMse: number | null }[] }>}
+ */
+export function gridPixels(page, selector) {
+  return page.evaluate((sel) => {
+    const lab = /** @type {HTMLElement & { shadowRoot: ShadowRoot }} */ (document.querySelector(sel));
+    const grids = [...(lab?.shadowRoot?.querySelectorAll('[part="results"] ae-image-grid') ?? [])];
+    return {
+      grids: grids.map((g) => {
+        const grid = /** @type {any} */ (g);
+        const canvas = /** @type {HTMLCanvasElement} */ (grid.shadowRoot.querySelector('canvas'));
+        const layout = grid.layout;
+        const side = grid.imageSize;
+        const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        /** @type {number[][]} canvas gray levels / 255 of each image */
+        const shown = [];
+        let mismatched = 0;
+        for (let k = 0; k < layout.count; k++) {
+          const { x: x0, y: y0 } = grid.cellOrigin(k);
+          const img = [];
+          for (let y = 0; y < side; y++) {
+            for (let x = 0; x < side; x++) {
+              const o = ((y0 + y) * canvas.width + x0 + x) * 4;
+              const v = grid.images[k * side * side + y * side + x];
+              const want = v >= 1 ? 255 : v > 0 ? Math.round(v * 255) : 0;
+              if (px[o] !== want || px[o + 1] !== want || px[o + 2] !== want || px[o + 3] !== 255) mismatched++;
+              img.push(px[o] / 255);
+            }
+          }
+          shown.push(img);
+        }
+        const labels = grid.labels ?? [];
+        const originals = shown.filter((_, k) => labels[k] === 'original');
+        const recs = shown.filter((_, k) => labels[k] === 'reconstruction');
+        let recMse = null;
+        let meanImageMse = null;
+        if (originals.length > 0 && recs.length === originals.length) {
+          const n = side * side;
+          const mean = Array.from({ length: n }, (_, i) => originals.reduce((s, o) => s + o[i], 0) / originals.length);
+          const mse = (/** @type {number[]} */ a, /** @type {number[]} */ b) =>
+            a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0) / n;
+          recMse = originals.reduce((s, o, k) => s + mse(recs[k], o), 0) / originals.length;
+          meanImageMse = originals.reduce((s, o) => s + mse(mean, o), 0) / originals.length;
+        }
+        return { caption: grid.caption, images: layout.count, mismatched, recMse, meanImageMse };
+      }),
+    };
+  }, selector);
+}

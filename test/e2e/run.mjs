@@ -12,7 +12,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, launchChromium, startDevServer } from '../../scripts/browser.mjs';
 import { chooseDawnAdapter, dawnAdapterName } from '../../scripts/test-node/dawn.mjs';
-import { clickControl, cspViolations, events, instrument, waitForLab } from './page-tools.mjs';
+import { clickControl, cspViolations, events, gridPixels, instrument, waitForLab } from './page-tools.mjs';
 import { serveStatic } from './static-server.mjs';
 
 const ART = join(REPO_ROOT, 'test-artifacts', 'e2e');
@@ -66,7 +66,9 @@ async function demoPage(browser, origin) {
   const { consoleCsp } = await instrument(page);
   const lab = '#fc-train ae-fc-train-lab';
   const query =
-    '?fc-train.scale=tiny&fc-train.latent=16&fc-train.epochs=1&fc-train.train-size=128&fc-train.test-size=64';
+    // Long enough (16 steps an epoch) for the live curve to be seen while it runs and for the
+    // reconstructions to beat the mean image.
+    '?fc-train.scale=tiny&fc-train.latent=16&fc-train.epochs=3&fc-train.train-size=512&fc-train.test-size=64';
 
   await check("demo: page loads and the address sets the section's attributes", async () => {
     await page.goto(`${origin}/${query}#fc-train`, { waitUntil: 'load', timeout: 120_000 });
@@ -80,31 +82,55 @@ async function demoPage(browser, origin) {
       s = await waitForLab(page, lab, 'the element to render', (x) => x.defined && x.config !== '', SHORT_MS);
     }
     expect(
-      /latent 16/.test(s.config) && /epochs 1\b/.test(s.config) && /scale tiny/.test(s.config),
+      /latent 16/.test(s.config) && /epochs 3\b/.test(s.config) && /scale tiny/.test(s.config),
       `config line does not show the address's settings: "${s.config}"`,
     );
     return s.config;
   });
 
-  await check('demo: Start trains; the live loss curve gains points, then an image grid appears', async () => {
-    await clickControl(page, lab, 'start');
-    const live = await waitForLab(
-      page,
-      lab,
-      'live loss points',
-      (x) => x.livePoints >= 2 || (x.grids > 0 && !x.running),
-      RUN_MS,
-    );
-    const done = await waitForLab(page, lab, 'the run to finish', (x) => !x.running && x.grids > 0, RUN_MS);
-    await shotOf(page, '#fc-train', 'demo-fc-train-done.png');
-    await waitEvent(
-      page,
-      () => window.__events.some((e) => e.type === 'ae-done' && e.task === 'experiment' && !e.stopped),
-      'the ae-done event',
-    );
-    expect(done.gridImages > 0, 'the image grid has no pixels');
-    return `${live.livePoints} live points seen, ${done.grids} grid(s)`;
-  });
+  await check(
+    'demo: Start trains; the live loss curve gains points while it runs, then an image grid appears',
+    async () => {
+      await clickControl(page, lab, 'start');
+      const live = await waitForLab(
+        page,
+        lab,
+        'live loss points while running',
+        (x) => x.running && x.livePoints >= 2,
+        RUN_MS,
+      );
+      const done = await waitForLab(page, lab, 'the run to finish', (x) => !x.running && x.grids > 0, RUN_MS);
+      await shotOf(page, '#fc-train', 'demo-fc-train-done.png');
+      await waitEvent(
+        page,
+        () => window.__events.some((e) => e.type === 'ae-done' && e.task === 'experiment' && !e.stopped),
+        'the ae-done event',
+      );
+      expect(done.gridImages > 0, 'the image grid has no pixels');
+      return `${live.livePoints} live points seen while running, ${done.grids} grid(s)`;
+    },
+  );
+
+  await check(
+    'demo: the grid shows its images pixel for pixel, and the reconstructions beat the mean image',
+    async () => {
+      const { grids } = await gridPixels(page, lab);
+      expect(grids.length > 0, 'no image grid in the results');
+      for (const g of grids) {
+        expect(g.images > 0, `grid "${g.caption}" shows no image`);
+        expect(g.mismatched === 0, `grid "${g.caption}": ${g.mismatched} canvas pixels differ from its images`);
+      }
+      const rec = grids.find((g) => g.recMse !== null);
+      expect(rec, `no grid with rows labelled original and reconstruction: ${grids.map((g) => g.caption).join(', ')}`);
+      const { recMse, meanImageMse } = /** @type {{ recMse: number, meanImageMse: number }} */ (rec);
+      // The mean of the shown originals is fitted to them, a harder bar than the training set's mean image.
+      expect(
+        recMse < meanImageMse,
+        `reconstructions are no better than the mean image: MSE ${recMse.toFixed(4)} vs ${meanImageMse.toFixed(4)}`,
+      );
+      return `${grids.map((g) => `${g.images} images`).join(', ')}; MSE ${recMse.toFixed(4)} vs mean image ${meanImageMse.toFixed(4)}`;
+    },
+  );
 
   await check('demo: changing attributes takes effect and is written to the address', async () => {
     await page.evaluate((sel) => {
@@ -285,12 +311,19 @@ async function embedPage(browser, origin) {
   });
 
   await check('embed: Start trains with the data next to the module; events reach the page', async () => {
+    // A run long enough (64 steps) for the live curve to be seen while it runs.
+    await page.evaluate((sel) => {
+      const el = document.querySelector(sel);
+      el?.setAttribute('train-size', '1024');
+      el?.setAttribute('epochs', '2');
+    }, lab);
+    await waitForLab(page, lab, 'the config line to update', (x) => /train-size 1024\b/.test(x.config), SHORT_MS);
     await clickControl(page, lab, 'start');
     const live = await waitForLab(
       page,
       lab,
-      'live loss points',
-      (x) => x.livePoints >= 2 || (x.grids > 0 && !x.running),
+      'live loss points while running',
+      (x) => x.running && x.livePoints >= 2,
       RUN_MS,
     );
     const done = await waitForLab(page, lab, 'the run to finish', (x) => !x.running && x.grids > 0, RUN_MS);
@@ -306,7 +339,10 @@ async function embedPage(browser, origin) {
       'no dataset file fetched from dist/lib/data/',
     );
     await shotOf(page, 'body', 'embed-done.png');
-    return `${live.livePoints} live points, ${done.grids} grid(s), ${text.split('\n').length - 1} log lines`;
+    const { grids } = await gridPixels(page, lab);
+    for (const g of grids)
+      expect(g.mismatched === 0, `grid "${g.caption}": ${g.mismatched} canvas pixels differ from its images`);
+    return `${live.livePoints} live points while running, ${done.grids} grid(s) drawn as given, ${text.split('\n').length - 1} log lines`;
   });
 
   await check('embed: latent="-1" gives an ae-error printed by the page', async () => {
