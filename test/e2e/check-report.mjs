@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { PLAN } from '../../scripts/report-html.mjs';
 
 /** The metrics each experiment must report, by PLAN id (the keys its report's tables are made of). */
+/** @type {Record<string, string[]>} */
 export const REQUIRED_METRICS = {
   'fc-train': ['nrmse_train', 'nrmse_test', 'mse_train', 'mse_test'],
   'fc-sweep-loss': ['nrmse_train', 'nrmse_test', 'mse_train', 'mse_test'],
@@ -131,11 +132,17 @@ function fashionMeanImageMse() {
 
 /**
  * The last value of a metric (a number, or a list of per-epoch values).
- * @param {unknown} v
+ * @param {any} v
+ * @returns {any}
  */
 const lastValue = (v) => (Array.isArray(v) ? v[v.length - 1] : v);
 
-/** Every leaf of a metric value (a number, or a record / array of them) as [path, value]. */
+/**
+ * Every leaf of a metric value (a number, or a record / array of them) as [path, value].
+ * @param {unknown} value
+ * @param {string} path
+ * @returns {[string, any][]}
+ */
 function leaves(value, path) {
   if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, `${path}[${i}]`));
   if (value !== null && typeof value === 'object')
@@ -143,11 +150,21 @@ function leaves(value, path) {
   return [[path, value]];
 }
 
-/** Checks the folder; returns { passed, failed, lines }. */
+/**
+ * Checks the folder; returns { passed, failed, lines }.
+ * @param {string} dir
+ * @param {{ scale?: string | null }} [options]
+ * @returns {{ passed: number, failed: number, lines: string[] }}
+ */
 export function checkReport(dir, { scale = null } = {}) {
   let passed = 0;
   let failed = 0;
+  /** @type {string[]} */
   const lines = [];
+  /**
+   * @param {string} name
+   * @param {() => string | void} fn
+   */
   const check = (name, fn) => {
     try {
       const note = fn();
@@ -158,10 +175,16 @@ export function checkReport(dir, { scale = null } = {}) {
       lines.push(`FAIL ${name}: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
+  /**
+   * @param {unknown} ok
+   * @param {string} message
+   * @returns {asserts ok}
+   */
   const expect = (ok, message) => {
     if (!ok) throw new Error(message);
   };
 
+  /** @type {any} report.json as parsed */
   let report = null;
   check('report: report.json exists and parses', () => {
     report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
@@ -188,7 +211,8 @@ export function checkReport(dir, { scale = null } = {}) {
     return `scale ${report.scale}, adapter ${report.adapter}, ${(report.totalMs / 1000).toFixed(0)} s`;
   });
 
-  const byId = new Map((report.experiments ?? []).map((e) => [e.id, e]));
+  /** @type {Map<string, any>} */
+  const byId = new Map((report.experiments ?? []).map((/** @type {any} */ e) => [e.id, e]));
   const meanImageMse = fashionMeanImageMse();
   for (const step of PLAN) {
     const exp = byId.get(step.id);
@@ -247,9 +271,14 @@ export function checkReport(dir, { scale = null } = {}) {
           );
         }
       }
-      return `${charts.length} chart(s), ${charts.reduce((n, c) => n + c.series.reduce((m, s) => m + s.y.length, 0), 0)} points`;
+      const points = charts.reduce(
+        (/** @type {number} */ n, /** @type {any} */ c) =>
+          n + c.series.reduce((/** @type {number} */ m, /** @type {any} */ s) => m + s.y.length, 0),
+        0,
+      );
+      return `${charts.length} chart(s), ${points} points`;
     });
-    const grids = (r.grids ?? []).filter((g) => g.file);
+    const grids = (r.grids ?? []).filter((/** @type {any} */ g) => g.file);
     if (grids.length > 0)
       check(`${step.id}: every image grid's PNG shows images (their area, many gray levels)`, () => {
         for (const g of grids) {
@@ -293,7 +322,7 @@ export function checkReport(dir, { scale = null } = {}) {
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
   const args = process.argv.slice(2);
   const at = args.indexOf('--scale');
-  const scale = at >= 0 ? args[at + 1] : null;
+  const scale = at >= 0 ? (args[at + 1] ?? null) : null;
   const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--scale');
   if (!dir) {
     console.error('usage: node test/e2e/check-report.mjs <reproduce output dir> [--scale tiny]');

@@ -25,6 +25,14 @@ let passed = 0;
 let failed = 0;
 const t0 = Date.now();
 
+/** @typedef {import('puppeteer-core').Page} Page */
+/** @typedef {import('puppeteer-core').Browser} Browser */
+
+/**
+ * Runs one check; prints ok / FAIL with its note or error and counts it.
+ * @param {string} name
+ * @param {() => unknown} fn
+ */
 async function check(name, fn) {
   const t = Date.now();
   try {
@@ -39,27 +47,50 @@ async function check(name, fn) {
   }
 }
 
+/**
+ * @param {unknown} ok
+ * @param {string} message
+ * @returns {asserts ok}
+ */
 function expect(ok, message) {
   if (!ok) throw new Error(message);
 }
 
+/**
+ * @param {Page} page
+ * @param {string} file
+ */
 async function shot(page, file) {
   await page.screenshot({ path: join(ART, file), fullPage: false });
 }
 
-/** Screenshots the whole element `selector` (beyond the viewport if it is taller). */
+/**
+ * Screenshots the whole element `selector` (beyond the viewport if it is taller).
+ * @param {Page} page
+ * @param {string} selector
+ * @param {string} file
+ */
 async function shotOf(page, selector, file) {
   const el = await page.$(selector);
   if (el) await el.screenshot({ path: join(ART, file), captureBeyondViewport: true });
   else await shot(page, file);
 }
 
+/**
+ * @param {Page} page
+ * @param {() => boolean} predicate
+ * @param {string} what
+ */
 const waitEvent = (page, predicate, what, timeoutMs = SHORT_MS) =>
   page.waitForFunction(predicate, { timeout: timeoutMs, polling: 200 }).catch(() => {
     throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
   });
 
 // ---------------------------------------------------------------- the demo page (Vite dev server)
+/**
+ * @param {Browser} browser
+ * @param {string} origin
+ */
 async function demoPage(browser, origin) {
   const page = await browser.newPage();
   await page.setViewport({ width: 1100, height: 1000 });
@@ -133,10 +164,10 @@ async function demoPage(browser, origin) {
   );
 
   await check('demo: changing attributes takes effect and is written to the address', async () => {
-    await page.evaluate((sel) => {
+    await page.evaluate((/** @type {string} */ sel) => {
       const el = document.querySelector(sel);
-      el.setAttribute('seed', '3');
-      el.setAttribute('epochs', '6');
+      el?.setAttribute('seed', '3');
+      el?.setAttribute('epochs', '6');
     }, lab);
     const s = await waitForLab(
       page,
@@ -168,8 +199,8 @@ async function demoPage(browser, origin) {
 
   await check('demo: removing a running element aborts its run (GPU work freed)', async () => {
     const result = await page.evaluate(
-      async (sel, ms) => {
-        const el = document.querySelector(sel);
+      async (/** @type {string} */ sel, /** @type {number} */ ms) => {
+        const el = /** @type {any} the lab element: running, running$, updateComplete */ (document.querySelector(sel));
         // A seed no earlier run used, so no stored model is reused and training really runs.
         el.setAttribute('seed', '4');
         await el.updateComplete;
@@ -195,7 +226,7 @@ async function demoPage(browser, origin) {
       lab,
       RUN_MS,
     );
-    expect(!result.error, result.error);
+    if ('error' in result) throw new Error(result.error);
     expect(result.settledMs < SHORT_MS, `the run went on for ${Math.round(result.settledMs)} ms after removal`);
     expect(
       result.after === 0 && !result.stillRunning,
@@ -205,7 +236,7 @@ async function demoPage(browser, origin) {
   });
 
   await check('demo: latent="-1" gives an ae-error and a readable message', async () => {
-    await page.evaluate((sel) => document.querySelector(sel).setAttribute('latent', '-1'), lab);
+    await page.evaluate((/** @type {string} */ sel) => document.querySelector(sel)?.setAttribute('latent', '-1'), lab);
     const s = await waitForLab(page, lab, 'the error box', (x) => /latent/.test(x.error), SHORT_MS);
     const ev = (await events(page, 'ae-error')).filter((e) => /latent/.test(e.message));
     expect(
@@ -214,16 +245,22 @@ async function demoPage(browser, origin) {
     );
     expect(s.startDisabled, 'Start stays enabled for a config that cannot run');
     await shotOf(page, '#fc-train', 'demo-latent-error.png');
-    await page.evaluate((sel) => document.querySelector(sel).setAttribute('latent', '16'), lab);
+    await page.evaluate((/** @type {string} */ sel) => document.querySelector(sel)?.setAttribute('latent', '16'), lab);
     return ev[0].message;
   });
 
   await check('demo: a missing dataset folder gives an ae-error naming the file', async () => {
-    await page.evaluate((sel) => document.querySelector(sel).setAttribute('data-base-url', '/no-such-data/'), lab);
+    await page.evaluate(
+      (/** @type {string} */ sel) => document.querySelector(sel)?.setAttribute('data-base-url', '/no-such-data/'),
+      lab,
+    );
     await clickControl(page, lab, 'start');
     const s = await waitForLab(page, lab, 'the error box', (x) => !x.running && x.error !== '', RUN_MS);
     expect(/no-such-data\/manifest\.json/.test(s.error), `message does not name the file: ${s.error}`);
-    await page.evaluate((sel) => document.querySelector(sel).removeAttribute('data-base-url'), lab);
+    await page.evaluate(
+      (/** @type {string} */ sel) => document.querySelector(sel)?.removeAttribute('data-base-url'),
+      lab,
+    );
     return s.error.slice(0, 140);
   });
 
@@ -237,13 +274,19 @@ async function demoPage(browser, origin) {
 }
 
 // ---------------------------------------------------------------- lazy loading of the demo page
+/**
+ * @param {Browser} browser
+ * @param {string} origin
+ */
 async function lazyPage(browser, origin) {
   const page = await browser.newPage();
   // A short window, so the dataset viewers start below the fold.
   await page.setViewport({ width: 1100, height: 300 });
+  /** @type {string[]} */
   const requests = [];
   page.on('request', (r) => requests.push(new URL(r.url()).pathname));
-  const defined = (tag) => page.evaluate((t) => customElements.get(t) !== undefined, tag);
+  const defined = (/** @type {string} */ tag) =>
+    page.evaluate((/** @type {string} */ t) => customElements.get(t) !== undefined, tag);
   const dataFiles = () => requests.filter((p) => /\/data\/.*\.u8$/.test(p));
 
   await check('demo lazy: the first load fetches no dataset and defines no lab below the fold', async () => {
@@ -262,7 +305,7 @@ async function lazyPage(browser, origin) {
   });
 
   await check('demo lazy: scrolling to the datasets loads them; scrolling to a section defines its lab', async () => {
-    await page.evaluate(() => document.querySelector('ae-dataset-viewer').scrollIntoView());
+    await page.evaluate(() => document.querySelector('ae-dataset-viewer')?.scrollIntoView());
     await waitEvent(
       page,
       () => !!document.querySelector('ae-dataset-viewer')?.shadowRoot?.querySelector('ae-image-grid'),
@@ -273,13 +316,13 @@ async function lazyPage(browser, origin) {
       dataFiles().some((p) => p.includes('mnist-train-images')),
       `no dataset file fetched: ${dataFiles().join(', ')}`,
     );
-    await page.evaluate(() => document.getElementById('conv-transfer').scrollIntoView());
+    await page.evaluate(() => document.getElementById('conv-transfer')?.scrollIntoView());
     await waitEvent(
       page,
       () => customElements.get('ae-conv-transfer-lab') !== undefined,
       'ae-conv-transfer-lab to be defined',
     );
-    await page.evaluate(() => document.getElementById('theory').scrollIntoView());
+    await page.evaluate(() => document.getElementById('theory')?.scrollIntoView());
     await waitEvent(page, () => customElements.get('ae-theory-lab') !== undefined, 'ae-theory-lab to be defined');
     return `${dataFiles().length} dataset file(s) fetched after scrolling`;
   });
@@ -287,14 +330,19 @@ async function lazyPage(browser, origin) {
 }
 
 // ---------------------------------------------------------------- the built library in embed.html
+/**
+ * @param {Browser} browser
+ * @param {string} origin
+ */
 async function embedPage(browser, origin) {
   const page = await browser.newPage();
   await page.setViewport({ width: 1000, height: 1100 });
   const { consoleCsp } = await instrument(page);
+  /** @type {string[]} */
   const requests = [];
   page.on('request', (r) => requests.push(new URL(r.url()).pathname));
   const lab = '#lab';
-  const log = () => page.evaluate(() => document.getElementById('log').textContent);
+  const log = () => page.evaluate(() => document.getElementById('log')?.textContent ?? '');
 
   await check('embed: the page loads the one built module and its elements', async () => {
     await page.goto(`${origin}/demo/embed.html`, { waitUntil: 'load', timeout: 60_000 });
@@ -305,14 +353,17 @@ async function embedPage(browser, origin) {
         scripts.every((p) => p === '/dist/lib/autoencoder-lab.js' || p === '/demo/embed-log.js'),
       `unexpected scripts: ${scripts.join(', ')}`,
     );
-    const base = await page.evaluate(async () => (await import('/dist/lib/autoencoder-lab.js')).resolveDataBaseUrl(''));
+    const base = await page.evaluate(
+      async (/** @type {string} */ url) => (await import(url)).resolveDataBaseUrl(''),
+      '/dist/lib/autoencoder-lab.js',
+    );
     expect(base === `${origin}/dist/lib/data/`, `default data URL is ${base}`);
     return `${s.config}; data from ${base}`;
   });
 
   await check('embed: Start trains with the data next to the module; events reach the page', async () => {
     // A run long enough (64 steps) for the live curve to be seen while it runs.
-    await page.evaluate((sel) => {
+    await page.evaluate((/** @type {string} */ sel) => {
       const el = document.querySelector(sel);
       el?.setAttribute('train-size', '1024');
       el?.setAttribute('epochs', '2');
@@ -329,7 +380,7 @@ async function embedPage(browser, origin) {
     const done = await waitForLab(page, lab, 'the run to finish', (x) => !x.running && x.grids > 0, RUN_MS);
     await waitEvent(
       page,
-      () => /ae-done experiment fc-train/.test(document.getElementById('log').textContent),
+      () => /ae-done experiment fc-train/.test(document.getElementById('log')?.textContent ?? ''),
       'the ae-done log line',
     );
     const text = await log();
@@ -346,25 +397,28 @@ async function embedPage(browser, origin) {
   });
 
   await check('embed: latent="-1" gives an ae-error printed by the page', async () => {
-    await page.evaluate((sel) => document.querySelector(sel).setAttribute('latent', '-1'), lab);
+    await page.evaluate((/** @type {string} */ sel) => document.querySelector(sel)?.setAttribute('latent', '-1'), lab);
     await waitForLab(page, lab, 'the error box', (x) => /latent/.test(x.error), SHORT_MS);
     await waitEvent(
       page,
-      () => /ae-error experiment: latent/.test(document.getElementById('log').textContent),
+      () => /ae-error experiment: latent/.test(document.getElementById('log')?.textContent ?? ''),
       'the log line',
     );
-    await page.evaluate((sel) => document.querySelector(sel).setAttribute('latent', '8'), lab);
-    return (await log()).split('\n').find((l) => l.startsWith('ae-error'));
+    await page.evaluate((/** @type {string} */ sel) => document.querySelector(sel)?.setAttribute('latent', '8'), lab);
+    return (await log()).split('\n').find((/** @type {string} */ l) => l.startsWith('ae-error'));
   });
 
   await check('embed: data-base-url pointing at an empty folder gives an ae-error (HTTP 404)', async () => {
-    await page.evaluate((sel) => document.querySelector(sel).setAttribute('data-base-url', '/empty-data/'), lab);
+    await page.evaluate(
+      (/** @type {string} */ sel) => document.querySelector(sel)?.setAttribute('data-base-url', '/empty-data/'),
+      lab,
+    );
     await clickControl(page, lab, 'start');
     const s = await waitForLab(page, lab, 'the error box', (x) => !x.running && x.error !== '', RUN_MS);
     expect(/empty-data\/manifest\.json/.test(s.error) && /404/.test(s.error), `unexpected message: ${s.error}`);
     await waitEvent(
       page,
-      () => /ae-error experiment: .*empty-data/.test(document.getElementById('log').textContent),
+      () => /ae-error experiment: .*empty-data/.test(document.getElementById('log')?.textContent ?? ''),
       'the log line',
     );
     await shot(page, 'embed-missing-data.png');
@@ -418,7 +472,7 @@ try {
       ran.vendor === adapter.vendor && ran.architecture === adapter.architecture && ran.device === adapter.device,
       `the results name ${JSON.stringify(ran)}; Dawn's adapter is ${dawnAdapterName(adapter)}`,
     );
-    const names = out.workloads.map((w) => w.name).join(',');
+    const names = out.workloads.map((/** @type {any} */ w) => w.name).join(',');
     expect(names === 'gemm-fc-dw,fc-train-sync1,first-step', `expected the three asked-for rows, got ${names}`);
     for (const w of out.workloads) {
       for (const who of ['ours', 'tfjs', 'jax']) {
@@ -433,13 +487,15 @@ try {
         `${w.name}: ratios ${w.ratio_tfjs}, ${w.ratio_jax}`,
       );
     }
-    return `${dawnAdapterName(adapter)}: ${out.workloads.map((w) => `${w.name} ours ${w.ours.median.toPrecision(3)} ${w.unit}`).join('; ')}`;
+    return `${dawnAdapterName(adapter)}: ${out.workloads.map((/** @type {any} */ w) => `${w.name} ours ${w.ours.median.toPrecision(3)} ${w.unit}`).join('; ')}`;
   });
   [dev, stat] = await Promise.all([
-    startDevServer({
-      entries: ['index.html', 'demo/main.ts', 'src/ui/index.ts'],
-      include: ['lit', 'lit/decorators.js', 'lit/directives/if-defined.js', 'uplot', 'wgsl_reflect'],
-    }),
+    startDevServer(
+      /** @type {any} scripts/browser.mjs leaves its option types to their defaults */ ({
+        entries: ['index.html', 'demo/main.ts', 'src/ui/index.ts'],
+        include: ['lit', 'lit/decorators.js', 'lit/directives/if-defined.js', 'uplot', 'wgsl_reflect'],
+      }),
+    ),
     serveStatic({ '/demo/': join(REPO_ROOT, 'demo'), '/dist/': join(REPO_ROOT, 'dist'), '/empty-data/': EMPTY }),
   ]);
   browser = await launchChromium();
