@@ -13,8 +13,9 @@
 //
 // Adapter: what navigator.gpu.requestAdapter() returns in Dawn; none is an error. `--swiftshader` (or
 // WEBGPU_SWIFTSHADER=1) limits Vulkan to SwiftShader's driver (SWIFTSHADER_ICD, default Chromium's
-// /usr/lib/chromium/vk_swiftshader_icd.json); `--swiftshader-without-gpu` does so only when Dawn finds
-// no adapter otherwise, and says so. WEBGPU_DAWN_OPTIONS passes options to Dawn's create().
+// /usr/lib/chromium/vk_swiftshader_icd.json); `--swiftshader-without-gpu` (what `npm run test:node` and
+// `npm test` pass) does so only when Dawn finds no adapter otherwise, and says so. WEBGPU_DAWN_OPTIONS
+// passes options to Dawn's create().
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
