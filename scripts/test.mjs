@@ -1,8 +1,10 @@
 // `npm test`: prepare the data if needed, type-check, run every test in headless Chromium, then the
-// end-to-end tests (test/e2e/run.mjs) and the tiny headless report (cli/reproduce.mjs checked by
+// Node suite (scripts/test-node.mjs: the engine's tests from Node on Dawn, on the machine's GPU or on
+// SwiftShader's Vulkan driver where Dawn finds none), then the end-to-end tests (test/e2e/run.mjs) and the tiny headless report (cli/reproduce.mjs checked by
 // test/e2e/check-report.mjs); the last line counts all: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { nodeSuiteFiles } from './test-node/suite.mjs';
 
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 if (!existsSync(chromium)) {
@@ -14,6 +16,10 @@ if (!existsSync(chromium)) {
   process.exit(1);
 }
 
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ */
 const run = (cmd, args) => {
   const r = spawnSync(cmd, args, { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
@@ -23,6 +29,8 @@ run('node', ['scripts/prepare-data.mjs']);
 // Lint and format check (Biome, biome.json): a warning fails the run like an error.
 run('npx', ['biome', 'check', '--error-on-warnings', '.']);
 run('npx', ['tsc', '--noEmit']);
+// The .mjs scripts, checked through their JSDoc types (checkJs).
+run('npx', ['tsc', '-p', 'tsconfig.scripts.json', '--noEmit']);
 rmSync('test-artifacts/summary.json', { force: true });
 const r = spawnSync('npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs', ...process.argv.slice(2)], {
   stdio: 'inherit',
@@ -32,6 +40,28 @@ try {
   summary = JSON.parse(readFileSync('test-artifacts/summary.json', 'utf8'));
 } catch {
   // the runner died before reporting
+}
+// The Node suite: the same engine tests from Node on Dawn. With TEST_FILES, only those of its files that
+// were asked for (none: skipped); skipped when arguments are given (they are the browser runner's), or
+// with NODE_TESTS=0.
+let node = { passed: 0, failed: 0 };
+const asked = process.env.TEST_FILES?.split(',').filter((f) => f.length > 0);
+const nodeFiles = asked ? nodeSuiteFiles().filter((f) => asked.includes(f)) : nodeSuiteFiles();
+if (process.env.NODE_TESTS !== '0' && process.argv.length <= 2 && nodeFiles.length > 0) {
+  const summaryFile = 'test-artifacts/node/summary.json';
+  rmSync(summaryFile, { force: true });
+  const { TEST_FILES: _, ...env } = process.env;
+  const nr = spawnSync('node', ['scripts/test-node.mjs', '--swiftshader-without-gpu', ...(asked ? nodeFiles : [])], {
+    stdio: 'inherit',
+    env,
+  });
+  try {
+    const counts = JSON.parse(readFileSync(summaryFile, 'utf8'));
+    node = { passed: counts.pass ?? 0, failed: (counts.fail ?? 0) + (counts.cancelled ?? 0) };
+  } catch {
+    node = { passed: 0, failed: 1 }; // the Node runner died before counting
+  }
+  if (nr.status !== 0 && node.failed === 0) node.failed = 1;
 }
 // End-to-end: the demo page and the built library (test/e2e/run.mjs builds it) as a person uses them.
 // Skipped when only some test files were asked for (TEST_FILES or arguments), or with E2E=0.
@@ -68,7 +98,13 @@ if (e2eWanted && process.env.REPRODUCE !== '0') {
 }
 if (summary) {
   const tail = summary.skipped ? `, ${summary.skipped} skipped` : '';
-  console.log(`\n${summary.passed + e2e.passed} passed, ${summary.failed + e2e.failed} failed${tail}`);
+  console.log(
+    `\nbrowser ${summary.passed} passed, ${summary.failed} failed; node ${node.passed} passed, ${node.failed} failed; ` +
+      `end-to-end and report ${e2e.passed} passed, ${e2e.failed} failed`,
+  );
+  console.log(
+    `${summary.passed + node.passed + e2e.passed} passed, ${summary.failed + node.failed + e2e.failed} failed${tail}`,
+  );
 }
-if (r.status !== 0 || !summary || summary.failed > 0 || summary.passed === 0 || e2e.failed > 0)
+if (r.status !== 0 || !summary || summary.failed > 0 || summary.passed === 0 || node.failed > 0 || e2e.failed > 0)
   process.exit(r.status || 1);

@@ -21,7 +21,11 @@ import { columnMean, columnStd, frobeniusNorm, logSoftmax, meanAbsOffDiagonal, p
 import { broadcastCols, broadcastRows, broadcastScalar, sumAll, sumCols, sumRows } from './reduce';
 import { reshape } from './reshape';
 
-/** Every op, by name. Test helpers key their tables on this, so an op without a test is a type error. */
+/**
+ * Every op, by name. Test tables are keyed on this, so an op without its tests is a type error:
+ * test/cpu/ops/gradcheck.test.ts (its backward rule) and test/gpu/ops/coverage.test.ts (GPU test required:
+ * the files that run it on the GPU against an independent reference).
+ */
 export const OPS = {
   activation,
   activationGradY,

@@ -3,7 +3,8 @@
 // (same weights, same data); the GEMM, inference and first-step peers compute the same numbers. The
 // cold first-step workload runs each measurement in a fresh process, which a test page cannot start:
 // its core (coldFirstStep) and its rounds (measureColdWorkload) run here in this page instead, where
-// the libraries' caches may be warm. Correctness only: nothing here checks timings.
+// the libraries' caches may be warm. Correctness only: nothing here checks timings. And the conv
+// autoencoder's forward pass against tfjs's on the same weights, written here from PyTorch's layouts.
 import { expect } from 'chai';
 import {
   coldFirstStep,
@@ -26,6 +27,11 @@ import {
   type PeerKey,
   type PeerResult,
 } from '../../bench/workloads/index';
+import { Executable } from '../../src/graph/executor';
+import { Graph } from '../../src/graph/graph';
+import { ConvAutoencoder } from '../../src/nn/conv-autoencoder';
+import { Rng } from '../../src/util/rng';
+import type * as TfCore from '@tensorflow/tfjs-core';
 import { allclose } from '../helpers/allclose';
 import { loadTfjs } from './tfjs-loader';
 
@@ -142,6 +148,67 @@ describe('bench workloads (smoke shapes)', () => {
       const [a, b, c] = [ours, tfjs, jax].map((p) => (p as FirstStepPeer).stepLosses[0]!);
       allclose([a!, a!], [b!, c!], { atol: 0, rtol: 1e-4 }, 'first-step-warm loss');
     });
+  });
+
+  // The second report's model (Conv2d(1→c, 4, 2, 1) → ReLU → Conv2d(c→2c, 4, 2, 1) → ReLU → Flatten →
+  // Linear(2c·49 → L); Linear(L → 2c·49) → Unflatten → ConvTranspose2d(2c→c, 4, 2, 1) → ReLU →
+  // ConvTranspose2d(c→1, 4, 2, 1) → Sigmoid) built from tfjs ops on our model's own weights: PyTorch's
+  // Conv2d [O, C, K, K] becomes tfjs's [K, K, C, O], ConvTranspose2d [Cin, Cout, K, K] tfjs's
+  // [K, K, Cout, Cin] (both permutation [2, 3, 1, 0]), Linear [out, in] multiplies transposed, and
+  // Flatten / Unflatten use PyTorch's C·H·W order, so tfjs's NHWC goes through NCHW around them. A
+  // swapped axis, a flipped kernel or another flatten order moves outputs by ~1e-1. Tolerance: each
+  // layer's sums (K ≤ 2c·49 = 196 terms, |terms| summing to < 4 at this initialisation) differ between
+  // two float32 implementations by at most 2·λ·√K·u·4 ≈ 4e-5 (λ = 6, u = 2⁻²⁴, test/helpers/bounds.ts);
+  // the layers after do not enlarge it (ReLU, sigmoid′ ≤ 1/4, weights of norm < 1), and the output's
+  // sigmoid quarters it: atol 3e-5.
+  it('the conv autoencoder (c = 2, latent 3) gives the forward of tfjs on the same weights', async () => {
+    const tf = env.tf as unknown as typeof TfCore;
+    const [N, c, L] = [3, 2, 3];
+    const model = new ConvAutoencoder(env.gpu, { latent: L, capacity: c, seed: 21 });
+    const rng = new Rng(8);
+    const x = new Float32Array(N * 784).map(() => rng.uniform(0, 1));
+    const g = new Graph();
+    const input = g.input('x', [N, 1, 28, 28]);
+    const out = model.forward(g, input);
+    const exe = new Executable({ gpu: env.gpu, registry: env.registry }, g, { keep: [out] });
+    const weights: { data: Float32Array; shape: number[] }[] = [];
+    let ours: Float32Array;
+    try {
+      for (const [, p] of model.namedParameters()) weights.push({ data: await p.read(), shape: [...p.shape] });
+      exe.write(input, x);
+      exe.run();
+      ours = await exe.read(out);
+    } finally {
+      exe.dispose();
+      model.dispose();
+    }
+    /** [d0, d1, d2, d3] → [d2, d3, d1, d0] */
+    const toTf = ({ data, shape }: { data: Float32Array; shape: number[] }) =>
+      tf.transpose(tf.tensor4d(data, shape as [number, number, number, number]), [2, 3, 1, 0]) as TfCore.Tensor4D;
+    const theirs = tf.tidy(() => {
+      const [w1, b1, w2, b2, w3, b3, w4, b4, w5, b5, w6, b6] = weights;
+      const vec = (w: { data: Float32Array }) => tf.tensor1d(w.data);
+      const mat = (w: { data: Float32Array; shape: number[] }) => tf.tensor2d(w.data, w.shape as [number, number]);
+      // C = 1: the NCHW input is also NHWC
+      const r4 = (t: TfCore.Tensor) => t as TfCore.Tensor4D;
+      let h = tf.tensor4d(x, [N, 28, 28, 1]);
+      h = r4(tf.relu(tf.add(tf.conv2d(h, toTf(w1!), 2, 1), vec(b1!))));
+      h = r4(tf.relu(tf.add(tf.conv2d(h, toTf(w2!), 2, 1), vec(b2!))));
+      const flat = tf.reshape(tf.transpose(h, [0, 3, 1, 2]), [N, 2 * c * 49]) as TfCore.Tensor2D;
+      const z = tf.add(tf.matMul(flat, mat(w3!), false, true), vec(b3!)) as TfCore.Tensor2D;
+      const d = tf.add(tf.matMul(z, mat(w4!), false, true), vec(b4!));
+      h = r4(tf.transpose(tf.reshape(d, [N, 2 * c, 7, 7]), [0, 2, 3, 1]));
+      h = r4(tf.relu(tf.add(tf.conv2dTranspose(h, toTf(w5!), [N, 14, 14, c], 2, 1), vec(b5!))));
+      h = r4(tf.sigmoid(tf.add(tf.conv2dTranspose(h, toTf(w6!), [N, 28, 28, 1], 2, 1), vec(b6!))));
+      return h;
+    });
+    const expected = (await theirs.data()) as Float32Array;
+    theirs.dispose();
+    expect(ours!.length).to.equal(N * 784);
+    // Not a constant image: the comparison sees the layout.
+    const spread = Math.max(...expected) - Math.min(...expected);
+    expect(spread, 'output spread').to.be.greaterThan(1e-3);
+    allclose(ours!, expected, { atol: 3e-5, rtol: 0 }, 'conv autoencoder forward vs tfjs');
   });
 
   const coldContext = (): ColdContext => ({

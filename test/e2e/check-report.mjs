@@ -2,14 +2,22 @@
 // PNG files): every experiment of both reports (scripts/report-html.mjs's PLAN) is there and ran, each
 // has the metrics its report names with finite numbers, the run states its scale, adapter, seed and
 // time, and report.html references every PNG the results list, each of which exists and is a PNG.
+// And what a person would look at: every chart has points; every image grid's PNG decodes to a
+// picture of at least its images' area holding many gray levels (not a blank or flat canvas); the
+// fully connected autoencoder (fc-train's, and the best setting of each sweep) reconstructs the test
+// images better than the test set's mean image does (its MSE computed here from public/data);
+// transfer accuracy is above chance.
 // `node test/e2e/check-report.mjs <dir> [--scale tiny]`. Prints one line per check, ends with
 // `REPORT: N passed, N failed`, writes <dir>/check-summary.json ({ passed, failed }) and exits
 // non-zero on any failure. Imports node built-ins and ../../scripts/report-html.mjs.
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PLAN } from '../../scripts/report-html.mjs';
 
 /** The metrics each experiment must report, by PLAN id (the keys its report's tables are made of). */
+/** @type {Record<string, string[]>} */
 export const REQUIRED_METRICS = {
   'fc-train': ['nrmse_train', 'nrmse_test', 'mse_train', 'mse_test'],
   'fc-sweep-loss': ['nrmse_train', 'nrmse_test', 'mse_train', 'mse_test'],
@@ -37,7 +45,104 @@ export const REQUIRED_METRICS = {
 
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** Every leaf of a metric value (a number, or a record / array of them) as [path, value]. */
+/**
+ * The fully connected experiments whose test MSE must beat the mean image's: fc-train's model, and the
+ * best setting of each sweep (a sweep shows settings that do worse, e.g. SGD at the tiny budget).
+ */
+const FC_RECONSTRUCTING = ['fc-train', 'fc-sweep-loss', 'fc-sweep-optimizer', 'fc-sweep-activation'];
+const CHANCE = 1 / 10;
+
+/**
+ * Decodes an 8-bit, non-interlaced RGB or RGBA PNG (what a canvas exports) to RGBA pixels.
+ * @param {Buffer} file
+ * @returns {{ width: number, height: number, rgba: Uint8Array }}
+ */
+export function decodePng(file) {
+  if (!file.subarray(0, 8).equals(PNG_MAGIC)) throw new Error('not a PNG');
+  let at = 8;
+  let width = 0;
+  let height = 0;
+  let channels = 0;
+  /** @type {Buffer[]} */
+  const idat = [];
+  while (at < file.length) {
+    const len = file.readUInt32BE(at);
+    const type = file.toString('latin1', at + 4, at + 8);
+    const data = file.subarray(at + 8, at + 8 + len);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      const [depth, color, , , interlace] = [data[8], data[9], data[10], data[11], data[12]];
+      channels = color === 6 ? 4 : color === 2 ? 3 : 0;
+      if (depth !== 8 || channels === 0 || interlace !== 0)
+        throw new Error(`unsupported PNG: bit depth ${depth}, color type ${color}, interlace ${interlace}`);
+    } else if (type === 'IDAT') idat.push(data);
+    else if (type === 'IEND') break;
+    at += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * channels;
+  const out = new Uint8Array(width * height * 4);
+  const prev = new Uint8Array(stride);
+  const cur = new Uint8Array(stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= channels ? (cur[i - channels] ?? 0) : 0;
+      const b = prev[i] ?? 0;
+      const c = i >= channels ? (prev[i - channels] ?? 0) : 0;
+      let v = line[i] ?? 0;
+      if (filter === 1) v += a;
+      else if (filter === 2) v += b;
+      else if (filter === 3) v += (a + b) >> 1;
+      else if (filter === 4) {
+        const p = a + b - c;
+        const pa = Math.abs(p - a);
+        const pb = Math.abs(p - b);
+        const pc = Math.abs(p - c);
+        v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      } else if (filter !== 0) throw new Error(`bad PNG filter ${filter} on row ${y}`);
+      cur[i] = v & 255;
+    }
+    for (let x = 0; x < width; x++) {
+      for (let k = 0; k < 4; k++) out[(y * width + x) * 4 + k] = k < channels ? (cur[x * channels + k] ?? 0) : 255;
+    }
+    prev.set(cur);
+  }
+  return { width, height, rgba: out };
+}
+
+/**
+ * The mean squared error of the mean image on the Fashion-MNIST test set (pixels / 255), from the
+ * prepared data; null when public/data is not there.
+ * @returns {number | null}
+ */
+function fashionMeanImageMse() {
+  const file = fileURLToPath(new URL('../../public/data/fashion-mnist-test-images.u8', import.meta.url));
+  if (!existsSync(file)) return null;
+  const bytes = readFileSync(file);
+  const n = bytes.length / 784;
+  const mean = new Float64Array(784);
+  for (let i = 0; i < bytes.length; i++) mean[i % 784] = (mean[i % 784] ?? 0) + (bytes[i] ?? NaN) / 255 / n;
+  let sum = 0;
+  for (let i = 0; i < bytes.length; i++) sum += ((bytes[i] ?? NaN) / 255 - (mean[i % 784] ?? NaN)) ** 2;
+  return sum / bytes.length;
+}
+
+/**
+ * The last value of a metric (a number, or a list of per-epoch values).
+ * @param {any} v
+ * @returns {any}
+ */
+const lastValue = (v) => (Array.isArray(v) ? v[v.length - 1] : v);
+
+/**
+ * Every leaf of a metric value (a number, or a record / array of them) as [path, value].
+ * @param {unknown} value
+ * @param {string} path
+ * @returns {[string, any][]}
+ */
 function leaves(value, path) {
   if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, `${path}[${i}]`));
   if (value !== null && typeof value === 'object')
@@ -45,11 +150,21 @@ function leaves(value, path) {
   return [[path, value]];
 }
 
-/** Checks the folder; returns { passed, failed, lines }. */
+/**
+ * Checks the folder; returns { passed, failed, lines }.
+ * @param {string} dir
+ * @param {{ scale?: string | null }} [options]
+ * @returns {{ passed: number, failed: number, lines: string[] }}
+ */
 export function checkReport(dir, { scale = null } = {}) {
   let passed = 0;
   let failed = 0;
+  /** @type {string[]} */
   const lines = [];
+  /**
+   * @param {string} name
+   * @param {() => string | void} fn
+   */
   const check = (name, fn) => {
     try {
       const note = fn();
@@ -60,10 +175,16 @@ export function checkReport(dir, { scale = null } = {}) {
       lines.push(`FAIL ${name}: ${e instanceof Error ? e.message : String(e)}`);
     }
   };
+  /**
+   * @param {unknown} ok
+   * @param {string} message
+   * @returns {asserts ok}
+   */
   const expect = (ok, message) => {
     if (!ok) throw new Error(message);
   };
 
+  /** @type {any} report.json as parsed */
   let report = null;
   check('report: report.json exists and parses', () => {
     report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
@@ -90,7 +211,9 @@ export function checkReport(dir, { scale = null } = {}) {
     return `scale ${report.scale}, adapter ${report.adapter}, ${(report.totalMs / 1000).toFixed(0)} s`;
   });
 
-  const byId = new Map((report.experiments ?? []).map((e) => [e.id, e]));
+  /** @type {Map<string, any>} */
+  const byId = new Map((report.experiments ?? []).map((/** @type {any} */ e) => [e.id, e]));
+  const meanImageMse = fashionMeanImageMse();
   for (const step of PLAN) {
     const exp = byId.get(step.id);
     check(`${step.id}: present in report.json and ran (report ${step.report})`, () => {
@@ -135,6 +258,58 @@ export function checkReport(dir, { scale = null } = {}) {
       }
       return `${pngs.length} PNG(s)`;
     });
+    check(`${step.id}: every chart has points`, () => {
+      const charts = r.charts ?? [];
+      for (const c of charts) {
+        const series = c.series ?? [];
+        expect(series.length > 0, `chart "${c.title}" has no series`);
+        for (const s of series) {
+          expect(Array.isArray(s.y) && s.y.length > 0, `chart "${c.title}", series "${s.name}" has no points`);
+          expect(
+            s.y.every(Number.isFinite) && (!s.x || (s.x.length === s.y.length && s.x.every(Number.isFinite))),
+            `chart "${c.title}", series "${s.name}" has a point that is not a finite number`,
+          );
+        }
+      }
+      const points = charts.reduce(
+        (/** @type {number} */ n, /** @type {any} */ c) =>
+          n + c.series.reduce((/** @type {number} */ m, /** @type {any} */ s) => m + s.y.length, 0),
+        0,
+      );
+      return `${charts.length} chart(s), ${points} points`;
+    });
+    const grids = (r.grids ?? []).filter((/** @type {any} */ g) => g.file);
+    if (grids.length > 0)
+      check(`${step.id}: every image grid's PNG shows images (their area, many gray levels)`, () => {
+        for (const g of grids) {
+          const { width, height, rgba } = decodePng(readFileSync(join(dir, exp.dir, g.file)));
+          const side = 28 * 3; // scripts draw each image pixel as a 3×3 block (src/ui/render/grid.ts)
+          expect(
+            width * height >= g.count * side * side,
+            `${g.file}: ${width}×${height} cannot hold ${g.count} images`,
+          );
+          const grays = new Set();
+          for (let i = 0; i < rgba.length; i += 4)
+            if (rgba[i] === rgba[i + 1] && rgba[i] === rgba[i + 2] && rgba[i + 3] === 255) grays.add(rgba[i]);
+          expect(grays.size >= 32, `${g.file}: only ${grays.size} gray levels; the images are blank or flat`);
+        }
+        return `${grids.length} grid(s)`;
+      });
+    if (FC_RECONSTRUCTING.includes(step.id) && meanImageMse !== null)
+      check(`${step.id}: the reconstructions beat the mean image (test MSE < ${meanImageMse.toFixed(4)})`, () => {
+        const values = leaves(r.metrics?.mse_test, 'mse_test').filter(([, v]) => typeof v === 'number');
+        expect(values.length > 0, 'no mse_test');
+        const [path, best] = values.reduce((a, b) => (b[1] < a[1] ? b : a));
+        expect(best < meanImageMse, `the best, ${path} = ${best}, is no better than the mean image`);
+        return `best ${path} = ${Number(best).toFixed(4)}`;
+      });
+    if (step.id === 'conv-transfer')
+      check(`conv-transfer: test accuracy above chance (${CHANCE})`, () => {
+        const frozen = lastValue(r.metrics?.accuracy_frozen);
+        const full = lastValue(r.metrics?.accuracy_full);
+        expect(frozen > CHANCE && full > CHANCE, `accuracy frozen ${frozen}, full ${full}; chance is ${CHANCE}`);
+        return `frozen ${frozen}, full ${full}`;
+      });
   }
   check('report: no experiment outside the plan', () => {
     const extra = [...byId.keys()].filter((id) => !PLAN.some((p) => p.id === id));
@@ -147,7 +322,7 @@ export function checkReport(dir, { scale = null } = {}) {
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
   const args = process.argv.slice(2);
   const at = args.indexOf('--scale');
-  const scale = at >= 0 ? args[at + 1] : null;
+  const scale = at >= 0 ? (args[at + 1] ?? null) : null;
   const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--scale');
   if (!dir) {
     console.error('usage: node test/e2e/check-report.mjs <reproduce output dir> [--scale tiny]');

@@ -6,6 +6,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
+/** @type {Record<string, string>} */
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -16,16 +17,20 @@ const TYPES = {
   '.u8': 'application/octet-stream',
 };
 
-/** Starts the server; resolves to { origin, close() }. `routes`: { '/demo/': '/abs/demo', … }. */
+/**
+ * Starts the server; resolves to { origin, close() }. `routes`: { '/demo/': '/abs/demo', … }.
+ * @param {Record<string, string>} routes
+ * @returns {Promise<{ origin: string, close: () => Promise<void> }>}
+ */
 export function serveStatic(routes) {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const prefix = Object.keys(routes).find((p) => path.startsWith(p));
     const root = prefix && routes[prefix];
-    const file = root && normalize(join(root, path.slice(prefix.length)));
+    const file = prefix && root ? normalize(join(root, path.slice(prefix.length))) : '';
     let size = -1;
     try {
-      if (file && (file === root || file.startsWith(root.endsWith(sep) ? root : root + sep))) {
+      if (file && root && (file === root || file.startsWith(root.endsWith(sep) ? root : root + sep))) {
         const st = statSync(file);
         if (st.isFile()) size = st.size;
       }
@@ -46,8 +51,11 @@ export function serveStatic(routes) {
   });
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      resolve({ origin: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) });
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+      resolve({
+        origin: `http://127.0.0.1:${port}`,
+        close: () => /** @type {Promise<void>} */ (new Promise((r) => server.close(() => r()))),
+      });
     });
   });
 }

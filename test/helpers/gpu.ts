@@ -56,3 +56,27 @@ export async function runOp<A>(
     for (const b of owned) b.dispose();
   }
 }
+
+/** What the WebGPU implementation itself says about its default adapter, read apart from the engine. */
+export interface PlatformAdapter {
+  /** vendor, architecture and device, the non-empty ones joined by spaces ("google swiftshader …"). */
+  name: string;
+  /** The implementation flags it as a fallback (CPU) adapter. */
+  flaggedFallback: boolean;
+  /** Its adapter info names SwiftShader, Chromium's CPU implementation (which does not always flag itself). */
+  namesSwiftShader: boolean;
+}
+
+/** Asks navigator.gpu for its default adapter, as a test's reference for what the engine reports. */
+export async function platformAdapter(): Promise<PlatformAdapter> {
+  const adapter = await navigator.gpu.requestAdapter();
+  if (!adapter) throw new Error('navigator.gpu.requestAdapter() returned null; the GPU tests need an adapter');
+  const info = adapter.info;
+  const flags = adapter as GPUAdapter & { isFallbackAdapter?: boolean };
+  const infoFlag = info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  return {
+    name: [info.vendor, info.architecture, info.device].filter((s) => s.length > 0).join(' '),
+    flaggedFallback: flags.isFallbackAdapter === true || infoFlag.isFallbackAdapter === true,
+    namesSwiftShader: /swiftshader/i.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`),
+  };
+}

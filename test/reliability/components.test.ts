@@ -1,11 +1,14 @@
 // Components and the shared GPU: removing a training <ae-*-lab> element mid-run (or after it
 // finished) frees every GPU buffer its run made, and six lab elements training at once on one page
-// share one device (getRuntime() hands all of them the same runtime) and all finish.
-// Imports src/ui (the elements, ModelStore), experiments runtime, and the UI test helpers.
+// share one device (getRuntime() hands all of them the same runtime) and all finish. GPU objects are
+// counted twice: by the engine's buffer tracker, and at the source, by wrapping the device's
+// createBuffer / destroy, createBindGroup and createQuerySet (test/helpers/raw-objects.ts).
+// Imports src/ui (the elements, ModelStore), experiments runtime, and the UI and GPU test helpers.
 import { expect } from 'chai';
 import '../../src/ui/index';
 import { getRuntime, type Runtime } from '../../src/experiments/runtime';
 import { ModelStore, type AeExperiment } from '../../src/ui/index';
+import { countRawObjects, type RawCounter } from '../helpers/raw-objects';
 import { nextEvent } from '../ui/helpers';
 
 type LabTag = 'ae-fc-train-lab' | 'ae-conv-latent-lab';
@@ -38,16 +41,38 @@ function lab(tag: LabTag, attrs: Record<string, string>): AeExperiment {
 const FC_TINY = { 'train-size': '64', 'test-size': '32', epochs: '1', batch: '16' };
 const CONV_TINY = { latents: '3', 'train-size': '64', 'test-size': '32', batch: '32' };
 
-async function live(): Promise<{ count: number; labels: string[] }> {
+let raw: RawCounter | null = null;
+
+/** Live GPU buffers: the tracker's count, and the raw buffers made (and not destroyed) since counting began. */
+async function live(): Promise<{ count: number; labels: string[]; raw: number; rawQuerySets: number }> {
   const { gpu } = await getRuntime();
-  return { count: gpu.buffers.liveBufferCount(), labels: gpu.buffers.liveLabels() };
+  const r = raw!.counts();
+  return {
+    count: gpu.buffers.liveBufferCount(),
+    labels: [...gpu.buffers.liveLabels(), ...raw!.liveBufferLabels().map((l) => `raw ${l}`)],
+    raw: r.liveBuffers,
+    rawQuerySets: r.liveQuerySets,
+  };
 }
 
 describe('reliability: components on the shared GPU', () => {
   let baseline = 0;
+  let rawBaseline = 0;
   before(async () => {
+    raw = countRawObjects((await getRuntime()).gpu.device);
     baseline = (await live()).count;
   });
+  after(() => raw?.restore());
+  beforeEach(async () => {
+    rawBaseline = (await live()).raw;
+  });
+  /** Both counts back where the test began, no query set left. */
+  const expectAllFreed = async (when: string) => {
+    const now = await live();
+    expect(now.count, `${when}: tracked buffers still live: ${now.labels.join(', ')}`).to.equal(baseline);
+    expect(now.raw, `${when}: raw buffers still live: ${now.labels.join(', ')}`).to.equal(rawBaseline);
+    expect(now.rawQuerySets, `${when}: query sets still live`).to.equal(0);
+  };
   afterEach(async () => {
     document.querySelectorAll('ae-fc-train-lab, ae-conv-latent-lab').forEach((e) => e.remove());
     await Promise.all(stores.splice(0).map((s) => s.destroy()));
@@ -65,7 +90,10 @@ describe('reliability: components on the shared GPU', () => {
     });
     const run = el.start();
     await training;
-    expect((await live()).count, 'the run holds GPU buffers while it trains').to.be.greaterThan(baseline);
+    const during = await live();
+    expect(during.count, 'the run holds GPU buffers while it trains').to.be.greaterThan(baseline);
+    expect(during.raw, 'the device made raw buffers for it').to.be.greaterThan(rawBaseline);
+    expect(raw!.counts().bindGroupsCreated, 'and bind groups').to.be.greaterThan(0);
     let done = false;
     el.addEventListener('ae-done', () => (done = true));
     const started = performance.now();
@@ -76,8 +104,7 @@ describe('reliability: components on the shared GPU', () => {
     expect(el.running).to.equal(false);
     // 50 epochs of 4 steps were asked for; the removal cut the run short.
     if (partial) expect(partial.metrics.steps ?? 0).to.be.lessThan(200);
-    const after = await live();
-    expect(after.count, `still live: ${after.labels.join(', ')}`).to.equal(baseline);
+    await expectAllFreed('after removal mid-run');
   });
 
   it('a completed run, and removing its element afterwards, leave no GPU buffer behind', async function () {
@@ -89,11 +116,11 @@ describe('reliability: components on the shared GPU', () => {
     await el.start();
     const d = (await done).detail;
     expect(d.task === 'experiment' && !d.stopped).to.equal(true);
-    expect((await live()).count, 'after the run').to.equal(baseline);
+    await expectAllFreed('after the run');
     // The trained weights went to the model store as CPU bytes, not GPU buffers.
     expect((await el.store!.list()).length).to.equal(1);
     el.remove();
-    expect((await live()).count, 'after removal').to.equal(baseline);
+    await expectAllFreed('after removal');
   });
 
   it('six elements training at once share one device and all finish', async function () {
@@ -155,7 +182,6 @@ describe('reliability: components on the shared GPU', () => {
       'every element got the one shared runtime',
     ).to.equal(true);
     els.forEach((e) => e.remove());
-    const after = await live();
-    expect(after.count, `still live: ${after.labels.join(', ')}`).to.equal(baseline);
+    await expectAllFreed('after six runs and their removal');
   });
 });

@@ -6,15 +6,19 @@ import { expect } from 'chai';
 import { conv2d, conv2dBackwardWeight, convTranspose2d } from '../../../src/ops/conv';
 import { Rng } from '../../../src/util/rng';
 import { numel, type Shape } from '../../../src/util/shape';
-import { allclose, f64, randomArray } from '../../helpers/allclose';
+import { f64, randomArray } from '../../helpers/allclose';
+import { expectWithin, sumOfProductsBounds } from '../../helpers/bounds';
 import { gpuGrads, referenceGrads } from '../../helpers/eager-grad';
 import { getGpu, runOp } from '../../helpers/gpu';
 import type { Tuning } from '../../../src/kernels/tuning';
 import { Graph } from '../../../src/graph/graph';
 import { Executable } from '../../../src/graph/executor';
 
-// f32 sums of K terms of size ≤ 1: rtol 1e-4, atol 1e-5·√K, K the length of that output's reduction.
-const tol = (K: number) => ({ atol: 1e-5 * Math.sqrt(K), rtol: 1e-4 });
+// Tolerance: every output (forward and gradients) is a float32 sum of at most K products of the inputs,
+// K that output's reduction length, so it is within u·|y| + λ·√K·u·Σ|terms| of the float64 value in any
+// order of addition (λ = 6, u = 2⁻²⁴; test/helpers/bounds.ts). Σ|terms| is the same computation run by the
+// references on the absolute values of the inputs (and of dy).
+const absOf = (a: ArrayLike<number>) => Float64Array.from(a, Math.abs);
 
 interface Case {
   op: 'conv' | 'transpose';
@@ -107,14 +111,22 @@ for (const lowering of ['im2col', 'direct'] as const)
             : { y: c.Cin * KH * KW + 1, dx: c.Cout * KH * KW, dw: c.N * c.H * c.W, db: c.N * OH * OW };
 
         const y = await runOp(op, inputs, shapes, attrs);
-        allclose(y, op.reference(inputs.map(f64), shapes, attrs), tol(K.y), `${what}: y`);
+        const yRef = op.reference(inputs.map(f64), shapes, attrs);
+        expectWithin(
+          y,
+          yRef,
+          sumOfProductsBounds(yRef, op.reference(inputs.map(absOf), shapes, attrs), K.y),
+          `${what}: y`,
+        );
 
         const expected = referenceGrads(op, inputs.map(f64), shapes, attrs, f64(dy));
+        const absSums = referenceGrads(op, inputs.map(absOf), shapes, attrs, absOf(dy));
         const got = await gpuGrads(op, inputs, shapes, attrs, dy);
         expect(got.length).to.equal(shapes.length);
-        allclose(got[0]!, expected[0]!, tol(K.dx), `${what}: dx`);
-        allclose(got[1]!, expected[1]!, tol(K.dw), `${what}: dw`);
-        if (c.bias) allclose(got[2]!, expected[2]!, tol(K.db), `${what}: db`);
+        expectWithin(got[0]!, expected[0]!, sumOfProductsBounds(expected[0]!, absSums[0]!, K.dx), `${what}: dx`);
+        expectWithin(got[1]!, expected[1]!, sumOfProductsBounds(expected[1]!, absSums[1]!, K.dw), `${what}: dw`);
+        if (c.bias)
+          expectWithin(got[2]!, expected[2]!, sumOfProductsBounds(expected[2]!, absSums[2]!, K.db), `${what}: db`);
       });
     }
 
@@ -128,12 +140,9 @@ for (const lowering of ['im2col', 'direct'] as const)
       const [x, dy] = shapes.map((s) => randomArray(rng, numel(s)));
       const got = await runOp(conv2dBackwardWeight, [x!, dy!], shapes, attrs);
       expect(got.length).to.equal(O * C * 9);
-      allclose(
-        got,
-        conv2dBackwardWeight.reference([f64(x!), f64(dy!)], shapes, attrs),
-        tol(N * H * W),
-        'dw [64,128,3,3]',
-      );
+      const want = conv2dBackwardWeight.reference([f64(x!), f64(dy!)], shapes, attrs);
+      const absSums = conv2dBackwardWeight.reference([absOf(x!), absOf(dy!)], shapes, attrs);
+      expectWithin(got, want, sumOfProductsBounds(want, absSums, N * H * W), 'dw [64,128,3,3]');
     });
   });
 
@@ -168,10 +177,12 @@ describe('conv2d: choosing im2col or the direct kernels', () => {
     registry.tuning.im2colMaxBytes = 48 * 98 * 4 - 4;
     expect(await dispatches()).to.equal(1);
     const inputs = shapes.map((s) => randomArray(rng, numel(s)));
-    allclose(
+    const want = conv2d.reference(inputs.map(f64), shapes, attrs);
+    const absSums = conv2d.reference(inputs.map(absOf), shapes, attrs);
+    expectWithin(
       await runOp(conv2d, inputs, shapes, attrs),
-      conv2d.reference(inputs.map(f64), shapes, attrs),
-      tol(49),
+      want,
+      sumOfProductsBounds(want, absSums, 3 * 16 + 1),
       'direct past the cap',
     );
   });

@@ -1,6 +1,16 @@
-// Losses on the GPU against the float64 references: forward (rtol 1e-4) and gradient (rtol 1e-4, atol
-// 1e-6 of the largest gradient entry) on odd shapes, the BCE edge cases, circular wrap-around, cross-
-// entropy with logits of 1e3, and one input past 1024² elements (grid-stride loop + second pass).
+// Losses on the GPU against the float64 references on odd shapes, the BCE edge cases, circular wrap-
+// around, cross-entropy with logits of 1e3, and one input past 1024² elements (grid-stride loop +
+// second pass).
+// Tolerances from float32 arithmetic (u = 2⁻²⁴, λ = 6, test/helpers/bounds.ts). Forward: a mean of K
+// terms whose absolute values sum to S is within λ·√K·u·S/divisor of the exact mean in any order of
+// addition, plus each term's own error: 16u relative for the terms made of a log or exp and a few
+// roundings (WGSL's log and exp: 2⁻²¹ absolute near 1, 3 + 2|x| ulp elsewhere), 2⁻²¹ absolute per term,
+// and for the circular loss 2·180·(800 + 360)·u absolute per term (the wrapped difference w of angles up
+// to ±400° is off by u·(|p| + |t| + 360), and w² by 2|w| times that). S is |loss|·divisor where every
+// term is ≥ 0, and is summed here for KL, whose terms t·(log t − x) have either sign.
+// Gradient, one term per element: 8u relative, plus, where the formula subtracts a computed function
+// from the target, that function's absolute error times |dy|/divisor: σ(z) for |z| ≤ 6, (8 + 4·6)·u;
+// softmax over ≤ 17 classes with |z| ≤ 3, (17 + 8 + 4·3)·u < 64u; the circular loss's w, 2·1160·u.
 import { expect } from 'chai';
 import {
   bceLoss,
@@ -16,12 +26,54 @@ import type { OpDef } from '../../../src/ops/op';
 import { Rng } from '../../../src/util/rng';
 import type { Shape } from '../../../src/util/shape';
 import { allclose, f64, randomArray } from '../../helpers/allclose';
+import { LAMBDA, U } from '../../helpers/bounds';
 import { getGpu, runOp } from '../../helpers/gpu';
 import { LOSS_CASES } from '../../cpu/loss/cases';
 
-const LOSS = { atol: 1e-7, rtol: 1e-4 };
-const maxAbs = (a: ArrayLike<number>) => Array.from(a).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-const gradTol = (expected: ArrayLike<number>) => ({ atol: 1e-6 * maxAbs(expected) + 1e-12, rtol: 1e-4 });
+/** What the tolerances need to know about one loss's inputs (see above). */
+interface TermErrors {
+  /** Number of terms the forward pass sums, and the divisor of the mean. */
+  terms: number;
+  divisor: number;
+  /** Σ|terms|; by default |loss|·divisor (every term ≥ 0). */
+  absSum?: number;
+  /** Absolute error of one term (beyond the 16u relative). */
+  termAtol: number;
+  /** Absolute error of the function the gradient subtracts the target from, in units of u. */
+  gradAtolU: number;
+}
+
+function lossTol(value: number, e: TermErrors): { atol: number; rtol: number } {
+  const s = e.absSum ?? Math.abs(value) * e.divisor;
+  return {
+    atol: (LAMBDA * Math.sqrt(e.terms) * U * s + e.terms * e.termAtol) / e.divisor + 16 * U * (s / e.divisor),
+    rtol: 0,
+  };
+}
+
+const gradTol = (dy: number, e: TermErrors) => ({
+  atol: (e.gradAtolU * U * Math.abs(dy)) / e.divisor,
+  rtol: 8 * U,
+});
+
+/** The term errors of each loss of LOSS_CASES on the inputs it makes (see above). */
+function termErrors(name: string, pred: Float32Array, tgt: Float32Array, shapes: readonly Shape[]): TermErrors {
+  const n = pred.length;
+  const LOG_ATOL = 2 ** -21;
+  if (name === 'crossEntropyLoss') {
+    const rows = shapes[0]![0]!;
+    return { terms: rows, divisor: rows, termAtol: LOG_ATOL, gradAtolU: 64 };
+  }
+  if (name.startsWith('klDivLoss')) {
+    let absSum = 0;
+    for (let i = 0; i < n; i++) if (tgt[i]! > 0) absSum += Math.abs(tgt[i]! * (Math.log(tgt[i]!) - pred[i]!));
+    const divisor = name.includes('batchmean') ? shapes[0]![0]! : n;
+    return { terms: n, divisor, absSum, termAtol: LOG_ATOL, gradAtolU: 0 };
+  }
+  if (name === 'circularLoss') return { terms: n, divisor: n, termAtol: 2 * 180 * 1160 * U, gradAtolU: 2 * 1160 };
+  if (name === 'bceWithLogitsLoss') return { terms: n, divisor: n, termAtol: LOG_ATOL, gradAtolU: 8 + 4 * 6 };
+  return { terms: n, divisor: n, termAtol: name === 'bceLoss' ? LOG_ATOL : 0, gradAtolU: 0 };
+}
 
 /** Runs the loss and its gradient on the GPU and compares both with the references. */
 async function check<A>(
@@ -34,13 +86,19 @@ async function check<A>(
   dy: number,
   what: string,
 ): Promise<{ value: number; dx: Float32Array }> {
+  const errors = termErrors(
+    loss.name === 'klDivLoss' ? `klDivLoss ${JSON.stringify(attrs)}` : loss.name,
+    pred,
+    tgt,
+    shapes,
+  );
   const got = await runOp(loss, [pred, tgt], shapes, attrs);
   const want = loss.reference([f64(pred), f64(tgt)], shapes, attrs);
-  allclose(got, want, LOSS, `${what} forward`);
+  allclose(got, want, lossTol(want[0]!, errors), `${what} forward`);
   const dyArr = Float32Array.of(dy);
   const dx = await runOp(grad, [pred, tgt, dyArr], [...shapes, [1]], attrs);
   const dxRef = grad.reference([f64(pred), f64(tgt), f64(dyArr)], [...shapes, [1]], attrs);
-  allclose(dx, dxRef, gradTol(dxRef), `${what} backward`);
+  allclose(dx, dxRef, gradTol(dy, errors), `${what} backward`);
   return { value: got[0]!, dx };
 }
 

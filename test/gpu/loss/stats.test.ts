@@ -1,7 +1,14 @@
-// Statistics on the GPU against the float64 references, on odd shapes. Tolerances: softmax and
-// log-softmax atol 1e-6, rtol 1e-4; column mean/std rtol 1e-4, atol 1e-6; the [1] reductions rtol 1e-4;
-// pearson atol 1e-4 (random) and 1e-5 on the constructed ±1 entries, with exact 1s and 0s where the
-// convention fixes them.
+// Statistics on the GPU against the float64 references, on odd shapes, with exact 1s and 0s where the
+// convention fixes them. Tolerances from float32 arithmetic (u = 2⁻²⁴, λ = 6, test/helpers/bounds.ts;
+// a sum of K terms is within λ·√K·u·Σ|terms|):
+// - softmax: exp(x − max) within 3 + 2|x − max| ulp (WGSL; an ulp ≤ 2u relative), the row sum within
+//   λ·√cols·u of its size, the division 2.5 ulp: relative (6 + 4|x − max| + λ·√cols + 5)·u;
+//   log-softmax x − max − log Σ: absolute (λ·√cols + 8)·u + 2⁻²¹ (log near 1) + u·(|x| + |y|).
+// - columnMean: λ·√rows·u·mean|x| + 2u·|mean|. columnStd (two passes): x − mean is exact here (x and the
+//   mean within a factor 2, Sterbenz), the sum of squares within λ·√rows·u, the square root halves it;
+//   the mean's own error δ moves the std by δ²/std: (λ·√rows + 4)·u·std + δ²/std.
+// - pearson: Σ d_i·d_j within λ·√rows·u·‖d_i‖·‖d_j‖ (Cauchy–Schwarz), so r within (λ·√rows + 6)·u·2.
+// - meanAbsOffDiagonal: λ·√K·u·mean|a| + 2u·|y| over K = d² − d terms; frobeniusNorm: (λ·√n/2 + 2)·u·|y|.
 import { expect } from 'chai';
 import {
   columnMean,
@@ -14,6 +21,7 @@ import {
 } from '../../../src/ops/stats';
 import { Rng } from '../../../src/util/rng';
 import { allclose, f64, randomArray } from '../../helpers/allclose';
+import { expectWithin, LAMBDA, U } from '../../helpers/bounds';
 import { runOp } from '../../helpers/gpu';
 
 const SHAPES = [
@@ -22,8 +30,25 @@ const SHAPES = [
   [65, 10],
   [300, 17],
 ] as const;
-const SOFTMAX = { atol: 1e-6, rtol: 1e-4 };
-const COLUMN = { atol: 1e-6, rtol: 1e-4 };
+/** Per-element bounds for softmax or log-softmax of x [rows, cols] (see above). */
+function softmaxBounds(name: string, x: Float32Array, want: ArrayLike<number>, rows: number, cols: number): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const row = x.subarray(r * cols, (r + 1) * cols);
+    const max = Math.max(...row);
+    for (let j = 0; j < cols; j++) {
+      const y = want[r * cols + j]!;
+      const shift = Math.abs(row[j]! - max);
+      out.push(
+        name === 'softmax'
+          ? (11 + 4 * shift + LAMBDA * Math.sqrt(cols)) * U * Math.abs(y)
+          : (LAMBDA * Math.sqrt(cols) + 8) * U + 2 ** -21 + U * (Math.abs(row[j]!) + Math.abs(y)),
+      );
+    }
+  }
+  return out;
+}
+const pearsonAtol = (rows: number) => (LAMBDA * Math.sqrt(rows) + 6) * U * 2;
 
 describe('statistics (GPU vs float64 reference)', () => {
   const rng = new Rng(99);
@@ -33,7 +58,8 @@ describe('statistics (GPU vs float64 reference)', () => {
       const x = randomArray(rng, rows * cols, -10, 10);
       for (const op of [softmax, logSoftmax]) {
         const got = await runOp(op, [x], [[rows, cols]], {});
-        allclose(got, op.reference([f64(x)], [[rows, cols]], {}), SOFTMAX, `${op.name} [${rows},${cols}]`);
+        const want = op.reference([f64(x)], [[rows, cols]], {});
+        expectWithin(got, want, softmaxBounds(op.name, x, want, rows, cols), `${op.name} [${rows},${cols}]`);
       }
     });
   }
@@ -43,7 +69,8 @@ describe('statistics (GPU vs float64 reference)', () => {
     for (const op of [softmax, logSoftmax]) {
       const got = await runOp(op, [x], [[2, 3]], {});
       expect(Array.from(got).every(Number.isFinite), `${op.name} finite`).to.equal(true);
-      allclose(got, op.reference([f64(x)], [[2, 3]], {}), SOFTMAX, `${op.name} large logits`);
+      const want = op.reference([f64(x)], [[2, 3]], {});
+      expectWithin(got, want, softmaxBounds(op.name, x, want, 2, 3), `${op.name} large logits`);
     }
   });
 
@@ -51,16 +78,15 @@ describe('statistics (GPU vs float64 reference)', () => {
     it(`columnMean and columnStd on [${rows},${cols}]`, async () => {
       // an offset well above the spread, where a one-pass variance would lose digits
       const x = randomArray(rng, rows * cols, 99, 101);
-      allclose(
-        await runOp(columnMean, [x], [[rows, cols]], {}),
-        columnMean.reference([f64(x)], [[rows, cols]], {}),
-        COLUMN,
-        'columnMean',
-      );
-      allclose(
+      const mean = columnMean.reference([f64(x)], [[rows, cols]], {});
+      const absMean = columnMean.reference([f64(x).map(Math.abs)], [[rows, cols]], {});
+      const meanErr = Array.from(mean, (m, j) => LAMBDA * Math.sqrt(rows) * U * absMean[j]! + 2 * U * Math.abs(m));
+      expectWithin(await runOp(columnMean, [x], [[rows, cols]], {}), mean, meanErr, 'columnMean');
+      const std = columnStd.reference([f64(x)], [[rows, cols]], {});
+      expectWithin(
         await runOp(columnStd, [x], [[rows, cols]], {}),
-        columnStd.reference([f64(x)], [[rows, cols]], {}),
-        COLUMN,
+        std,
+        Array.from(std, (v, j) => (LAMBDA * Math.sqrt(rows) + 4) * U * v + (v > 0 ? meanErr[j]! ** 2 / v : 0)),
         'columnStd',
       );
     });
@@ -74,13 +100,13 @@ describe('statistics (GPU vs float64 reference)', () => {
   });
 
   for (const [rows, cols] of SHAPES) {
-    it(`pearson on random [${rows},${cols}] (atol 1e-4)`, async () => {
+    it(`pearson on random [${rows},${cols}]`, async () => {
       const x = randomArray(rng, rows * cols);
       const got = await runOp(pearson, [x], [[rows, cols]], {});
       allclose(
         got,
         pearson.reference([f64(x)], [[rows, cols]], {}),
-        { atol: 1e-4, rtol: 0 },
+        { atol: pearsonAtol(rows), rtol: 0 },
         `pearson [${rows},${cols}]`,
       );
       for (let i = 0; i < cols; i++) expect(got[i * cols + i], 'diagonal').to.equal(1);
@@ -97,27 +123,30 @@ describe('statistics (GPU vs float64 reference)', () => {
     const x = Float32Array.from(data);
     const r = await runOp(pearson, [x], [[rows, 5]], {});
     const at = (i: number, j: number) => r[i * 5 + j]!;
-    expect(at(0, 1)).to.be.closeTo(1, 1e-5);
-    expect(at(0, 2)).to.be.closeTo(-1, 1e-5);
-    expect(at(1, 2)).to.be.closeTo(-1, 1e-5);
+    expect(at(0, 1)).to.be.closeTo(1, pearsonAtol(rows));
+    expect(at(0, 2)).to.be.closeTo(-1, pearsonAtol(rows));
+    expect(at(1, 2)).to.be.closeTo(-1, pearsonAtol(rows));
     for (let i = 0; i < 5; i++) {
       expect(at(i, i), 'diagonal').to.equal(1);
       if (i !== 3) expect([at(i, 3), at(3, i)], 'constant column').to.deep.equal([0, 0]);
       for (let j = 0; j < 5; j++) expect(at(i, j), 'symmetric').to.equal(at(j, i));
     }
-    allclose(r, pearson.reference([f64(x)], [[rows, 5]], {}), { atol: 1e-4, rtol: 0 }, 'constructed pearson');
+    allclose(
+      r,
+      pearson.reference([f64(x)], [[rows, 5]], {}),
+      { atol: pearsonAtol(rows), rtol: 0 },
+      'constructed pearson',
+    );
   });
 
   for (const d of [2, 3, 17, 40]) {
     it(`meanAbsOffDiagonal on [${d},${d}]`, async () => {
       const a = randomArray(rng, d * d);
       const got = await runOp(meanAbsOffDiagonal, [a], [[d, d]], {});
-      allclose(
-        got,
-        meanAbsOffDiagonal.reference([f64(a)], [[d, d]], {}),
-        { atol: 1e-7, rtol: 1e-4 },
-        `meanAbsOffDiagonal ${d}`,
-      );
+      const want = meanAbsOffDiagonal.reference([f64(a)], [[d, d]], {});
+      // every term is |a_ij| ≥ 0, so the mean of their absolute values is the result itself
+      const K = d * d - d;
+      expectWithin(got, want, [(LAMBDA * Math.sqrt(K) + 2) * U * Math.abs(want[0]!)], `meanAbsOffDiagonal ${d}`);
     });
   }
 
@@ -126,17 +155,25 @@ describe('statistics (GPU vs float64 reference)', () => {
     const r = await runOp(pearson, [x], [[100, 6]], {});
     const got = await runOp(meanAbsOffDiagonal, [r], [[6, 6]], {});
     const expected = meanAbsOffDiagonal.reference([pearson.reference([f64(x)], [[100, 6]], {})], [[6, 6]], {});
-    allclose(got, expected, { atol: 1e-4, rtol: 0 }, 'overall correlation');
+    // each |r_ij| is off by at most pearson's bound, and so is their mean; then the mean's own rounding
+    const K = 30;
+    allclose(
+      got,
+      expected,
+      { atol: pearsonAtol(100) + (LAMBDA * Math.sqrt(K) + 2) * U * Math.abs(expected[0]!), rtol: 0 },
+      'overall correlation',
+    );
   });
 
   for (const shape of [[1], [7, 3], [65, 10], [300, 17], [1030, 1024]] as const) {
     it(`frobeniusNorm on [${shape.join(',')}]`, async () => {
       const n = shape.reduce((p: number, q: number) => p * q, 1);
       const a = randomArray(rng, n);
-      allclose(
+      const want = frobeniusNorm.reference([f64(a)], [shape], {});
+      expectWithin(
         await runOp(frobeniusNorm, [a], [shape], {}),
-        frobeniusNorm.reference([f64(a)], [shape], {}),
-        { atol: 1e-7, rtol: 1e-4 },
+        want,
+        [((LAMBDA * Math.sqrt(n)) / 2 + 2) * U * want[0]!],
         'frobeniusNorm',
       );
     });

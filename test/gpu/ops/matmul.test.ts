@@ -1,4 +1,8 @@
 // matmul and linear on the GPU against the float64 reference, on shapes that hit tile edges.
+// Tolerance, per element and checked column by column (test/helpers/bounds.ts): a float32 dot product of
+// K terms is within u·|c| + λ·√K·u·Σ_k|a_ik·b_kj| of the exact value (λ = 6, u = 2⁻²⁴; a bias adds one
+// term), whatever order the kernel adds in. A wrong or missing term of average size (|a·b| ≈ 1/4 here)
+// is ~10³ times that at K = 129.
 import { expect } from 'chai';
 import { directGrid, gemmSplitK, linear, matmul, splitKParts, tiledTile, vec4Layout } from '../../../src/ops/matmul';
 import type { ManagedBuffer } from '../../../src/gpu/buffers';
@@ -6,11 +10,24 @@ import { readFloat32 } from '../../../src/gpu/readback';
 import { matmulRef } from '../../../src/ops/matmul.ref';
 import { Rng } from '../../../src/util/rng';
 import { ShapeError } from '../../../src/util/errors';
-import { allclose, f64, randomArray } from '../../helpers/allclose';
+import { f64, randomArray } from '../../helpers/allclose';
+import { expectWithinPerColumn, productBounds, U } from '../../helpers/bounds';
 import { getGpu, runOp } from '../../helpers/gpu';
 
-// f32 accumulation over K terms of size ≤ 1: error grows like √K·eps; atol 1e-5·√K, rtol 1e-4.
-const tol = (K: number) => ({ atol: 1e-5 * Math.sqrt(K) * 4, rtol: 1e-4 });
+/** Checks an M × N product of A and B (as stored) against the float64 reference, per column. */
+function expectProduct(
+  got: Float32Array,
+  a: Float32Array,
+  b: Float32Array,
+  M: number,
+  K: number,
+  N: number,
+  what: string,
+  t: { transA?: boolean; transB?: boolean } = {},
+): void {
+  const want = matmulRef(f64(a), f64(b), M, K, N, t.transA, t.transB);
+  expectWithinPerColumn(got, want, productBounds(a, b, M, K, N, t), M, N, what);
+}
 
 // The tiled variant runs both its tile sizes on every shape: 64 × 64 (wide tiles never chosen) and
 // 128 × 128 (chosen for every product).
@@ -86,7 +103,7 @@ for (const variant of ['direct', 'direct-scalar', 'tiled', 'tiled-wide'] as cons
               ],
               {},
             );
-            allclose(got, matmulRef(f64(a), f64(b), M, K, N), tol(K), `matmul ${M}x${K}x${N}`);
+            expectProduct(got, a, b, M, K, N, `matmul ${M}x${K}x${N}`);
           });
         }
       }
@@ -104,7 +121,7 @@ for (const variant of ['direct', 'direct-scalar', 'tiled', 'tiled-wide'] as cons
         const as = transA ? [K, M] : [M, K];
         const bs = transB ? [N, K] : [K, N];
         const got = await runOp(matmul, [a, b], [as, bs], { transA, transB });
-        allclose(got, matmulRef(f64(a), f64(b), M, K, N, transA, transB), tol(K), 'transposed matmul');
+        expectProduct(got, a, b, M, K, N, 'transposed matmul', { transA, transB });
       });
     }
 
@@ -126,7 +143,7 @@ for (const variant of ['direct', 'direct-scalar', 'tiled', 'tiled-wide'] as cons
             transA,
             transB,
           });
-          allclose(got, matmulRef(f64(a), f64(b), M, K, N, transA, transB), tol(K), `matmul ${M}×${K}×${N}`);
+          expectProduct(got, a, b, M, K, N, `matmul ${M}×${K}×${N}`, { transA, transB });
         }
       });
     }
@@ -144,13 +161,16 @@ for (const variant of ['direct', 'direct-scalar', 'tiled', 'tiled-wide'] as cons
         ],
         {},
       );
-      const expected = new Float64Array(B * M * N);
       for (let i = 0; i < B; i++)
-        expected.set(
-          matmulRef(f64(a.subarray(i * M * K, (i + 1) * M * K)), f64(b.subarray(i * K * N, (i + 1) * K * N)), M, K, N),
-          i * M * N,
+        expectProduct(
+          got.subarray(i * M * N, (i + 1) * M * N),
+          a.subarray(i * M * K, (i + 1) * M * K),
+          b.subarray(i * K * N, (i + 1) * K * N),
+          M,
+          K,
+          N,
+          `batched matmul ${B}×${M}×${K}×${N}, product ${i}`,
         );
-      allclose(got, expected, tol(K), `batched matmul ${B}×${M}×${K}×${N}`);
     };
 
     it('batched, multiple-of-4 shapes: 3 products of 12×16×20', () => batched(3, 12, 16, 20));
@@ -187,7 +207,7 @@ for (const variant of ['direct', 'direct-scalar', 'tiled', 'tiled-wide'] as cons
             ],
             {},
           );
-          allclose(got, matmulRef(f64(a), f64(b), M, K, N), tol(K), `matmul ${M}×${K}×${N} (grid ${grid})`);
+          expectProduct(got, a, b, M, K, N, `matmul ${M}×${K}×${N} (grid ${grid})`);
         }
       }
     });
@@ -226,7 +246,7 @@ for (const variant of ['direct', 'direct-scalar', 'tiled', 'tiled-wide'] as cons
             gpu.device.queue.submit([enc.finish()]);
             const got = await readFloat32(gpu, cb, 0, M * N);
             ds.forEach((d) => d.bound.dispose());
-            allclose(got, matmulRef(f64(a), f64(b), M, K, N, transA, transB), tol(K), `split-K ${parts} slices`);
+            expectProduct(got, a, b, M, K, N, `split-K ${parts} slices`, { transA, transB });
           } finally {
             owned.forEach((o) => o.dispose());
           }
@@ -236,15 +256,33 @@ for (const variant of ['direct', 'direct-scalar', 'tiled', 'tiled-wide'] as cons
 
     it('batched: 3 independent products of 20×31×9', () => batched(3, 20, 31, 9));
 
-    it("fused linear: leaky ReLU(x·Wᵀ + b) at the first report's shapes 7×784→196", async () => {
-      const [B, I, O] = [7, 784, 196];
-      const x = randomArray(rng, B * I, 0, 1);
-      const w = randomArray(rng, O * I, -0.05, 0.05);
-      const bias = randomArray(rng, O, -0.05, 0.05);
-      const attrs = { kind: 'leakyRelu' as const, alpha: 0.5 };
-      const got = await runOp(linear, [x, w, bias], [[B, I], [O, I], [O]], attrs);
-      allclose(got, linear.reference([f64(x), f64(w), f64(bias)], [[B, I], [O, I], [O]], attrs), tol(I), 'linear');
-    });
+    // linear = f(x·Wᵀ + b) with f in the GEMM's epilogue. Bound on y: L·(bound on z) plus f's own error,
+    // L = f's Lipschitz constant (1; sigmoid 1/4). Leaky ReLU with slope 1/2 is exact; sigmoid and tanh
+    // (WGSL: 1/(1 + exp(−z)) and tanh) add at most (8 + 4|z|)·u: exp is within 3 + 2|z| ulp (WGSL's
+    // accuracy table; an ulp is ≤ 2u relative), which moves σ by at most a quarter of that, and the
+    // add and the division within 1 and 2.5 ulp.
+    for (const [kind, lipschitz, ownError] of [
+      ['identity', 1, () => 0],
+      ['leakyRelu', 1, () => 0],
+      ['relu', 1, () => 0],
+      ['sigmoid', 0.25, (z: number) => (8 + 4 * Math.abs(z)) * U],
+      ['tanh', 1, (z: number) => (8 + 4 * Math.abs(z)) * U],
+    ] as const) {
+      it(`fused linear: ${kind}(x·Wᵀ + b) at the first report's shapes 7×784→196`, async () => {
+        const [B, I, O] = [7, 784, 196];
+        const x = randomArray(rng, B * I, 0, 1);
+        const w = randomArray(rng, O * I, -0.05, 0.05);
+        const bias = randomArray(rng, O, -0.05, 0.05);
+        const attrs = { kind, alpha: 0.5 };
+        const shapes = [[B, I], [O, I], [O]];
+        const got = await runOp(linear, [x, w, bias], shapes, attrs);
+        const want = linear.reference([f64(x), f64(w), f64(bias)], shapes, attrs);
+        const z = linear.reference([f64(x), f64(w), f64(bias)], shapes, { kind: 'identity' });
+        const zBound = productBounds(x, w, B, I, O, { transB: true, bias });
+        const bound = zBound.map((e, i) => lipschitz * e + ownError(z[i]!) + U * Math.abs(want[i]!));
+        expectWithinPerColumn(got, want, bound, B, O, `linear ${kind}`);
+      });
+    }
 
     it('rejects mismatched inner dims when the shape is inferred, naming both shapes', () => {
       expect(() =>
