@@ -5,49 +5,35 @@
 import { expect } from 'chai';
 import '../../src/ui/index';
 import type { AeDrawingPad } from '../../src/ui/index';
-import { ModelStore } from '../../src/ui/model-store';
-import { FcAutoencoder } from '../../src/nn/autoencoders';
-import { saveSafetensors } from '../../src/nn/state';
-import { getRuntime } from '../../src/experiments/runtime';
-import { latentModelKey, type LatentModel } from '../../src/experiments/latent-codes';
+import type { ModelStore } from '../../src/ui/model-store';
+import type { LatentModel } from '../../src/experiments/latent-codes';
 import { brushValue, strokeSegment } from '../../src/ui/components/ae-drawing-pad/ae-drawing-pad';
 import { mount, nextEvent, part } from './helpers';
-import { cpuDecode, cpuEncode, fcWeights, syntheticImages } from './latent-reference';
+import {
+  cleanUp,
+  cpuDecode,
+  cpuEncode,
+  expectClose,
+  fcModelStore,
+  fcWeights,
+  keysOn,
+  syntheticImages,
+} from './latent-reference';
 
 const LATENT = 5;
 const SLOPE = 0.5;
-/** float32 GPU against float64 CPU: |gpu − cpu| ≤ ABS + REL·|cpu|. */
-const ABS = 2e-5;
-const REL = 1e-4;
-
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
-  expect(got.length, `${what}: length`).to.equal(want.length);
-  for (let i = 0; i < want.length; i++) {
-    const err = Math.abs(got[i]! - want[i]!);
-    if (err > ABS + REL * Math.abs(want[i]!))
-      expect.fail(`${what}[${i}]: got ${got[i]}, expected ${want[i]} (|error| ${err.toExponential(2)})`);
-  }
+async function storeWithModel(): Promise<ModelStore> {
+  return (await fcModelStore('pad', LATENT, SLOPE, 11)).store;
 }
 
-async function storeWithModel(): Promise<ModelStore> {
-  const { gpu } = await getRuntime();
-  const store = new ModelStore(`ae-test-pad-${Date.now()}-${Math.random().toString(36).slice(2)}`);
-  const model = new FcAutoencoder(gpu, { latent: LATENT, activation: 'leakyRelu', slope: SLOPE, seed: 11 });
-  const spec = {
-    kind: 'fc',
-    latent: LATENT,
-    activation: 'leakyRelu',
-    slope: SLOPE,
-    optimizer: 'adam',
-    seed: 0,
-  } as const;
-  await store.save(latentModelKey(spec), await saveSafetensors(model), {
-    experiment: 'test',
-    scale: 'tiny',
-    complete: true,
+/** A pad on `store`'s model, started. */
+async function startedPad(store: ModelStore): Promise<AeDrawingPad> {
+  const pad = await mount('ae-drawing-pad', (p) => {
+    p.store = store;
+    p.latent = LATENT;
   });
-  model.dispose();
-  return store;
+  await pad.start();
+  return pad;
 }
 
 function bytes(el: Element, selector: string): Uint8ClampedArray {
@@ -81,9 +67,7 @@ function stroke(pad: AeDrawingPad, from: [number, number], to: [number, number])
 describe('<ae-drawing-pad>', () => {
   let store: ModelStore | null = null;
   afterEach(async () => {
-    document.body.replaceChildren();
-    await store?.destroy();
-    store = null;
+    store = await cleanUp(store);
   });
 
   it('brush: full at the pen, linear to zero at 1.5 radii; a segment keeps the brighter value', () => {
@@ -103,11 +87,7 @@ describe('<ae-drawing-pad>', () => {
 
   it('a stroke draws along its path, and its code and reconstruction are the CPU encoder’s and decoder’s', async () => {
     store = await storeWithModel();
-    const pad = await mount('ae-drawing-pad', (p) => {
-      p.store = store;
-      p.latent = LATENT;
-    });
-    await pad.start();
+    const pad = await startedPad(store);
     expect(pad.status).to.equal('ready');
     // Blank drawing first: the reconstruction of nothing.
     pad.setPixels(new Float32Array(784));
@@ -145,16 +125,8 @@ describe('<ae-drawing-pad>', () => {
 
   it('draws with the keyboard: Enter lowers the pen, the arrows draw, Space lifts it', async () => {
     store = await storeWithModel();
-    const pad = await mount('ae-drawing-pad', (p) => {
-      p.store = store;
-      p.latent = LATENT;
-    });
-    await pad.start();
-    const canvas = part(pad, '[part="pad"]');
-    expect(canvas.tabIndex).to.equal(0);
-    canvas.focus();
-    const key = (k: string, shiftKey = false) =>
-      canvas.dispatchEvent(new KeyboardEvent('keydown', { key: k, shiftKey, bubbles: true, composed: true }));
+    const pad = await startedPad(store);
+    const key = keysOn(pad, '[part="pad"]');
     key('ArrowLeft', true); // pen up: moves without drawing, to (10, 13)
     expect(pad.pixels.every((v) => v === 0)).to.equal(true);
     key('Enter'); // pen down: a dot at (10, 13)

@@ -7,48 +7,29 @@ import { expect } from 'chai';
 import '../../src/ui/index';
 import type { AeLatentExplorer } from '../../src/ui/index';
 import { ModelStore } from '../../src/ui/model-store';
-import { FcAutoencoder } from '../../src/nn/autoencoders';
 import { ConvAutoencoder } from '../../src/nn/conv-autoencoder';
 import { saveSafetensors } from '../../src/nn/state';
 import { getRuntime } from '../../src/experiments/runtime';
-import { latentModelKey, pca2, projectPca, type LatentModel } from '../../src/experiments/latent-codes';
+import { pca2, projectPca, type LatentModel } from '../../src/experiments/latent-codes';
 import { WebGPUUnavailableError } from '../../src/util/errors';
 import { ADVICE } from '../../src/ui/components/ae-gpu-status/ae-gpu-status';
 import { mount, nextEvent, part } from './helpers';
-import { cpuConvDecode, cpuDecode, cpuEncode, fcWeights, syntheticImages } from './latent-reference';
+import {
+  cpuConvDecode,
+  cleanUp,
+  cpuDecode,
+  cpuEncode,
+  expectClose,
+  fcWeights,
+  keysOn,
+  fcModelStore,
+  syntheticImages,
+} from './latent-reference';
 
 const LATENT = 4;
 const SLOPE = 0.5;
-/** float32 GPU against float64 CPU through three layers of widths up to 784: |gpu − cpu| ≤ ABS + REL·|cpu|. */
-const ABS = 2e-5;
-const REL = 1e-4;
-
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
-  expect(got.length, `${what}: length`).to.equal(want.length);
-  for (let i = 0; i < want.length; i++) {
-    const err = Math.abs(got[i]! - want[i]!);
-    if (err > ABS + REL * Math.abs(want[i]!))
-      expect.fail(`${what}[${i}]: got ${got[i]}, expected ${want[i]} (|error| ${err.toExponential(2)})`);
-  }
-}
-
 /** A store holding one fully connected model of latent size LATENT with seeded (untrained) weights. */
-async function storeWithModel(seed = 3): Promise<{ store: ModelStore; key: string }> {
-  const { gpu } = await getRuntime();
-  const store = new ModelStore(`ae-test-explorer-${Date.now()}-${Math.random().toString(36).slice(2)}`);
-  const model = new FcAutoencoder(gpu, { latent: LATENT, activation: 'leakyRelu', slope: SLOPE, seed });
-  const key = latentModelKey({
-    kind: 'fc',
-    latent: LATENT,
-    activation: 'leakyRelu',
-    slope: SLOPE,
-    optimizer: 'adam',
-    seed: 0,
-  });
-  await store.save(key, await saveSafetensors(model), { experiment: 'test', scale: 'tiny', complete: true });
-  model.dispose();
-  return { store, key };
-}
+const storeWithModel = (seed = 3) => fcModelStore('explorer', LATENT, SLOPE, seed);
 
 const COUNT = 40;
 
@@ -116,9 +97,7 @@ function powerPca(codes: ArrayLike<number>, n: number, d: number): { mean: numbe
 describe('<ae-latent-explorer>', () => {
   let store: ModelStore | null = null;
   afterEach(async () => {
-    document.body.replaceChildren();
-    await store?.destroy();
-    store = null;
+    store = await cleanUp(store);
   });
 
   it('pca2 finds the principal axes and variances of a set built with known ones', () => {
@@ -218,11 +197,7 @@ describe('<ae-latent-explorer>', () => {
     const made = await storeWithModel();
     store = made.store;
     const el = await mountExplorer(store);
-    const plane = part(el, '[part="plane"]');
-    expect(plane.tabIndex).to.equal(0);
-    plane.focus();
-    const key = (k: string, shiftKey = false) =>
-      plane.dispatchEvent(new KeyboardEvent('keydown', { key: k, shiftKey, bubbles: true, composed: true }));
+    const key = keysOn(el, '[part="plane"]');
     const before = el.point;
     const placed = el.placed!;
     const span = (v: Float64Array) => {

@@ -1,9 +1,16 @@
 // Float64 CPU forward passes of the fully connected autoencoder (784 → 392 → 196 → L → 196 → 392 → 784,
 // leaky ReLU after every layer) and of the convolutional decoder (a transposed convolution is the
-// adjoint of a convolution: ops/conv.ref.ts), written from the layer definitions, and deterministic
-// test images; shared by the latent-explorer and drawing-pad tests.
-import type { LatentModel } from '../../src/experiments/latent-codes';
+// adjoint of a convolution: ops/conv.ref.ts), written from the layer definitions, deterministic
+// test images, the GPU-against-CPU tolerance check, and a model store holding one seeded model;
+// shared by the latent-explorer and drawing-pad tests.
+import { expect } from 'chai';
+import { latentModelKey, type LatentModel } from '../../src/experiments/latent-codes';
+import { getRuntime } from '../../src/experiments/runtime';
+import { FcAutoencoder } from '../../src/nn/autoencoders';
+import { saveSafetensors } from '../../src/nn/state';
 import { conv2dBackwardInputRef } from '../../src/ops/conv.ref';
+import { ModelStore } from '../../src/ui/model-store';
+import { part } from './helpers';
 
 export type Weights = Map<string, Float32Array>;
 
@@ -81,4 +88,55 @@ export function syntheticImages(count: number): { x: Float32Array; labels: Uint8
       for (let c = 0; c < 28; c++) x[k * 784 + r * 28 + c] = 0.5 + 0.5 * Math.sin(fx * c + fy * r * (1 + (k % 3)) + k);
   }
   return { x, labels, count };
+}
+
+/** float32 GPU against float64 CPU through layers of widths up to 784: |gpu − cpu| ≤ ABS + REL·|cpu|. */
+const ABS = 2e-5;
+const REL = 1e-4;
+
+/** Fails naming the first element of `got` that is not within the tolerance above of `want`'s. */
+export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
+  expect(got.length, `${what}: length`).to.equal(want.length);
+  for (let i = 0; i < want.length; i++) {
+    const err = Math.abs(got[i]! - want[i]!);
+    if (err > ABS + REL * Math.abs(want[i]!))
+      expect.fail(`${what}[${i}]: got ${got[i]}, expected ${want[i]} (|error| ${err.toExponential(2)})`);
+  }
+}
+
+/**
+ * A fresh store (its database named after `name`) holding one fully connected leaky-ReLU model of
+ * latent size `latent` with seeded, untrained weights, under the key an fc request for that latent
+ * size finds.
+ */
+export async function fcModelStore(
+  name: string,
+  latent: number,
+  slope: number,
+  seed: number,
+): Promise<{ store: ModelStore; key: string }> {
+  const { gpu } = await getRuntime();
+  const store = new ModelStore(`ae-test-${name}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  const model = new FcAutoencoder(gpu, { latent, activation: 'leakyRelu', slope, seed });
+  const key = latentModelKey({ kind: 'fc', latent, activation: 'leakyRelu', slope, optimizer: 'adam', seed: 0 });
+  await store.save(key, await saveSafetensors(model), { experiment: 'test', scale: 'tiny', complete: true });
+  model.dispose();
+  return { store, key };
+}
+
+/** After a test: empties the page and destroys the test's model store (if any); null, to clear the reference with. */
+export async function cleanUp(store: ModelStore | null): Promise<null> {
+  document.body.replaceChildren();
+  await store?.destroy();
+  return null;
+}
+
+/** Focuses `el`'s shadow part `selector` (which must be in the tab order); returns a key press on it. */
+export function keysOn(el: Element, selector: string): (key: string, shiftKey?: boolean) => void {
+  const target = part(el, selector);
+  expect(target.tabIndex, `${selector}: tabIndex`).to.equal(0);
+  target.focus();
+  return (key, shiftKey = false) => {
+    target.dispatchEvent(new KeyboardEvent('keydown', { key, shiftKey, bubbles: true, composed: true }));
+  };
 }

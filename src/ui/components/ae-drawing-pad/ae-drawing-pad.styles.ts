@@ -1,7 +1,7 @@
-// ae-drawing-pad.styles.ts: shadow styles of <ae-drawing-pad> (the card styles are the explorer's).
-// Imports lit.
+// ae-drawing-pad.styles.ts: shadow styles of <ae-drawing-pad> (the card styles are shared with
+// <ae-latent-explorer>: ../card.styles). Imports lit and ../card.styles.
 import { css } from 'lit';
-import { cardStyles } from '../ae-latent-explorer/ae-latent-explorer.styles';
+import { cardStyles, wrappingRow } from '../card.styles';
 
 export const drawingPadStyles = [
   cardStyles,
@@ -10,11 +10,7 @@ export const drawingPadStyles = [
       --_pad: var(--ae-pad-size, 224px);
     }
     .row {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.75rem 1rem;
-      margin-top: 0.6rem;
-      align-items: flex-start;
+      ${wrappingRow}
     }
     [part='pad'] {
       display: block;

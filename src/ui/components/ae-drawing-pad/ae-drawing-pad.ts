@@ -1,20 +1,16 @@
 // ae-drawing-pad.ts: <ae-drawing-pad>, a 28×28 canvas to draw a digit or a garment on with the pointer
 // (mouse, pen or touch); a trained autoencoder encodes the drawing as it grows, its code is shown as
 // bars and its reconstruction beside it, and the code can be handed to an <ae-latent-explorer>.
-// Imports lit, experiments (latent-codes, runtime, types), util errors, ../../events,
-// ../../model-store and the explorer's shared modules.
-import { LitElement, html, nothing, svg } from 'lit';
+// Imports lit, experiments (latent-codes), util errors, ../../events, ../latent-model-element and
+// the explorer's shared modules.
+import { html, nothing, svg } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { LatentModel, LatentModelKind } from '../../../experiments/latent-codes';
-import { getRuntime, type RuntimeProvider } from '../../../experiments/runtime';
-import type { Progress, Scale } from '../../../experiments/types';
+import type { LatentModel } from '../../../experiments/latent-codes';
 import { ConfigError } from '../../../util/errors';
-import { resolveDataBaseUrl } from '../../data-base-url';
 import { asError, emit } from '../../events';
-import { modelStore, type ModelStore } from '../../model-store';
 import type { AeLatentExplorer } from '../ae-latent-explorer/ae-latent-explorer';
-import { describeFailure, paintGray, SIDE } from '../ae-latent-explorer/gray';
-import { acquireModel } from '../ae-latent-explorer/model-source';
+import { paintGray, SIDE } from '../ae-latent-explorer/gray';
+import { LatentModelElement } from '../latent-model-element';
 import { drawingPadStyles } from './ae-drawing-pad.styles';
 
 /** A code handed on by a drawing pad. */
@@ -98,32 +94,16 @@ export function strokeSegment(pixels: Float32Array, x0: number, y0: number, x1: 
  * @cssproperty --ae-accent - focus rings, the bars and the buttons.
  */
 @customElement('ae-drawing-pad')
-export class AeDrawingPad extends LitElement {
+export class AeDrawingPad extends LatentModelElement {
   static override styles = drawingPadStyles;
 
-  /** Which autoencoder: 'fc' (Fashion-MNIST) or 'conv' (MNIST). */
-  @property() model: LatentModelKind = 'fc';
-  /** Latent size of the model; 0 takes any stored one (8 when one must be trained). */
-  @property({ type: Number }) latent = 0;
-  /** A model-store key to use; '' chooses. */
-  @property() weights = '';
-  /** The labs' scale whose stored models come first and whose settings a quick training run uses. */
-  @property() scale: Scale = 'tiny';
+  protected readonly errorTask = 'drawing-pad';
+
   /** Id of the <ae-latent-explorer> that "Show in explorer" hands the code to. */
   @property({ attribute: 'for' }) for = '';
   /** Brush radius in image pixels. */
   @property({ type: Number }) brush = 1.2;
-  /** Open the model as soon as the element is in the page (else the Start button does). */
-  @property({ type: Boolean }) autostart = false;
-  @property({ attribute: 'data-base-url' }) dataBaseUrl = '';
-  @property({ attribute: false }) runtimeProvider: RuntimeProvider = getRuntime;
-  @property({ attribute: false }) store: ModelStore | null = modelStore;
-  /** 'idle' | 'loading' | 'ready' | 'error', reflected for page CSS. */
-  @property({ reflect: true }) status: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
 
-  @state() private message = '';
-  @state() private progressFraction: number | undefined = undefined;
-  @state() private failure: Error | null = null;
   @state() private codeValues: Float32Array | null = null;
   @state() private sendNote = '';
 
@@ -131,18 +111,11 @@ export class AeDrawingPad extends LitElement {
   @query('[part="reconstruction"]') private reconCanvas!: HTMLCanvasElement | null;
 
   private drawing = new Float32Array(SIDE * SIDE);
-  private opened: LatentModel | null = null;
-  private release: (() => void) | null = null;
   private recon: Float32Array | null = null;
   private encodedImage: Float32Array | null = null;
   private pen: { id: number; x: number; y: number } | null = null;
   /** The keyboard's pen: a pixel position, and whether it draws as it moves. */
   @state() private keyPen = { x: 13, y: 13, down: false };
-  private pending = false;
-  private busy = false;
-  private loop: Promise<void> = Promise.resolve();
-  private attempt = 0;
-  private starting: Promise<void> | null = null;
 
   /** The drawing: 784 values in [0, 1], row-major (a copy). */
   get pixels(): Float32Array {
@@ -154,17 +127,6 @@ export class AeDrawingPad extends LitElement {
     return this.codeValues && this.encodedImage && this.recon
       ? { code: this.codeValues, image: this.encodedImage, reconstruction: this.recon }
       : null;
-  }
-
-  /** The model in use (null until ready). */
-  get latentModel(): LatentModel | null {
-    return this.opened;
-  }
-
-  /** Opens the model (once). Resolves when ready, or after a failure is shown. */
-  start(): Promise<void> {
-    this.starting ??= this.open();
-    return this.starting;
   }
 
   /** Wipes the drawing (and the code and reconstruction with it). */
@@ -183,12 +145,6 @@ export class AeDrawingPad extends LitElement {
       throw new ConfigError(`setPixels: expected 784 values (a 28×28 image); got ${image.length}.`);
     this.drawing = Float32Array.from(image, (v) => Math.min(1, Math.max(0, v)));
     this.changed();
-  }
-
-  /** Resolves when the code and reconstruction show the latest drawing. */
-  async settled(): Promise<void> {
-    await this.updateComplete;
-    await this.loop;
   }
 
   /** Hands the current code to the explorer named by `for` and fires `ae-code`. Returns whether there was a code. */
@@ -210,83 +166,25 @@ export class AeDrawingPad extends LitElement {
     return true;
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.attempt++;
-    this.release?.();
-    this.release = null;
-    this.opened = null;
-    this.starting = null;
-    if (this.status !== 'error') this.status = 'idle';
-  }
-
   protected override firstUpdated(): void {
     this.paint();
-    if (this.autostart) void this.start();
+    super.firstUpdated();
   }
 
-  private async open(): Promise<void> {
-    const attempt = ++this.attempt;
-    const current = () => attempt === this.attempt;
-    this.status = 'loading';
-    this.failure = null;
-    this.message = 'Starting the GPU…';
-    try {
-      if (this.model !== 'fc' && this.model !== 'conv')
-        throw new ConfigError(`model: unknown value "${this.model}"; expected fc or conv.`);
-      if (!(this.brush > 0)) throw new ConfigError(`brush: expected a radius > 0 in image pixels; got ${this.brush}.`);
-      const runtime = await this.runtimeProvider();
-      if (!current()) return;
-      const { opened, release } = acquireModel(
-        runtime,
-        this.store,
-        {
-          kind: this.model,
-          latent: this.latent,
-          weights: this.weights,
-          scale: this.scale,
-          dataBaseUrl: resolveDataBaseUrl(this.dataBaseUrl),
-        },
-        (p) => current() && this.onProgress(p),
-      );
-      this.release = release;
-      const { model, source } = await opened;
-      if (!current()) return;
-      this.opened = model;
-      this.status = 'ready';
-      this.progressFraction = undefined;
-      const what = model.spec.kind === 'fc' ? 'a garment' : 'a digit';
-      this.message = `${source === 'store' ? 'Stored' : 'Newly trained'} model "${model.key}". Draw ${what} in the box.`;
-      if (this.drawing.some((v) => v > 0)) this.changed();
-    } catch (e) {
-      if (!current()) return;
-      this.release?.();
-      this.release = null;
-      this.starting = null;
-      this.fail(asError(e));
-    }
+  protected override check(): void {
+    super.check();
+    if (!(this.brush > 0)) throw new ConfigError(`brush: expected a radius > 0 in image pixels; got ${this.brush}.`);
   }
 
-  private fail(error: Error): void {
-    this.failure = error;
-    this.status = 'error';
+  protected override take(model: LatentModel, origin: string): void {
+    const what = model.spec.kind === 'fc' ? 'a garment' : 'a digit';
+    this.enter(model, `${origin}. Draw ${what} in the box.`);
+    if (this.drawing.some((v) => v > 0)) this.changed();
+  }
+
+  protected override fail(error: Error): void {
     this.message = '';
-    emit(this, 'ae-error', { task: 'drawing-pad', error });
-  }
-
-  private onProgress(p: Progress): void {
-    this.message = p.message || this.message;
-    this.progressFraction = p.step !== undefined && p.steps ? p.step / p.steps : undefined;
-    emit(this, 'ae-progress', {
-      task: 'latent-model',
-      message: p.message,
-      stage: p.stage,
-      epoch: p.epoch,
-      epochs: p.epochs,
-      step: p.step,
-      total: p.steps,
-      loss: p.loss,
-    });
+    super.fail(error);
   }
 
   // --- drawing ---------------------------------------------------------------------------------
@@ -362,47 +260,30 @@ export class AeDrawingPad extends LitElement {
     this.paint();
     this.sendNote = '';
     if (this.status !== 'ready') return;
-    this.pending = true;
-    if (this.busy) return;
-    this.busy = true;
-    this.loop = (async () => {
-      try {
-        while (this.pending && this.opened) {
-          this.pending = false;
-          const model = this.opened;
-          const image = this.drawing.slice();
-          const code = await model.encodeOne(image);
-          const recon = await model.decodeOne(code);
-          if (model !== this.opened) return;
-          this.encodedImage = image;
-          this.recon = recon;
-          this.codeValues = code;
-          await this.updateComplete;
-          if (this.reconCanvas) paintGray(this.reconCanvas, recon);
-        }
-      } catch (e) {
-        // A model let go of (the element left the page) ends the loop quietly.
-        if (this.opened) this.fail(asError(e));
-      } finally {
-        this.busy = false;
-      }
-    })();
+    this.requestWork((model) => this.encode(model));
+  }
+
+  /** Encodes the drawing and decodes its code; false when `model` was let go of meanwhile. */
+  private async encode(model: LatentModel): Promise<boolean> {
+    const image = this.drawing.slice();
+    const code = await model.encodeOne(image);
+    const recon = await model.decodeOne(code);
+    if (model !== this.opened) return false;
+    this.encodedImage = image;
+    this.recon = recon;
+    this.codeValues = code;
+    await this.updateComplete;
+    if (this.reconCanvas) paintGray(this.reconCanvas, recon);
+    return true;
   }
 
   // --- rendering -------------------------------------------------------------------------------
 
   protected override render() {
     const ready = this.status === 'ready';
-    const f = this.failure ? describeFailure(this.failure) : null;
     return html`<section part="base" aria-busy=${this.status === 'loading' ? 'true' : 'false'}>
       <div part="controls">
-        ${
-          ready
-            ? nothing
-            : html`<button type="button" class="primary" ?disabled=${this.status === 'loading'} @click=${() => void this.start()}>
-              ${this.status === 'error' ? 'Try again' : 'Start'}
-            </button>`
-        }
+        ${this.renderStart()}
         <button type="button" data-action="clear" @click=${() => this.clear()}>Clear</button>
         ${
           this.for || ready
@@ -413,15 +294,7 @@ export class AeDrawingPad extends LitElement {
         }
         ${this.sendNote ? html`<span class="muted">${this.sendNote}</span>` : nothing}
       </div>
-      <p part="status" role="status" aria-live="polite">
-        ${this.status === 'idle' ? 'Press Start to open a trained model; you can draw already.' : this.message}
-      </p>
-      ${this.status === 'loading' ? html`<progress max="1" value=${this.progressFraction ?? nothing} aria-label="Progress"></progress>` : nothing}
-      ${
-        f
-          ? html`<div part="error" role="alert"><strong>${f.headline}</strong><p>${f.todo}</p><p class="detail">Details: <code>${f.detail}</code></p></div>`
-          : nothing
-      }
+      ${this.renderStatus('Press Start to open a trained model; you can draw already.')}
       <div class="row">
         <figure>
           <div class="pad-wrap">

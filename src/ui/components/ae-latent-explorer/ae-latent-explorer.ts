@@ -3,9 +3,9 @@
 // coloured by class (uPlot), and the image the decoder makes of the point under the pointer, decoded
 // on the GPU as the pointer moves. The other coordinates are held at a chosen code (a slider each);
 // clicking two points makes them the ends of an interpolation strip. Imports lit, uplot,
-// experiments (latent-codes, runtime, types), util errors, ../../events, ../../model-store and
-// sibling modules.
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+// experiments (latent-codes, types), util errors, ../../data-base-url, ../../events,
+// ../latent-model-element and sibling modules.
+import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import {
@@ -19,16 +19,14 @@ import {
   type LatentModelKind,
   type Pca2,
 } from '../../../experiments/latent-codes';
-import { getRuntime, type RuntimeProvider } from '../../../experiments/runtime';
-import type { Progress, Scale } from '../../../experiments/types';
+import type { Scale } from '../../../experiments/types';
 import { ConfigError } from '../../../util/errors';
 import { resolveDataBaseUrl } from '../../data-base-url';
-import { asError, emit } from '../../events';
-import { modelStore, type ModelStore } from '../../model-store';
+import { asError } from '../../events';
 import { FASHION_MNIST_CLASSES } from '../ae-dataset-viewer/ae-dataset-viewer';
+import { LatentModelElement, type LatentModelStatus } from '../latent-model-element';
 import { explorerStyles } from './ae-latent-explorer.styles';
-import { describeFailure, paintGray, SIDE } from './gray';
-import { acquireModel } from './model-source';
+import { paintGray, SIDE } from './gray';
 
 const SCALES: readonly Scale[] = ['tiny', 'small', 'full'];
 const CLASS_COLOURS = 10;
@@ -46,7 +44,7 @@ export interface LatentTestSet {
   count: number;
 }
 
-export type ExplorerStatus = 'idle' | 'loading' | 'ready' | 'error';
+export type ExplorerStatus = LatentModelStatus;
 
 /**
  * @summary The latent space of a trained autoencoder: the test set's codes as a scatter coloured by
@@ -74,17 +72,11 @@ export type ExplorerStatus = 'idle' | 'loading' | 'ready' | 'error';
  * @cssproperty --ae-image-size - displayed side of the decoded image (default 168px).
  */
 @customElement('ae-latent-explorer')
-export class AeLatentExplorer extends LitElement {
+export class AeLatentExplorer extends LatentModelElement {
   static override styles = explorerStyles;
 
-  /** Which autoencoder: 'fc' (Fashion-MNIST, first report) or 'conv' (MNIST, second report). */
-  @property() model: LatentModelKind = 'fc';
-  /** Latent size of the model to use; 0 takes any stored one (8 when one must be trained). */
-  @property({ type: Number }) latent = 0;
-  /** A model-store key to use (e.g. `fc:latent=8:act=leakyRelu:slope=0.5:opt=adam:loss=mse:seed=0`); '' chooses. */
-  @property() weights = '';
-  /** The labs' scale: its stored models come first, and a quick training run uses its settings. */
-  @property() scale: Scale = 'tiny';
+  protected readonly errorTask = 'latent-explorer';
+
   /** How many test images are placed on the plane. */
   @property({ type: Number, attribute: 'test-size' }) testSize = 300;
   /** 'pca' (first two principal components) or 'coords' (the code coordinates `x-coord`, `y-coord`). */
@@ -93,22 +85,9 @@ export class AeLatentExplorer extends LitElement {
   @property({ type: Number, attribute: 'y-coord' }) yCoord = 1;
   /** Images in the interpolation strip, both ends included. */
   @property({ type: Number }) steps = 8;
-  /** Open the model as soon as the element is in the page (else a Start button does). */
-  @property({ type: Boolean }) autostart = false;
-  /** Where the prepared datasets are served; '' follows the page-wide rule. */
-  @property({ attribute: 'data-base-url' }) dataBaseUrl = '';
-  /** Where the GPU runtime comes from. */
-  @property({ attribute: false }) runtimeProvider: RuntimeProvider = getRuntime;
-  /** Where trained weights are read and kept; null trains a model for this page only. */
-  @property({ attribute: false }) store: ModelStore | null = modelStore;
   /** Test images to place instead of the dataset's (embedding your own). */
   @property({ attribute: false }) testSet: LatentTestSet | null = null;
-  /** 'idle' | 'loading' | 'ready' | 'error', reflected for page CSS. */
-  @property({ reflect: true }) status: ExplorerStatus = 'idle';
 
-  @state() private message = '';
-  @state() private progressFraction: number | undefined = undefined;
-  @state() private failure: Error | null = null;
   @state() private current: Float64Array = new Float64Array(0);
   @state() private ends: number[] = [];
   @state() private stripImages: Float32Array | null = null;
@@ -117,8 +96,6 @@ export class AeLatentExplorer extends LitElement {
   @query('[part="plane"] .plot') private plotBox!: HTMLDivElement | null;
   @query('[part="decoded-canvas"]') private decodedCanvas!: HTMLCanvasElement | null;
 
-  private opened: LatentModel | null = null;
-  private release: (() => void) | null = null;
   private test: LatentTestSet | null = null;
   private testCodes: Float32Array | null = null;
   private pcaAxes: Pca2 | null = null;
@@ -130,24 +107,9 @@ export class AeLatentExplorer extends LitElement {
   private resizer: ResizeObserver | null = null;
   private decodedImage: Float32Array | null = null;
   private decodedCode: Float32Array | null = null;
-  private pendingDecode = false;
-  private decodeLoop: Promise<void> = Promise.resolve();
   private stripRun: Promise<void> = Promise.resolve();
-  private attempt = 0;
-  private starting: Promise<void> | null = null;
 
   // --- public API ------------------------------------------------------------------------------
-
-  /** Opens the model and places the test set (once). Resolves when ready, or after a failure is shown. */
-  start(): Promise<void> {
-    this.starting ??= this.open();
-    return this.starting;
-  }
-
-  /** The model in use (null until ready). */
-  get latentModel(): LatentModel | null {
-    return this.opened;
-  }
 
   /** The code now decoded (a copy; latent values). */
   get code(): Float64Array {
@@ -181,9 +143,8 @@ export class AeLatentExplorer extends LitElement {
   }
 
   /** Resolves when the decoded image and the strip show the latest code and picks. */
-  async settled(): Promise<void> {
-    await this.updateComplete;
-    await this.decodeLoop;
+  override async settled(): Promise<void> {
+    await super.settled();
     await this.stripRun;
   }
 
@@ -238,16 +199,6 @@ export class AeLatentExplorer extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.destroyPlot();
-    this.attempt++;
-    this.release?.();
-    this.release = null;
-    this.opened = null;
-    this.starting = null;
-    if (this.status === 'loading' || this.status === 'ready') this.status = 'idle';
-  }
-
-  protected override firstUpdated(): void {
-    if (this.autostart) void this.start();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -268,9 +219,8 @@ export class AeLatentExplorer extends LitElement {
 
   // --- opening ---------------------------------------------------------------------------------
 
-  private check(): void {
-    if (this.model !== 'fc' && this.model !== 'conv')
-      throw new ConfigError(`model: unknown value "${this.model}"; expected fc or conv.`);
+  protected override check(): void {
+    super.check();
     if (!SCALES.includes(this.scale))
       throw new ConfigError(`scale: unknown value "${this.scale}"; expected one of ${SCALES.join(', ')}.`);
     if (!Number.isInteger(this.latent) || this.latent < 0)
@@ -281,66 +231,28 @@ export class AeLatentExplorer extends LitElement {
       throw new ConfigError(`steps: expected an integer ≥ 2; got ${this.steps}.`);
   }
 
-  private async open(): Promise<void> {
-    const attempt = ++this.attempt;
-    const current = () => attempt === this.attempt;
-    this.status = 'loading';
-    this.failure = null;
-    this.message = 'Starting the GPU…';
-    try {
-      this.check();
-      const runtime = await this.runtimeProvider();
-      if (!current()) return;
-      const { opened, release } = acquireModel(
-        runtime,
-        this.store,
-        {
-          kind: this.model,
-          latent: this.latent,
-          weights: this.weights,
-          scale: this.scale,
-          dataBaseUrl: resolveDataBaseUrl(this.dataBaseUrl),
-        },
-        (p) => current() && this.onProgress(p),
+  protected override async take(model: LatentModel, origin: string, current: () => boolean): Promise<void> {
+    if (model.latent < 2)
+      throw new ConfigError(`latent: the model "${model.key}" has 1 latent value; a plane needs at least 2.`);
+    const test = this.testSet ?? (await this.loadTest(model.spec.kind));
+    if (!current()) return;
+    if (test.x.length !== test.count * SIDE * SIDE || test.labels.length < test.count)
+      throw new ConfigError(
+        `testSet: expected ${test.count} images of 784 values and as many labels; got ${test.x.length} values and ${test.labels.length} labels.`,
       );
-      this.release = release;
-      const { model, source } = await opened;
-      if (!current()) return;
-      if (model.latent < 2)
-        throw new ConfigError(`latent: the model "${model.key}" has 1 latent value; a plane needs at least 2.`);
-      const test = this.testSet ?? (await this.loadTest(model.spec.kind));
-      if (!current()) return;
-      if (test.x.length !== test.count * SIDE * SIDE || test.labels.length < test.count)
-        throw new ConfigError(
-          `testSet: expected ${test.count} images of 784 values and as many labels; got ${test.x.length} values and ${test.labels.length} labels.`,
-        );
-      this.message = `Encoding ${test.count} test images…`;
-      const codes = await model.encode(test.x, test.count);
-      if (!current()) return;
-      this.opened = model;
-      this.test = test;
-      this.testCodes = codes;
-      this.pcaAxes = pca2(codes, test.count, model.latent);
-      this.place();
-      this.ends = [];
-      this.stripImages = null;
-      this.codeNote = `test image 0 (${this.labelName(test.labels[0]!)})`;
-      this.current = Float64Array.from(codes.subarray(0, model.latent));
-      this.status = 'ready';
-      this.progressFraction = undefined;
-      this.message = `${source === 'store' ? 'Stored' : 'Newly trained'} model "${model.key}"; ${test.count} test images placed.`;
-      this.requestDecode();
-    } catch (e) {
-      if (!current()) return;
-      this.release?.();
-      this.release = null;
-      this.starting = null;
-      const error = asError(e);
-      this.failure = error;
-      this.status = 'error';
-      this.message = '';
-      emit(this, 'ae-error', { task: 'latent-explorer', error });
-    }
+    this.message = `Encoding ${test.count} test images…`;
+    const codes = await model.encode(test.x, test.count);
+    if (!current()) return;
+    this.enter(model, `${origin}; ${test.count} test images placed.`);
+    this.test = test;
+    this.testCodes = codes;
+    this.pcaAxes = pca2(codes, test.count, model.latent);
+    this.place();
+    this.ends = [];
+    this.stripImages = null;
+    this.codeNote = `test image 0 (${this.labelName(test.labels[0]!)})`;
+    this.current = Float64Array.from(codes.subarray(0, model.latent));
+    this.requestDecode();
   }
 
   private async loadTest(kind: LatentModelKind): Promise<LatentTestSet> {
@@ -352,21 +264,6 @@ export class AeLatentExplorer extends LitElement {
       resolveDataBaseUrl(this.dataBaseUrl),
     );
     return { x: data.test.x, labels: data.test.labels, count: data.test.count };
-  }
-
-  private onProgress(p: Progress): void {
-    this.message = p.message || this.message;
-    this.progressFraction = p.step !== undefined && p.steps ? p.step / p.steps : undefined;
-    emit(this, 'ae-progress', {
-      task: 'latent-model',
-      message: p.message,
-      stage: p.stage,
-      epoch: p.epoch,
-      epochs: p.epochs,
-      step: p.step,
-      total: p.steps,
-      loss: p.loss,
-    });
   }
 
   // --- the plane -------------------------------------------------------------------------------
@@ -651,32 +548,17 @@ export class AeLatentExplorer extends LitElement {
 
   /** Decodes the current code; while one decode runs, later moves collapse into one more. */
   private requestDecode(): void {
-    this.pendingDecode = true;
-    if (this.decoding) return;
-    this.decoding = true;
-    this.decodeLoop = (async () => {
-      try {
-        while (this.pendingDecode && this.opened) {
-          this.pendingDecode = false;
-          const model = this.opened;
-          const code = Float32Array.from(this.current);
-          const image = await model.decodeOne(code);
-          if (model !== this.opened) return;
-          this.decodedImage = image;
-          this.decodedCode = code;
-          await this.updateComplete;
-          if (this.decodedCanvas) paintGray(this.decodedCanvas, image);
-        }
-      } catch (e) {
-        // A model let go of (the element left the page) ends the loop quietly.
-        if (this.opened) this.fail(asError(e));
-      } finally {
-        this.decoding = false;
-      }
-    })();
+    this.requestWork(async (model) => {
+      const code = Float32Array.from(this.current);
+      const image = await model.decodeOne(code);
+      if (model !== this.opened) return false;
+      this.decodedImage = image;
+      this.decodedCode = code;
+      await this.updateComplete;
+      if (this.decodedCanvas) paintGray(this.decodedCanvas, image);
+      return true;
+    });
   }
-
-  private decoding = false;
 
   private updateStrip(): void {
     const model = this.opened;
@@ -704,38 +586,15 @@ export class AeLatentExplorer extends LitElement {
     });
   }
 
-  private fail(error: Error): void {
-    this.failure = error;
-    this.status = 'error';
-    emit(this, 'ae-error', { task: 'latent-explorer', error });
-  }
-
   // --- rendering -------------------------------------------------------------------------------
 
   protected override render() {
     const ready = this.status === 'ready';
     return html`<section part="base" aria-busy=${this.status === 'loading' ? 'true' : 'false'}>
       ${this.renderControls(ready)}
-      <p part="status" role="status" aria-live="polite">${this.statusText()}</p>
-      ${this.status === 'loading' ? html`<progress max="1" value=${this.progressFraction ?? nothing} aria-label="Progress"></progress>` : nothing}
-      ${this.failure ? this.renderFailure(this.failure) : nothing}
+      ${this.renderStatus('Press Start to open a trained model: the one stored in this browser, or one trained now if there is none.')}
       ${ready ? this.renderSpace() : nothing}
     </section>`;
-  }
-
-  private statusText(): string {
-    if (this.status === 'idle')
-      return 'Press Start to open a trained model: the one stored in this browser, or one trained now if there is none.';
-    return this.message;
-  }
-
-  private renderFailure(error: Error) {
-    const f = describeFailure(error);
-    return html`<div part="error" role="alert">
-      <strong>${f.headline}</strong>
-      <p>${f.todo}</p>
-      <p class="detail">Details: <code>${f.detail}</code></p>
-    </div>`;
   }
 
   private renderControls(ready: boolean) {
@@ -744,13 +603,7 @@ export class AeLatentExplorer extends LitElement {
     const options = (selected: number) =>
       Array.from({ length: L }, (_, k) => html`<option value=${k} ?selected=${k === selected}>z${k + 1}</option>`);
     return html`<div part="controls">
-      ${
-        ready
-          ? nothing
-          : html`<button type="button" class="primary" ?disabled=${this.status === 'loading'} @click=${() => void this.start()}>
-            ${this.status === 'error' ? 'Try again' : 'Start'}
-          </button>`
-      }
+      ${this.renderStart()}
       ${
         ready
           ? html`<label>Plane
