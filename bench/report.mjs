@@ -23,6 +23,14 @@ function peakShare(result, w, who) {
 }
 const pct = (x) => (x === null ? '' : `${(100 * x).toFixed(0)}%`);
 
+/**
+ * One counted field of one step of ours / tfjs / jax, for the rows that count steps.
+ * @param {{ counts?: Record<string, Record<string, number> | undefined> }} w
+ * @param {'dispatches' | 'uploadBytes'} field
+ */
+const counted = (w, field) =>
+  w.counts ? ['ours', 'tfjs', 'jax'].map((k) => (w.counts[k] ? String(w.counts[k][field]) : '-')).join('/') : '';
+
 export function table(result) {
   const rows = [
     [
@@ -34,6 +42,8 @@ export function table(result) {
       'ours÷tfjs',
       'ours÷jax',
       'peak% o/t/j',
+      'dispatches/step o/t/j',
+      'upload B/step o/t/j',
       'reps',
       'rounds',
     ],
@@ -51,6 +61,8 @@ export function table(result) {
       ratio(w.ratioTfjs),
       ratio(w.ratioJax),
       shares,
+      counted(w, 'dispatches'),
+      counted(w, 'uploadBytes'),
       String(w.reps),
       rounds,
     ]);
@@ -101,6 +113,9 @@ export function compact(result) {
         w.unit === 'GFLOPS'
           ? { ours: peakShare(result, w, 'ours'), tfjs: peakShare(result, w, 'tfjs'), jax: peakShare(result, w, 'jax') }
           : null,
+      // Counted in one steady-state step of ours (training rows; the peers' counts are in the results file).
+      dispatches_per_step: w.counts?.ours?.dispatches ?? null,
+      upload_bytes_per_step: w.counts?.ours?.uploadBytes ?? null,
     })),
   };
 }

@@ -73,6 +73,11 @@ export interface Workload {
   jax?(jax: Jax, env: BenchEnv, size: Size): Promise<Peer> | Peer;
   /** Why `jax` is absent (shown in the jax column). */
   jaxMissing?: string;
+  /**
+   * Training workloads: after the warm-up, one more repetition (one step) of every peer runs with the
+   * dispatch and upload counters installed (src/gpu/counting.ts), untimed; the result keeps the counts.
+   */
+  countsSteps?: boolean;
 }
 
 /**
