@@ -111,4 +111,6 @@ export {
 } from './conv';
 export type { Conv2dAttrs, Conv2dBackwardInputAttrs, Conv2dBackwardWeightAttrs, ConvGeometry } from './conv';
 export { reshape } from './reshape';
+export { gatherBytes, packBytes } from './gather';
+export type { GatherAttrs } from './gather';
 export type { ReshapeAttrs } from './reshape';
