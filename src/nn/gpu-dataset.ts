@@ -35,6 +35,17 @@ export interface ByteSplit {
  * table[code] gives back every float bit for bit.
  */
 export function byteCoding(x: Float32Array, count: number, width: number): ByteSplit | null {
+  const known = codings.get(x);
+  if (known && (known.split === null || known.split.width === width) && known.count === count) return known.split;
+  const split = codeBytes(x, count, width);
+  codings.set(x, { count, split });
+  return split;
+}
+
+/** Codings already made, by array (training runs over one split reuse its coding; x must not change). */
+const codings = new WeakMap<Float32Array, { count: number; split: ByteSplit | null }>();
+
+function codeBytes(x: Float32Array, count: number, width: number): ByteSplit | null {
   if (x.length !== count * width)
     throw new ShapeError(`byteCoding: expected ${count} × ${width} = ${count * width} values, got ${x.length}.`);
   const bits = new Uint32Array(x.buffer, x.byteOffset, x.length);

@@ -5,7 +5,9 @@
 import { expect } from 'chai';
 import { loadDataset } from '../../../src/data/datasets';
 import { toFloat } from '../../../src/data/preprocess';
-import { deriveSeed, permutation, sampleSubset } from '../../../src/data/sampling';
+import { batches, deriveSeed, permutation, sampleSubset } from '../../../src/data/sampling';
+import { trainModel } from '../../../src/experiments/train';
+import { FcAutoencoder } from '../../../src/nn/autoencoders';
 import type { Gpu } from '../../../src/gpu/device';
 import { countWork } from '../../../src/gpu/counting';
 import { readFloat32 } from '../../../src/gpu/readback';
@@ -160,6 +162,58 @@ describe('GpuDataset (GPU-resident split, gathered batches)', () => {
         s.trainer.dispose();
         s.model.dispose();
       }
+    }
+  });
+
+  it("trainModel (8-bit inputs on the GPU) ends with the weights of a host-fed loop over batches()'s order", async function () {
+    this.timeout(120_000);
+    const ctx = await getGpu();
+    const rng = new Rng(12);
+    const count = 300;
+    const x = Float32Array.from({ length: count * 16 }, () => rng.int(256) / 255);
+    expect(byteCoding(x, count, 16), '8-bit data').to.not.equal(null);
+    const B = 32;
+    const seed = 4;
+    const gpuFed = new FcAutoencoder(ctx.gpu, { inputSize: 16, latent: 2, seed: 1 });
+    const hostFed = new FcAutoencoder(ctx.gpu, { inputSize: 16, latent: 2, seed: 1 });
+    const g = new Graph();
+    const input = g.input('x', [B, 16]);
+    const trainer = new Trainer(ctx, {
+      graph: g,
+      loss: g.apply(mseLoss, [hostFed.forward(g, input), input], {}),
+      params: hostFed.namedParameters(),
+      optimizer: createOptimizer('adam', { lr: 1e-2 }),
+    });
+    try {
+      const run = await trainModel(ctx, {
+        name: 'gpu-fed',
+        model: gpuFed,
+        forward: (gr, t) => gpuFed.forward(gr, t),
+        inputShape: (n) => [n, 16],
+        loss: 'mse',
+        train: { x, width: 16, count },
+        optimizer: 'adam',
+        optimizerOptions: { lr: 1e-2 },
+        batchSize: B,
+        stop: { maxEpochs: 2 },
+        seed,
+      });
+      expect(run.steps).to.equal(2 * Math.floor(count / B));
+      for (let epoch = 1; epoch <= 2; epoch++) {
+        for (const idx of batches(count, B, seed, epoch, { dropLast: true })) {
+          const batch = new Float32Array(B * 16);
+          idx.forEach((r, i) => batch.set(x.subarray(r * 16, (r + 1) * 16), i * 16));
+          trainer.feed(input, batch);
+          await trainer.run(false);
+        }
+      }
+      const a = gpuFed.namedParameters();
+      const b = hostFed.namedParameters();
+      for (let k = 0; k < a.length; k++) bitsEqual(await a[k]![1].read(), await b[k]![1].read(), a[k]![0]);
+    } finally {
+      trainer.dispose();
+      gpuFed.dispose();
+      hostFed.dispose();
     }
   });
 });
