@@ -273,7 +273,7 @@ function trainWorkload(syncEvery: number): Workload {
     unitScale: 1,
     repQuantum: syncEvery,
     smokeReps: syncEvery === 1 ? 4 : 10,
-    countsSteps: true,
+    countsSteps: 2,
     description: (size) => {
       const m = MODEL[size];
       const dims = [m.inputSize, ...layerSizes(m).map(([, o]) => o)].join('-');

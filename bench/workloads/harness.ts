@@ -161,11 +161,13 @@ export async function measureWorkload(w: Workload, env: BenchEnv, options: Measu
     }
     reps = Math.min(maxReps, Math.ceil(reps / w.repQuantum) * w.repQuantum);
 
-    // One counted step per peer (every peer takes it, so they stay on the same batches).
+    // Counted steps (every peer takes them, so they stay on the same batches); the last one's counts are kept.
     let counts: Partial<Record<PeerKey, WorkCount>> | undefined;
     if (w.countsSteps) {
       counts = {};
-      for (const [key, peer] of peers) counts[key] = (await countWork(env.gpu.device, () => peer.run(1))).count;
+      for (const [key, peer] of peers)
+        for (let s = 0; s < w.countsSteps; s++)
+          counts[key] = (await countWork(env.gpu.device, () => peer.run(1))).count;
       checkErrors(env, `${w.name} counted step`);
       log(
         `${w.name}: one step: ${peers.map(([k]) => `${k} ${counts![k]!.dispatches} dispatches, ${counts![k]!.uploadBytes} B uploaded`).join('; ')}`,

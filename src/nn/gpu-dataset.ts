@@ -190,6 +190,14 @@ export class GpuBatchFeed {
     this.hasOrder = true;
   }
 
+  /** The recorded dispatch that gathers batch `index` (for profiling it on its own). */
+  dispatch(index: number): Dispatch {
+    const site = this.sites[index];
+    if (!site)
+      throw new ConfigError(`GpuBatchFeed(${this.dataset.label}): no batch ${index}; expected 0..${this.batches - 1}.`);
+    return site;
+  }
+
   /** Records the gather of batch `index` of the current order into the pass. */
   encode(pass: GPUComputePassEncoder, index: number): void {
     if (this.disposed) throw new DisposedError(`GpuBatchFeed(${this.dataset.label}) was disposed and then used.`);
