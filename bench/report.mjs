@@ -28,8 +28,10 @@ const pct = (x) => (x === null ? '' : `${(100 * x).toFixed(0)}%`);
  * @param {{ counts?: Record<string, Record<string, number> | undefined> }} w
  * @param {'dispatches' | 'uploadBytes'} field
  */
-const counted = (w, field) =>
-  w.counts ? ['ours', 'tfjs', 'jax'].map((k) => (w.counts[k] ? String(w.counts[k][field]) : '-')).join('/') : '';
+function counted(w, field) {
+  const c = w.counts;
+  return c ? ['ours', 'tfjs', 'jax'].map((k) => (c[k] ? String(c[k][field]) : '-')).join('/') : '';
+}
 
 export function table(result) {
   const rows = [
