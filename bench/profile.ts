@@ -2,14 +2,16 @@
 // benchmark's FC training step (784-392-196-8 AE, Adam, batch 256) and conv training step (c = 16,
 // latent 10, AdamW, batch 64) with the engine, then times every dispatch of a step on its own: the
 // dispatch recorded `reps` times in one pass, completion awaited, an empty submit's time subtracted.
-// Prints a table per model (kernel, dispatches, ms per step, share) and leaves it on window.profileResult.
+// The FC step takes its batch from a GpuDataset (gathered per step, as in the benchmark); the gather is
+// listed with the step's kernels. Prints a table per model (kernel, dispatches, ms per step, share)
+// and leaves it on window.profileResult.
 // Run with `npm run profile`. Imports the engine's gpu, kernels, graph, nn, ops and optim layers.
 import { acquireGpu } from '../src/gpu/device';
 import { KernelRegistry } from '../src/kernels/registry';
 import { Graph } from '../src/graph/graph';
-import type { Tensor } from '../src/graph/tensor';
 import { FcAutoencoder } from '../src/nn/autoencoders';
 import { ConvAutoencoder } from '../src/nn/conv-autoencoder';
+import { byteCoding, GpuDataset } from '../src/nn/gpu-dataset';
 import { Trainer } from '../src/nn/trainer';
 import { mseLoss } from '../src/ops/loss';
 import { createOptimizer } from '../src/optim/optimizer';
@@ -32,15 +34,19 @@ interface Row {
   ms: number;
 }
 
-/** The dispatches of a trainer's step: the graph's, then the optimizer's (read through their private lists). */
-function stepDispatches(trainer: Trainer): Dispatch[] {
+/** The dispatches of a trainer's step: the input gather (if any), the graph's, then the optimizer's (read through their private lists). */
+function stepDispatches(trainer: Trainer, gather: Dispatch | null): Dispatch[] {
   const graph = (trainer.exe as unknown as { dispatches: Dispatch[] }).dispatches;
   const opt = (
     trainer as unknown as {
       options: { optimizer: { sites?: { bound: Dispatch['bound']; workgroups: Dispatch['workgroups'] }[] } };
     }
   ).options.optimizer;
-  return [...graph, ...(opt.sites ?? []).map((s) => ({ bound: s.bound, workgroups: s.workgroups }))];
+  return [
+    ...(gather ? [gather] : []),
+    ...graph,
+    ...(opt.sites ?? []).map((s) => ({ bound: s.bound, workgroups: s.workgroups })),
+  ];
 }
 
 async function timeDispatch(device: GPUDevice, d: Dispatch | null, reps: number): Promise<number> {
@@ -54,8 +60,14 @@ async function timeDispatch(device: GPUDevice, d: Dispatch | null, reps: number)
   return (performance.now() - t0) / reps;
 }
 
-async function profile(name: string, trainer: Trainer, device: GPUDevice, wall: number): Promise<string> {
-  const ds = stepDispatches(trainer);
+async function profile(
+  name: string,
+  trainer: Trainer,
+  device: GPUDevice,
+  wall: number,
+  gather: Dispatch | null = null,
+): Promise<string> {
+  const ds = stepDispatches(trainer, gather);
   const rows = new Map<string, Row>();
   const empty = await timeDispatch(device, null, 1);
   let total = 0;
@@ -83,14 +95,15 @@ async function profile(name: string, trainer: Trainer, device: GPUDevice, wall: 
   return lines.join('\n');
 }
 
-async function wallStep(trainer: Trainer, input: Tensor, x: Float32Array): Promise<number> {
+/** Wall ms of one step (loss read), after two warm-up steps; `input()` feeds the step its batch. */
+async function wallStep(trainer: Trainer, input: () => void): Promise<number> {
   for (let i = 0; i < 2; i++) {
-    trainer.feed(input, x);
+    input();
     await trainer.run(true);
   }
   const t0 = performance.now();
   for (let i = 0; i < 3; i++) {
-    trainer.feed(input, x);
+    input();
     await trainer.run(true);
   }
   return (performance.now() - t0) / 3;
@@ -179,8 +192,15 @@ async function main() {
       { gpu, registry },
       { graph: g, loss, params: model.namedParameters(), optimizer: createOptimizer('adam', { lr: 1e-3 }) },
     );
-    const wall = await wallStep(trainer, x, uniformData(256 * 784, 1, 0, 1));
-    out.push(await profile('fc-train (batch 256)', trainer, gpu.device, wall));
+    // The batch lives on the GPU as in the benchmark's fc-train (8-bit noise; gathered per step).
+    const batch = uniformData(256 * 784, 1, 0, 1).map((v) => Math.round(v * 255) / 255);
+    const data = new GpuDataset(gpu, byteCoding(batch, 256, 784)!, 'profile');
+    const feed = data.feed(registry, trainer.inputBuffer(x), 256);
+    feed.setOrder(Uint32Array.from({ length: 256 }, (_, i) => i));
+    const wall = await wallStep(trainer, () => trainer.gather(feed, 0));
+    out.push(await profile('fc-train (batch 256)', trainer, gpu.device, wall, feed.dispatch(0)));
+    feed.dispose();
+    data.dispose();
     trainer.dispose();
     model.dispose();
   }
@@ -198,7 +218,8 @@ async function main() {
         optimizer: createOptimizer('adamw', { lr: 1e-3, weightDecay: 1e-2 }),
       },
     );
-    const wall = await wallStep(trainer, x, uniformData(64 * 784, 2, 0, 1));
+    const batch = uniformData(64 * 784, 2, 0, 1);
+    const wall = await wallStep(trainer, () => trainer.feed(x, batch));
     out.push(await profile('conv-train (batch 64)', trainer, gpu.device, wall));
     trainer.dispose();
     model.dispose();

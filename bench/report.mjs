@@ -44,6 +44,18 @@ function peakShare(result, w, who) {
 const pct = (x) => (x === null ? '' : `${(100 * x).toFixed(0)}%`);
 
 /**
+ * One counted field of one step of ours / tfjs / jax, for the rows that count steps.
+ * @param {{ counts?: Partial<Record<'ours' | 'tfjs' | 'jax', import('../src/gpu/counting').WorkCount>> }} w
+ * @param {'dispatches' | 'uploadBytes'} field
+ */
+function counted(w, field) {
+  const c = w.counts;
+  /** @type {('ours' | 'tfjs' | 'jax')[]} */
+  const peers = ['ours', 'tfjs', 'jax'];
+  return c ? peers.map((k) => String(c[k]?.[field] ?? '-')).join('/') : '';
+}
+
+/**
  * The text table of a result: one row per workload, then the peers jax-js could not run and the losses.
  * @param {BenchResult} result
  * @returns {string}
@@ -59,6 +71,8 @@ export function table(result) {
       'ours÷tfjs',
       'ours÷jax',
       'peak% o/t/j',
+      'dispatches/step o/t/j',
+      'upload B/step o/t/j',
       'reps',
       'rounds',
     ],
@@ -78,6 +92,8 @@ export function table(result) {
       ratio(w.ratioTfjs),
       ratio(w.ratioJax),
       shares,
+      counted(w, 'dispatches'),
+      counted(w, 'uploadBytes'),
       String(w.reps),
       rounds,
     ]);
@@ -142,6 +158,9 @@ export function compact(result) {
         w.unit === 'GFLOPS'
           ? { ours: peakShare(result, w, 'ours'), tfjs: peakShare(result, w, 'tfjs'), jax: peakShare(result, w, 'jax') }
           : null,
+      // Counted in one steady-state step of ours (training rows; the peers' counts are in the results file).
+      dispatches_per_step: w.counts?.ours?.dispatches ?? null,
+      upload_bytes_per_step: w.counts?.ours?.uploadBytes ?? null,
     })),
   };
 }

@@ -276,6 +276,7 @@ export const CONV_TRAIN_WORKLOAD: Workload = {
   unitScale: 1,
   repQuantum: 1,
   smokeReps: 4,
+  countsSteps: 2,
   description: (size) => {
     const m = MODEL[size];
     return (

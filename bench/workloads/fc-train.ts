@@ -9,6 +9,7 @@ import type * as TfCore from '@tensorflow/tfjs-core';
 import { Graph } from '../../src/graph/graph';
 import type { Tensor } from '../../src/graph/tensor';
 import { FcAutoencoder } from '../../src/nn/autoencoders';
+import { byteCoding, GpuDataset, type GpuBatchFeed } from '../../src/nn/gpu-dataset';
 import { biasUniform, kaimingUniform } from '../../src/nn/init';
 import { Trainer } from '../../src/nn/trainer';
 import { mseLoss } from '../../src/ops/loss';
@@ -53,13 +54,15 @@ export function initialWeights(m: Model, seed: number): { w: Float32Array; b: Fl
 
 /**
  * The batches every peer trains on: the first `batchCount` batches of `images` (Fashion-MNIST rows, full
- * size) when there are enough of them, else seeded noise in [0, 1].
+ * size) when there are enough of them, else seeded noise in [0, 1] on the 8-bit grid (k / 255).
  */
 export function trainingBatches(images: Float32Array | null, m: Model): Float32Array[] {
   const rowFloats = m.batch * m.inputSize;
   const real = images && m.inputSize === 784 && images.length >= m.batchCount * rowFloats ? images : null;
   return Array.from({ length: m.batchCount }, (_, k) =>
-    real ? real.slice(k * rowFloats, (k + 1) * rowFloats) : uniformData(rowFloats, 300 + k, 0, 1),
+    real
+      ? real.slice(k * rowFloats, (k + 1) * rowFloats)
+      : uniformData(rowFloats, 300 + k, 0, 1).map((v) => Math.round(v * 255) / 255),
   );
 }
 
@@ -74,14 +77,21 @@ export class OurTrainPeer implements Peer {
   private readonly model: FcAutoencoder;
   private readonly trainer: Trainer;
   private readonly input: Tensor;
+  private readonly data: GpuDataset | null = null;
+  private readonly feed: GpuBatchFeed | null = null;
   private cursor = 0;
 
-  /** Builds the model (weights from initialWeights), its graph and a Trainer on `engine`; trains on `batches` in turn. */
+  /**
+   * Builds the model (weights from initialWeights), its graph and a Trainer on `engine`; trains on
+   * `batches` in turn. `source` 'gpu': the batches are uploaded once as a GpuDataset (8-bit, in order)
+   * and each step gathers its batch there; 'host': each step writes its batch (Trainer.feed).
+   */
   constructor(
     engine: Engine,
     private readonly batches: readonly Float32Array[],
     m: Model,
     private readonly syncEvery: number,
+    source: 'gpu' | 'host' = 'gpu',
   ) {
     this.model = new FcAutoencoder(engine.gpu, {
       inputSize: m.inputSize,
@@ -108,12 +118,27 @@ export class OurTrainPeer implements Peer {
         label: 'bench-train',
       },
     );
+    if (source === 'gpu') {
+      const all = new Float32Array(batches.length * m.batch * m.inputSize);
+      batches.forEach((b, k) => all.set(b, k * b.length));
+      const count = batches.length * m.batch;
+      const coding = byteCoding(all, count, m.inputSize);
+      if (!coding)
+        throw new Error(
+          'bench fc-train: the training batches are not 8-bit data; expected at most 256 values per pixel.',
+        );
+      this.data = new GpuDataset(engine.gpu, coding, 'bench-train');
+      this.feed = this.data.feed(engine.registry, this.trainer.inputBuffer(this.input), m.batch);
+      this.feed.setOrder(Uint32Array.from({ length: count }, (_, i) => i));
+    }
   }
 
   async run(reps: number): Promise<number> {
     const t0 = performance.now();
     for (let i = 0; i < reps; i++) {
-      this.trainer.feed(this.input, this.batches[this.cursor++ % this.batches.length]!);
+      const k = this.cursor++ % this.batches.length;
+      if (this.feed) this.trainer.gather(this.feed, k);
+      else this.trainer.feed(this.input, this.batches[k]!);
       const loss = await this.trainer.run(reads(i, reps, this.syncEvery));
       if (loss !== null) this.losses.push(loss);
     }
@@ -121,6 +146,8 @@ export class OurTrainPeer implements Peer {
   }
 
   dispose(): void {
+    this.feed?.dispose();
+    this.data?.dispose();
     this.trainer.dispose();
     this.model.dispose();
   }
@@ -246,12 +273,13 @@ function trainWorkload(syncEvery: number): Workload {
     unitScale: 1,
     repQuantum: syncEvery,
     smokeReps: syncEvery === 1 ? 4 : 10,
+    countsSteps: 2,
     description: (size) => {
       const m = MODEL[size];
       const dims = [m.inputSize, ...layerSizes(m).map(([, o]) => o)].join('-');
       return (
         `training steps of the ${dims} autoencoder (leaky ReLU ${SLOPE} after every layer, MSE, Adam lr ${LR}), batch ${m.batch}, ` +
-        `loss read back ${syncEvery === 1 ? 'every step' : `every ${syncEvery} steps`}; ours Graph+Trainer, tfjs variables + optimizer.minimize, jax-js jit(valueAndGrad) + hand-written Adam`
+        `loss read back ${syncEvery === 1 ? 'every step' : `every ${syncEvery} steps`}; ours Graph+Trainer with the batches resident on the GPU (GpuDataset, gathered per step), tfjs variables + optimizer.minimize, jax-js jit(valueAndGrad) + hand-written Adam`
       );
     },
     workPerRep: (size) => MODEL[size].batch,

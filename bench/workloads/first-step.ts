@@ -73,7 +73,7 @@ export const FIRST_STEP_WARM_WORKLOAD: Workload = {
   workPerRep: () => 1,
   ours: (env, size) => {
     const batches = trainingBatches(env.images, MODEL[size]);
-    return new FirstStepPeer(async () => new OurTrainPeer(env, batches, MODEL[size], 1));
+    return new FirstStepPeer(async () => new OurTrainPeer(env, batches, MODEL[size], 1, 'host')); // one batch written, as the peers do;
   },
   tfjs: (env, size) => {
     const batches = trainingBatches(env.images, MODEL[size]);
@@ -137,7 +137,7 @@ export async function coldFirstStep(peer: PeerKey, ctx: ColdContext): Promise<Co
       const gpu = await ctx.acquire();
       cleanup.push(() => gpu.destroy());
       cleanup.push(gpu.onFatal((e) => errors.push(`ours: ${e.message}`)));
-      step = new OurTrainPeer({ gpu, registry: new KernelRegistry(gpu, ctx.tuning) }, batches, m, 1);
+      step = new OurTrainPeer({ gpu, registry: new KernelRegistry(gpu, ctx.tuning) }, batches, m, 1, 'host');
     } else if (peer === 'tfjs') {
       const { tf } = ctx;
       if (!(await tf.setBackend('webgpu'))) {

@@ -9,6 +9,7 @@
 // Time budget: on a slow adapter (SwiftShader on a CPU) one round of a training workload can take
 // minutes. Rounds stop early, after at least one, when the next round would probably end past
 // `budgetSeconds` of measured time; the result records how many rounds ran.
+import { countWork, type WorkCount } from '../../src/gpu/counting';
 import type { BenchEnv, Peer, Size, Workload } from './types';
 
 export interface MeasureOptions {
@@ -67,6 +68,11 @@ export interface WorkloadResult {
   ratioTfjs: number;
   /** ours median ÷ jax median; null when jax was not measured. */
   ratioJax: number | null;
+  /**
+   * Counted, not timed (workloads with countsSteps): the dispatches and host-to-GPU bytes of one
+   * steady-state step (one repetition after the warm-up) of each measured peer.
+   */
+  counts?: Partial<Record<PeerKey, WorkCount>>;
 }
 
 export function summarize(values: readonly number[]): Summary {
@@ -155,6 +161,19 @@ export async function measureWorkload(w: Workload, env: BenchEnv, options: Measu
     }
     reps = Math.min(maxReps, Math.ceil(reps / w.repQuantum) * w.repQuantum);
 
+    // Counted steps (every peer takes them, so they stay on the same batches); the last one's counts are kept.
+    let counts: Partial<Record<PeerKey, WorkCount>> | undefined;
+    if (w.countsSteps) {
+      counts = {};
+      for (const [key, peer] of peers)
+        for (let s = 0; s < w.countsSteps; s++)
+          counts[key] = (await countWork(env.gpu.device, () => peer.run(1))).count;
+      checkErrors(env, `${w.name} counted step`);
+      log(
+        `${w.name}: one step: ${peers.map(([k]) => `${k} ${counts![k]!.dispatches} dispatches, ${counts![k]!.uploadBytes} B uploaded`).join('; ')}`,
+      );
+    }
+
     const samples: Record<PeerKey, number[]> = { ours: [], tfjs: [], jax: [] };
     const seconds: Record<PeerKey, number[]> = { ours: [], tfjs: [], jax: [] };
     let measured = 0;
@@ -190,7 +209,7 @@ export async function measureWorkload(w: Workload, env: BenchEnv, options: Measu
           `${w.name}: ${key} loss ${r.firstLoss.toFixed(5)} → ${r.lastLoss!.toFixed(5)}${r.lossFell ? '' : ' (did NOT fall)'}`,
         );
     }
-    return workloadResult(
+    const row = workloadResult(
       w,
       size,
       { workPerRep: work, reps, rounds: samples.ours.length, roundsRequested: rounds },
@@ -198,6 +217,7 @@ export async function measureWorkload(w: Workload, env: BenchEnv, options: Measu
       tfjs,
       jax,
     );
+    return counts ? { ...row, counts } : row;
   } finally {
     for (const [, p] of peers) p.dispose();
   }

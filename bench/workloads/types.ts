@@ -73,6 +73,13 @@ export interface Workload {
   jax?(jax: Jax, env: BenchEnv, size: Size): Promise<Peer> | Peer;
   /** Why `jax` is absent (shown in the jax column). */
   jaxMissing?: string;
+  /**
+   * Training workloads: after the warm-up, this many more repetitions (steps) of every peer run one by
+   * one with the dispatch and upload counters installed (src/gpu/counting.ts), untimed; the result
+   * keeps the counts of the last. A whole number of batch cycles (2 at smoke size) keeps every peer's
+   * later steps on the batches they would have had.
+   */
+  countsSteps?: number;
 }
 
 /**

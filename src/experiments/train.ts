@@ -1,15 +1,18 @@
 // train.ts: the training loop every experiment uses, and batched inference. Imports graph, nn,
 // optim, losses, data, util (no DOM).
 //
-// Minibatches are gathered on the CPU from the preprocessed arrays and written into the step's input
-// buffers; forward, backward and the optimizer run as one command buffer. The loss is read back on
+// Autoencoder inputs that are 8-bit data (byteCoding: at most 256 values per position) stay on the GPU
+// (GpuDataset): the epoch's order is written once and each step gathers its batch there. Other
+// inputs and all targets are gathered on the CPU and written into the step's input buffers. Forward,
+// backward and the optimizer run as one command buffer. The loss is read back on
 // about 50 steps per epoch (every step for short epochs), which also yields to the page so it never
 // freezes. A NaN/Inf loss, an abort or a stopping condition ends the run with its reason; the
 // weights that gave the last finite loss are kept.
-import { batches, batchCount } from '../data/sampling';
+import { batches, batchCount, deriveSeed, permutation } from '../data/sampling';
 import { Graph } from '../graph/graph';
 import type { Tensor } from '../graph/tensor';
 import { applyLoss, type LossName } from '../losses/index';
+import { byteCoding, GpuDataset } from '../nn/gpu-dataset';
 import type { Module } from '../nn/module';
 import { NonFiniteLossError, Trainer } from '../nn/trainer';
 import { createOptimizer, type OptimizerName, type OptimizerOptions } from '../optim/optimizer';
@@ -135,6 +138,7 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
   const emit = (p: Omit<Progress, 'experiment'>) =>
     hooks.onProgress?.({ experiment: hooks.experiment ?? spec.name, ...p });
 
+  const coding = supervised ? null : byteCoding(spec.train.x, spec.train.count, spec.train.width);
   /** Builds the step for the current device: graph, trainer with a fresh optimizer. */
   const build = () => {
     const g = new Graph();
@@ -149,7 +153,8 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
       monitor: spec.stop.gradNorm !== undefined || spec.stop.paramChange !== undefined,
       label: `train:${spec.name}`,
     });
-    return { trainer, x, t };
+    const data = coding && new GpuDataset(runtime.gpu, coding, `train:${spec.name}`);
+    return { trainer, x, t, data, feed: data?.feed(runtime.registry, trainer.inputBuffer(x), B) };
   };
 
   let epochs: EpochRecord[] = [];
@@ -160,7 +165,7 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
   let checkpoint = null as Checkpoint | null;
   let recoveries = 0;
   for (;;) {
-    const { trainer, x, t } = build();
+    const { trainer, x, t, data, feed } = build();
     try {
       let firstEpoch = 1;
       let skip = 0;
@@ -189,6 +194,7 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
       };
       for (let epoch = firstEpoch; reason === null; epoch++) {
         const epochStart = performance.now();
+        feed?.setOrder(permutation(spec.train.count, deriveSeed(spec.seed, epoch)));
         let i = 0;
         for (const idx of batches(spec.train.count, B, spec.seed, epoch, { dropLast: true })) {
           if (i < skip) {
@@ -202,7 +208,8 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
           if (hooks.recover && step % checkpointEvery === 0 && checkpoint?.step !== step)
             await takeCheckpoint(epoch, i);
           hooks.beforeStep?.(step, runtime);
-          trainer.feed(x, gather(spec.train, idx, false));
+          if (feed) trainer.gather(feed, i);
+          else trainer.feed(x, gather(spec.train, idx, false));
           if (supervised) trainer.feed(t, gather(spec.train, idx, true));
           const read = i % readEvery === readEvery - 1 || i === stepsPerEpoch - 1;
           i++;
@@ -292,6 +299,8 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
       reason = null;
       failed = false;
     } finally {
+      feed?.dispose();
+      data?.dispose();
       trainer.dispose();
     }
   }

@@ -18,6 +18,7 @@ import { add, mul, sub } from '../ops/elementwise';
 import { sumAll } from '../ops/reduce';
 import { paramTensor } from './module';
 import type { Parameter } from './parameter';
+import type { GpuBatchFeed } from './gpu-dataset';
 
 export class NonFiniteLossError extends EngineError {
   constructor(
@@ -151,6 +152,25 @@ export class Trainer {
     this.exe.write(input, data);
   }
 
+  /** The buffer an input is read from: the `out` of a GpuDataset feed that fills it on the GPU. */
+  inputBuffer(input: Tensor): ManagedBuffer {
+    if (input.kind !== 'input')
+      throw new ShapeError(`Trainer.inputBuffer: "${input.name}" is a ${input.kind}, not an input.`);
+    return this.exe.buffer(input);
+  }
+
+  private pendingGather: { feed: GpuBatchFeed; index: number } | null = null;
+
+  /**
+   * Makes the next step gather its input on the GPU (batch `index` of the feed's epoch order, written
+   * into the buffer the feed was made for, see inputBuffer) instead of a feed() upload.
+   */
+  gather(feed: GpuBatchFeed, index: number): void {
+    if (index < 0 || index >= feed.batches || !Number.isInteger(index))
+      throw new ShapeError(`Trainer.gather: no batch ${index}; expected 0..${feed.batches - 1}.`);
+    this.pendingGather = { feed, index };
+  }
+
   /**
    * Runs one step. With `readLoss`, resolves to the loss computed in this step (before the update);
    * otherwise resolves at once to null without waiting for the GPU.
@@ -172,6 +192,9 @@ export class Trainer {
       );
     }
     const pass = encoder.beginComputePass({ label: `${this.exe.label}:step` });
+    const gather = this.pendingGather;
+    this.pendingGather = null;
+    gather?.feed.encode(pass, gather.index);
     this.exe.encode(pass);
     this.options.optimizer.encode(pass);
     const monitor = readLoss && this.monitors ? this.monitors[slot] : null;

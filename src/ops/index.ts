@@ -20,6 +20,7 @@ import {
 import { columnMean, columnStd, frobeniusNorm, logSoftmax, meanAbsOffDiagonal, pearson, softmax } from './stats';
 import { broadcastCols, broadcastRows, broadcastScalar, sumAll, sumCols, sumRows } from './reduce';
 import { reshape } from './reshape';
+import { gatherBytes } from './gather';
 
 /**
  * Every op, by name. Test tables are keyed on this, so an op without its tests is a type error:
@@ -69,6 +70,7 @@ export const OPS = {
   pearson,
   meanAbsOffDiagonal,
   frobeniusNorm,
+  gatherBytes,
 } as const;
 
 export type OpName = keyof typeof OPS;
@@ -115,4 +117,6 @@ export {
 } from './conv';
 export type { Conv2dAttrs, Conv2dBackwardInputAttrs, Conv2dBackwardWeightAttrs, ConvGeometry } from './conv';
 export { reshape } from './reshape';
+export { gatherBytes, packBytes } from './gather';
+export type { GatherAttrs } from './gather';
 export type { ReshapeAttrs } from './reshape';

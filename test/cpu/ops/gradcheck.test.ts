@@ -141,6 +141,7 @@ const GRADCHECK: { [K in OpName]: Case | 'no backward' } = {
   pearson: 'no backward',
   meanAbsOffDiagonal: 'no backward',
   frobeniusNorm: 'no backward',
+  gatherBytes: 'no backward',
 };
 
 const size = (s: Shape) => s.reduce((a, b) => a * b, 1);

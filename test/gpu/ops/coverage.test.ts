@@ -57,6 +57,7 @@ const GPU_TESTS: { readonly [K in OpName]: readonly string[] } = {
   pearson: [STATS],
   meanAbsOffDiagonal: [STATS],
   frobeniusNorm: [STATS],
+  gatherBytes: ['test/gpu/ops/gather.test.ts'],
 };
 
 const sources = new Map<string, Promise<string>>();

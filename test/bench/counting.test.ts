@@ -1,0 +1,103 @@
+// The dispatch and upload counters behind the benchmark's dispatches_per_step / upload_bytes_per_step
+// (src/gpu/counting.ts), checked against work counted by hand: raw WebGPU calls of every counted kind,
+// and a two-op graph. Also: the wrapped prototypes are put back afterwards, also when the code throws.
+import { expect } from 'chai';
+import { countWork } from '../../src/gpu/counting';
+import { Executable } from '../../src/graph/executor';
+import { Graph } from '../../src/graph/graph';
+import { add, mul } from '../../src/ops/elementwise';
+import { getGpu } from '../helpers/gpu';
+
+const SHADER =
+  '@group(0) @binding(0) var<storage, read_write> v: array<f32>;\n@compute @workgroup_size(1) fn main() { v[0] += 1.0; }';
+
+describe('countWork (dispatches and host-to-GPU bytes of one call)', () => {
+  it('counts raw dispatches, queue writes and mapped uploads exactly as written by hand', async () => {
+    const { gpu } = await getGpu();
+    const device = gpu.device;
+    const module = device.createShaderModule({ code: SHADER });
+    const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+    const target = device.createBuffer({ size: 64, usage: 0x0080 | 0x0008 | 0x0004 }); // STORAGE | COPY_DST | COPY_SRC
+    const copy = device.createBuffer({ size: 16, usage: 0x0008 }); // COPY_DST
+    const indirect = device.createBuffer({ size: 12, usage: 0x0100 | 0x0008 }); // INDIRECT | COPY_DST
+    device.queue.writeBuffer(indirect, 0, Uint32Array.of(1, 1, 1));
+    const bind = device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [{ binding: 0, resource: { buffer: target } }],
+    });
+    let mapped: GPUBuffer | null = null;
+    device.pushErrorScope('validation');
+    const { count } = await countWork(device, async () => {
+      device.queue.writeBuffer(target, 0, new Float32Array(10)); // 40 bytes
+      device.queue.writeBuffer(target, 0, new Float32Array(8), 2, 3); // 3 floats: 12 bytes
+      device.queue.writeBuffer(target, 0, new ArrayBuffer(16), 4, 8); // 8 bytes
+      device.queue.writeBuffer(target, 0, new Uint16Array(6), 2); // 4 halves: 8 bytes
+      mapped = device.createBuffer({ size: 32, usage: 0x0004, mappedAtCreation: true }); // 32 bytes
+      mapped.unmap();
+      const encoder = device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bind);
+      pass.dispatchWorkgroups(1);
+      pass.dispatchWorkgroups(2, 1, 1);
+      pass.dispatchWorkgroups(1, 1);
+      pass.dispatchWorkgroupsIndirect(indirect, 0);
+      pass.end();
+      encoder.copyBufferToBuffer(target, 0, copy, 0, 16); // GPU to GPU: not an upload
+      device.queue.submit([encoder.finish()]);
+      await device.queue.onSubmittedWorkDone();
+    });
+    expect(await device.popErrorScope(), 'validation error').to.equal(null);
+    expect(count).to.deep.equal({ dispatches: 4, uploadBytes: 40 + 12 + 8 + 8 + 32, submits: 1 });
+    // Every dispatch ran: five workgroups added 1 each to v[0] (the first write zeroed it).
+    const staging = device.createBuffer({ size: 4, usage: 0x0001 | 0x0008 });
+    const encoder = device.createCommandEncoder();
+    encoder.copyBufferToBuffer(target, 0, staging, 0, 4);
+    device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(0x0001);
+    expect(new Float32Array(staging.getMappedRange())[0]).to.equal(5);
+    staging.unmap();
+    for (const b of [target, copy, indirect, staging, mapped!]) b.destroy();
+  });
+
+  it('counts a two-op graph: one input write of 2 × 4 floats, two dispatches, one submit', async () => {
+    const { gpu, registry } = await getGpu();
+    const g = new Graph();
+    const x = g.input('x', [2, 4]);
+    const y = g.apply(add, [x, x], {});
+    const z = g.apply(mul, [y, y], {});
+    const exe = new Executable({ gpu, registry }, g, { keep: [z], label: 'count-test' });
+    await registry.settled();
+    const data = Float32Array.of(1, 2, 3, 4, 5, 6, 7, 8);
+    const { count } = await countWork(gpu.device, async () => {
+      exe.write(x, data);
+      exe.run();
+      await gpu.device.queue.onSubmittedWorkDone();
+    });
+    expect(count).to.deep.equal({ dispatches: 2, uploadBytes: 32, submits: 1 });
+    expect(Array.from(await exe.read(z))).to.deep.equal(Array.from(data, (v) => 4 * v * v));
+    exe.dispose();
+  });
+
+  it('puts the original methods back, also when the counted code throws, and refuses nesting', async () => {
+    const { gpu } = await getGpu();
+    const queueProto = Object.getPrototypeOf(gpu.device.queue) as Record<string, unknown>;
+    const before = queueProto.writeBuffer;
+    let nested: unknown = null;
+    let thrown: unknown = null;
+    try {
+      await countWork(gpu.device, async () => {
+        expect(queueProto.writeBuffer).to.not.equal(before);
+        nested = await countWork(gpu.device, () => 0).catch((e: unknown) => e);
+        throw new Error('inside');
+      });
+    } catch (e) {
+      thrown = e;
+    }
+    expect((thrown as Error).message).to.equal('inside');
+    expect((nested as Error).message).to.match(/already counting/);
+    expect(queueProto.writeBuffer).to.equal(before);
+    const { count } = await countWork(gpu.device, () => 0);
+    expect(count).to.deep.equal({ dispatches: 0, uploadBytes: 0, submits: 0 });
+  });
+});
