@@ -247,7 +247,7 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
             reason = 'stopped by the user';
             break;
           }
-          const saveNow = slot !== null && slot.due(step) && checkpoint?.step !== step;
+          const saveNow = slot?.due(step) === true && checkpoint?.step !== step;
           if (((hooks.recover && step % checkpointEvery === 0) || saveNow) && checkpoint?.step !== step)
             await takeCheckpoint(epoch, i);
           if (saveNow && checkpoint) await slot.save(checkpoint);
