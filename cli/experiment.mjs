@@ -23,14 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { USAGE, UsageError, parseExperimentArgs, splitWeightsArg, weightsKey } from './experiment-args.mjs';
 import { openSession, resolveRunner } from './session.mjs';
 
-/**
- * What the page answers (JSON text parsed).
- * @typedef {{ status: 'ok', name: string, title: string, config: Record<string, unknown> }
- *   | { status: 'config-error' | 'failed', message: string, deviceLost?: boolean }} Checked
- * @typedef {{ status: 'ok', resultJson: string, files: { name: string, base64: string }[], lines: number }
- *   | { status: 'config-error', message: string } | { status: 'failed', message: string, deviceLost: boolean }} Outcome
- * @typedef {{ name: string, title: string, description: string }} Listed
- */
+/** @typedef {import('./session.mjs').Outcome} Outcome what a runner answers for one run */
 
 /**
  * Refuses the request: main() closes what it opened, then the process exits with status 2.

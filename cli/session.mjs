@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { CHROMIUM_PATH, openRepoPage } from '../scripts/browser.mjs';
 import { buildNodeRunner } from './node/build.mjs';
 import { UsageError } from './experiment-args.mjs';
@@ -140,7 +140,7 @@ async function openNodeSession(log) {
   const bundle = await buildNodeRunner();
   /** @type {typeof import('./node/main')} */
   const m = await import(bundle);
-  m.serveDataFolder(join(dirname(dirname(bundle)), '..', 'public', 'data'));
+  m.serveDataFolder(resolve(process.env.AE_DATA_DIR ?? join(dirname(dirname(bundle)), '..', 'public', 'data')));
   let said = false;
   const adapter = async () => {
     const a = await m.adapter();

@@ -2,7 +2,7 @@
 // WGSL `?raw` imports as text and the native packages (webgpu, @napi-rs/canvas) left external, as
 // bench/node.mjs does for the benchmark. `node cli/node/build.mjs` builds it alone; the CLI calls
 // buildNodeRunner() before it imports the bundle. Imports esbuild.
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -26,12 +26,27 @@ const wgslRaw = {
   },
 };
 
-/** Bundles cli/node/main.ts; resolves to the bundle's path. */
+/**
+ * Bundles cli/node/main.ts; resolves to the bundle's path. Written beside it and renamed into place,
+ * so processes starting together (the shards of one machine) never read a half-written bundle.
+ */
 export async function buildNodeRunner() {
+  const temp = `${RUNNER_BUNDLE}.tmp-${process.pid}.mjs`;
+  try {
+    await bundle(temp);
+    renameSync(temp, RUNNER_BUNDLE);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  return RUNNER_BUNDLE;
+}
+
+/** @param {string} outfile */
+async function bundle(outfile) {
   await build({
     absWorkingDir: root,
     entryPoints: ['cli/node/main.ts'],
-    outfile: RUNNER_BUNDLE,
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -44,7 +59,6 @@ export async function buildNodeRunner() {
     logLevel: 'warning',
     plugins: [wgslRaw],
   });
-  return RUNNER_BUNDLE;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
