@@ -372,7 +372,9 @@ async function main() {
  */
 async function plan(session, part, scale, log) {
   const adapter = await session.adapter();
-  const lines = [`plan: scale ${scale}, ${part.length} experiment(s), adapter ${adapter.name}`];
+  // Each experiment's lines go out as soon as it is measured: a long plan shows its progress.
+  const print = (/** @type {string[]} */ lines) => process.stdout.write(`${lines.join('\n')}\n`);
+  print([`plan: scale ${scale}, ${part.length} experiment(s), adapter ${adapter.name}`]);
   let total = 0;
   let failed = 0;
   for (const step of part) {
@@ -380,23 +382,24 @@ async function plan(session, part, scale, log) {
     const { outcome, plan: models } = await session.run(step.name, step.config, { scale, plan: true });
     if (outcome.status !== 'ok' || !models) {
       failed++;
-      lines.push(
+      print([
         `${step.id}: could not be measured (${outcome.status === 'ok' ? 'no models reported' : outcome.message})`,
-      );
+      ]);
       continue;
     }
     const seconds = models.reduce((s, m) => s + m.steps * m.secondsPerStep, 0);
     total += seconds;
-    lines.push(`${step.id}: ${models.length} model(s), estimated ${formatClock(seconds)}`);
-    for (const m of models)
-      lines.push(
-        `  ${m.name}: ${m.epochs} epoch(s), ${m.steps} steps of batch ${m.batchSize} on ${m.samples} images · ${(m.secondsPerStep * 1000).toFixed(1)} ms/step · ${formatClock(m.steps * m.secondsPerStep)}`,
-      );
+    print([
+      `${step.id}: ${models.length} model(s), estimated ${formatClock(seconds)}`,
+      ...models.map(
+        (m) =>
+          `  ${m.name}: ${m.epochs} epoch(s), ${m.steps} steps of batch ${m.batchSize} on ${m.samples} images · ${(m.secondsPerStep * 1000).toFixed(1)} ms/step · ${formatClock(m.steps * m.secondsPerStep)}`,
+      ),
+    ]);
   }
-  lines.push(
-    `total: estimated ${formatClock(total)} of training on ${adapter.name} (evaluation and data loading not included)`,
-  );
-  process.stdout.write(`${lines.join('\n')}\n`);
+  print([
+    `total: estimated ${formatClock(total)} of training on ${adapter.name} (the training steps as timed in the bursts; data loading and the experiments' final evaluations come on top)`,
+  ]);
   return failed ? 1 : 0;
 }
 
