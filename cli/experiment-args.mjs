@@ -19,6 +19,7 @@
  * @property {string | null} out
  * @property {number | undefined} seed
  * @property {string[]} weights raw --weights arguments (FILE, KEY=FILE or a folder), resolved by the CLI
+ * @property {'auto' | 'browser' | 'node'} runner where to run: the browser page, the Node runner, or auto
  * @property {boolean} list
  * @property {boolean} help
  */
@@ -36,6 +37,8 @@ export const USAGE = `usage: npm run experiment -- <name> [--key value …] --ou
   --<key> <value>     any config key, kebab-case (--train-size 6000 sets trainSize); the value is
                       read by the key's type: numbers, true/false, comma lists (--latents 2,4,8),
                       JSON (--stop '{"targetLoss":0.01}'), null; a bare --flag is true
+  --runner R          auto | browser | node: headless Chromium, or Node on Dawn's WebGPU bindings
+                      (auto, the default: the browser where Chromium is installed, else node)
   --list              list the experiments and exit
   <name> --help       every key of that experiment: type, range or choices, unit, defaults, help`;
 
@@ -78,6 +81,7 @@ export function parseExperimentArgs(argv) {
     out: null,
     seed: undefined,
     weights: [],
+    runner: 'auto',
     list: false,
     help: false,
   };
@@ -123,7 +127,7 @@ export function parseExperimentArgs(argv) {
       request.weights.push(raw);
       continue;
     }
-    const key = flag === 'out' || flag === 'scale' || flag === 'seed' ? flag : camelCase(flag);
+    const key = flag === 'out' || flag === 'scale' || flag === 'seed' || flag === 'runner' ? flag : camelCase(flag);
     const prior = seen.get(key);
     if (prior !== undefined)
       throw new UsageError(`--${flag}: given twice (also as --${prior}); expected each key once.`);
@@ -132,6 +136,10 @@ export function parseExperimentArgs(argv) {
     if (flag === 'out') {
       if (raw === null || raw === '') throw new UsageError('--out: needs a folder; expected --out <dir>.');
       request.out = raw;
+    } else if (flag === 'runner') {
+      if (raw !== 'auto' && raw !== 'browser' && raw !== 'node')
+        throw new UsageError(`--runner: unknown runner "${raw ?? ''}"; expected auto, browser or node.`);
+      request.runner = raw;
     } else if (flag === 'scale') {
       if (raw === null || !isScale(raw))
         throw new UsageError(`--scale: unknown scale "${raw ?? ''}"; expected one of ${SCALES.join(', ')}.`);

@@ -1,11 +1,12 @@
 // experiment.mjs: `npm run experiment -- <name> [--key value …] --out <dir>` runs one experiment in
-// headless Chromium (WebGPU; the same code as the page) and writes <dir>/result.json, a PNG per
+// headless Chromium (WebGPU; the same code as the page) or, with --runner node, in Node on Dawn's
+// bindings (./session.mjs; auto: the browser where Chromium is installed), and writes <dir>/result.json, a PNG per
 // chart, grid and heat map, and a .safetensors per trained model. Progress lines go to stderr.
 // Exit status: 0 done; 1 the experiment failed (or the GPU device was lost, or no browser);
 // 2 the request was refused before any work (bad arguments, unknown experiment, a config value
 // the experiment's validate() rejects, a missing weights file). `--help` lists the experiments;
 // `<name> --help` prints every key of its schema (type, range or choices, unit, defaults, help).
-// Imports ../scripts/browser.mjs and ./experiment-args.mjs.
+// Imports ./session.mjs and ./experiment-args.mjs.
 import {
   accessSync,
   constants,
@@ -19,19 +20,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { openRepoPage } from '../scripts/browser.mjs';
 import { USAGE, UsageError, parseExperimentArgs, splitWeightsArg, weightsKey } from './experiment-args.mjs';
+import { openSession, resolveRunner } from './session.mjs';
 
-const PAGE = 'cli/run-experiment.html';
-
-/**
- * What the page answers (JSON text parsed).
- * @typedef {{ status: 'ok', name: string, title: string, config: Record<string, unknown> }
- *   | { status: 'config-error' | 'failed', message: string, deviceLost?: boolean }} Checked
- * @typedef {{ status: 'ok', resultJson: string, files: { name: string, base64: string }[], lines: number }
- *   | { status: 'config-error', message: string } | { status: 'failed', message: string, deviceLost: boolean }} Outcome
- * @typedef {{ name: string, title: string, description: string }} Listed
- */
+/** @typedef {import('./session.mjs').Outcome} Outcome what a runner answers for one run */
 
 /**
  * Refuses the request: main() closes what it opened, then the process exits with status 2.
@@ -162,7 +154,7 @@ async function main() {
     if (e instanceof UsageError) refuse(`${e.message} (--help shows the usage)`);
     throw e;
   }
-  if (request.help) return help(request.name);
+  if (request.help) return help(request.name, request.runner);
   if (!request.list && request.out === null)
     refuse(
       `experiment: --out <dir> is required; expected e.g. npm run experiment -- ${request.name ?? '<name>'} --out runs/${request.name ?? 'x'}.`,
@@ -171,11 +163,9 @@ async function main() {
   const out = request.out === null ? '' : resolve(request.out);
   if (out !== '') checkOut(out);
 
-  const session = await openRepoPage(`/${PAGE}`, { entries: [PAGE] });
+  const session = await openSession(resolveRunner(request.runner), (line) => process.stderr.write(`${line}\n`));
   try {
-    const { page } = session;
-    await pageReady(page);
-    const all = await listExperiments(page);
+    const all = await session.list();
     if (request.list) {
       const width = Math.max(0, ...all.map((e) => e.name.length));
       for (const e of all) process.stdout.write(`${e.name.padEnd(width)}  ${e.title}\n`);
@@ -187,16 +177,7 @@ async function main() {
         `experiment: no experiment named; expected one of ${all.map((e) => e.name).join(', ') || '(none registered)'}.`,
       );
     }
-    /** @type {Checked} */
-    const checked = JSON.parse(
-      await page.evaluate(
-        (name, config, scale) =>
-          /** @type {NonNullable<Window['__validateExperiment']>} */ (window.__validateExperiment)(name, config, scale),
-        request.name,
-        request.config,
-        request.scale,
-      ),
-    );
+    const checked = await session.validate(request.name, request.config, request.scale);
     if (checked.status === 'config-error') refuse(checked.message);
     if (checked.status !== 'ok') throw new Error(checked.message);
     const shown = Object.entries(checked.config).map(
@@ -204,35 +185,7 @@ async function main() {
     );
     process.stderr.write(`[${request.name}] ${checked.title}; scale ${request.scale}: ${shown.join(' ')}\n`);
     const started = Date.now();
-    /** @type {string} */
-    let raw;
-    try {
-      // A crashed renderer does not always reject a pending evaluate(); race it against the crash.
-      /** @type {Promise<never>} */
-      const died = new Promise((_, reject) => {
-        page.once('error', reject);
-        session.browser.once('disconnected', () => reject(new Error('the browser disconnected')));
-      });
-      died.catch(() => {}); // closing the browser later must not count as an unhandled rejection
-      raw = await Promise.race([
-        page.evaluate(
-          (name, config, options) =>
-            /** @type {NonNullable<Window['__runExperiment']>} */ (window.__runExperiment)(name, config, options),
-          request.name,
-          request.config,
-          { scale: request.scale, weights },
-        ),
-        died,
-      ]);
-    } catch (e) {
-      // The page itself died (renderer crash, out of memory): nothing came back.
-      process.stderr.write(
-        `[${request.name}] failed: the browser page stopped answering (${errorText(e)}); expected a result. The renderer may have crashed or run out of memory; try --scale tiny or a smaller config.\n`,
-      );
-      return 1;
-    }
-    /** @type {Outcome} */
-    const outcome = JSON.parse(raw);
+    const { outcome } = await session.run(request.name, request.config, { scale: request.scale, weights });
     if (outcome.status === 'config-error') refuse(outcome.message);
     if (outcome.status === 'failed') {
       const what = outcome.deviceLost ? 'the GPU device was lost' : 'failed';
@@ -253,36 +206,17 @@ async function main() {
 }
 
 /**
- * @param {import('puppeteer-core').Page} page
- */
-async function pageReady(page) {
-  await page.waitForFunction(() => window.__experimentPageReady === true, { timeout: 120_000, polling: 100 });
-}
-
-/**
- * @param {import('puppeteer-core').Page} page
- * @returns {Promise<Listed[]>}
- */
-function listExperiments(page) {
-  return page.evaluate(() => /** @type {NonNullable<Window['__listExperiments']>} */ (window.__listExperiments)());
-}
-
-/**
  * `--help`: the usage and the experiments; `<name> --help`: that experiment's settings, from its schema.
  * @param {string | null} name
+ * @param {'auto' | 'browser' | 'node'} runner
  * @returns {Promise<number>}
  */
-async function help(name) {
-  const session = await openRepoPage(`/${PAGE}`, { entries: [PAGE] });
+async function help(name, runner) {
+  const session = await openSession(resolveRunner(runner), (line) => process.stderr.write(`${line}\n`));
   try {
-    const { page } = session;
-    await pageReady(page);
-    if (name !== null && !(await listExperiments(page)).some((e) => e.name === name))
+    if (name !== null && !(await session.list()).some((e) => e.name === name))
       refuse(`experiment: unknown name "${name}" (npm run experiment -- --help lists the experiments).`);
-    const text = await page.evaluate(
-      (n) => /** @type {NonNullable<Window['__experimentHelp']>} */ (window.__experimentHelp)(n),
-      name,
-    );
+    const text = await session.help(name);
     process.stdout.write(name === null ? `${USAGE}\n\n${text}\n` : `${text}\n`);
     return 0;
   } finally {

@@ -10,8 +10,19 @@ declare global {
     __runExperiment?: (
       name: string,
       config?: Record<string, unknown>,
-      options?: { scale?: PageScale; weights?: Record<string, string> },
+      options?: {
+        scale?: PageScale;
+        weights?: Record<string, string>;
+        /** Resume from these checkpoint files (base64 by name); new ones go to __saveCheckpoint. */
+        checkpoints?: { files: Record<string, string>; policy: { seconds?: number; steps?: number } };
+        /** Train each model for a short measured burst; the answer carries `plan`. */
+        plan?: boolean;
+      },
     ) => Promise<string>;
+    /** Set by the CLI (page.exposeFunction): writes one checkpoint file into the run's folder. */
+    __saveCheckpoint?: (file: string, base64: string) => Promise<boolean>;
+    /** The adapter's one-line name and whether it is a CPU implementation. */
+    __describeAdapter?: () => Promise<{ name: string; isFallback: boolean }>;
     /** Validates a config: JSON text of { status: 'ok', name, title, config } or a refusal. */
     __validateExperiment?: (name: string, config?: Record<string, unknown>, scale?: PageScale) => string;
     __listExperiments?: () => { name: string; title: string; description: string }[];

@@ -7,6 +7,7 @@
 // ./experiment-args.mjs.
 import { DEFAULT_SCALE, SCALES } from '../src/experiments/kit/index';
 import { recoverRuntime, type Runtime } from '../src/experiments/runtime';
+import type { TrainStore } from '../src/experiments/train';
 import type { ExperimentDef, ExperimentResult, Scale } from '../src/experiments/types';
 import { decodeSafetensors, encodeSafetensors } from '../src/nn/safetensors';
 import {
@@ -49,6 +50,10 @@ export interface RunDeps {
   runtime(): Promise<Runtime>;
   onLine?(line: string): void;
   signal?: AbortSignal;
+  /** Checkpoints kept across processes (resumable runs) or a plan's measuring store. */
+  checkpoints?: TrainStore;
+  /** Where the prepared datasets are served (default '/data/'). */
+  dataBaseUrl?: string;
 }
 
 const RESULT_FILE = 'result.json';
@@ -278,9 +283,10 @@ export async function runExperimentRequest(request: PageRequest, deps: RunDeps):
         runtime,
         signal: deps.signal,
         onProgress: (p) => lines.push(p),
-        dataBaseUrl: '/data/',
+        dataBaseUrl: deps.dataBaseUrl ?? '/data/',
         weights,
         recover: recoverRuntime,
+        checkpoints: deps.checkpoints,
       },
       config,
     );

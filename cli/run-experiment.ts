@@ -7,14 +7,18 @@
 // Imports experiments (kit, registry, runtime) and ./run-experiment-core.
 import { DEFAULT_SCALE, experimentHelp, experimentList } from '../src/experiments/kit/index';
 import { experiments, findExperiment } from '../src/experiments/registry';
-import { getRuntime } from '../src/experiments/runtime';
+import { describeAdapter, getRuntime } from '../src/experiments/runtime';
 import type { Scale } from '../src/experiments/types';
 import { ConfigError } from '../src/util/errors';
+import { base64ToBytes, bytesToBase64 } from '../src/ui/render/index';
+import { checkpointStore, type PlannedModel, planStore } from './checkpoint-store';
 import { type PageOutcome, requestFromAddress, runExperimentRequest, validateRequest } from './run-experiment-core';
 
 interface RunOptions {
   scale?: Scale;
   weights?: Record<string, string>;
+  checkpoints?: { files: Record<string, string>; policy: { seconds?: number; steps?: number } };
+  plan?: boolean;
 }
 
 const logEl = document.getElementById('log');
@@ -36,16 +40,42 @@ function find(name: string) {
 
 let controller: AbortController | null = null;
 
-async function run(name: string, config: Record<string, unknown> = {}, options: RunOptions = {}): Promise<PageOutcome> {
+async function run(
+  name: string,
+  config: Record<string, unknown> = {},
+  options: RunOptions = {},
+): Promise<PageOutcome & { plan?: PlannedModel[] }> {
   controller?.abort();
   controller = new AbortController();
-  return runExperimentRequest(
+  const planning = options.plan ? planStore() : null;
+  const kept = options.checkpoints;
+  const checkpoints =
+    planning ??
+    (kept
+      ? checkpointStore(
+          {
+            load: (file) => (kept.files[file] === undefined ? null : base64ToBytes(kept.files[file])),
+            async save(file, bytes) {
+              const save = window.__saveCheckpoint;
+              if (!save) throw new Error('checkpoints: the page has no __saveCheckpoint to hand them to.');
+              await save(file, bytesToBase64(bytes));
+            },
+          },
+          kept.policy,
+        )
+      : undefined);
+  const outcome = await runExperimentRequest(
     { name, config, scale: options.scale ?? DEFAULT_SCALE, weights: options.weights },
-    { find, runtime: getRuntime, onLine: show, signal: controller.signal },
+    { find, runtime: getRuntime, onLine: show, signal: controller.signal, checkpoints },
   );
+  return planning ? { ...outcome, plan: planning.models } : outcome;
 }
 
 window.__runExperiment = async (name, config, options) => JSON.stringify(await run(name, config, options));
+window.__describeAdapter = async () => {
+  const d = describeAdapter(await getRuntime());
+  return { name: d.name, isFallback: d.isFallback || /swiftshader|llvmpipe|lavapipe/i.test(d.name) };
+};
 window.__validateExperiment = (name, config = {}, scale = DEFAULT_SCALE) => {
   const checked = validateRequest({ name, config, scale }, find);
   return JSON.stringify(

@@ -104,6 +104,36 @@ export interface TrainHooks {
   checkpointEvery?: number;
   /** Called once per step before it is submitted (tests use it to fail the device at a chosen step). */
   beforeStep?: (step: number, runtime: Runtime) => void;
+  /**
+   * Checkpoints kept outside this run (the command line's --out folder): training starts from the
+   * saved state of this model when there is one, saves its state whenever the slot says it is due
+   * and once more when the model is finished. Resumed, the weights equal an uninterrupted run's.
+   */
+  store?: TrainStore;
+}
+
+/** Where the checkpoints of one experiment's models are kept, by model name. */
+export interface TrainStore {
+  open(name: string): TrainSlot;
+}
+
+/** The checkpoint of one model: what was saved before, when to save next, and the saving. */
+export interface TrainSlot {
+  saved: SavedTraining | null;
+  /** True when a checkpoint is due before step `step` (the last one saved was at `lastStep`). */
+  due(step: number): boolean;
+  save(state: SavedTraining): Promise<void>;
+  /** Told the model's size of run before its first step (for a plan of the work). */
+  begin?(info: { steps: number; epochs: number; batchSize: number; samples: number }): void;
+  /** Asked after each step whether to end this model's training now (a plan's measured burst). */
+  stop?(step: number): boolean;
+  /** True to wait for every step's loss (a plan times whole steps). */
+  measure?: boolean;
+}
+
+/** A model's training state: where it stands, its weights and optimizer state; `done` once finished. */
+export interface SavedTraining extends Checkpoint {
+  done?: TrainRun;
 }
 
 interface Checkpoint {
@@ -164,6 +194,24 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
   let resume: Checkpoint | null = null;
   let checkpoint = null as Checkpoint | null;
   let recoveries = 0;
+  const slot = hooks.store?.open(spec.name) ?? null;
+  if (slot?.saved) {
+    const saved = slot.saved;
+    params.forEach(([, p], k) => p.write(saved.params[k]!));
+    if (saved.done) {
+      emit({
+        stage: `train ${spec.name}`,
+        message: `${spec.name}: finished before; weights taken from the checkpoint`,
+      });
+      return saved.done;
+    }
+    emit({ stage: `train ${spec.name}`, message: `${spec.name}: resuming from the checkpoint at step ${saved.step}` });
+    resume = saved;
+    checkpoint = saved;
+  }
+  let finalOptimizer: Checkpoint['optimizer'] | null = null;
+  let burstOver = false;
+  slot?.begin?.({ steps: totalSteps, epochs: spec.stop.maxEpochs, batchSize: B, samples: spec.train.count });
   for (;;) {
     const { trainer, x, t, data, feed } = build();
     try {
@@ -205,17 +253,24 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
             reason = 'stopped by the user';
             break;
           }
-          if (hooks.recover && step % checkpointEvery === 0 && checkpoint?.step !== step)
+          const saveNow = slot?.due(step) === true && checkpoint?.step !== step;
+          if (((hooks.recover && step % checkpointEvery === 0) || saveNow) && checkpoint?.step !== step)
             await takeCheckpoint(epoch, i);
+          if (saveNow && checkpoint) await slot.save(checkpoint);
           hooks.beforeStep?.(step, runtime);
           if (feed) trainer.gather(feed, i);
           else trainer.feed(x, gather(spec.train, idx, false));
           if (supervised) trainer.feed(t, gather(spec.train, idx, true));
-          const read = i % readEvery === readEvery - 1 || i === stepsPerEpoch - 1;
+          const read = i % readEvery === readEvery - 1 || i === stepsPerEpoch - 1 || slot?.measure === true;
           i++;
           step++;
           try {
             const l = await trainer.run(read);
+            if (slot?.stop?.(step)) {
+              reason = `stopped after a measured burst of ${step} steps`;
+              burstOver = true;
+              break;
+            }
             if (l !== null) {
               sum += l;
               reads++;
@@ -251,7 +306,7 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
           }
         }
         skip = 0;
-        if (reads === 0) break;
+        if (reads === 0 || burstOver) break;
         const record: EpochRecord = { epoch, trainLoss: sum / reads, seconds: (performance.now() - epochStart) / 1000 };
         sum = 0;
         reads = 0;
@@ -283,6 +338,7 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
           });
         reason ??= stopReason(spec.stop, { epoch, step, elapsedSeconds: (performance.now() - started) / 1000 });
       }
+      if (slot) finalOptimizer = await trainer.saveOptimizer();
       break;
     } catch (e) {
       const lost = runtime.gpu.lostError;
@@ -305,7 +361,7 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
     }
   }
   const seconds = (performance.now() - started) / 1000;
-  return {
+  const run: TrainRun = {
     name: spec.name,
     epochs,
     steps: step,
@@ -314,6 +370,19 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
     samplesPerSec: (step * B) / seconds,
     recoveries,
   };
+  if (slot && finalOptimizer && !hooks.signal?.aborted && !burstOver)
+    await slot.save({
+      step,
+      epoch: epochs.length,
+      batchInEpoch: 0,
+      sum: 0,
+      reads: 0,
+      epochs: epochs.slice(),
+      params: await Promise.all(params.map(([, p]) => p.read())),
+      optimizer: finalOptimizer,
+      done: run,
+    });
+  return run;
 }
 
 /** Mean loss over a dataset (weighted by batch sizes), computed on the GPU; optionally the predictions. */

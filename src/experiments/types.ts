@@ -2,6 +2,7 @@
 // to result.json and PNGs, the report puts it beside the reports' figures. Imports nothing at run time.
 import type { ConfigSchema } from './kit/schema';
 import type { Runtime } from './runtime';
+import type { TrainStore } from './train';
 
 /** Progress during long work: which stage, epoch, loss, speed and an ETA. */
 export interface Progress {
@@ -33,6 +34,8 @@ export interface ExperimentContext {
   recover?: (runtime: Runtime) => Promise<Runtime>;
   /** Trained weights handed in (safetensors bytes by key, e.g. "latent=8"), to reuse instead of retraining. */
   weights?: ReadonlyMap<string, Uint8Array>;
+  /** Checkpoints kept across processes (the command line's --out folder): each model resumes from its own. */
+  checkpoints?: TrainStore;
 }
 
 export interface Series {

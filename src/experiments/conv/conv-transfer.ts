@@ -135,7 +135,13 @@ async function trainClassifier(
         seed: cfg.seed,
         onTestPredictions: (logits) => ({ accuracy: accuracy(logits, testLabels) }),
       },
-      { signal: ctx.signal, onProgress: ctx.onProgress, recover: ctx.recover, experiment: 'conv-transfer' },
+      {
+        signal: ctx.signal,
+        onProgress: ctx.onProgress,
+        recover: ctx.recover,
+        store: ctx.checkpoints,
+        experiment: 'conv-transfer',
+      },
     );
     const key = classifierKey(cfg.latent, cfg.capacity, cfg.seed, mode);
     const bytes = await saveSafetensors(model, {

@@ -86,7 +86,7 @@ export async function trainOrReuse<M extends Module & { dispose(): void }>(
     const run = await trainModel(
       ctx.runtime,
       { ...spec.training, name, model },
-      { signal: ctx.signal, onProgress: ctx.onProgress, recover: ctx.recover, experiment },
+      { signal: ctx.signal, onProgress: ctx.onProgress, recover: ctx.recover, store: ctx.checkpoints, experiment },
     );
     const finished = !run.failed && !ctx.signal?.aborted;
     const bytes = finished || spec.keepUnfinished ? await saveSafetensors(model, spec.metadata(run)) : null;
