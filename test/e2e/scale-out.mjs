@@ -200,9 +200,9 @@ await check('(b) two shards plus --merge give the one-process run\u2019s metrics
   const parts = [join(work, 'part1'), join(work, 'part2')];
   for (const [k, dir] of parts.entries())
     expectOk(await reproduce([...TINY, '--runner', 'node', '--shard', `${k + 1}/2`, '--out', dir]), `shard ${k + 1}/2`);
-  const ids = parts.map((d) => experimentsOf(d).map((e) => e.id));
-  assert(ids[0].length > 0 && ids[1].length > 0, `a shard ran nothing: ${JSON.stringify(ids)}`);
-  assert(!ids[0].some((id) => ids[1].includes(id)), `the shards overlap: ${JSON.stringify(ids)}`);
+  const [first = [], second = []] = parts.map((d) => experimentsOf(d).map((e) => e.id));
+  assert(first.length > 0 && second.length > 0, `a shard ran nothing: ${JSON.stringify([first, second])}`);
+  assert(!first.some((id) => second.includes(id)), `the shards overlap: ${JSON.stringify([first, second])}`);
   const merged = join(work, 'merged');
   expectOk(await reproduce(['--merge', ...parts, '--out', merged]), 'merge');
   expectSameMetrics(metricsOf(merged), metricsOf(one), 'merged vs one process');
