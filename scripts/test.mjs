@@ -77,6 +77,28 @@ if (e2eWanted) {
   }
   if (er.status !== 0 && e2e.failed === 0) e2e.failed = 1;
 }
+// More end-to-end scripts, each counting its checks into a summary file: the labs' settings, runs and
+// own data on the demo page (test/e2e/lab.mjs), and the command line without a browser, sharded,
+// merged, killed and resumed (test/e2e/scale-out.mjs). Skipped like the end-to-end tests.
+const MORE_E2E = [
+  { script: 'test/e2e/lab.mjs', summary: 'test-artifacts/e2e/lab-summary.json' },
+  { script: 'test/e2e/scale-out.mjs', summary: 'test-artifacts/scale-out-summary.json' },
+];
+if (e2eWanted) {
+  for (const { script, summary: file } of MORE_E2E) {
+    rmSync(file, { force: true });
+    const sr = spawnSync('node', [script], { stdio: 'inherit' });
+    let counts = { passed: 0, failed: 1 };
+    try {
+      counts = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      // the script died before counting
+    }
+    if (sr.status !== 0 && counts.failed === 0) counts.failed = 1;
+    console.log(`${script}: ${counts.passed} passed, ${counts.failed} failed`);
+    e2e = { passed: e2e.passed + counts.passed, failed: e2e.failed + counts.failed };
+  }
+}
 // The headless report: `reproduce --scale tiny` runs every experiment of both reports, then
 // test/e2e/check-report.mjs checks its report.json, report.html and PNG files. Skipped like the
 // end-to-end tests, or with REPRODUCE=0. Its counts join e2e's in the last line.
