@@ -1,5 +1,6 @@
 // types.ts: what every experiment takes and returns. Plain data: the UI renders it, the CLI writes it
 // to result.json and PNGs, the report puts it beside the reports' figures. Imports nothing at run time.
+import type { ImageSet } from '../data/types';
 import type { ConfigSchema } from './kit/schema';
 import type { Runtime } from './runtime';
 
@@ -33,6 +34,18 @@ export interface ExperimentContext {
   recover?: (runtime: Runtime) => Promise<Runtime>;
   /** Trained weights handed in (safetensors bytes by key, e.g. "latent=8"), to reuse instead of retraining. */
   weights?: ReadonlyMap<string, Uint8Array>;
+  /**
+   * Images supplied by the learner (e.g. an uploaded IDX file), trained and tested on instead of the
+   * experiment's bundled dataset: split into train and test images by the config's seed.
+   */
+  data?: UserDataset;
+}
+
+/** A set of 28×28 images from outside the bundled datasets, with a name that says where it came from. */
+export interface UserDataset {
+  /** e.g. "my-digits-idx3-ubyte"; shown in the result's config as `data`. */
+  name: string;
+  images: ImageSet;
 }
 
 export interface Series {
