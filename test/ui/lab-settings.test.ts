@@ -14,6 +14,7 @@ import { keyToAttribute } from '../../src/ui/components/ae-experiment/config-att
 import { fromDecades, lockedKeys } from '../../src/ui/components/ae-experiment/settings';
 import { type AeExperiment, LAB_ELEMENTS } from '../../src/ui/index';
 import { mount, part } from './helpers';
+import { fakeRuntime } from './lab-helpers';
 
 const SCALE: Scale = 'tiny';
 
@@ -95,9 +96,6 @@ function kitDef(gate: Promise<void> = Promise.resolve()) {
     },
   });
 }
-
-const fakeRuntime = async () =>
-  ({ device: {}, adapterInfo: { vendor: 'test', architecture: '', description: '' } }) as never;
 
 async function lab(setup: (el: AeExperiment) => void = () => {}): Promise<AeExperiment> {
   return mount('ae-experiment', (el) => {
