@@ -17,7 +17,7 @@ const RUN_MS = 120_000;
 const SHORT_MS = 20_000;
 const LAB = '#fc-train ae-fc-train-lab';
 /** Tiny settings through the address, so each run takes seconds. */
-const QUERY = '?fc-train.scale=tiny&fc-train.epochs=1&fc-train.train-size=64&fc-train.test-size=32&fc-train.batch=16';
+const QUERY = '?fc-train.scale=tiny&fc-train.epochs=2&fc-train.train-size=64&fc-train.test-size=32&fc-train.batch=16';
 
 let passed = 0;
 let failed = 0;
@@ -43,26 +43,39 @@ function expect(ok, message) {
   if (!ok) throw new Error(message);
 }
 
-/** Screenshots the whole section `selector`. @param {import('puppeteer-core').Page} page */
+/** @typedef {import('puppeteer-core').Page} Page */
+/** @typedef {import('puppeteer-core').Browser} Browser */
+/**
+ * What the lab shows, read through its shadow root.
+ * @typedef {{ values: Record<string, string>, errors: Record<string, string>, startDisabled: boolean,
+ *   running: boolean, config: Record<string, any> | null, effective: Record<string, any> | null, runs: number,
+ *   compareSeries: number, compareNames: string[], comparePoints: number, uploadNote: string,
+ *   uploadError: string, link: string }} PanelState
+ */
+
+/** Screenshots the whole section `selector`. @param {Page} page @param {string} selector @param {string} file */
 async function shotOf(page, selector, file) {
   const el = await page.$(selector);
   if (!el) throw new Error(`nothing matches ${selector} for the screenshot ${file}`);
   await el.screenshot({ path: join(ART, file), captureBeyondViewport: true });
 }
 
-/** The element `inner` inside the lab's shadow root, as a handle. */
+/** The element `inner` inside the lab's shadow root, as a handle. @param {Page} page @param {string} inner */
 async function inLab(page, inner) {
   const h = await page.evaluateHandle(
-    (sel, q) => document.querySelector(sel)?.shadowRoot?.querySelector(q),
+    (/** @type {string} */ sel, /** @type {string} */ q) => document.querySelector(sel)?.shadowRoot?.querySelector(q),
     LAB,
     inner,
   );
   const el = h.asElement();
   if (!el) throw new Error(`no ${inner} in ${LAB}`);
-  return /** @type {import('puppeteer-core').ElementHandle<Element>} */ (el);
+  return /** @type {import('puppeteer-core').ElementHandle<HTMLInputElement>} */ (el);
 }
 
-/** Types `text` into the settings field `key` as a person would: select its text, type, Tab away. */
+/**
+ * Types `text` into the settings field `key` as a person would: select its text, type, Tab away.
+ * @param {Page} page @param {string} key @param {string} text
+ */
 async function typeSetting(page, key, text) {
   const input = await inLab(page, `[part="settings"] [name="${key}"]`);
   await input.click({ count: 3 });
@@ -74,14 +87,20 @@ async function typeSetting(page, key, text) {
   await page.keyboard.press('Tab');
 }
 
-/** What the panel shows: each control's value, the field errors, Start's state, the runs. */
+/**
+ * What the panel shows: each control's value, the field errors, Start's state, the runs.
+ * @param {Page} page @returns {Promise<PanelState>}
+ */
 function panel(page) {
-  return page.evaluate((sel) => {
+  return page.evaluate((/** @type {string} */ sel) => {
+    /** @type {any} */
     const el = document.querySelector(sel);
     const root = el?.shadowRoot;
+    /** @type {Record<string, string>} */
     const values = {};
     for (const c of root?.querySelectorAll('[part="settings"] [name]') ?? [])
       values[c.name] = c.type === 'checkbox' ? String(c.checked) : c.value;
+    /** @type {Record<string, string>} */
     const errors = {};
     for (const f of root?.querySelectorAll('.field') ?? []) {
       const e = f.querySelector('.field-error');
@@ -97,6 +116,7 @@ function panel(page) {
       effective: el?.effectiveConfig ?? null,
       runs: root?.querySelectorAll('[data-table="runs"] tbody tr').length ?? 0,
       compareSeries: compare?.series?.length ?? 0,
+      compareNames: (compare?.series ?? []).map((/** @type {{ name: string }} */ x) => x.name),
       comparePoints: compare?.pointCount ?? 0,
       uploadNote: root?.querySelector('[data-note="upload"]')?.textContent?.trim() ?? '',
       uploadError: root?.querySelector('[data-error="upload"]')?.textContent?.trim() ?? '',
@@ -105,8 +125,14 @@ function panel(page) {
   }, LAB);
 }
 
+/**
+ * Polls the panel until `predicate` holds; throws naming `what` and the last state.
+ * @param {Page} page @param {string} what @param {(s: PanelState) => boolean} predicate
+ * @returns {Promise<PanelState>}
+ */
 async function waitPanel(page, what, predicate, timeoutMs = SHORT_MS) {
   const t = Date.now();
+  /** @type {PanelState | null} */
   let last = null;
   while (Date.now() - t < timeoutMs) {
     last = await panel(page);
@@ -116,14 +142,14 @@ async function waitPanel(page, what, predicate, timeoutMs = SHORT_MS) {
   throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}; last ${JSON.stringify(last)}`);
 }
 
-/** Start, then wait for the run to end with a result. */
+/** Start, then wait for the run to end with a result. @param {Page} page @param {string} what */
 async function runOnce(page, what) {
   const before = (await panel(page)).runs;
   await clickControl(page, LAB, 'start');
   return waitPanel(page, what, (s) => !s.running && s.runs > before, RUN_MS);
 }
 
-/** An IDX file: magic (0, 0, 0x08, dims), big-endian dims, then the bytes. */
+/** An IDX file: magic (0, 0, 0x08, dims), big-endian dims, then the bytes. @param {number[]} dims @param {Uint8Array} data */
 function idx(dims, data) {
   const header = Buffer.alloc(4 + 4 * dims.length);
   header[2] = 0x08;
@@ -132,12 +158,13 @@ function idx(dims, data) {
   return Buffer.concat([header, Buffer.from(data)]);
 }
 
+/** A new tab on `url`, once the lab has rendered. @param {Browser} browser @param {string} url */
 async function openLab(browser, url, viewport = { width: 1100, height: 1200 }) {
   const page = await browser.newPage();
   await page.setViewport(viewport);
   await instrument(page);
   await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
-  const ready = (s) => s.defined && s.config !== '';
+  const ready = (/** @type {any} */ s) => s.defined && s.config !== '';
   const s = await waitForLab(page, LAB, 'the lab to render', ready, SHORT_MS).catch(() => null);
   if (!s) {
     // A cold Vite cache can re-optimise dependencies after the first load.
@@ -147,6 +174,7 @@ async function openLab(browser, url, viewport = { width: 1100, height: 1200 }) {
   return page;
 }
 
+/** @param {Browser} browser @param {string} origin */
 async function main(browser, origin) {
   const page = await openLab(browser, `${origin}/${QUERY}#fc-train`);
 
@@ -154,22 +182,22 @@ async function main(browser, origin) {
     'settings: the optimizer select and the latent input set the run; the result config shows both',
     async () => {
       const select = await inLab(page, '[part="settings"] select[name="optimizer"]');
-      await select.select('rmsprop');
+      await select.select('adamw');
       await typeSetting(page, 'latent', '5');
       const s0 = await waitPanel(
         page,
         'the settings to take',
-        (s) => s.effective?.optimizer === 'rmsprop' && s.effective?.latent === 5,
+        (s) => s.effective?.optimizer === 'adamw' && s.effective?.latent === 5,
       );
       const search = await page.evaluate(() => location.search);
       expect(
-        search.includes('fc-train.optimizer=rmsprop') && search.includes('fc-train.latent=5'),
+        search.includes('fc-train.optimizer=adamw') && search.includes('fc-train.latent=5'),
         `address not updated: ${search}`,
       );
       const s = await runOnce(page, 'the first run');
-      expect(s.config?.optimizer === 'rmsprop' && s.config?.latent === 5, `result config ${JSON.stringify(s.config)}`);
+      expect(s.config?.optimizer === 'adamw' && s.config?.latent === 5, `result config ${JSON.stringify(s.config)}`);
       await shotOf(page, '#fc-train', 'lab-settings-run.png');
-      return `values ${JSON.stringify(s0.values)}; result optimizer ${s.config.optimizer}, latent ${s.config.latent}`;
+      return `values ${JSON.stringify(s0.values)}; result optimizer ${s.config?.optimizer}, latent ${s.config?.latent}`;
     },
   );
 
@@ -178,11 +206,13 @@ async function main(browser, origin) {
     async () => {
       await typeSetting(page, 'lr', '-1');
       const expected = await page.evaluate(async () => {
-        const { findExperiment } = await import('/src/experiments/registry.ts');
+        // The validator itself, loaded from the dev server: the message the command line prints.
+        const registry = '/src/experiments/registry.ts';
+        const { findExperiment } = await import(registry);
         try {
           findExperiment('fc-train').validate({ lr: '-1' }, 'tiny');
         } catch (e) {
-          return e.message;
+          return e instanceof Error ? e.message : String(e);
         }
         return 'no error';
       });
@@ -206,7 +236,7 @@ async function main(browser, origin) {
         JSON.stringify(t.effective) === JSON.stringify(s.effective),
         `link gave ${JSON.stringify(t.effective)}, expected ${JSON.stringify(s.effective)}`,
       );
-      expect(t.values.optimizer === 'rmsprop' && t.values.latent === '5', `controls show ${JSON.stringify(t.values)}`);
+      expect(t.values.optimizer === 'adamw' && t.values.latent === '5', `controls show ${JSON.stringify(t.values)}`);
       await shotOf(other, '#fc-train', 'lab-copy-link-opened.png');
     } finally {
       await other.close();
@@ -214,20 +244,22 @@ async function main(browser, origin) {
     return s.link.replace(origin, '');
   });
 
-  await check('runs: two pinned runs draw two curves on one chart', async () => {
+  await check('runs: two pinned runs draw their curves on one chart', async () => {
     const select = await inLab(page, '[part="settings"] select[name="optimizer"]');
-    await select.select('adam');
-    await waitPanel(page, 'adam', (s) => s.effective?.optimizer === 'adam');
+    await select.select('sgd');
+    await waitPanel(page, 'sgd', (s) => s.effective?.optimizer === 'sgd');
     await runOnce(page, 'the second run');
     for (const id of [1, 2]) await (await inLab(page, `input[data-pin="${id}"]`)).click();
     const s = await waitPanel(page, 'the overlay', (x) => x.compareSeries >= 2);
+    // fc-train's loss chart has a train and a test curve: two of each, one pair per pinned run.
+    const runsDrawn = [...new Set(s.compareNames.map((n) => n.split(' ')[0]))];
     expect(
-      s.compareSeries === 2,
-      `${s.compareSeries} series on the comparison chart; expected 2 (one train curve per run)`,
+      runsDrawn.join() === '#1,#2' && s.compareSeries === 4 && s.comparePoints > 0,
+      `comparison chart has ${JSON.stringify(s.compareNames)} (${s.comparePoints} points); expected the train and test curves of runs #1 and #2`,
     );
     const compare = await inLab(page, '[part="runs"]');
     await compare.screenshot({ path: join(ART, 'lab-pinned-runs.png') });
-    return `${s.runs} runs, ${s.compareSeries} curves`;
+    return `${s.runs} runs, curves ${s.compareNames.join(', ')}`;
   });
 
   await check('data: an uploaded IDX file trains the lab, and the result says so', async () => {
@@ -278,7 +310,7 @@ async function main(browser, origin) {
       const s = await waitPanel(page, 'the select to change', (x) => x.values.optimizer !== before);
       await page.keyboard.press('Tab');
       const focused = await page.evaluate(
-        (sel) => document.querySelector(sel)?.shadowRoot?.activeElement?.getAttribute('name'),
+        (/** @type {string} */ sel) => document.querySelector(sel)?.shadowRoot?.activeElement?.getAttribute('name'),
         LAB,
       );
       expect(focused === 'activation', `Tab from optimizer went to ${focused}`);
@@ -308,17 +340,19 @@ mkdirSync(ART, { recursive: true });
 let dev = null;
 let browser = null;
 try {
-  dev = await startDevServer({
-    entries: ['index.html', 'demo/main.ts', 'src/ui/index.ts'],
-    include: [
-      'lit',
-      'lit/decorators.js',
-      'lit/directives/if-defined.js',
-      'lit/directives/live.js',
-      'uplot',
-      'wgsl_reflect',
-    ],
-  });
+  dev = await startDevServer(
+    /** @type {any} */ ({
+      entries: ['index.html', 'demo/main.ts', 'src/ui/index.ts'],
+      include: [
+        'lit',
+        'lit/decorators.js',
+        'lit/directives/if-defined.js',
+        'lit/directives/live.js',
+        'uplot',
+        'wgsl_reflect',
+      ],
+    }),
+  );
   browser = await launchChromium();
   await main(browser, dev.origin);
 } catch (e) {

@@ -157,10 +157,18 @@ describe('lab settings panel', () => {
         // The label names the attribute, the help line the unit's key help and both defaults.
         const field = part(el, `.field[data-key="${key}"]`);
         expect(field.querySelector('label')!.textContent).to.contain(keyToAttribute(key));
-        expect(field.querySelector('.help')!.textContent)
-          .to.contain(spec.help)
-          .and.contain(`Default (${SCALE})`)
-          .and.contain("the report's");
+        expect(field.querySelector('.help')!.textContent).to.contain(spec.help).and.contain(`Default (${SCALE})`);
+        const words = (v: unknown) =>
+          v === null
+            ? spec.nullMeans!
+            : Array.isArray(v)
+              ? v.join(',')
+              : typeof v === 'object'
+                ? JSON.stringify(v)
+                : String(v);
+        expect(field.querySelector('.help')!.textContent).to.contain(words(spec.default[SCALE]));
+        if (words(spec.default.full) !== words(spec.default[SCALE]))
+          expect(field.querySelector('.help')!.textContent).to.contain(`the report's: ${words(spec.default.full)}`);
       }
       // Learning rates get a log-scale slider too.
       const logKeys = Object.entries(schema).filter(([, s]) => s.type === 'number' && s.logScale).length;

@@ -673,7 +673,12 @@ export class AeExperiment extends LitElement {
       <button type="button" data-action="stop" ?disabled=${!running || this.phase === 'stopping'} @click=${() => void this.stop()}>${this.phase === 'stopping' ? 'Stopping…' : 'Stop'}</button>
       ${this.phase === 'stopped' ? html`<button type="button" data-action="resume" ?disabled=${!canRun} @click=${() => void this.resume()}>Resume</button>` : nothing}
       ${
-        this.store
+        this.store && this.userData
+          ? html`<span class="own">Models trained on your images are not stored and stored ones are not reused</span>`
+          : nothing
+      }
+      ${
+        this.store && !this.userData
           ? html`${
               own
                 ? html`<span class="own">Trains its own models and stores them for later sections (${this.storedCount} stored at scale ${this.scale})</span>`

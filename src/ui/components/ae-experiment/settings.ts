@@ -32,6 +32,15 @@ export function fieldText(v: unknown): string {
 const defaultText = (spec: KeySpec, v: ConfigValue): string =>
   v === null ? (spec.nullMeans ?? 'none') : fieldText(v) || '""';
 
+/** The help text with the scale's default and the report's (said once when they agree). */
+export function helpLine(spec: KeySpec, scale: Scale): string {
+  const here = defaultText(spec, spec.default[scale]);
+  const report = defaultText(spec, spec.default.full);
+  return here === report
+    ? `${spec.help}. Default (${scale}) and the report's: ${here}.`
+    : `${spec.help}. Default (${scale}): ${here}; the report's: ${report}.`;
+}
+
 /** The keys named by a `locked` attribute ("lr,epochs" or "train-size train-size"), as config keys. */
 export function lockedKeys(text: string): Set<string> {
   return new Set(
@@ -165,7 +174,7 @@ export function renderSettings(view: SettingsView): TemplateResult {
           return html`<div class="field" data-key=${key} ?data-locked=${locked}>
             <label for=${id}>${keyToAttribute(key)}${spec.unit ? html` <span class="unit">(${spec.unit})</span>` : nothing}${locked ? html` <span class="unit">locked</span>` : nothing}</label>
             <div class="control">${control(view, key, spec, id, described, locked || view.running)}</div>
-            <small class="help" id=${`${id}-help`}>${spec.help}. Default (${view.scale}): ${defaultText(spec, spec.default[view.scale])}; the report's: ${defaultText(spec, spec.default.full)}.</small>
+            <small class="help" id=${`${id}-help`}>${helpLine(spec, view.scale)}</small>
             ${error ? html`<p class="field-error" id=${`${id}-error`} role="alert">${error}</p>` : nothing}
           </div>`;
         })}
