@@ -317,6 +317,49 @@ async function main(browser, origin) {
       return `${before} → ${s.values.optimizer}, then Tab to ${focused}`;
     },
   );
+  await check('hidden tab: a run started in a tab that is then hidden goes on to the end', async () => {
+    await page.evaluate(() => {
+      const w = /** @type {any} */ (window);
+      w.__hiddenSeen = false;
+      w.__hiddenProgress = 0;
+      document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'hidden') w.__hiddenSeen = true;
+      });
+      // Progress of the run that arrives while the tab is hidden: the training went on.
+      window.addEventListener('ae-progress', () => {
+        if (document.visibilityState === 'hidden') w.__hiddenProgress++;
+      });
+    });
+    const before = (await panel(page)).runs;
+    await clickControl(page, LAB, 'start');
+    const other = await browser.newPage();
+    await other.bringToFront();
+    try {
+      const t = Date.now();
+      /** @type {{ state: string, running: boolean, runs: number }} */
+      let s = { state: '', running: true, runs: before };
+      while (Date.now() - t < RUN_MS) {
+        s = await page.evaluate((/** @type {string} */ sel) => {
+          const el = /** @type {any} */ (document.querySelector(sel));
+          const rows = el?.shadowRoot?.querySelectorAll('[data-table="runs"] tbody tr').length ?? 0;
+          return { state: document.visibilityState, running: el?.hasAttribute('running') ?? false, runs: rows };
+        }, LAB);
+        if (!s.running && s.runs > before) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const { hiddenSeen, hiddenProgress } = await page.evaluate(() => {
+        const w = /** @type {any} */ (window);
+        return { hiddenSeen: w.__hiddenSeen, hiddenProgress: w.__hiddenProgress };
+      });
+      expect(hiddenSeen, 'the lab tab was never hidden; the check could not hide it');
+      expect(hiddenProgress > 0, 'no progress arrived while the tab was hidden');
+      expect(!s.running && s.runs > before, `the run did not finish while hidden: ${JSON.stringify(s)}`);
+      return `${hiddenProgress} progress events while hidden; finished while the tab was ${s.state}`;
+    } finally {
+      await other.close();
+      await page.bringToFront();
+    }
+  });
   await page.close();
 
   await check('layout: the lab at 375 px wide in the dark theme has no horizontal scroll', async () => {
