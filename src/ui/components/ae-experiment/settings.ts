@@ -172,7 +172,7 @@ export function renderSettings(view: SettingsView): TemplateResult {
           const error = view.errors[key];
           const described = `${id}-help${error ? ` ${id}-error` : ''}`;
           return html`<div class="field" data-key=${key} ?data-locked=${locked}>
-            <label for=${id}>${keyToAttribute(key)}${spec.unit ? html` <span class="unit">(${spec.unit})</span>` : nothing}${locked ? html` <span class="unit">locked</span>` : nothing}</label>
+            <label for=${id}>${keyToAttribute(key)}${spec.unit && spec.unit !== keyToAttribute(key) ? html` <span class="unit">(${spec.unit})</span>` : nothing}${locked ? html` <span class="unit">locked</span>` : nothing}</label>
             <div class="control">${control(view, key, spec, id, described, locked || view.running)}</div>
             <small class="help" id=${`${id}-help`}>${helpLine(spec, view.scale)}</small>
             ${error ? html`<p class="field-error" id=${`${id}-error`} role="alert">${error}</p>` : nothing}

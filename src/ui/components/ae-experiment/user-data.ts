@@ -15,7 +15,7 @@ async function bytesOf(file: Blob): Promise<Uint8Array> {
 
 /**
  * The learner's images (and labels) as a dataset. Throws DatasetFormatError naming the file and
- * saying what was expected for a file that is not an 28×28 uint8 IDX images file, is truncated, or
+ * saying what was expected for a file that is not a 28×28 uint8 IDX images file, is truncated, or
  * holds no images, or for a labels file that does not fit.
  */
 export async function readUserData(images: File, labels: File | null): Promise<UserDataset> {
