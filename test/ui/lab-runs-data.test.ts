@@ -10,7 +10,7 @@ import { prepareUserData } from '../../src/experiments/datasets';
 import { defineExperiment, newResult } from '../../src/experiments/kit/index';
 import type { ExperimentContext, ExperimentDef, ExperimentResult } from '../../src/experiments/types';
 import { KEEP_UNPINNED, RunStore, flatMetrics } from '../../src/ui/components/ae-experiment/runs';
-import { readUserData } from '../../src/ui/components/ae-experiment/user-data';
+import { forgetUserData, keptUserData, readUserData } from '../../src/ui/components/ae-experiment/user-data';
 import { type AeChart, type AeExperiment, ModelStore } from '../../src/ui/index';
 import { idxBytes, mount, part } from './helpers';
 import { fakeRuntime } from './lab-helpers';
@@ -255,6 +255,41 @@ describe('training on your own images', () => {
       ),
       'l5.idx: label count does not match x.idx; expected 12 labels, got 5 labels. Use the labels file that belongs to these images.',
     );
+  });
+
+  it('keeps the uploaded set in IndexedDB only when the box is ticked; a new lab finds it; unticking forgets it', async () => {
+    await forgetUserData('fc-train');
+    try {
+      const el = await mount('ae-fc-train-lab', (e) => {
+        e.store = null;
+      });
+      const set = images(6, false);
+      await choose(el, 'images', file(idxBytes([6, 28, 28], set.images), 'six.idx'));
+      expect(el.userData!.name).to.equal('six.idx');
+      expect(await keptUserData('fc-train')).to.equal(null);
+      const keep = part(el, 'input[name="keep-data"]') as HTMLInputElement;
+      keep.checked = true;
+      keep.dispatchEvent(new Event('change'));
+      for (let i = 0; i < 50 && !(await keptUserData('fc-train')); i++) await new Promise((r) => setTimeout(r, 20));
+      const kept = await keptUserData('fc-train');
+      expect(kept!.name).to.equal('six.idx');
+      expect([...kept!.images.images]).to.deep.equal([...set.images]);
+      el.remove();
+      const next = await mount('ae-fc-train-lab', (e) => {
+        e.store = null;
+      });
+      for (let i = 0; i < 50 && !next.userData; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(next.userData!.name).to.equal('six.idx');
+      await next.updateComplete;
+      const box = part(next, 'input[name="keep-data"]') as HTMLInputElement;
+      expect(box.checked).to.equal(true);
+      box.checked = false;
+      box.dispatchEvent(new Event('change'));
+      for (let i = 0; i < 50 && (await keptUserData('fc-train')); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await keptUserData('fc-train')).to.equal(null);
+    } finally {
+      await forgetUserData('fc-train');
+    }
   });
 
   it('trains a real experiment (fc-train, tiny) on uploaded images, and stores no weights from them', async function () {
