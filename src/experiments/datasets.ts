@@ -3,8 +3,8 @@
 // Imports data and util.
 import { loadDataset } from '../data/datasets';
 import { fitPreprocessor, toFloat, type PreprocessMode } from '../data/preprocess';
-import { sampleSubset } from '../data/sampling';
-import type { Dataset, DatasetName, Split } from '../data/types';
+import { permutation, sampleSubset, takeIndices } from '../data/sampling';
+import type { Dataset, DatasetName, ImageSet, Split } from '../data/types';
 import { ConfigError } from '../util/errors';
 
 export interface PreparedSplit {
@@ -16,7 +16,8 @@ export interface PreparedSplit {
 }
 
 export interface Prepared {
-  dataset: DatasetName;
+  /** The bundled dataset, or 'upload' for images the learner supplied (prepareUserData). */
+  dataset: DatasetName | 'upload';
   train: PreparedSplit;
   test: PreparedSplit;
   mode: PreprocessMode;
@@ -58,6 +59,51 @@ export async function prepare(
   const width = train.rows * train.cols;
   return {
     dataset: name,
+    mode,
+    train: { x: toFloat(train, pre), labels: train.labels, count: train.count, width },
+    test: { x: toFloat(test, pre), labels: test.labels, count: test.count, width },
+  };
+}
+
+/** The side of the images every model of the reports takes. */
+export const USER_IMAGE_SIDE = 28;
+
+/**
+ * Images the learner supplied, split by `seed` into `trainSize` training and `testSize` test images
+ * (disjoint; a seeded permutation of the whole set) and preprocessed like `prepare` does. An
+ * unlabelled set gets class 0 for every image; `requireLabels` refuses one instead. Throws
+ * ConfigError when the set is too small for the sizes asked for, or its images are not 28×28.
+ */
+export function prepareUserData(
+  set: ImageSet,
+  name: string,
+  options: { trainSize: number; testSize: number; seed: number; mode?: PreprocessMode; requireLabels?: string },
+): Prepared {
+  const { trainSize, testSize, seed } = options;
+  if (set.rows !== USER_IMAGE_SIDE || set.cols !== USER_IMAGE_SIDE)
+    throw new ConfigError(
+      `${name}: images of ${set.rows}x${set.cols} pixels; expected ${USER_IMAGE_SIDE}x${USER_IMAGE_SIDE}, the input size of every model here.`,
+    );
+  if (set.labels === null && options.requireLabels)
+    throw new ConfigError(
+      `${name}: no labels; ${options.requireLabels} Add the IDX labels file that belongs to these images.`,
+    );
+  if (trainSize + testSize > set.count) {
+    const test = Math.max(1, Math.floor(set.count / 5));
+    throw new ConfigError(
+      `train-size + test-size: ${trainSize} + ${testSize} is more than the ${set.count} images of ${name}; ` +
+        `expected at most ${set.count} in all, e.g. train-size ${set.count - test} and test-size ${test}.`,
+    );
+  }
+  const labelled: ImageSet = set.labels ? set : { ...set, labels: new Uint8Array(set.count) };
+  const order = permutation(set.count, seed);
+  const train = takeIndices(labelled, order.subarray(0, trainSize)) as Split;
+  const test = takeIndices(labelled, order.subarray(trainSize, trainSize + testSize)) as Split;
+  const mode = options.mode ?? 'global';
+  const pre = fitPreprocessor(train, mode);
+  const width = set.rows * set.cols;
+  return {
+    dataset: 'upload',
     mode,
     train: { x: toFloat(train, pre), labels: train.labels, count: train.count, width },
     test: { x: toFloat(test, pre), labels: test.labels, count: test.count, width },

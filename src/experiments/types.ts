@@ -1,5 +1,6 @@
 // types.ts: what every experiment takes and returns. Plain data: the UI renders it, the CLI writes it
 // to result.json and PNGs, the report puts it beside the reports' figures. Imports nothing at run time.
+import type { ImageSet } from '../data/types';
 import type { ConfigSchema } from './kit/schema';
 import type { Runtime } from './runtime';
 import type { TrainStore } from './train';
@@ -36,6 +37,18 @@ export interface ExperimentContext {
   weights?: ReadonlyMap<string, Uint8Array>;
   /** Checkpoints kept across processes (the command line's --out folder): each model resumes from its own. */
   checkpoints?: TrainStore;
+  /**
+   * Images supplied by the learner (e.g. an uploaded IDX file), trained and tested on instead of the
+   * experiment's bundled dataset: split into train and test images by the config's seed.
+   */
+  data?: UserDataset;
+}
+
+/** A set of 28×28 images from outside the bundled datasets, with a name that says where it came from. */
+export interface UserDataset {
+  /** e.g. "my-digits-idx3-ubyte"; shown in the result's config as `data`. */
+  name: string;
+  images: ImageSet;
 }
 
 export interface Series {

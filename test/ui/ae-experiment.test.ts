@@ -320,7 +320,7 @@ describe('<ae-experiment>', () => {
       withFake(e, fakeDef({ untilAborted: true, seen, configs }), store);
     });
     expect(part(el, '[part="controls"]').textContent).to.contain('Trains its own models');
-    expect(el.shadowRoot!.querySelector('input[type="checkbox"]')).to.equal(null);
+    expect(el.shadowRoot!.querySelector('[part="controls"] input[type="checkbox"]')).to.equal(null);
     const run = el.start();
     await sleep(30);
     await el.stop();

@@ -7,18 +7,37 @@ import type { Tensor } from '../../graph/tensor';
 import type { Module } from '../../nn/module';
 import { loadSafetensors, saveSafetensors } from '../../nn/state';
 import type { Shape } from '../../util/shape';
-import { type Prepared, prepare } from '../datasets';
+import { type Prepared, prepare, prepareUserData } from '../datasets';
 import { infer, type TrainRun, type TrainSpec, trainModel } from '../train';
 import type { ExperimentContext } from '../types';
 import { progress } from './result';
 
-/** A seeded subset of each split of `dataset` with the reports' 'global' preprocessing (x/255). */
-export function loadSplits(
+/** Experiments that cannot run on unlabelled images, and why. */
+const NEEDS_LABELS: Readonly<Record<string, string>> = {
+  'conv-transfer': 'conv-transfer trains a classifier on the classes.',
+  'conv-interpolate': 'conv-interpolate picks two images of different classes.',
+};
+
+/**
+ * A seeded subset of each split of `dataset` with the reports' 'global' preprocessing (x/255), or,
+ * when ctx.data holds the learner's own images, a seeded train/test split of those instead.
+ */
+export async function loadSplits(
   ctx: ExperimentContext,
   experiment: string,
   dataset: DatasetName,
   sizes: { trainSize: number; testSize: number; seed: number },
 ): Promise<Prepared> {
+  if (ctx.data) {
+    const { name, images } = ctx.data;
+    progress(
+      ctx,
+      experiment,
+      'load data',
+      `splitting ${images.count} images of ${name}: ${sizes.trainSize} / ${sizes.testSize}`,
+    );
+    return prepareUserData(images, name, { ...sizes, mode: 'global', requireLabels: NEEDS_LABELS[experiment] });
+  }
   progress(ctx, experiment, 'load data', `loading ${sizes.trainSize} / ${sizes.testSize} ${dataset} images`);
   return prepare(dataset, {
     trainSize: sizes.trainSize,

@@ -3,11 +3,20 @@
 import { describeAdapter } from '../runtime';
 import type { ExperimentContext, ExperimentResult, Progress } from '../types';
 
-/** The empty result of an experiment, filled in by its run. */
+/** What the result's config says of the learner's own images: "<name> (<count> images[, labelled])". */
+export function userDataText(data: NonNullable<ExperimentContext['data']>): string {
+  const { name, images } = data;
+  return `${name} (${images.count} images, ${images.labels ? 'labelled' : 'unlabelled'})`;
+}
+
+/**
+ * The empty result of an experiment, filled in by its run. When it trains on the learner's own
+ * images (ctx.data), its config names them under `data`.
+ */
 export function newResult(ctx: ExperimentContext, experiment: string, config: object): ExperimentResult {
   return {
     experiment,
-    config: { ...config } as Record<string, unknown>,
+    config: { ...config, ...(ctx.data ? { data: userDataText(ctx.data) } : {}) } as Record<string, unknown>,
     metrics: {},
     charts: [],
     grids: [],

@@ -80,6 +80,7 @@ export const experimentStyles = css`
   }
   button:focus-visible,
   input:focus-visible,
+  select:focus-visible,
   summary:focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
@@ -224,5 +225,124 @@ export const experimentStyles = css`
   summary {
     cursor: pointer;
     width: fit-content;
+  }
+
+  .settings fieldset {
+    border: 1px solid var(--_border);
+    border-radius: 6px;
+    margin: 0.75rem 0 0;
+    padding: 0.5rem 0.75rem 0.75rem;
+    min-width: 0;
+  }
+  .settings legend {
+    font-size: 0.9rem;
+    font-weight: 600;
+    padding: 0 0.3rem;
+  }
+  .fields {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(min(100%, 15rem), 1fr));
+    gap: 0.6rem 1rem;
+  }
+  .field {
+    display: flex;
+    flex-direction: column;
+    gap: 0.2rem;
+    min-width: 0;
+  }
+  .field label {
+    font-size: 0.85rem;
+    font-weight: 600;
+  }
+  .field .unit {
+    font-weight: 400;
+    color: var(--_muted);
+  }
+  .field .control {
+    display: flex;
+    gap: 0.4rem;
+    align-items: center;
+    min-width: 0;
+  }
+  .field input:not([type='checkbox']),
+  .field select,
+  .link-box {
+    font: inherit;
+    font-size: 0.9rem;
+    padding: 0.25rem 0.4rem;
+    border: 1px solid var(--_border);
+    border-radius: 4px;
+    background: transparent;
+    color: inherit;
+    min-width: 0;
+    width: 100%;
+    box-sizing: border-box;
+  }
+  .field select option {
+    background: Canvas;
+    color: CanvasText;
+  }
+  .field input.log {
+    padding: 0;
+    border: none;
+    accent-color: var(--_accent);
+  }
+  .field input[aria-invalid='true'],
+  .field select[aria-invalid='true'] {
+    border-color: var(--_error);
+    outline: 1px solid var(--_error);
+  }
+  .field .help {
+    color: var(--_muted);
+    font-size: 0.75rem;
+    line-height: 1.3;
+  }
+  .field-error {
+    margin: 0.1rem 0 0;
+    color: var(--_error);
+    background: var(--_error-bg);
+    border-radius: 4px;
+    padding: 0.25rem 0.4rem;
+    font-size: 0.8rem;
+    overflow-wrap: anywhere;
+  }
+  .resets,
+  .downloads,
+  .uploads {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem 0.75rem;
+    align-items: center;
+    margin-top: 0.6rem;
+  }
+  .uploads label {
+    display: flex;
+    flex-direction: column;
+    gap: 0.2rem;
+    font-size: 0.85rem;
+    max-width: 100%;
+  }
+  .uploads label.reuse {
+    flex-direction: row;
+  }
+  .uploads input[type='file'] {
+    font: inherit;
+    font-size: 0.8rem;
+    max-width: 100%;
+  }
+  [part='data'] {
+    margin-top: 0.6rem;
+  }
+  .link-box {
+    flex: 1 1 16rem;
+    font-size: 0.8rem;
+  }
+  [part='runs'] {
+    margin-top: 1rem;
+    border-top: 1px solid var(--_border);
+    padding-top: 0.5rem;
+  }
+  [part='runs'] h4 {
+    margin: 0.3rem 0;
   }
 `;

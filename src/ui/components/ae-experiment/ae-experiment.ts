@@ -6,20 +6,32 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { DEFAULT_SCALE, SCALES } from '../../../experiments/kit/index';
+import { live } from 'lit/directives/live.js';
+import { type ConfigSchema, DEFAULT_SCALE, SCALES, schemaKeys, userDataText } from '../../../experiments/kit/index';
 import { findExperiment } from '../../../experiments/registry';
 import { getRuntime, recoverRuntime, type Runtime, type RuntimeProvider } from '../../../experiments/runtime';
-import type { ExperimentContext, ExperimentDef, ExperimentResult, Progress, Scale } from '../../../experiments/types';
+import type {
+  ExperimentContext,
+  ExperimentDef,
+  ExperimentResult,
+  Progress,
+  Scale,
+  UserDataset,
+} from '../../../experiments/types';
 import { ConfigError } from '../../../util/errors';
 import { resolveDataBaseUrl } from '../../data-base-url';
 import { asError, emit } from '../../events';
 import { modelStore, type ModelStore } from '../../model-store';
-import type { AeChart } from '../ae-chart/ae-chart';
+import { type AeChart, formatValue } from '../ae-chart/ae-chart';
 import { ADVICE } from '../ae-gpu-status/ae-gpu-status';
 import { experimentStyles } from './ae-experiment.styles';
-import { configFromAttributes, isConfigAttribute } from './config-attributes';
+import { linkTo } from './address';
+import { configFromAttributes, isConfigAttribute, keyToAttribute } from './config-attributes';
 import { countStored, offerStored, persistWeights } from './offered-weights';
 import { formatDuration, renderResult } from './results';
+import { RunStore, settingText } from './runs';
+import { fieldErrors, fieldText, lockedKeys, renderSettings, specOf } from './settings';
+import { forgetUserData, keepUserData, keptUserData, readUserData } from './user-data';
 import { configText, explain, renderFailure, resumeNote, statusText, type Failure } from './view';
 
 /** At most one ae-progress event per this many milliseconds (a new stage always gets one). */
@@ -30,7 +42,8 @@ const STEP_CHART = 'steps';
 
 type Phase = 'idle' | 'running' | 'stopping' | 'done' | 'stopped' | 'failed';
 
-type Resolved = { def: ExperimentDef<object>; config: object } | { error: Error };
+/** A valid config, or the error that refused it (with the experiment, when it was found). */
+type Resolved = { def: ExperimentDef<object>; config: object } | { error: Error; found?: ExperimentDef<object> };
 
 /**
  * @summary Runs one experiment of the reports in the page. Attributes other than its own are config
@@ -76,6 +89,14 @@ export class AeExperiment extends LitElement {
   @property({ attribute: false }) runtimeProvider: RuntimeProvider = getRuntime;
   /** Where trained weights are kept; null keeps nothing. */
   @property({ attribute: false }) store: ModelStore | null = modelStore;
+  /** Hide the settings panel (the config still comes from the attributes). */
+  @property({ type: Boolean, attribute: 'no-settings' }) noSettings = false;
+  /** Config keys the settings panel shows but does not let the learner change, e.g. "lr,epochs". */
+  @property() locked = '';
+  /** The learner's own images, trained on instead of the bundled dataset; null uses the bundled one. */
+  @property({ attribute: false }) userData: UserDataset | null = null;
+  /** The runs this lab remembers for comparison. */
+  readonly runs = new RunStore();
 
   @state() private phase: Phase = 'idle';
   @state() private progress: Progress | null = null;
@@ -87,6 +108,12 @@ export class AeExperiment extends LitElement {
   @state() private reused: string[] = [];
   @state() private resumeNote = '';
   @state() private storeNote = '';
+  @state() private runsTick = 0;
+  @state() private keepData = false;
+  @state() private dataNote = '';
+  @state() private dataError = '';
+  @state() private link = '';
+  @state() private linkNote = '';
   /** Bumped when a config attribute changes, so `updated()` sees it. */
   @state() protected attributeTick = 0;
 
@@ -159,6 +186,7 @@ export class AeExperiment extends LitElement {
     this.observer.observe(this, { attributes: true });
     this.store?.addEventListener('change', this.onStoreChange);
     void this.countStored();
+    void this.restoreUserData();
   }
 
   override disconnectedCallback(): void {
@@ -212,6 +240,7 @@ export class AeExperiment extends LitElement {
 
   private resolve(): Resolved {
     if (this.resolved) return this.resolved;
+    let found: ExperimentDef<object> | undefined;
     try {
       const name = this.fixedExperiment ?? this.experiment;
       if (!this.definition && !name)
@@ -219,12 +248,13 @@ export class AeExperiment extends LitElement {
           'ae-experiment: no experiment chosen; expected an experiment="…" attribute naming one, got none.',
         );
       const def = this.definition ?? findExperiment(name);
+      found = def;
       if (!SCALES.includes(this.scale))
         throw new ConfigError(`scale: unknown value "${this.scale}"; expected one of ${SCALES.join(', ')}.`);
       const partial = configFromAttributes(this, def.schema ? 'text' : def.defaults(this.scale), this.config);
       this.resolved = { def, config: def.validate(partial, this.scale) };
     } catch (e) {
-      this.resolved = { error: asError(e) };
+      this.resolved = { error: asError(e), ...(found ? { found } : {}) };
     }
     return this.resolved;
   }
@@ -290,7 +320,9 @@ export class AeExperiment extends LitElement {
       this.progress = { experiment: def.name, stage: 'stopped', message: 'Stopped before the experiment began.' };
       return null;
     }
-    const offer = this.store ? await offerStored(this.store, this.scale, stored.reuse, stored.keep) : null;
+    // Models trained on the learner's own images are neither taken from nor put in the store.
+    const userData = this.userData;
+    const offer = this.store && !userData ? await offerStored(this.store, this.scale, stored.reuse, stored.keep) : null;
     if (offer?.warning) this.storeNote = offer.warning;
     const offered = offer?.weights;
     const ctx: ExperimentContext = {
@@ -298,6 +330,7 @@ export class AeExperiment extends LitElement {
       signal: abort.signal,
       dataBaseUrl: resolveDataBaseUrl(this.dataBaseUrl),
       weights: offered ?? undefined,
+      data: userData ?? undefined,
       onProgress: (p) => current() && this.onProgress(p),
       // A lost device mid-training resumes from the last checkpoint on a new one; the status line says so.
       recover: recoverRuntime,
@@ -316,9 +349,12 @@ export class AeExperiment extends LitElement {
           ? 'Stopped; the results below cover the part that ran.'
           : `Finished in ${formatDuration(result.elapsedMs / 1000)}.`,
       };
-      const kept = this.store
-        ? await persistWeights(this.store, this.scale, result, stopped)
-        : { saved: [], warning: '' };
+      const kept =
+        this.store && !userData
+          ? await persistWeights(this.store, this.scale, result, stopped)
+          : { saved: [], warning: '' };
+      this.runs.add(result, stopped);
+      this.runsTick++;
       this.savedByLastRun = kept.saved;
       if (kept.warning) this.storeNote = kept.warning;
       if (stopped) this.resumeNote = resumeNote(kept.saved.length);
@@ -399,15 +435,18 @@ export class AeExperiment extends LitElement {
   protected override render() {
     const r = this.resolve();
     const def = 'def' in r ? r.def : null;
+    const known = def ?? ('found' in r ? (r.found ?? null) : null);
     const noGpu = typeof navigator !== 'undefined' && !('gpu' in navigator);
     const showLive = this.liveCharts.length > 0 && !(this.phase === 'done' && this.result?.charts.length);
     return html`<section part="base" aria-busy=${this.running ? 'true' : 'false'}>
       ${
-        def
-          ? html`<header><h3>${def.title}</h3><p>${def.description}</p></header>`
+        known
+          ? html`<header><h3>${known.title}</h3><p>${known.description}</p></header>`
           : html`<header><h3>${this.fixedExperiment ?? this.experiment ?? 'Experiment'}</h3></header>`
       }
-      ${'config' in r ? html`<p class="config" title="Set these as attributes (kebab-case)">${configText(this.scale, r.config)}</p>` : nothing}
+      ${'config' in r ? html`<p class="config" title="Set these as attributes (kebab-case)">${configText(this.scale, r.config)}${this.userData ? ` · data ${userDataText(this.userData)}` : ''}</p>` : nothing}
+      ${known?.schema && !this.noSettings ? this.renderPanel(known as ExperimentDef<object> & { schema: ConfigSchema<object> }, r) : nothing}
+      ${known && !this.noSettings ? this.renderData() : nothing}
       ${this.renderControls(Boolean(def) && 'config' in r && !noGpu)}
       ${this.renderStatus()}
       ${noGpu && !this.failure ? renderFailure({ ...ADVICE['no-api'], error: new Error('navigator.gpu is undefined in this browser.'), config: false }) : nothing}
@@ -427,6 +466,201 @@ export class AeExperiment extends LitElement {
           : nothing
       }
       ${this.result ? html`<div part="results">${renderResult(this.result, { stopped: this.phase === 'stopped', reused: this.reused })}</div>` : nothing}
+      ${this.renderRuns()}
+    </section>`;
+  }
+
+  /** Each schema key's text as its control shows it: the attribute as written, else the value in force. */
+  private settingTexts(schema: ConfigSchema<object>, r: Resolved): Record<string, string> {
+    const fromAttributes = configFromAttributes(this, 'text', {});
+    const inForce = 'config' in r ? (r.config as Record<string, unknown>) : null;
+    const out: Record<string, string> = {};
+    for (const key of schemaKeys(schema)) {
+      const spec = specOf(schema, key);
+      if (key in this.config) out[key] = fieldText(this.config[key]);
+      else if (key in fromAttributes) out[key] = String(fromAttributes[key]);
+      else
+        out[key] = fieldText(
+          inForce ? inForce[key] : spec.default[SCALES.includes(this.scale) ? this.scale : DEFAULT_SCALE],
+        );
+    }
+    return out;
+  }
+
+  /** Keys the learner may not change: the `locked` attribute's and those set from script (`config`). */
+  private lockedSet(): Set<string> {
+    const set = lockedKeys(this.locked);
+    for (const k of Object.keys(this.config)) set.add(k);
+    return set;
+  }
+
+  /** Sets one config key from the panel: its attribute, removed when the text is the scale's default. */
+  private setSetting(schema: ConfigSchema<object>, key: string, text: string): void {
+    if (this.running || this.lockedSet().has(key)) return;
+    const spec = specOf(schema, key);
+    const attr = keyToAttribute(key);
+    if (SCALES.includes(this.scale) && text === fieldText(spec.default[this.scale])) this.removeAttribute(attr);
+    else this.setAttribute(attr, text);
+  }
+
+  private renderPanel(def: ExperimentDef<object> & { schema: ConfigSchema<object> }, r: Resolved) {
+    const schema = def.schema;
+    const texts = this.settingTexts(schema, r);
+    const locked = this.lockedSet();
+    const attributes = configFromAttributes(this, 'text', {});
+    const given: Record<string, string> = {};
+    for (const k of Object.keys(attributes)) given[k] = String(attributes[k]);
+    const errors = fieldErrors(def.name, schema, given, 'error' in r ? r.error : null);
+    const keys = schemaKeys(schema).filter((k) => !locked.has(k));
+    return renderSettings({
+      experiment: def.name,
+      schema,
+      scale: this.scale,
+      texts,
+      errors,
+      locked,
+      running: this.running,
+      onChange: (key, text) => this.setSetting(schema, key, text),
+      onReportSettings: () => {
+        for (const k of keys) this.setSetting(schema, k, fieldText(specOf(schema, k).default.full));
+      },
+      onScaleDefaults: () => {
+        for (const k of keys) this.removeAttribute(keyToAttribute(k));
+      },
+    });
+  }
+
+  private async onFiles(form: HTMLElement): Promise<void> {
+    const images = form.querySelector<HTMLInputElement>('input[data-upload="images"]')?.files?.[0] ?? null;
+    const labels = form.querySelector<HTMLInputElement>('input[data-upload="labels"]')?.files?.[0] ?? null;
+    if (!images) return;
+    this.dataError = '';
+    this.dataNote = `Reading ${images.name}…`;
+    try {
+      const data = await readUserData(images, labels);
+      this.userData = data;
+      this.dataNote = `Training on ${userDataText(data)}; it stays in this page${this.keepData ? ' and in this browser' : ''}.`;
+      if (this.keepData) await keepUserData(this.storageKey(), data);
+    } catch (e) {
+      this.dataNote = '';
+      this.dataError = asError(e).message;
+    }
+  }
+
+  private storageKey(): string {
+    return this.fixedExperiment ?? this.experiment;
+  }
+
+  private async restoreUserData(): Promise<void> {
+    if (typeof indexedDB === 'undefined' || this.userData || !this.storageKey()) return;
+    try {
+      const kept = await keptUserData(this.storageKey());
+      if (kept && !this.userData) {
+        this.userData = kept;
+        this.keepData = true;
+        this.dataNote = `Training on ${userDataText(kept)}, kept in this browser.`;
+      }
+    } catch (e) {
+      this.dataError = `Could not read the images kept in this browser: ${asError(e).message}`;
+    }
+  }
+
+  private async setKeep(on: boolean): Promise<void> {
+    this.keepData = on;
+    try {
+      if (on && this.userData) await keepUserData(this.storageKey(), this.userData);
+      if (!on) await forgetUserData(this.storageKey());
+    } catch (e) {
+      this.dataError = `IndexedDB: ${asError(e).message}`;
+    }
+  }
+
+  private async useBundled(form: HTMLElement): Promise<void> {
+    this.userData = null;
+    this.dataNote = '';
+    this.dataError = '';
+    for (const input of form.querySelectorAll<HTMLInputElement>('input[type="file"]')) input.value = '';
+    if (this.keepData) await this.setKeep(false);
+  }
+
+  private renderData() {
+    const running = this.running;
+    const panel = (e: Event) => (e.target as HTMLElement).closest<HTMLElement>('[part="data"]')!;
+    return html`<details part="data" ?open=${Boolean(this.userData || this.dataError)}>
+      <summary>Your own images${this.userData ? html`: <strong>${this.userData.name}</strong>` : ''}</summary>
+      <p class="hint">An uncompressed IDX images file of 28×28 8-bit images (MNIST, Fashion-MNIST, KMNIST, EMNIST and their kin), and its labels file if you have one. The files are read in this page and never leave it; the run splits the images into training and test images by its seed.</p>
+      <div class="uploads">
+        <label>Images (IDX) <input type="file" data-upload="images" name="images" ?disabled=${running} @change=${(e: Event) => void this.onFiles(panel(e))} /></label>
+        <label>Labels (IDX, optional) <input type="file" data-upload="labels" name="labels" ?disabled=${running} @change=${(e: Event) => void this.onFiles(panel(e))} /></label>
+        <label class="reuse"><input type="checkbox" name="keep-data" .checked=${live(this.keepData)} ?disabled=${running} @change=${(e: Event) => void this.setKeep((e.target as HTMLInputElement).checked)} /> Keep them in this browser (IndexedDB)</label>
+        ${this.userData ? html`<button type="button" data-action="bundled-data" ?disabled=${running} @click=${(e: Event) => void this.useBundled(panel(e))}>Use the bundled dataset</button>` : nothing}
+      </div>
+      ${this.dataNote ? html`<p class="hint" data-note="upload" role="status">${this.dataNote}</p>` : nothing}
+      ${this.dataError ? html`<p class="field-error" data-error="upload" role="alert">${this.dataError}</p>` : nothing}
+    </details>`;
+  }
+
+  private async copyLink(): Promise<void> {
+    const link = linkTo(this);
+    if (!link) return;
+    this.link = link;
+    try {
+      await navigator.clipboard.writeText(link);
+      this.linkNote = 'Copied.';
+    } catch {
+      this.linkNote = 'Copy it from the box.';
+    }
+  }
+
+  private download(kind: 'csv' | 'json'): void {
+    const text = kind === 'csv' ? this.runs.csv() : this.runs.json();
+    const url = URL.createObjectURL(new Blob([text], { type: kind === 'csv' ? 'text/csv' : 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `${this.storageKey() || 'experiment'}-runs.${kind}`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  private renderRuns() {
+    void this.runsTick;
+    const runs = this.runs.runs;
+    if (runs.length === 0) return nothing;
+    const pinned = this.runs.pinned;
+    const shown = pinned.length ? pinned : runs;
+    const settings = RunStore.differingKeys(shown).filter((k) => k !== 'weights');
+    const metrics = [...new Set(shown.flatMap((r) => Object.keys(r.metrics)))].slice(0, 4);
+    const overlay = this.runs.overlay();
+    return html`<section part="runs" aria-label="Runs kept for comparison">
+      <h4>Your runs</h4>
+      <p class="hint">Pin runs to keep them and to draw their curves together.</p>
+      <div class="table-wrap">
+        <table data-table="runs">
+          <thead><tr><th scope="col">pin</th><th scope="col">run</th>${settings.map((k) => html`<th scope="col">${keyToAttribute(k)}</th>`)}${metrics.map((k) => html`<th scope="col">${k}</th>`)}</tr></thead>
+          <tbody>${runs.map(
+            (r) => html`<tr data-run=${r.id}>
+              <td><input type="checkbox" data-pin=${r.id} aria-label=${`Pin run ${r.id}`} .checked=${live(r.pinned)} @change=${(
+                e: Event,
+              ) => {
+                this.runs.pin(r.id, (e.target as HTMLInputElement).checked);
+                this.runsTick++;
+              }} /></td>
+              <th scope="row">#${r.id}${r.stopped ? ' (stopped)' : ''}</th>
+              ${settings.map((k) => html`<td>${settingText(r.config[k])}</td>`)}
+              ${metrics.map((k) => html`<td class="num">${k in r.metrics ? formatValue(r.metrics[k]!) : '—'}</td>`)}
+            </tr>`,
+          )}</tbody>
+        </table>
+      </div>
+      ${
+        overlay.length
+          ? html`<ae-chart data-chart="compare" heading=${`Pinned runs: ${pinned[0]?.curvesTitle ?? ''}`} x-label="epoch" y-label="loss" .series=${overlay}></ae-chart>`
+          : nothing
+      }
+      <div class="downloads">
+        <button type="button" data-action="download-csv" @click=${() => this.download('csv')}>Download CSV</button>
+        <button type="button" data-action="download-json" @click=${() => this.download('json')}>Download JSON</button>
+      </div>
     </section>`;
   }
 
@@ -439,7 +673,12 @@ export class AeExperiment extends LitElement {
       <button type="button" data-action="stop" ?disabled=${!running || this.phase === 'stopping'} @click=${() => void this.stop()}>${this.phase === 'stopping' ? 'Stopping…' : 'Stop'}</button>
       ${this.phase === 'stopped' ? html`<button type="button" data-action="resume" ?disabled=${!canRun} @click=${() => void this.resume()}>Resume</button>` : nothing}
       ${
-        this.store
+        this.store && this.userData
+          ? html`<span class="own">Models trained on your images are not stored and stored ones are not reused</span>`
+          : nothing
+      }
+      ${
+        this.store && !this.userData
           ? html`${
               own
                 ? html`<span class="own">Trains its own models and stores them for later sections (${this.storedCount} stored at scale ${this.scale})</span>`
@@ -449,6 +688,12 @@ export class AeExperiment extends LitElement {
             ${this.storedCount && !running ? html`<button type="button" class="link" @click=${() => void this.forgetStored()}>Forget them</button>` : nothing}`
           : nothing
       }
+      ${
+        this.parentElement?.id && !this.noSettings
+          ? html`<button type="button" data-action="copy-link" @click=${() => void this.copyLink()}>Copy link</button>`
+          : nothing
+      }
+      ${this.link ? html`<input class="link-box" part="link" readonly aria-label="Link to these settings" .value=${this.link} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} /><span class="hint" role="status">${this.linkNote}</span>` : nothing}
       ${this.phase === 'stopped' && this.resumeNote ? html`<p class="hint">${this.resumeNote}</p>` : nothing}
     </div>`;
   }

@@ -16,6 +16,8 @@ export const ELEMENT_ATTRIBUTES: ReadonlySet<string> = new Set([
   'running',
   'status',
   'heading',
+  'no-settings',
+  'locked',
 ]);
 
 const GLOBAL_ATTRIBUTES: ReadonlySet<string> = new Set([
