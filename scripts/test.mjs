@@ -117,6 +117,17 @@ if (e2eWanted && process.env.REPRODUCE !== '0') {
   }
   if ((rr.status !== 0 || cr.status !== 0) && rc.failed === 0) rc.failed = 1;
   e2e = { passed: e2e.passed + rc.passed, failed: e2e.failed + rc.failed };
+  // The same tiny reproduction through the Node runner (no browser): every experiment's metrics must
+  // equal the browser runner's.
+  const pr = spawnSync('node', ['test/e2e/runner-parity.mjs', dir, '--out', `${dir}-node`], { stdio: 'inherit' });
+  let pc = { passed: 0, failed: 1 };
+  try {
+    pc = JSON.parse(readFileSync(`${dir}-node/parity-summary.json`, 'utf8'));
+  } catch {
+    // the parity script died before counting
+  }
+  if (pr.status !== 0 && pc.failed === 0) pc.failed = 1;
+  e2e = { passed: e2e.passed + pc.passed, failed: e2e.failed + pc.failed };
 }
 if (summary) {
   const tail = summary.skipped ? `, ${summary.skipped} skipped` : '';
