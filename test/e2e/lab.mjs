@@ -4,7 +4,9 @@
 // type a bad learning rate and see the validator's message beside the field with Start disabled;
 // "Copy link" and open that link in a new tab to find the same settings; pin two runs and see two
 // curves; train on an uploaded IDX file and see a corrupt one refused; look at the lab at 375 px and
-// in the dark theme, and reach the settings with the keyboard. Tiny sizes throughout. Screenshots go
+// in the dark theme, and reach the settings with the keyboard; in the latent-space section, press Start
+// on the explorer (at the tiny scale), move the mouse over its plane and see the decoded image's pixels
+// change, and draw a stroke on the drawing pad to see a reconstruction and its code bars. Tiny sizes throughout. Screenshots go
 // to test-artifacts/e2e/lab-*.png, the counts to test-artifacts/e2e/lab-summary.json.
 // Run: node test/e2e/lab.mjs. Imports node built-ins, ../../scripts/browser.mjs and ./page-tools.mjs.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -172,6 +174,139 @@ async function openLab(browser, url, viewport = { width: 1100, height: 1200 }) {
     await waitForLab(page, LAB, 'the lab to render', ready, SHORT_MS);
   }
   return page;
+}
+
+const EXPLORER = '#explorer';
+const PAD = 'ae-drawing-pad[for="explorer"]';
+
+/**
+ * Reads a canvas in `host`'s shadow root (RGBA bytes as a plain array), after the element's settled().
+ * @param {Page} page @param {string} host @param {string} inner
+ * @returns {Promise<number[]>}
+ */
+function shadowCanvas(page, host, inner) {
+  return page.evaluate(
+    async (/** @type {string} */ h, /** @type {string} */ q) => {
+      const el = /** @type {any} */ (document.querySelector(h));
+      await el.settled();
+      const c = /** @type {HTMLCanvasElement | null} */ (el.shadowRoot?.querySelector(q));
+      if (!c) throw new Error(`no ${q} in ${h}`);
+      return Array.from(c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? []);
+    },
+    host,
+    inner,
+  );
+}
+
+/** The viewport box of `inner` in `host`'s shadow root, scrolled into view. @param {Page} page @param {string} host @param {string} inner */
+async function shadowBox(page, host, inner) {
+  const box = await page.evaluate(
+    (/** @type {string} */ h, /** @type {string} */ q) => {
+      const el = document.querySelector(h)?.shadowRoot?.querySelector(q);
+      if (!el) return null;
+      el.scrollIntoView({ block: 'center' });
+      const r = el.getBoundingClientRect();
+      return { x: r.left, y: r.top, width: r.width, height: r.height };
+    },
+    host,
+    inner,
+  );
+  if (!box || box.width === 0) throw new Error(`${inner} in ${host} is not on the page`);
+  return box;
+}
+
+/**
+ * Presses `host`'s Start button with the mouse and waits for the model to be ready.
+ * @param {Page} page @param {string} host
+ */
+async function startModel(page, host) {
+  const b = await shadowBox(page, host, 'button.primary');
+  await page.mouse.click(b.x + b.width / 2, b.y + b.height / 2);
+  const t = Date.now();
+  for (;;) {
+    const s = await page.evaluate((/** @type {string} */ h) => {
+      const el = /** @type {any} */ (document.querySelector(h));
+      return { status: el.status, error: el.shadowRoot?.querySelector('[part="error"]')?.textContent ?? '' };
+    }, host);
+    if (s.status === 'ready') return;
+    if (s.status === 'error') throw new Error(`${host} failed: ${s.error}`);
+    if (Date.now() - t > RUN_MS) throw new Error(`timed out waiting for ${host} to be ready (${s.status})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** @param {number[]} a @param {number[]} b RGBA pixels that differ (any channel). */
+function changedPixels(a, b) {
+  let n = 0;
+  for (let i = 0; i < Math.max(a.length, b.length); i += 4)
+    if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2] || a[i + 3] !== b[i + 3]) n++;
+  return n;
+}
+
+/** The explorer and the drawing pad of the demo page's latent-space section. @param {Browser} browser @param {string} origin */
+async function latentSpace(browser, origin) {
+  const page = await openLab(browser, `${origin}/${QUERY}#latent-space`);
+  try {
+    await check('explorer: the decoded image follows the mouse over the plane (pixels change)', async () => {
+      await page.evaluate(
+        (/** @type {string} */ e, /** @type {string} */ p) => {
+          for (const sel of [e, p]) document.querySelector(sel)?.setAttribute('scale', 'tiny');
+        },
+        EXPLORER,
+        PAD,
+      );
+      await startModel(page, EXPLORER);
+      const plane = await shadowBox(page, EXPLORER, '.u-over');
+      const at = (/** @type {number} */ fx, /** @type {number} */ fy) =>
+        page.mouse.move(plane.x + plane.width * fx, plane.y + plane.height * fy, { steps: 4 });
+      await at(0.2, 0.25);
+      const first = await shadowCanvas(page, EXPLORER, '[part="decoded-canvas"]');
+      await at(0.8, 0.75);
+      const second = await shadowCanvas(page, EXPLORER, '[part="decoded-canvas"]');
+      expect(first.length === 28 * 28 * 4, `decoded canvas has ${first.length / 4} pixels, not 784`);
+      const changed = changedPixels(first, second);
+      expect(changed > 20, `only ${changed} of 784 decoded pixels changed between two pointer positions`);
+      await shotOf(page, EXPLORER, 'lab-explorer.png');
+      return `${changed} of 784 decoded pixels changed`;
+    });
+
+    await check('drawing pad: a stroke drawn with the mouse gives a reconstruction and code bars', async () => {
+      const ready = await page.evaluate(
+        (/** @type {string} */ p) => /** @type {any} */ (document.querySelector(p)).status,
+        PAD,
+      );
+      if (ready !== 'ready') await startModel(page, PAD);
+      const blank = await shadowCanvas(page, PAD, '[part="reconstruction"]');
+      const pad = await shadowBox(page, PAD, '[part="pad"]');
+      const to = (/** @type {number} */ fx, /** @type {number} */ fy) =>
+        /** @type {[number, number]} */ ([pad.x + pad.width * fx, pad.y + pad.height * fy]);
+      // A "7": a bar across the top, then down to the bottom left.
+      await page.mouse.move(...to(0.3, 0.25));
+      await page.mouse.down();
+      await page.mouse.move(...to(0.7, 0.25), { steps: 8 });
+      await page.mouse.move(...to(0.45, 0.8), { steps: 12 });
+      await page.mouse.up();
+      const drawn = await page.evaluate((/** @type {string} */ p) => {
+        const el = /** @type {any} */ (document.querySelector(p));
+        return Array.from(/** @type {Float32Array} */ (el.pixels)).filter((v) => v > 0.5).length;
+      }, PAD);
+      expect(drawn > 20, `the stroke inked only ${drawn} of the pad's 784 pixels`);
+      const recon = await shadowCanvas(page, PAD, '[part="reconstruction"]');
+      const lit = recon.filter((v, i) => i % 4 === 0 && v > 0).length;
+      const changed = changedPixels(blank, recon);
+      expect(changed > 20 && lit > 20, `reconstruction: ${changed} pixels changed, ${lit} above black`);
+      const bars = await page.evaluate(
+        (/** @type {string} */ p) =>
+          document.querySelector(p)?.shadowRoot?.querySelectorAll('svg[part="code"] rect').length ?? 0,
+        PAD,
+      );
+      expect(bars === 8, `${bars} code bars, expected 8 (latent="8")`);
+      await shotOf(page, PAD, 'lab-drawing-pad.png');
+      return `${drawn} pixels inked; reconstruction: ${changed} pixels changed; ${bars} code bars`;
+    });
+  } finally {
+    await page.close();
+  }
 }
 
 /** @param {Browser} browser @param {string} origin */
@@ -398,6 +533,7 @@ try {
   );
   browser = await launchChromium();
   await main(browser, dev.origin);
+  await latentSpace(browser, dev.origin);
 } catch (e) {
   failed++;
   console.log(`FAIL lab e2e setup: ${e instanceof Error ? e.stack : String(e)}`);

@@ -2,10 +2,12 @@
 // a CPU power-iteration PCA (and pca2 the closed form of a known set); the pointer over the plane and
 // the arrow keys move the point and change the decoded canvas, whose image equals a float64 CPU
 // decoder forward of the point's code; two clicked points give a strip whose ends are their decoded
-// codes; a missing adapter shows its advice; with nothing stored a quick model is trained and stored.
+// codes, and so do two images clicked (or activated with Enter) in an <ae-image-grid>, encoded like the
+// float64 CPU encoder; a missing adapter shows its advice; with nothing stored a quick model is trained and stored.
 import { expect } from 'chai';
 import '../../src/ui/index';
-import type { AeLatentExplorer } from '../../src/ui/index';
+import type { AeImageGrid, AeLatentExplorer } from '../../src/ui/index';
+import type { AeImagePickDetail } from '../../src/ui/components/ae-image-grid/ae-image-grid';
 import { ModelStore } from '../../src/ui/model-store';
 import { ConvAutoencoder } from '../../src/nn/conv-autoencoder';
 import { saveSafetensors } from '../../src/nn/state';
@@ -278,6 +280,72 @@ describe('<ae-latent-explorer>', () => {
     // The image shown after the second click is image b's decoded code.
     expectClose(el.decoded!.code, codeOf(b), 'code after picking b');
     expect(part(el, '[part="strip"]').querySelectorAll('canvas').length).to.equal(6);
+  });
+
+  it('two images clicked in an image grid (listen-grids) become the strip’s ends: their codes, decoded', async () => {
+    const made = await storeWithModel();
+    store = made.store;
+    const el = await mountExplorer(store, (e) => {
+      e.steps = 5;
+      e.listenGrids = true;
+    });
+    const weights = await fcWeights(el.latentModel as LatentModel);
+    const images = syntheticImages(6);
+    const grid = document.createElement('ae-image-grid') as AeImageGrid;
+    grid.images = images.x;
+    grid.labels = Array.from(images.labels);
+    grid.cols = 3;
+    document.body.append(grid);
+    await grid.updateComplete;
+    const canvas = part(grid, 'canvas') as HTMLCanvasElement;
+    const picks: AeImagePickDetail[] = [];
+    const onPick = (e: CustomEvent<AeImagePickDetail>) => picks.push(e.detail);
+    document.addEventListener('ae-image-pick', onPick);
+    const clickTile = (i: number) => {
+      const layout = grid.layout;
+      const r = canvas.getBoundingClientRect();
+      const o = grid.cellOrigin(i);
+      const x = r.left + ((o.x + layout.side / 2) / layout.width) * r.width;
+      const y = r.top + ((o.y + layout.side / 2) / layout.height) * r.height;
+      canvas.dispatchEvent(new MouseEvent('click', { clientX: x, clientY: y, bubbles: true, composed: true }));
+    };
+    const imageOf = (k: number) => images.x.slice(k * 784, (k + 1) * 784);
+    const expectStrip = async (a: number, b: number, fromGrid = true) => {
+      await el.settled();
+      const ends = el.stripCodes!;
+      expectClose(ends[0], cpuEncode(weights, imageOf(a), 1, SLOPE), `code of grid image ${a}`);
+      expectClose(ends[1], cpuEncode(weights, imageOf(b), 1, SLOPE), `code of grid image ${b}`);
+      const strip = el.strip!;
+      expect(strip.length).to.equal(5 * 784);
+      expectClose(strip.subarray(0, 784), cpuDecode(weights, ends[0], 1, SLOPE), 'strip start');
+      expectClose(strip.subarray(4 * 784), cpuDecode(weights, ends[1], 1, SLOPE), 'strip end');
+      expectClose(el.decoded!.code, ends[1], 'the point is the second image’s code');
+      if (fromGrid)
+        expect(part(el, '[part="strip"] figcaption').textContent).to.contain(`From grid image ${a} (${a % 10}) (A)`);
+    };
+    clickTile(4);
+    clickTile(1);
+    await el.settled();
+    expect(picks.map((p) => p.index)).to.deep.equal([4, 1]);
+    expect(Array.from(picks[0]!.image)).to.deep.equal(Array.from(imageOf(4)));
+    expect(picks[0]!.label).to.equal(4);
+    await expectStrip(4, 1);
+    // With the keyboard: focus the grid, arrows move the outlined image, Enter picks it.
+    const key = keysOn(grid, 'canvas');
+    key('ArrowDown');
+    key('ArrowRight');
+    key('Enter');
+    key('ArrowLeft');
+    key(' ');
+    expect(picks.slice(2).map((p) => p.index)).to.deep.equal([5, 4]);
+    await expectStrip(5, 4);
+    expect(() => grid.pickImage(6)).to.throw(/expected an image index in \[0, 5\]/);
+    await el.interpolateImages(imageOf(0), imageOf(2));
+    await expectStrip(0, 2, false);
+    document.removeEventListener('ae-image-pick', onPick);
+    let refused = '';
+    await el.interpolateImages(imageOf(0), new Float32Array(10)).catch((e: Error) => (refused = e.message));
+    expect(refused).to.match(/the second image has 10 values; expected 784/);
   });
 
   it('showCode takes a code of the model’s latent size and refuses any other', async () => {

@@ -29,6 +29,18 @@ export const imageGridStyles = css`
     image-rendering: pixelated;
     image-rendering: crisp-edges;
   }
+  canvas:focus {
+    outline: none;
+  }
+  canvas:focus-visible {
+    outline: 1px dashed var(--ae-accent, #0b63ce);
+  }
+  .focus {
+    position: absolute;
+    box-sizing: border-box;
+    pointer-events: none;
+    outline: 2px solid var(--ae-accent, #0b63ce);
+  }
   .label {
     position: absolute;
     display: flex;

@@ -2,7 +2,7 @@
 // paintGrayImages, the painter of the exported PNGs. Imports lit, ../../events and ../../render;
 // knows nothing of datasets or the GPU.
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query } from 'lit/decorators.js';
+import { customElement, property, query, state } from 'lit/decorators.js';
 import { asError, emit } from '../../events';
 import { paintGrayImages, tileLayout, tileOrigin, type TileLayout } from '../../render/grid';
 import { imageGridStyles } from './ae-image-grid.styles';
@@ -15,20 +15,50 @@ const DEFAULT_COLS = 8;
 /** Where everything sits on the canvas, in canvas pixels (one per image pixel): ui/render's tileLayout. */
 export type GridLayout = TileLayout;
 
+/** An image of a grid clicked, or activated with Enter or Space. */
+export interface AeImagePickDetail {
+  /** The image's index in `images`. */
+  index: number;
+  /** Its pixels (image-size × image-size values in [0, 1]; a `Uint8Array` grid's bytes divided by 255). */
+  image: Float32Array;
+  /** Its label, when the grid has labels. */
+  label?: string | number;
+}
+
+export type AeImagePickEvent = CustomEvent<AeImagePickDetail>;
+
+declare module '../../events' {
+  interface AeEventDetails {
+    'ae-image-pick': AeImagePickDetail;
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'ae-image-pick': AeImagePickEvent;
+  }
+}
+
 /**
  * @summary Draws N grayscale images (image after image, each row-major, `image-size` square) onto
  * one canvas, `rows`×`cols`, each canvas pixel shown as a `scale`×`scale` block with no smoothing.
  * Float32Array values are read as [0, 1] (clamped; NaN draws black), Uint8Array values as 0..255.
  * Labels, when given, are written under the images as text.
  *
+ * Clicking an image, or Enter or Space on the focused canvas, fires `ae-image-pick` with its pixels and
+ * index; the arrow keys move the focused image (outlined) while the canvas has focus.
+ *
  * @fires ae-error - `images` does not hold whole images; the whole ones are still drawn.
+ * @fires ae-image-pick - `{ index, image, label }` when an image is clicked or activated with the keyboard.
  * @csspart base - the figure around everything.
  * @csspart canvas - the canvas holding the images.
  * @csspart label - the text under one image.
  * @csspart error - the message about malformed input.
+ * @csspart focus - the outline of the image the keyboard is on.
  * @cssproperty --ae-grid-label-size - font size of the labels (default 11px).
  * @cssproperty --ae-muted-color - label colour.
  * @cssproperty --ae-error-color - error text colour.
+ * @cssproperty --ae-accent - the keyboard outline's colour.
  */
 @customElement('ae-image-grid')
 export class AeImageGrid extends LitElement {
@@ -64,6 +94,67 @@ export class AeImageGrid extends LitElement {
   @query('canvas') private canvas!: HTMLCanvasElement | null;
 
   private lastInputError = '';
+
+  /** The image the keyboard is on, while the canvas has focus; -1 otherwise. */
+  @state() private focusIndex = -1;
+  private lastFocus = 0;
+
+  /** Fires `ae-image-pick` for image `index` (0 ≤ index < the number drawn). */
+  pickImage(index: number): void {
+    const layout = this.layout;
+    const images = this.images;
+    if (!images || !Number.isInteger(index) || index < 0 || index >= layout.count)
+      throw new RangeError(`ae-image-grid: pickImage(${index}): expected an image index in [0, ${layout.count - 1}].`);
+    const n = layout.side * layout.side;
+    const image = new Float32Array(n);
+    const scale = images instanceof Uint8Array ? 1 / 255 : 1;
+    for (let p = 0; p < n; p++) image[p] = images[index * n + p]! * scale;
+    const label = this.labels?.[index];
+    emit(this, 'ae-image-pick', label === undefined ? { index, image } : { index, image, label });
+  }
+
+  /** The image under client (viewport) point (x, y), or -1 for a gap, a label strip or outside. */
+  imageAt(clientX: number, clientY: number): number {
+    const canvas = this.canvas;
+    const layout = this.layout;
+    if (!canvas || layout.count === 0) return -1;
+    const rect = canvas.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0) return -1;
+    const px = ((clientX - rect.left) / rect.width) * layout.width;
+    const py = ((clientY - rect.top) / rect.height) * layout.height;
+    for (let i = 0; i < layout.count; i++) {
+      const { x, y } = this.cellOrigin(i, layout);
+      if (px >= x && px < x + layout.side && py >= y && py < y + layout.side) return i;
+    }
+    return -1;
+  }
+
+  private onClick(e: MouseEvent): void {
+    const index = this.imageAt(e.clientX, e.clientY);
+    if (index < 0) return;
+    this.lastFocus = index;
+    this.pickImage(index);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const layout = this.layout;
+    if (layout.count === 0) return;
+    const at = Math.min(Math.max(this.focusIndex, 0), layout.count - 1);
+    const moves: Record<string, number> = {
+      ArrowLeft: at - 1,
+      ArrowRight: at + 1,
+      ArrowUp: at - layout.cols,
+      ArrowDown: at + layout.cols,
+      Home: 0,
+      End: layout.count - 1,
+    };
+    const to = moves[e.key];
+    if (to !== undefined) {
+      if (to >= 0 && to < layout.count) this.focusIndex = this.lastFocus = to;
+    } else if (e.key === 'Enter' || e.key === ' ') this.pickImage(at);
+    else return;
+    e.preventDefault();
+  }
 
   /** The layout the current properties give. */
   get layout(): GridLayout {
@@ -127,13 +218,28 @@ export class AeImageGrid extends LitElement {
                 width=${layout.width}
                 height=${layout.height}
                 style=${`width:${layout.width * scale}px`}
+                tabindex="0"
+                @click=${(e: MouseEvent) => this.onClick(e)}
+                @keydown=${(e: KeyboardEvent) => this.onKey(e)}
+                @focus=${() => (this.focusIndex = Math.min(this.lastFocus, layout.count - 1))}
+                @blur=${() => (this.focusIndex = -1)}
               ></canvas>
               ${this.labels ? this.renderLabels(layout) : nothing}
+              ${this.focusIndex >= 0 && this.focusIndex < layout.count ? this.renderFocus(layout) : nothing}
             </div>`
         }
         ${error ? html`<p part="error" role="alert">${error}</p>` : nothing}
       </figure>
     `;
+  }
+
+  private renderFocus(layout: GridLayout) {
+    const { x, y } = this.cellOrigin(this.focusIndex, layout);
+    const pct = (v: number, of: number) => `${((100 * v) / of).toFixed(4)}%`;
+    const style =
+      `left:${pct(x, layout.width)};top:${pct(y, layout.height)};` +
+      `width:${pct(layout.side, layout.width)};height:${pct(layout.side, layout.height)}`;
+    return html`<div class="focus" part="focus" style=${style} aria-hidden="true"></div>`;
   }
 
   private renderLabels(layout: GridLayout) {

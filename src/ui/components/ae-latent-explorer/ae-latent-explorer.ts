@@ -23,6 +23,7 @@ import type { Scale } from '../../../experiments/types';
 import { ConfigError } from '../../../util/errors';
 import { resolveDataBaseUrl } from '../../data-base-url';
 import { asError } from '../../events';
+import type { AeImagePickEvent } from '../ae-image-grid/ae-image-grid';
 import { FASHION_MNIST_CLASSES } from '../ae-dataset-viewer/ae-dataset-viewer';
 import { LatentModelElement, type LatentModelStatus } from '../latent-model-element';
 import { explorerStyles } from './ae-latent-explorer.styles';
@@ -51,7 +52,8 @@ export type ExplorerStatus = LatentModelStatus;
  * class on two code coordinates or the first two principal components; the decoded image of the
  * point under the pointer (decoded on the GPU live, the other coordinates held at the sliders'
  * values); clicking a point takes its code into the sliders and makes it an end of the
- * interpolation strip. The model is the model store's (see `weights`), else a quick one trained at
+ * interpolation strip; so do two images handed to `interpolateImages()`, or (with `listen-grids`) the
+ * last two images clicked in any <ae-image-grid> on the page. The model is the model store's (see `weights`), else a quick one trained at
  * the labs' `scale` and stored. Keyboard: Tab to the plane, arrows move the point (Shift: faster),
  * Enter picks the nearest test image, Home returns to the picked image.
  *
@@ -85,6 +87,8 @@ export class AeLatentExplorer extends LatentModelElement {
   @property({ type: Number, attribute: 'y-coord' }) yCoord = 1;
   /** Images in the interpolation strip, both ends included. */
   @property({ type: Number }) steps = 8;
+  /** Take the last two images picked in any <ae-image-grid> of the document as the strip's ends. */
+  @property({ type: Boolean, attribute: 'listen-grids' }) listenGrids = false;
   /** Test images to place instead of the dataset's (embedding your own). */
   @property({ attribute: false }) testSet: LatentTestSet | null = null;
 
@@ -92,6 +96,14 @@ export class AeLatentExplorer extends LatentModelElement {
   @state() private ends: number[] = [];
   @state() private stripImages: Float32Array | null = null;
   @state() private codeNote = '';
+  /** The strip's end codes and their names, once it has two ends. */
+  @state() private stripEnds: { codes: [Float32Array, Float32Array]; names: [string, string] } | null = null;
+  /** Images picked in grids (with `listen-grids`), the last two. */
+  private gridPicks: { image: Float32Array; name: string }[] = [];
+  /** Bumped by every new pair of ends, so that a slower, older strip is not shown over a newer one. */
+  private stripToken = 0;
+  /** The strip from the last two grid images, while it is encoded and decoded. */
+  private gridRun: Promise<void> = Promise.resolve();
 
   @query('[part="plane"] .plot') private plotBox!: HTMLDivElement | null;
   @query('[part="decoded-canvas"]') private decodedCanvas!: HTMLCanvasElement | null;
@@ -142,8 +154,14 @@ export class AeLatentExplorer extends LatentModelElement {
     return this.stripImages;
   }
 
+  /** The codes at the strip's two ends (latent values each), once it has two. */
+  get stripCodes(): readonly [Float32Array, Float32Array] | null {
+    return this.stripEnds ? this.stripEnds.codes : null;
+  }
+
   /** Resolves when the decoded image and the strip show the latest code and picks. */
   override async settled(): Promise<void> {
+    await this.gridRun;
     await super.settled();
     await this.stripRun;
   }
@@ -177,6 +195,42 @@ export class AeLatentExplorer extends LatentModelElement {
     this.updateStrip();
   }
 
+  /**
+   * Makes two images (784 values in [0, 1] each, e.g. from an <ae-image-grid>'s `ae-image-pick`) the
+   * ends of the interpolation strip: both are encoded on the GPU, the strip is decoded from the line
+   * between their codes, and the point moves to the second one's code. Resolves when the strip is up
+   * to date.
+   */
+  async interpolateImages(
+    a: ArrayLike<number>,
+    b: ArrayLike<number>,
+    names: [string, string] = ['image A', 'image B'],
+  ): Promise<void> {
+    if (!this.ready())
+      throw new ConfigError('interpolateImages: the explorer is not ready; call start() and wait for it first.');
+    for (const [which, image] of [
+      ['first', a],
+      ['second', b],
+    ] as const)
+      if (image.length !== SIDE * SIDE)
+        throw new ConfigError(
+          `interpolateImages: the ${which} image has ${image.length} values; expected ${SIDE * SIDE} (one 28×28 image).`,
+        );
+    const model = this.opened!;
+    const L = model.latent;
+    const both = new Float32Array(2 * SIDE * SIDE);
+    both.set(a);
+    both.set(b, SIDE * SIDE);
+    const token = ++this.stripToken;
+    this.ends = [];
+    const codes = await model.encode(both, 2);
+    if (token !== this.stripToken || model !== this.opened) return;
+    this.codeNote = names[1];
+    this.setCode(Float64Array.from(codes.subarray(L, 2 * L)));
+    this.fillStrip(model, [codes.slice(0, L), codes.slice(L, 2 * L)], names, token);
+    await this.stripRun;
+  }
+
   /** Shows a code from elsewhere (e.g. an <ae-drawing-pad>'s ae-code event): latent values. */
   showCode(code: ArrayLike<number>, note = 'a code handed in'): void {
     if (!this.ready())
@@ -193,13 +247,38 @@ export class AeLatentExplorer extends LatentModelElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    document.addEventListener('ae-image-pick', this.onGridPick);
     if (this.hasUpdated && this.opened && !this.plot) this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('ae-image-pick', this.onGridPick);
+    this.gridPicks = [];
     this.destroyPlot();
   }
+
+  /** With `listen-grids`: an image picked in a grid; the last two become the strip's ends. */
+  private readonly onGridPick = (e: AeImagePickEvent) => {
+    if (!this.listenGrids) return;
+    const { index, image, label } = e.detail;
+    if (image.length !== SIDE * SIDE) {
+      this.fail(
+        new ConfigError(
+          `listen-grids: a grid image has ${image.length} values; the explorer takes 28×28 images (784 values).`,
+        ),
+      );
+      return;
+    }
+    const name = `grid image ${index}${label === undefined ? '' : ` (${label})`}`;
+    this.gridPicks = [...this.gridPicks, { image, name }].slice(-2);
+    if (this.gridPicks.length < 2 || !this.ready()) return;
+    const [p, q] = this.gridPicks as [{ image: Float32Array; name: string }, { image: Float32Array; name: string }];
+    this.gridPicks = [];
+    this.gridRun = this.interpolateImages(p.image, q.image, [p.name, q.name]).catch((err: unknown) =>
+      this.fail(asError(err)),
+    );
+  };
 
   protected override updated(changed: PropertyValues<this>): void {
     if (this.status !== 'ready') return;
@@ -214,7 +293,8 @@ export class AeLatentExplorer extends LatentModelElement {
     }
     if (!this.plot && this.plotBox) this.createPlot();
     this.placeMarkers();
-    if (changed.has('steps')) this.updateStrip();
+    if (changed.has('steps') && this.stripEnds && this.opened)
+      this.fillStrip(this.opened, this.stripEnds.codes, this.stripEnds.names, ++this.stripToken);
   }
 
   // --- opening ---------------------------------------------------------------------------------
@@ -250,6 +330,8 @@ export class AeLatentExplorer extends LatentModelElement {
     this.place();
     this.ends = [];
     this.stripImages = null;
+    this.stripEnds = null;
+    this.stripToken++;
     this.codeNote = `test image 0 (${this.labelName(test.labels[0]!)})`;
     this.current = Float64Array.from(codes.subarray(0, model.latent));
     this.requestDecode();
@@ -560,26 +642,47 @@ export class AeLatentExplorer extends LatentModelElement {
     });
   }
 
+  /** The strip from the two picked test images (or, with fewer picked, none). */
   private updateStrip(): void {
     const model = this.opened;
     const codes = this.testCodes;
+    const token = ++this.stripToken;
     if (!model || !codes || this.ends.length < 2) {
       this.stripImages = null;
+      this.stripEnds = null;
       return;
     }
     const L = model.latent;
-    const n = this.steps;
     const [a, b] = this.ends as [number, number];
+    const name = (i: number) => `test image ${i} (${this.labelName(this.test!.labels[i]!)})`;
+    this.fillStrip(
+      model,
+      [codes.slice(a * L, (a + 1) * L), codes.slice(b * L, (b + 1) * L)],
+      [name(a), name(b)],
+      token,
+    );
+  }
+
+  /** Decodes `steps` codes on the straight line from `ends[0]` to `ends[1]` into the strip. */
+  private fillStrip(
+    model: LatentModel,
+    ends: [Float32Array, Float32Array],
+    names: [string, string],
+    token: number,
+  ): void {
+    const L = model.latent;
+    const n = this.steps;
+    const [a, b] = ends;
     const blend = new Float32Array(n * L);
     for (let k = 0; k < n; k++) {
       const t = k / (n - 1);
-      for (let j = 0; j < L; j++) blend[k * L + j] = (1 - t) * codes[a * L + j]! + t * codes[b * L + j]!;
+      for (let j = 0; j < L; j++) blend[k * L + j] = (1 - t) * a[j]! + t * b[j]!;
     }
-    const ends = this.ends;
+    this.stripEnds = { codes: ends, names };
     this.stripRun = this.stripRun.then(async () => {
       try {
         const images = await model.decode(blend, n);
-        if (this.ends === ends && model === this.opened) this.stripImages = images;
+        if (token === this.stripToken && model === this.opened) this.stripImages = images;
       } catch (e) {
         if (model === this.opened) this.fail(asError(e));
       }
@@ -679,13 +782,12 @@ export class AeLatentExplorer extends LatentModelElement {
   }
 
   private renderStrip() {
-    const names = this.ends.map((i) => `${i} (${this.labelName(this.test!.labels[i]!)})`);
-    const caption =
-      this.ends.length < 2
-        ? this.ends.length === 0
-          ? 'Click two points (or press Enter on them) to interpolate between their images.'
-          : `Picked test image ${names[0]}; pick one more.`
-        : `From test image ${names[0]} (A) to ${names[1]} (B), ${this.steps} steps.`;
+    const ends = this.stripEnds;
+    const caption = ends
+      ? `From ${ends.names[0]} (A) to ${ends.names[1]} (B), ${this.steps} steps.`
+      : this.ends.length === 1
+        ? `Picked test image ${this.ends[0]} (${this.labelName(this.test!.labels[this.ends[0]!]!)}); pick one more.`
+        : `Click two points (or press Enter on them) to interpolate between their images${this.listenGrids ? ', or two images in any image grid on the page' : ''}.`;
     const n = this.stripImages ? this.stripImages.length / (SIDE * SIDE) : 0;
     return html`<figure part="strip">
       <figcaption>${caption}</figcaption>
