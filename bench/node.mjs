@@ -4,27 +4,12 @@
 // machine without a browser). Needs Dawn's Vulkan backend to find a driver: on Linux, libvulkan.so.1
 // and the GPU's ICD (on a machine without a GPU, Chromium's SwiftShader ICD works: see BENCHMARKS.md).
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { rawText } from '../scripts/esbuild-text.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outfile = fileURLToPath(new URL('dist-node/bench.mjs', import.meta.url));
-
-/** @type {import('esbuild').Plugin} */
-const wgslRaw = {
-  name: 'wgsl-raw',
-  setup(b) {
-    b.onResolve({ filter: /\.wgsl\?raw$/ }, (args) => ({
-      path: fileURLToPath(new URL(args.path.replace(/\?raw$/, ''), `file://${args.resolveDir}/`)),
-      namespace: 'wgsl',
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'wgsl' }, (args) => ({
-      contents: readFileSync(args.path, 'utf8'),
-      loader: 'text',
-    }));
-  },
-};
 
 const args = process.argv.slice(2);
 const buildOnly = args.includes('--build-only');
@@ -43,7 +28,7 @@ await build({
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
   logLevel: 'warning',
-  plugins: [wgslRaw],
+  plugins: [rawText],
 });
 process.stderr.write(`bench:node: bundled ${outfile}\n`);
 if (!buildOnly) {

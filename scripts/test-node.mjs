@@ -21,6 +21,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { rawText } from './esbuild-text.mjs';
 import { chooseDawnAdapter, dawnAdapterName } from './test-node/dawn.mjs';
 import { nodeSuiteFiles } from './test-node/suite.mjs';
 
@@ -95,21 +96,6 @@ const entries = {
       contents: `import ${JSON.stringify(globalsModule)};\nimport ${JSON.stringify(join(root, a.path))};\n`,
       resolveDir: root,
       loader: 'js',
-    }));
-  },
-};
-/** `*.wgsl?raw` (and `*.css?inline`) as the file's text, like Vite. */
-const rawText = {
-  name: 'raw-text',
-  /** @param {import('esbuild').PluginBuild} b */
-  setup(b) {
-    b.onResolve({ filter: /\.(wgsl\?raw|css\?inline)$/ }, (a) => ({
-      path: resolve(a.resolveDir, a.path.replace(/\?(raw|inline)$/, '')),
-      namespace: 'raw-text',
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'raw-text' }, (a) => ({
-      contents: readFileSync(a.path, 'utf8'),
-      loader: 'text',
     }));
   },
 };

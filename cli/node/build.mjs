@@ -2,29 +2,15 @@
 // WGSL `?raw` imports as text and the native packages (webgpu, @napi-rs/canvas) left external, as
 // bench/node.mjs does for the benchmark. `node cli/node/build.mjs` builds it alone; the CLI calls
 // buildNodeRunner() before it imports the bundle. Imports esbuild.
-import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { rawText } from '../../scripts/esbuild-text.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Where the bundle goes. */
 export const RUNNER_BUNDLE = fileURLToPath(new URL('../dist-node/runner.mjs', import.meta.url));
-
-/** @type {import('esbuild').Plugin} */
-const wgslRaw = {
-  name: 'wgsl-raw',
-  setup(b) {
-    b.onResolve({ filter: /\.wgsl\?raw$/ }, (args) => ({
-      path: fileURLToPath(new URL(args.path.replace(/\?raw$/, ''), `file://${args.resolveDir}/`)),
-      namespace: 'wgsl',
-    }));
-    b.onLoad({ filter: /.*/, namespace: 'wgsl' }, (args) => ({
-      contents: readFileSync(args.path, 'utf8'),
-      loader: 'text',
-    }));
-  },
-};
 
 /**
  * Bundles cli/node/main.ts; resolves to the bundle's path. Written beside it and renamed into place,
@@ -57,7 +43,7 @@ async function bundle(outfile) {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
     },
     logLevel: 'warning',
-    plugins: [wgslRaw],
+    plugins: [rawText],
   });
 }
 

@@ -1,5 +1,6 @@
-// ae-experiment.styles.ts: shadow styles of <ae-experiment> and its results. Imports lit.
+// ae-experiment.styles.ts: shadow styles of <ae-experiment> and its results; button states from card.styles. Imports lit.
 import { css } from 'lit';
+import { buttonStates } from '../card.styles';
 
 export const experimentStyles = css`
   :host {
@@ -61,23 +62,7 @@ export const experimentStyles = css`
     color: inherit;
     cursor: pointer;
   }
-  button.primary {
-    background: var(--_accent);
-    border-color: var(--_accent);
-    color: var(--ae-accent-contrast, #fff);
-  }
-  @media (prefers-color-scheme: dark) {
-    button.primary {
-      color: var(--ae-accent-contrast, #0d1117);
-    }
-  }
-  button:hover:not(:disabled) {
-    border-color: var(--_accent);
-  }
-  button:disabled {
-    opacity: 0.45;
-    cursor: not-allowed;
-  }
+  ${buttonStates}
   button:focus-visible,
   input:focus-visible,
   select:focus-visible,
