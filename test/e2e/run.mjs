@@ -398,7 +398,7 @@ async function embedPage(browser, origin) {
     await waitForLab(page, lab, 'the error box', (x) => /latent/.test(x.error), SHORT_MS);
     await waitEvent(
       page,
-      () => /ae-error experiment: latent/.test(document.getElementById('log')?.textContent ?? ''),
+      () => /ae-error experiment: .*latent/.test(document.getElementById('log')?.textContent ?? ''),
       'the log line',
     );
     await page.evaluate((/** @type {string} */ sel) => document.querySelector(sel)?.setAttribute('latent', '8'), lab);
