@@ -12,6 +12,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, launchChromium, startDevServer } from '../../scripts/browser.mjs';
+import { checkRunner, expect } from './checks.mjs';
 import { clickControl, instrument, waitForLab } from './page-tools.mjs';
 
 const ART = join(REPO_ROOT, 'test-artifacts', 'e2e');
@@ -21,29 +22,8 @@ const LAB = '#fc-train ae-fc-train-lab';
 /** Tiny settings through the address, so each run takes seconds. */
 const QUERY = '?fc-train.scale=tiny&fc-train.epochs=2&fc-train.train-size=64&fc-train.test-size=32&fc-train.batch=16';
 
-let passed = 0;
-let failed = 0;
+const { counts, check } = checkRunner();
 const t0 = Date.now();
-
-/** @param {string} name @param {() => Promise<string | void>} fn */
-async function check(name, fn) {
-  const t = Date.now();
-  try {
-    const note = await fn();
-    passed++;
-    console.log(`ok   ${name}${note ? ` — ${note}` : ''} (${((Date.now() - t) / 1000).toFixed(1)}s)`);
-  } catch (e) {
-    failed++;
-    console.log(
-      `FAIL ${name}: ${e instanceof Error ? e.message : String(e)} (${((Date.now() - t) / 1000).toFixed(1)}s)`,
-    );
-  }
-}
-
-/** @param {unknown} ok @param {string} message */
-function expect(ok, message) {
-  if (!ok) throw new Error(message);
-}
 
 /** @typedef {import('puppeteer-core').Page} Page */
 /** @typedef {import('puppeteer-core').Browser} Browser */
@@ -535,13 +515,13 @@ try {
   await main(browser, dev.origin);
   await latentSpace(browser, dev.origin);
 } catch (e) {
-  failed++;
+  counts.failed++;
   console.log(`FAIL lab e2e setup: ${e instanceof Error ? e.stack : String(e)}`);
 } finally {
   await browser?.close().catch(() => {});
   await dev?.close().catch(() => {});
 }
 console.log(`lab e2e took ${((Date.now() - t0) / 1000).toFixed(0)} s; screenshots in test-artifacts/e2e/lab-*.png`);
-writeFileSync(join(ART, 'lab-summary.json'), JSON.stringify({ passed, failed }));
-console.log(`LAB E2E: ${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || passed === 0 ? 1 : 0);
+writeFileSync(join(ART, 'lab-summary.json'), JSON.stringify(counts));
+console.log(`LAB E2E: ${counts.passed} passed, ${counts.failed} failed`);
+process.exit(counts.failed > 0 || counts.passed === 0 ? 1 : 0);

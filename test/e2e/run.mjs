@@ -12,6 +12,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, launchChromium, startDevServer } from '../../scripts/browser.mjs';
 import { chooseDawnAdapter, dawnAdapterName } from '../../scripts/test-node/dawn.mjs';
+import { checkRunner, expect } from './checks.mjs';
 import { clickControl, cspViolations, events, gridPixels, instrument, waitForLab } from './page-tools.mjs';
 import { serveStatic } from './static-server.mjs';
 
@@ -21,40 +22,11 @@ const EMPTY = join(ART, 'empty-data');
 const RUN_MS = 90_000;
 const SHORT_MS = 20_000;
 
-let passed = 0;
-let failed = 0;
+const { counts, check } = checkRunner();
 const t0 = Date.now();
 
 /** @typedef {import('puppeteer-core').Page} Page */
 /** @typedef {import('puppeteer-core').Browser} Browser */
-
-/**
- * Runs one check; prints ok / FAIL with its note or error and counts it.
- * @param {string} name
- * @param {() => unknown} fn
- */
-async function check(name, fn) {
-  const t = Date.now();
-  try {
-    const note = await fn();
-    passed++;
-    console.log(`ok   ${name}${note ? ` — ${note}` : ''} (${((Date.now() - t) / 1000).toFixed(1)}s)`);
-  } catch (e) {
-    failed++;
-    console.log(
-      `FAIL ${name}: ${e instanceof Error ? e.message : String(e)} (${((Date.now() - t) / 1000).toFixed(1)}s)`,
-    );
-  }
-}
-
-/**
- * @param {unknown} ok
- * @param {string} message
- * @returns {asserts ok}
- */
-function expect(ok, message) {
-  if (!ok) throw new Error(message);
-}
 
 /**
  * @param {Page} page
@@ -500,7 +472,7 @@ try {
   await lazyPage(browser, dev.origin);
   await embedPage(browser, stat.origin);
 } catch (e) {
-  failed++;
+  counts.failed++;
   console.log(`FAIL e2e setup: ${e instanceof Error ? e.stack : String(e)}`);
 } finally {
   await browser?.close().catch(() => {});
@@ -509,6 +481,6 @@ try {
 }
 console.log(`e2e took ${((Date.now() - t0) / 1000).toFixed(0)} s; screenshots in test-artifacts/e2e/`);
 mkdirSync(ART, { recursive: true });
-writeFileSync(join(ART, 'summary.json'), JSON.stringify({ passed, failed }));
-console.log(`E2E: ${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || passed === 0 ? 1 : 0);
+writeFileSync(join(ART, 'summary.json'), JSON.stringify(counts));
+console.log(`E2E: ${counts.passed} passed, ${counts.failed} failed`);
+process.exit(counts.failed > 0 || counts.passed === 0 ? 1 : 0);
