@@ -4,6 +4,7 @@
 // (its process "killed" after a saved checkpoint) and resumed from the store in a fresh model,
 // ending with the weights of an uninterrupted run bit for bit.
 import { expect } from 'chai';
+import { tinySamples, tinySpec } from '../helpers/tiny-training';
 import {
   checkpointFileName,
   checkpointStore,
@@ -18,7 +19,6 @@ import { KernelRegistry } from '../../src/kernels/registry';
 import type { Runtime } from '../../src/experiments/runtime';
 import { type SavedTraining, trainModel } from '../../src/experiments/train';
 import { FcAutoencoder } from '../../src/nn/autoencoders';
-import { Rng } from '../../src/util/rng';
 
 describe('--shard and the parts of a plan', () => {
   it('reads i/n and refuses 0/2, 3/2, a/b, 1/0 with what is expected', () => {
@@ -131,11 +131,6 @@ describe('checkpoints', () => {
 });
 
 describe('trainModel with a checkpoint store', () => {
-  function samples(count: number) {
-    const rng = new Rng(3);
-    return { x: new Float32Array(count * 16).map(() => rng.next()), width: 16, count };
-  }
-
   class Killed extends Error {}
 
   /** Trains a fresh model over `files`; the "process" dies right after the save at `killAfterStep`. */
@@ -152,23 +147,10 @@ describe('trainModel with a checkpoint store', () => {
       },
     };
     try {
-      const run = await trainModel(
-        runtime,
-        {
-          name: 'tiny',
-          model,
-          forward: (g, x) => model.forward(g, x),
-          inputShape: (n) => [n, 16],
-          loss: 'mse',
-          train: samples(60),
-          optimizer: 'adam',
-          optimizerOptions: { lr: 1e-2 },
-          batchSize: 8,
-          stop: { maxEpochs: 3 },
-          seed: 5,
-        },
-        { store: checkpointStore(io, { steps: 4 }), onProgress: (p) => messages.push(p.message) },
-      );
+      const run = await trainModel(runtime, tinySpec(model, tinySamples(60, 3), 3, 1e-2), {
+        store: checkpointStore(io, { steps: 4 }),
+        onProgress: (p) => messages.push(p.message),
+      });
       return { run, messages, weights: await Promise.all(model.namedParameters().map(([, p]) => p.read())) };
     } finally {
       model.dispose();

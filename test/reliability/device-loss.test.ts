@@ -1,18 +1,13 @@
 // A device destroyed mid-training is detected; training resumes from the last checkpoint (weights +
 // optimizer state) on a new device, and ends with exactly the weights of an uninterrupted run.
 import { expect } from 'chai';
+import { tinySamples, tinySpec } from '../helpers/tiny-training';
 import { acquireGpu } from '../../src/gpu/device';
 import { KernelRegistry } from '../../src/kernels/registry';
 import { FcAutoencoder } from '../../src/nn/autoencoders';
 import { recoverRuntime, type Runtime } from '../../src/experiments/runtime';
 import { trainModel } from '../../src/experiments/train';
 import type { Progress } from '../../src/experiments/types';
-import { Rng } from '../../src/util/rng';
-
-function samples(count: number) {
-  const rng = new Rng(9);
-  return { x: new Float32Array(count * 16).map(() => rng.next()), width: 16, count };
-}
 
 async function run(
   failAtStep: number | null,
@@ -23,31 +18,15 @@ async function run(
   const messages: string[] = [];
   let destroyed = 0;
   try {
-    const result = await trainModel(
-      runtime,
-      {
-        name: 'tiny',
-        model,
-        forward: (g, x) => model.forward(g, x),
-        inputShape: (n) => [n, 16],
-        loss: 'mse',
-        train: samples(64),
-        optimizer: 'adam',
-        optimizerOptions: { lr: 1e-2 },
-        batchSize: 8,
-        stop: { maxEpochs: 4 },
-        seed: 5,
+    const result = await trainModel(runtime, tinySpec(model, tinySamples(64, 9), 4, 1e-2), {
+      recover: recoverRuntime,
+      checkpointEvery: 5,
+      onProgress: (p: Progress) => messages.push(p.message),
+      beforeStep: (step, rt) => {
+        // Destroy the device once; the replayed step after recovery runs normally.
+        if (step === failAtStep && destroyed++ === 0) rt.gpu.destroy();
       },
-      {
-        recover: recoverRuntime,
-        checkpointEvery: 5,
-        onProgress: (p: Progress) => messages.push(p.message),
-        beforeStep: (step, rt) => {
-          // Destroy the device once; the replayed step after recovery runs normally.
-          if (step === failAtStep && destroyed++ === 0) rt.gpu.destroy();
-        },
-      },
-    );
+    });
     expect(result.steps).to.equal(32);
     return {
       weights: await Promise.all(model.namedParameters().map(([, p]) => p.read())),
@@ -81,22 +60,9 @@ describe('reliability: lost device', () => {
     const runtime: Runtime = { gpu, registry: new KernelRegistry(gpu) };
     const model = new FcAutoencoder(gpu, { inputSize: 16, latent: 2, seed: 1 });
     let error: Error | null = null;
-    await trainModel(
-      runtime,
-      {
-        name: 'tiny',
-        model,
-        forward: (g, x) => model.forward(g, x),
-        inputShape: (n) => [n, 16],
-        loss: 'mse',
-        train: samples(64),
-        optimizer: 'adam',
-        batchSize: 8,
-        stop: { maxEpochs: 2 },
-        seed: 5,
-      },
-      { beforeStep: (step, rt) => step === 3 && rt.gpu.destroy() },
-    ).catch((e: Error) => (error = e));
+    await trainModel(runtime, tinySpec(model, tinySamples(64, 9), 2), {
+      beforeStep: (step, rt) => step === 3 && rt.gpu.destroy(),
+    }).catch((e: Error) => (error = e));
     expect(error).to.not.equal(null);
     expect(error!.name).to.equal('DeviceLostError');
     expect(error!.message).to.match(/GPU device lost \(reason: destroyed\)/);
