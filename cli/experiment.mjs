@@ -7,21 +7,11 @@
 // the experiment's validate() rejects, a missing weights file). `--help` lists the experiments;
 // `<name> --help` prints every key of its schema (type, range or choices, unit, defaults, help).
 // Imports ./session.mjs and ./experiment-args.mjs.
-import {
-  accessSync,
-  constants,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { USAGE, UsageError, parseExperimentArgs, splitWeightsArg, weightsKey } from './experiment-args.mjs';
 import { openSession, resolveRunner } from './session.mjs';
+import { writeAtomic } from '../scripts/write-atomic.mjs';
 
 /** @typedef {import('./session.mjs').Outcome} Outcome what a runner answers for one run */
 
@@ -103,23 +93,6 @@ function checkOut(dir) {
     accessSync(at, constants.W_OK);
   } catch {
     refuse(`--out: ${at} is not writable; expected a folder this user can write to.`);
-  }
-}
-
-/**
- * Writes `data` to `path` atomically: into `<name>.tmp-<pid>` beside it, then renamed over it, so an
- * interrupted run leaves either the old file or the new one, never a partial one.
- * @param {string} path
- * @param {string | Uint8Array} data
- */
-function writeAtomic(path, data) {
-  const temp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temp, data);
-    renameSync(temp, path);
-  } catch (e) {
-    rmSync(temp, { force: true });
-    throw e;
   }
 }
 

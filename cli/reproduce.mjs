@@ -11,12 +11,13 @@
 // of each. --shard i/n runs one part of the plan; --merge DIR… --out D joins the parts' reports.
 // Exit status: 0 all ran; 1 one or more failed; 2 refused (bad arguments, another configuration).
 // Imports ./session.mjs, ./shards.mjs, ./experiment-args.mjs and ../scripts/report-html.mjs.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PLAN, buildReport, formatClock } from '../scripts/report-html.mjs';
 import { SCALES, UsageError } from './experiment-args.mjs';
 import { RUNNERS, openSession, resolveRunner } from './session.mjs';
 import { estimateCost, parseShard, splitPlan } from './shards.mjs';
+import { writeAtomic } from '../scripts/write-atomic.mjs';
 
 const USAGE = `usage: npm run reproduce -- [--scale tiny|small|full] [--seed N] [--only a,b] --out <dir>
   runs every experiment of both reports and writes <dir>/report.html and report.json
@@ -146,21 +147,6 @@ function readRecord(dir) {
   if (record?.program !== PROGRAM)
     throw new UsageError(`${file}: not written by npm run reproduce; expected "program": "${PROGRAM}".`);
   return record;
-}
-
-/**
- * @param {string} path
- * @param {string | Uint8Array} data
- */
-function writeAtomic(path, data) {
-  const temp = `${path}.tmp-${process.pid}`;
-  try {
-    writeFileSync(temp, data);
-    renameSync(temp, path);
-  } catch (e) {
-    rmSync(temp, { force: true });
-    throw e;
-  }
 }
 
 /**

@@ -177,14 +177,14 @@ async function openBrowserSession(log) {
   await page.waitForFunction(() => window.__experimentPageReady === true, { timeout: 120_000, polling: 100 });
   /** @type {string | null} */
   let checkpointDir = null;
-  const { mkdirSync, readFileSync, readdirSync: list, renameSync, writeFileSync } = await import('node:fs');
+  const { mkdirSync, readFileSync, readdirSync: list } = await import('node:fs');
+  const { writeAtomic } = await import('../scripts/write-atomic.mjs');
   await page.exposeFunction('__saveCheckpoint', (/** @type {string} */ file, /** @type {string} */ base64) => {
     if (checkpointDir === null || !/^[A-Za-z0-9][A-Za-z0-9._=+-]*$/.test(file))
       throw new Error(`the page asked to save a checkpoint "${file}" with no checkpoint folder`);
     mkdirSync(checkpointDir, { recursive: true });
     const path = join(checkpointDir, file);
-    writeFileSync(`${path}.tmp-${process.pid}`, Buffer.from(base64, 'base64'));
-    renameSync(`${path}.tmp-${process.pid}`, path);
+    writeAtomic(path, Buffer.from(base64, 'base64'));
     return true;
   });
   return {

@@ -29,9 +29,10 @@
 // value or label out of range) exits with status 1 and a message naming the file and the problem.
 // Row numbers in messages count from 0 and refer to the source file's "data" array.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeAtomic } from './write-atomic.mjs';
 
 const FORMAT_VERSION = 1;
 const ROWS = 28;
@@ -300,16 +301,6 @@ function prepareFashion() {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-/**
- * @param {string} path
- * @param {string | Uint8Array} data
- */
-function writeAtomic(path, data) {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
-}
 
 function main() {
   const force = process.argv.includes('--force');
