@@ -25,19 +25,35 @@ export const READBACK = USAGE.MAP_READ | USAGE.COPY_DST;
 /** Whether a usage lets a kernel bind the buffer as storage. */
 export const isStorage = (usage: number): boolean => (usage & USAGE.STORAGE) !== 0;
 
-/** A GPU buffer with one owner; dispose() is the only way it is freed. */
+/**
+ * A GPU buffer with one owner; dispose() is the only way it is freed. A view (see `view`) is a range
+ * of another buffer: `offset` bytes in, `byteSize` bytes long. Everything that takes a ManagedBuffer
+ * (bind groups, copies, writes, readback) honours the range. The memory under views is freed when the
+ * buffer is disposed and every view of it is disposed too, in either order.
+ */
 export class ManagedBuffer {
   private disposed = false;
+  /** Views not yet disposed (on a buffer that has views). */
+  private liveViews = 0;
 
   constructor(
     readonly buffer: GPUBuffer,
     readonly byteSize: number,
     readonly label: string,
     private readonly tracker: BufferTracker,
+    /** Byte offset of this range in `buffer` (0 except for views). */
+    readonly offset = 0,
+    /** The buffer this is a view of, or null. */
+    readonly parent: ManagedBuffer | null = null,
   ) {}
 
   get isDisposed(): boolean {
     return this.disposed;
+  }
+
+  /** True for a range of another buffer (made by `view`). */
+  get isView(): boolean {
+    return this.parent !== null;
   }
 
   /** The GPUBuffer; throws if this buffer was disposed. */
@@ -49,12 +65,74 @@ export class ManagedBuffer {
     return this.buffer;
   }
 
+  /**
+   * A range of this buffer, `byteOffset` bytes in (a multiple of 4), `byteSize` bytes long. It keeps
+   * the memory alive until it is disposed too.
+   */
+  view(label: string, byteOffset: number, byteSize: number): ManagedBuffer {
+    if (this.disposed || this.parent)
+      throw new DisposedError(`Buffer "${this.label}": a view can only be made of a live buffer that is not a view.`);
+    if (
+      !Number.isInteger(byteOffset) ||
+      !Number.isInteger(byteSize) ||
+      byteOffset % 4 !== 0 ||
+      byteSize % 4 !== 0 ||
+      byteOffset < 0 ||
+      byteSize <= 0 ||
+      byteOffset + byteSize > this.byteSize
+    ) {
+      throw new RangeError(
+        `Buffer "${this.label}".view(${label}): range [${byteOffset}, ${byteOffset + byteSize}) is not a positive, 4-byte-aligned range inside its ${this.byteSize} bytes.`,
+      );
+    }
+    this.liveViews++;
+    return new ManagedBuffer(this.buffer, byteSize, label, this.tracker, this.offset + byteOffset, this);
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.parent) {
+      this.parent.viewDisposed();
+      return;
+    }
+    if (this.liveViews === 0) this.free();
+  }
+
+  private viewDisposed(): void {
+    this.liveViews--;
+    if (this.disposed && this.liveViews === 0) this.free();
+  }
+
+  private free(): void {
     this.tracker.release(this);
     this.buffer.destroy();
   }
+}
+
+/** Where each tensor of an arena starts (in floats) and the arena's length (in floats). */
+export interface ArenaLayout {
+  offsets: number[];
+  floats: number;
+}
+
+/**
+ * Lays tensors of `numels` floats out one after another, each starting at a multiple of
+ * `alignBytes` (the device's minStorageBufferOffsetAlignment) so that each can be bound on its own.
+ */
+export function arenaLayout(numels: readonly number[], alignBytes: number): ArenaLayout {
+  if (!Number.isInteger(alignBytes) || alignBytes < 4 || alignBytes % 4 !== 0)
+    throw new RangeError(`arenaLayout: alignment must be a positive multiple of 4 bytes; got ${alignBytes}.`);
+  const align = alignBytes / 4;
+  const offsets: number[] = [];
+  let at = 0;
+  for (const n of numels) {
+    if (!Number.isInteger(n) || n <= 0)
+      throw new RangeError(`arenaLayout: tensor sizes must be positive integers; got ${n}.`);
+    offsets.push(at);
+    at = Math.ceil((at + n) / align) * align;
+  }
+  return { offsets, floats: Math.max(1, at) };
 }
 
 export class BufferTracker {
@@ -97,6 +175,24 @@ export class BufferTracker {
     const b = this.create(label, data.byteLength, usage);
     this.device.queue.writeBuffer(b.buffer, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
     return b;
+  }
+
+  /**
+   * One buffer holding tensors of `numels` floats laid out by arenaLayout (padding reads as zero), and
+   * a view per tensor, labelled `<label>:<name>`. Disposing the buffer and every view frees it.
+   */
+  arena(
+    label: string,
+    tensors: readonly { name: string; numel: number }[],
+    alignBytes: number,
+  ): { buffer: ManagedBuffer; views: ManagedBuffer[]; layout: ArenaLayout } {
+    const layout = arenaLayout(
+      tensors.map((t) => t.numel),
+      alignBytes,
+    );
+    const buffer = this.create(label, layout.floats * 4);
+    const views = tensors.map((t, i) => buffer.view(`${label}:${t.name}`, layout.offsets[i]! * 4, t.numel * 4));
+    return { buffer, views, layout };
   }
 
   release(buffer: ManagedBuffer): void {

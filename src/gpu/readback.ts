@@ -2,7 +2,7 @@
 import type { Gpu } from './device';
 import { MAP_MODE_READ, READBACK, type ManagedBuffer } from './buffers';
 
-/** Reads `count` floats starting at float `offset` (default: the whole buffer). */
+/** Reads `count` floats starting at float `offset` of a buffer or view (default: all of it). */
 export async function readFloat32(gpu: Gpu, source: ManagedBuffer, offset = 0, count?: number): Promise<Float32Array> {
   const n = count ?? source.byteSize / 4 - offset;
   const byteSize = n * 4;
@@ -14,7 +14,7 @@ export async function readFloat32(gpu: Gpu, source: ManagedBuffer, offset = 0, c
   });
   try {
     const encoder = gpu.device.createCommandEncoder({ label: `readback:${source.label}` });
-    encoder.copyBufferToBuffer(source.gpuBuffer, offset * 4, staging, 0, byteSize);
+    encoder.copyBufferToBuffer(source.gpuBuffer, source.offset + offset * 4, staging, 0, byteSize);
     gpu.device.queue.submit([encoder.finish()]);
     await staging.mapAsync(MAP_MODE_READ);
     if (gpu.lostError) throw gpu.lostError;
@@ -27,11 +27,11 @@ export async function readFloat32(gpu: Gpu, source: ManagedBuffer, offset = 0, c
   }
 }
 
-/** Writes floats into a buffer at float `offset`. */
+/** Writes floats into a buffer or view at float `offset`. */
 export function writeFloat32(gpu: Gpu, target: ManagedBuffer, data: Float32Array, offset = 0): void {
   gpu.device.queue.writeBuffer(
     target.gpuBuffer,
-    offset * 4,
+    target.offset + offset * 4,
     data.buffer as ArrayBuffer,
     data.byteOffset,
     data.byteLength,

@@ -25,6 +25,11 @@ export interface CompileOptions {
   /** Inputs that hold a constant, written once at compile time (gradient seeds: 1). */
   constants?: ReadonlyMap<Tensor, Float32Array>;
   label?: string;
+  /**
+   * Buffers (or views) chosen by the caller: a param's storage in place of its own, an op output's
+   * (e.g. a gradient written straight into an arena). Placed outputs are never recycled.
+   */
+  place?: ReadonlyMap<Tensor, ManagedBuffer>;
 }
 
 export class Executable {
@@ -47,10 +52,11 @@ export class Executable {
       return b;
     };
     for (const t of graph.inputs) this.buffers.set(t, alloc(t.name, t.numel));
-    for (const t of graph.params) this.buffers.set(t, t.buffer!);
+    const place = options.place ?? new Map<Tensor, ManagedBuffer>();
+    for (const t of graph.params) this.buffers.set(t, place.get(t) ?? t.buffer!);
     for (const [t, data] of options.constants ?? []) this.write(t, data);
 
-    const keep = new Set(options.keep);
+    const keep = new Set([...options.keep, ...place.keys()]);
     const lastUse = new Map<Tensor, number>();
     graph.nodes.forEach((node, i) => node.inputs.forEach((t) => lastUse.set(t, i)));
     const free = new Map<number, ManagedBuffer[]>();
@@ -62,8 +68,7 @@ export class Executable {
     graph.nodes.forEach((node, i) => {
       const out = node.output;
       const bytes = Math.max(4, out.numel * 4);
-      const pooled = free.get(bytes)?.pop();
-      const buffer = pooled ?? alloc(out.name, out.numel);
+      const buffer = place.get(out) ?? free.get(bytes)?.pop() ?? alloc(out.name, out.numel);
       this.buffers.set(out, buffer);
       const ins = node.inputs.map((t) => this.buffers.get(t)!);
       const made = node.op.build(

@@ -304,7 +304,14 @@ export class BoundKernel {
         throw new KernelBindingError(
           `${where}: binding "${b.name}" is a storage buffer but "${r.label}" lacks STORAGE usage.`,
         );
-      entries.push({ binding: b.binding, resource: { buffer: r.gpuBuffer } });
+      if (r.isView) {
+        const align = gpu.limits.minStorageBufferOffsetAlignment;
+        if (r.offset % align !== 0)
+          throw new KernelBindingError(
+            `${where}: binding "${b.name}" is view "${r.label}" at byte ${r.offset}, not a multiple of the adapter's minStorageBufferOffsetAlignment (${align}); lay views out with arenaLayout.`,
+          );
+        entries.push({ binding: b.binding, resource: { buffer: r.gpuBuffer, offset: r.offset, size: r.byteSize } });
+      } else entries.push({ binding: b.binding, resource: { buffer: r.gpuBuffer } });
     }
     const uniformBinding = info.bindings.find((b) => b.kind === 'uniform');
     if (uniformBinding && info.uniform) {

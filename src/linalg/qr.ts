@@ -162,7 +162,7 @@ export async function householderQr(
       }
     };
     await runRecorded(ctx, `${where}:qr`, build, (encoder) => {
-      if (!(a instanceof Float32Array)) encoder.copyBufferToBuffer(a.gpuBuffer, 0, w.gpuBuffer, 0, m * n * 4);
+      if (!(a instanceof Float32Array)) encoder.copyBufferToBuffer(a.gpuBuffer, a.offset, w.gpuBuffer, 0, m * n * 4);
     });
     checkDiagonal(await readFloat32(gpu, diag, 0, n), rcond, where);
     return factors;

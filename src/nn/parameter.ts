@@ -1,4 +1,6 @@
 // parameter.ts: a named, persistent weight tensor on the GPU, owned by its Module. Imports gpu, util.
+// Its storage is its own buffer, or a view of a parameter arena after a Trainer moved it there
+// (moveTo); either way `buffer` is where it lives now, and read/write/dispose work the same.
 import type { Gpu } from '../gpu/device';
 import type { ManagedBuffer } from '../gpu/buffers';
 import { readFloat32 } from '../gpu/readback';
@@ -25,6 +27,24 @@ export class Parameter {
 
   get buffer(): ManagedBuffer {
     return this.buf;
+  }
+
+  /**
+   * Moves the values into `target` (a view of a parameter arena on the same device, numel floats) and
+   * makes it this parameter's storage from now on; the old buffer is disposed. The copy is queued, so
+   * it is ordered before any later submission.
+   */
+  moveTo(target: ManagedBuffer): void {
+    if (target === this.buf) return;
+    if (target.byteSize !== this.numel * 4)
+      throw new ShapeError(
+        `Parameter(${this.name}).moveTo: target "${target.label}" holds ${target.byteSize / 4} floats; expected ${this.numel}.`,
+      );
+    const encoder = this.gpu.device.createCommandEncoder({ label: `move:${this.name}` });
+    encoder.copyBufferToBuffer(this.buf.gpuBuffer, this.buf.offset, target.gpuBuffer, target.offset, this.numel * 4);
+    this.gpu.device.queue.submit([encoder.finish()]);
+    this.buf.dispose();
+    this.buf = target;
   }
 
   /** Moves the parameter to another device (after a lost one) with the given values. */
@@ -54,7 +74,7 @@ export class Parameter {
     }
     this.gpu.device.queue.writeBuffer(
       this.buffer.gpuBuffer,
-      0,
+      this.buffer.offset,
       data.buffer as ArrayBuffer,
       data.byteOffset,
       data.byteLength,

@@ -18,6 +18,7 @@ export class Adadelta extends ElementwiseOptimizer {
         { name: 'square_avg', init: 0 },
         { name: 'acc_delta', init: 0 },
       ],
+      row: ['lr'],
     });
     this.options = o;
   }

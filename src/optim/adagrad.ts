@@ -12,7 +12,12 @@ export class Adagrad extends ElementwiseOptimizer {
 
   constructor(options: Partial<AdagradOptions> = {}) {
     const o = resolveOptions('adagrad', options);
-    super(o.lr, { shader: SHADERS.adagrad, entry: 'step', state: [{ name: 'sum', init: o.initialAccumulatorValue }] });
+    super(o.lr, {
+      shader: SHADERS.adagrad,
+      entry: 'step',
+      state: [{ name: 'sum', init: o.initialAccumulatorValue }],
+      row: ['clr'],
+    });
     this.options = o;
   }
 

@@ -24,6 +24,7 @@ export class Adam extends ElementwiseOptimizer {
         { name: 'exp_avg_sq', init: 0 },
         ...(o.amsgrad ? [{ name: 'max_exp_avg_sq', init: 0 }] : []),
       ],
+      row: ['step_size', 'bias_correction2_sqrt', 'decay'],
     });
     this.name = name;
     this.options = o;

@@ -1,7 +1,7 @@
 // optimizer.ts: the optimizer API the graph executor uses, and the factory. Imports the optimizers
 // of this folder and util.
-// Every optimizer updates parameters in place with one kernel dispatch per parameter tensor per
-// step, following PyTorch's update rules and default hyperparameters. Frozen parameters are simply
+// Every optimizer updates parameters in place with one kernel dispatch per parameter buffer per step
+// (one for a whole parameter arena), following PyTorch's update rules and default hyperparameters. Frozen parameters are simply
 // not passed as slots, so no state is made for them.
 import { Adadelta } from './adadelta';
 import { Adagrad } from './adagrad';
@@ -11,7 +11,7 @@ import { checkOptimizerName, type OptimizerName, type OptionsByName } from './op
 import { Rmsprop } from './rmsprop';
 import { Sgd } from './sgd';
 
-export { Optimizer, ElementwiseOptimizer, stateKey } from './base';
+export { Optimizer, ElementwiseOptimizer, stateKey, WINDOW } from './base';
 export type { ParamSlot, StateSpec, UpdateRule } from './base';
 export { OPTIMIZER_NAMES, DEFAULTS } from './options';
 export type {

@@ -18,7 +18,7 @@ export class Rmsprop extends ElementwiseOptimizer {
     if (o.centered) state.push({ name: 'grad_avg', init: 0 });
     if (withMomentum) state.push({ name: 'momentum_buffer', init: 0 });
     const entry = `step${o.centered ? '_centered' : ''}${withMomentum ? '_momentum' : ''}`;
-    super(o.lr, { shader: SHADERS.rmsprop, entry, state });
+    super(o.lr, { shader: SHADERS.rmsprop, entry, state, row: ['lr'] });
     this.options = o;
   }
 

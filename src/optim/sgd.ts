@@ -18,6 +18,7 @@ export class Sgd extends ElementwiseOptimizer {
       shader: SHADERS.sgd,
       entry: withMomentum ? 'step_momentum' : 'step',
       state: withMomentum ? [{ name: 'momentum_buffer', init: 0 }] : [],
+      row: ['lr', 'first_step'],
     });
     this.options = o;
   }

@@ -62,7 +62,7 @@ describe('optimizer state: save, load, dispose', () => {
     });
   });
 
-  it('live buffers: state + one uniform per slot, flat across steps, back to baseline after dispose', async () => {
+  it('live buffers: state + two uniforms per parameter buffer, flat across steps, back to baseline after dispose', async () => {
     const { gpu } = await getGpu();
     const problem = new Quadratic(SIZES, 7);
     const { ctx, free } = await makeContext();
@@ -71,15 +71,16 @@ describe('optimizer state: save, load, dispose', () => {
     const opt = createOptimizer('adam', { amsgrad: true });
     try {
       opt.build(ctx, slots);
-      // 3 slots × (param + grad) + 3 slots × (3 state tensors + 1 uniform)
-      expect(gpu.buffers.liveBufferCount()).to.equal(baseline + 6 + 12);
+      // 3 slots × (param + grad) + 3 buffers of their own × (3 state tensors + 2 uniforms, one per
+      // bind group) + the step table and its 2 counters
+      expect(gpu.buffers.liveBufferCount()).to.equal(baseline + 6 + 15 + 3);
       for (let t = 0; t < 5; t++) {
         await uploadGrads(problem, slots, await readParams(slots));
         await submitStep(opt);
-        expect(gpu.buffers.liveBufferCount(), `after step ${t + 1}`).to.equal(baseline + 18);
+        expect(gpu.buffers.liveBufferCount(), `after step ${t + 1}`).to.equal(baseline + 24);
       }
       await opt.saveState();
-      expect(gpu.buffers.liveBufferCount()).to.equal(baseline + 18);
+      expect(gpu.buffers.liveBufferCount()).to.equal(baseline + 24);
       opt.dispose();
       expect(gpu.buffers.liveBufferCount()).to.equal(baseline + 6);
     } finally {
@@ -99,7 +100,8 @@ describe('optimizer state: save, load, dispose', () => {
     const opt = createOptimizer('rmsprop', { centered: true });
     try {
       opt.build(ctx, [slots[0]!, slots[2]!]);
-      expect(gpu.buffers.liveBufferCount()).to.equal(base + 2 * 3); // 2 slots × (square_avg, grad_avg, uniform)
+      // 2 slots × (square_avg, grad_avg, 2 uniforms) + the step table and its 2 counters
+      expect(gpu.buffers.liveBufferCount()).to.equal(base + 2 * 4 + 3);
       await uploadGrads(problem, slots, await readParams(slots));
       await submitStep(opt);
       const after = await readParams(slots);
