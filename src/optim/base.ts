@@ -132,6 +132,12 @@ export abstract class ElementwiseOptimizer extends Optimizer {
     return this.groups.length;
   }
 
+  /** The dispatches the next step records, one per parameter buffer (for profiling them on their own). */
+  get sites(): { bound: BoundKernel; workgroups: readonly [number, number, number] }[] {
+    const parity = this.stepCount % 2;
+    return this.groups.map((g) => ({ bound: g.bound[parity]!, workgroups: g.workgroups }));
+  }
+
   private where(method: string): string {
     return `${this.name}.${method}`;
   }
@@ -295,7 +301,7 @@ export abstract class ElementwiseOptimizer extends Optimizer {
     const tensors: Record<string, Float32Array> = {};
     const gpu = this.gpu;
     if (gpu) {
-      for (const site of this.sites()) {
+      for (const site of this.slotSites()) {
         for (const [name, buffer] of site.state)
           tensors[stateKey(site.slot.name, name)] = await readFloat32(gpu, buffer, 0, site.slot.numel);
       }
@@ -312,7 +318,7 @@ export abstract class ElementwiseOptimizer extends Optimizer {
       throw new DatasetFormatError(`${where}: invalid step count; expected a non-negative integer, got ${state.step}.`);
     }
     const expected = new Set<string>();
-    for (const site of this.sites()) {
+    for (const site of this.slotSites()) {
       for (const name of site.state.keys()) {
         const key = stateKey(site.slot.name, name);
         expected.add(key);
@@ -333,7 +339,7 @@ export abstract class ElementwiseOptimizer extends Optimizer {
         `${where}: unexpected state tensors ${extra.join(', ')}; expected only: ${[...expected].join(', ') || 'none'}. Was the state saved by the same optimizer and options?`,
       );
     }
-    for (const site of this.sites()) {
+    for (const site of this.slotSites()) {
       for (const [name, buffer] of site.state)
         writeFloat32(this.gpu, buffer, state.tensors[stateKey(site.slot.name, name)]!);
     }
@@ -344,12 +350,12 @@ export abstract class ElementwiseOptimizer extends Optimizer {
     this.filled = { from: 1, to: 0, lr: Number.NaN };
   }
 
-  private *sites(): Generator<Site> {
+  private *slotSites(): Generator<Site> {
     for (const group of this.groups) yield* group.sites;
   }
 
   private *expectedKeys(): Generator<string> {
-    for (const site of this.sites()) for (const name of site.state.keys()) yield stateKey(site.slot.name, name);
+    for (const site of this.slotSites()) for (const name of site.state.keys()) yield stateKey(site.slot.name, name);
   }
 
   private releaseAll(): void {

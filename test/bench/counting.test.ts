@@ -1,11 +1,15 @@
 // The dispatch and upload counters behind the benchmark's dispatches_per_step / upload_bytes_per_step
 // (src/gpu/counting.ts), checked against work counted by hand: raw WebGPU calls of every counted kind,
-// and a two-op graph. Also: the wrapped prototypes are put back afterwards, also when the code throws.
+// and a two-op graph; the benchmark's FC training step (784-392-196-8, Adam, batch 256): one optimizer
+// dispatch over the parameter arena and no host-to-GPU bytes per step after the first, also for K
+// steps in one submission. Also: the wrapped prototypes are put back afterwards, also when the code
+// throws.
 import { expect } from 'chai';
 import { countWork } from '../../src/gpu/counting';
 import { Executable } from '../../src/graph/executor';
 import { Graph } from '../../src/graph/graph';
 import { add, mul } from '../../src/ops/elementwise';
+import { fcTrainer } from '../helpers/fc-train-step';
 import { getGpu } from '../helpers/gpu';
 
 const SHADER =
@@ -77,6 +81,44 @@ describe('countWork (dispatches and host-to-GPU bytes of one call)', () => {
     expect(count).to.deep.equal({ dispatches: 2, uploadBytes: 32, submits: 1 });
     expect(Array.from(await exe.read(z))).to.deep.equal(Array.from(data, (v) => 4 * v * v));
     exe.dispose();
+  });
+
+  it('counts the FC training step: gather + graph + 1 optimizer dispatch, 0 bytes uploaded after the first step', async () => {
+    const fc = await fcTrainer({
+      inputSize: 784,
+      latent: 8,
+      batch: 256,
+      samples: 512,
+      optimizer: 'adam',
+      options: { lr: 1e-3 },
+      seed: 2,
+    });
+    try {
+      const { device } = fc.gpu;
+      const graph = fc.trainer.exe.dispatchCount;
+      // The first step writes the optimizer's step table (a window of 512 rows of 16 bytes).
+      const first = await countWork(device, async () => {
+        await fc.trainer.runSteps(1, true, [fc.batchOf(0)]);
+      });
+      expect(first.count).to.deep.equal({ dispatches: 1 + graph + 1, uploadBytes: 512 * 16, submits: 1 });
+      const second = await countWork(device, async () => {
+        await fc.trainer.runSteps(1, true, [fc.batchOf(1)]);
+      });
+      expect(second.count).to.deep.equal({ dispatches: 1 + graph + 1, uploadBytes: 0, submits: 1 });
+      // All 12 parameter tensors are updated by that one optimizer dispatch (it was one per tensor).
+      expect(fc.model.namedParameters().length).to.equal(12);
+      const K = 8;
+      const several = await countWork(device, async () => {
+        await fc.trainer.runSteps(
+          K,
+          true,
+          Array.from({ length: K }, (_, j) => fc.batchOf(j)),
+        );
+      });
+      expect(several.count).to.deep.equal({ dispatches: K * (1 + graph + 1), uploadBytes: 0, submits: 1 });
+    } finally {
+      fc.dispose();
+    }
   });
 
   it('puts the original methods back, also when the counted code throws, and refuses nesting', async () => {
