@@ -3,18 +3,21 @@
 //
 // Autoencoder inputs that are 8-bit data (byteCoding: at most 256 values per position) stay on the GPU
 // (GpuDataset): the epoch's order is written once and each step gathers its batch there. Other
-// inputs and all targets are gathered on the CPU and written into the step's input buffers. Forward,
-// backward and the optimizer run as one command buffer. The loss is read back on
-// about 50 steps per epoch (every step for short epochs), which also yields to the page so it never
-// freezes. A NaN/Inf loss, an abort or a stopping condition ends the run with its reason; the
-// weights that gave the last finite loss are kept.
+// inputs and all targets are gathered on the CPU and written into the step's input buffers. The loss
+// is read back on about 50 steps per epoch (every step for short epochs). With GPU-resident inputs the
+// steps from one reading to the next (at most MAX_STEPS_PER_SUBMIT) go into one command buffer, and
+// readings are handed back PIPELINE_DEPTH submissions late, so the queue never waits for a readback;
+// each handed-back reading reports progress and yields to the page. Stopping conditions on the loss,
+// gradient or parameter change wait for every reading, so a run ends exactly where it would one step
+// at a time; the results are the same either way. A NaN/Inf loss, an abort or a stopping condition
+// ends the run with its reason; the weights that gave the last finite loss are kept.
 import { batches, batchCount, deriveSeed, permutation } from '../data/sampling';
 import { Graph } from '../graph/graph';
 import type { Tensor } from '../graph/tensor';
 import { applyLoss, type LossName } from '../losses/index';
 import { byteCoding, GpuDataset } from '../nn/gpu-dataset';
 import type { Module } from '../nn/module';
-import { NonFiniteLossError, Trainer } from '../nn/trainer';
+import { NonFiniteLossError, type StepReading, Trainer } from '../nn/trainer';
 import { createOptimizer, type OptimizerName, type OptimizerOptions } from '../optim/optimizer';
 import { ConfigError } from '../util/errors';
 import type { Shape } from '../util/shape';
@@ -76,6 +79,13 @@ export interface TrainRun {
   /** How many times a lost device was replaced during the run. */
   recoveries: number;
 }
+
+/** The most steps recorded into one command buffer by the training loop. */
+export const MAX_STEPS_PER_SUBMIT = 64;
+/** Readings in flight while the next submission is made. */
+export const PIPELINE_DEPTH = 2;
+
+const noop = () => {};
 
 const checkPositiveInt = (key: string, v: number) => {
   if (!Number.isInteger(v) || v < 1) throw new ConfigError(`${key}: expected a positive integer; got ${v}.`);
@@ -162,6 +172,14 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
   const params = spec.model.namedParameters();
   const stepsPerEpoch = batchCount(spec.train.count, B, { dropLast: true });
   const readEvery = Math.max(1, Math.floor(stepsPerEpoch / 50));
+  // Steps whose input is gathered on the GPU go into one submission from one loss reading to the
+  // next (readEvery steps, at most MAX_STEPS_PER_SUBMIT). Readings are handed back PIPELINE_DEPTH
+  // submissions late, so the GPU never waits for the page, unless a stopping condition looks at the
+  // loss (then each reading is waited for before the next submission, and the run ends where it
+  // would one step at a time). A checkpoint store keeps one step per submission, each read in turn.
+  const lossStops =
+    spec.stop.targetLoss !== undefined || spec.stop.gradNorm !== undefined || spec.stop.paramChange !== undefined;
+  const depth = hooks.store || lossStops ? 0 : PIPELINE_DEPTH;
   const totalSteps = Math.min(spec.stop.maxSteps ?? Infinity, stepsPerEpoch * spec.stop.maxEpochs);
   const checkpointEvery = hooks.checkpointEvery ?? 100;
   const started = performance.now();
@@ -169,6 +187,7 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
     hooks.onProgress?.({ experiment: hooks.experiment ?? spec.name, ...p });
 
   const coding = supervised ? null : byteCoding(spec.train.x, spec.train.count, spec.train.width);
+  const chunked = coding !== null && !hooks.store;
   /** Builds the step for the current device: graph, trainer with a fresh optimizer. */
   const build = () => {
     const g = new Graph();
@@ -240,71 +259,119 @@ export async function trainModel(runtime: Runtime, spec: TrainSpec, hooks: Train
           optimizer: await trainer.saveOptimizer(),
         };
       };
+      /** Readings submitted and not yet handed back, oldest first, with the step count after each. */
+      const inflight: { reading: Promise<StepReading | null>; epoch: number; step: number }[] = [];
+      /** Hands back the oldest reading: progress, stopping conditions, or the end on a NaN/Inf loss. */
+      const settleOne = async () => {
+        const { reading, epoch, step: at } = inflight.shift()!;
+        let r: StepReading | null;
+        try {
+          r = await reading;
+        } catch (e) {
+          if (!(e instanceof NonFiniteLossError)) throw e;
+          reason = e.message;
+          failed = true;
+          step = e.step + 1;
+          return;
+        }
+        if (r === null || failed) return;
+        sum += r.loss;
+        reads++;
+        const elapsed = (performance.now() - started) / 1000;
+        const rate = (at * B) / elapsed;
+        emit({
+          stage: `train ${spec.name}`,
+          epoch,
+          epochs: spec.stop.maxEpochs,
+          step: at,
+          steps: totalSteps,
+          loss: r.loss,
+          samplesPerSec: rate,
+          etaSeconds: ((totalSteps - at) * B) / rate,
+          message: `${spec.name}: epoch ${epoch}/${spec.stop.maxEpochs}, step ${at}/${totalSteps}, loss ${r.loss.toPrecision(4)}`,
+        });
+        reason ??= stopReason(spec.stop, {
+          epoch: 0,
+          step: at,
+          loss: r.loss,
+          gradNorm: r.gradNorm,
+          paramChange: r.paramChange,
+          elapsedSeconds: elapsed,
+        });
+      };
+      /** Hands back every reading in flight. */
+      const settle = async () => {
+        while (inflight.length) await settleOne();
+      };
+      await trainer.prepare();
       for (let epoch = firstEpoch; reason === null; epoch++) {
         const epochStart = performance.now();
         feed?.setOrder(permutation(spec.train.count, deriveSeed(spec.seed, epoch)));
-        let i = 0;
-        for (const idx of batches(spec.train.count, B, spec.seed, epoch, { dropLast: true })) {
-          if (i < skip) {
-            i++;
-            continue;
-          }
+        const maxK = Math.min(MAX_STEPS_PER_SUBMIT, trainer.maxStepsPerSubmit);
+        const list = feed ? null : [...batches(spec.train.count, B, spec.seed, epoch, { dropLast: true })];
+        const isRead = (k: number) =>
+          k % readEvery === readEvery - 1 || k === stepsPerEpoch - 1 || slot?.measure === true;
+        let i = skip;
+        while (i < stepsPerEpoch && reason === null) {
           if (hooks.signal?.aborted) {
             reason = 'stopped by the user';
             break;
           }
+          const checkpointStep = hooks.recover && step % checkpointEvery === 0;
           const saveNow = slot?.due(step) === true && checkpoint?.step !== step;
-          if (((hooks.recover && step % checkpointEvery === 0) || saveNow) && checkpoint?.step !== step)
+          if ((checkpointStep || saveNow) && checkpoint?.step !== step) {
+            await settle();
+            if (reason !== null) break;
             await takeCheckpoint(epoch, i);
+          }
           if (saveNow && checkpoint) await slot.save(checkpoint);
-          hooks.beforeStep?.(step, runtime);
-          if (feed) trainer.gather(feed, i);
-          else trainer.feed(x, gather(spec.train, idx, false));
-          if (supervised) trainer.feed(t, gather(spec.train, idx, true));
-          const read = i % readEvery === readEvery - 1 || i === stepsPerEpoch - 1 || slot?.measure === true;
-          i++;
-          step++;
-          try {
-            const l = await trainer.run(read);
-            if (slot?.stop?.(step)) {
+          if (spec.stop.maxSteps !== undefined && step >= spec.stop.maxSteps) {
+            // The reading of an earlier submission ends the run here (as it would have one step at a time).
+            await settle();
+            if (reason !== null) break;
+          }
+          // This submission: up to and including the next step whose loss is read, not past the next
+          // checkpoint, at most MAX_STEPS_PER_SUBMIT; one step where inputs come from the CPU or a
+          // store checks every step.
+          let k = 1;
+          if (chunked) {
+            while (k < maxK && i + k - 1 < stepsPerEpoch - 1 && !isRead(i + k - 1)) k++;
+            if (hooks.recover) k = Math.min(k, checkpointEvery - (step % checkpointEvery));
+          }
+          for (let j = 0; j < k; j++) hooks.beforeStep?.(step + j, runtime);
+          const read = isRead(i + k - 1);
+          let reading: Promise<StepReading | null>;
+          if (feed) {
+            reading = trainer.runSteps(
+              k,
+              read,
+              Array.from({ length: k }, (_, j) => ({ feed, index: i + j })),
+            );
+          } else {
+            const idx = list![i]!;
+            trainer.feed(x, gather(spec.train, idx, false));
+            if (supervised) trainer.feed(t, gather(spec.train, idx, true));
+            reading = trainer.runSteps(1, read);
+          }
+          // A reading not awaited yet must not count as unhandled when a failure ends the run first.
+          reading.catch(() => {});
+          i += k;
+          step += k;
+          if (read) inflight.push({ reading, epoch, step });
+          while (inflight.length > depth) await settleOne();
+          if (slot?.stop) {
+            // A plan's burst: this step is waited for (its reading's outcome is handled below), then asked.
+            const last = inflight[inflight.length - 1];
+            if (last?.step === step) await last.reading.then(noop, noop);
+            if (slot.stop(step)) {
               reason = `stopped after a measured burst of ${step} steps`;
               burstOver = true;
+              inflight.length = 0;
               break;
             }
-            if (l !== null) {
-              sum += l;
-              reads++;
-              const r = trainer.lastReading!;
-              const elapsed = (performance.now() - started) / 1000;
-              const rate = (step * B) / elapsed;
-              emit({
-                stage: `train ${spec.name}`,
-                epoch,
-                epochs: spec.stop.maxEpochs,
-                step,
-                steps: totalSteps,
-                loss: l,
-                samplesPerSec: rate,
-                etaSeconds: ((totalSteps - step) * B) / rate,
-                message: `${spec.name}: epoch ${epoch}/${spec.stop.maxEpochs}, step ${step}/${totalSteps}, loss ${l.toPrecision(4)}`,
-              });
-              reason = stopReason(spec.stop, {
-                epoch: 0,
-                step,
-                loss: l,
-                gradNorm: r.gradNorm,
-                paramChange: r.paramChange,
-                elapsedSeconds: elapsed,
-              });
-              if (reason) break;
-            }
-          } catch (e) {
-            if (!(e instanceof NonFiniteLossError)) throw e;
-            reason = e.message;
-            failed = true;
-            break;
           }
         }
+        await settle();
         skip = 0;
         if (reads === 0 || burstOver) break;
         const record: EpochRecord = { epoch, trainLoss: sum / reads, seconds: (performance.now() - epochStart) / 1000 };
