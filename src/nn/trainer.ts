@@ -366,6 +366,9 @@ export class Trainer {
     try {
       try {
         await r.mapped;
+        // Handed back after later work was queued: a device lost meanwhile has unmapped the buffer.
+        if (this.ctx.gpu.lostError || r.staging.mapState !== 'mapped')
+          throw new EngineError('training: the loss readback buffer was lost before it was read.');
       } catch (e) {
         // A destroyed or lost device fails the map before `lost` resolves; wait briefly for the reason.
         await Promise.race([device.lost, new Promise((res) => setTimeout(res, 200))]);
