@@ -10,9 +10,11 @@
 // arena (n floats; its padding holds zeros and stays zero).
 // Bindings (by name, src/optim/adagrad.ts): params; grad, steps, counter (read); param, sum,
 // next_counter (read_write).
-// Dispatch: ceil(n / WG) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*WG + x).
+// Dispatch: `threads` = ceil(n / ELEMENTS_PER_THREAD) threads (src/optim/base.ts), thread t updating
+// elements t, t + threads, …; ceil(threads / WG) workgroups on x, wrapping onto y beyond 65535
+// (index = y*65535*WG + x).
 // CPU reference: src/optim/adagrad.ref.ts
-struct Params { n: u32, rows: u32, weight_decay: f32, eps: f32 }
+struct Params { n: u32, rows: u32, threads: u32, weight_decay: f32, eps: f32 }
 struct Row { clr: f32, unused0: f32, unused1: f32, unused2: f32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -38,12 +40,14 @@ fn step_row(i: u32) -> Row {
 
 @compute @workgroup_size(WG)
 fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = index(gid);
-  let r = step_row(i);
-  if (i >= params.n) { return; }
-  let p = param[i];
-  let g = grad[i] + params.weight_decay * p;
-  let s = sum[i] + g * g;
-  sum[i] = s;
-  param[i] = p - r.clr * g / (sqrt(s) + params.eps);
+  let t = index(gid);
+  let r = step_row(t);
+  if (t >= params.threads) { return; }
+  for (var i = t; i < params.n; i += params.threads) {
+    let p = param[i];
+    let g = grad[i] + params.weight_decay * p;
+    let s = sum[i] + g * g;
+    sum[i] = s;
+    param[i] = p - r.clr * g / (sqrt(s) + params.eps);
+  }
 }

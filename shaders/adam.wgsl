@@ -13,11 +13,14 @@
 // One dispatch covers a whole parameter arena (n floats; its padding holds zeros and stays zero).
 // Bindings (by name, src/optim/adam.ts): params; grad, steps, counter (read); param, exp_avg,
 // exp_avg_sq, max_exp_avg_sq (the last only in step_amsgrad), next_counter (read_write).
-// Dispatch: ceil(n / WG) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*WG + x).
+// Dispatch: `threads` = ceil(n / ELEMENTS_PER_THREAD) threads (src/optim/base.ts), thread t updating
+// elements t, t + threads, …; ceil(threads / WG) workgroups on x, wrapping onto y beyond 65535
+// (index = y*65535*WG + x).
 // CPU reference: src/optim/adam.ref.ts
 struct Params {
   n: u32,
   rows: u32,
+  threads: u32,
   beta1: f32,
   beta2: f32,
   eps: f32,
@@ -66,20 +69,24 @@ fn apply(i: u32, r: Row, p: f32, m: f32, v: f32) {
 
 @compute @workgroup_size(WG)
 fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = index(gid);
-  let r = step_row(i);
-  if (i >= params.n) { return; }
-  let s = moments(i);
-  apply(i, r, s.x, s.y, s.z);
+  let t = index(gid);
+  let r = step_row(t);
+  if (t >= params.threads) { return; }
+  for (var i = t; i < params.n; i += params.threads) {
+    let s = moments(i);
+    apply(i, r, s.x, s.y, s.z);
+  }
 }
 
 @compute @workgroup_size(WG)
 fn step_amsgrad(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = index(gid);
-  let r = step_row(i);
-  if (i >= params.n) { return; }
-  let s = moments(i);
-  let v_max = max(max_exp_avg_sq[i], s.z);
-  max_exp_avg_sq[i] = v_max;
-  apply(i, r, s.x, s.y, v_max);
+  let t = index(gid);
+  let r = step_row(t);
+  if (t >= params.threads) { return; }
+  for (var i = t; i < params.n; i += params.threads) {
+    let s = moments(i);
+    let v_max = max(max_exp_avg_sq[i], s.z);
+    max_exp_avg_sq[i] = v_max;
+    apply(i, r, s.x, s.y, v_max);
+  }
 }

@@ -17,9 +17,11 @@
 // Bindings (by name, src/optim/rmsprop.ts): params; grad, steps, counter (read); param, square_avg,
 // grad_avg, momentum_buffer (the last two only where the entry's name says so), next_counter
 // (read_write).
-// Dispatch: ceil(n / WG) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*WG + x).
+// Dispatch: `threads` = ceil(n / ELEMENTS_PER_THREAD) threads (src/optim/base.ts), thread t updating
+// elements t, t + threads, …; ceil(threads / WG) workgroups on x, wrapping onto y beyond 65535
+// (index = y*65535*WG + x).
 // CPU reference: src/optim/rmsprop.ref.ts
-struct Params { n: u32, rows: u32, alpha: f32, eps: f32, weight_decay: f32, momentum: f32 }
+struct Params { n: u32, rows: u32, threads: u32, alpha: f32, eps: f32, weight_decay: f32, momentum: f32 }
 struct Row { lr: f32, unused0: f32, unused1: f32, unused2: f32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -67,38 +69,46 @@ fn apply_momentum(i: u32, lr: f32, g: f32, avg: f32) {
 
 @compute @workgroup_size(WG)
 fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = index(gid);
-  let r = step_row(i);
-  if (i >= params.n) { return; }
-  let g = decayed_grad(i);
-  let avg = sqrt(update_square_avg(i, g)) + params.eps;
-  param[i] = param[i] - r.lr * g / avg;
+  let t = index(gid);
+  let r = step_row(t);
+  if (t >= params.threads) { return; }
+  for (var i = t; i < params.n; i += params.threads) {
+    let g = decayed_grad(i);
+    let avg = sqrt(update_square_avg(i, g)) + params.eps;
+    param[i] = param[i] - r.lr * g / avg;
+  }
 }
 
 @compute @workgroup_size(WG)
 fn step_momentum(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = index(gid);
-  let r = step_row(i);
-  if (i >= params.n) { return; }
-  let g = decayed_grad(i);
-  apply_momentum(i, r.lr, g, sqrt(update_square_avg(i, g)) + params.eps);
+  let t = index(gid);
+  let r = step_row(t);
+  if (t >= params.threads) { return; }
+  for (var i = t; i < params.n; i += params.threads) {
+    let g = decayed_grad(i);
+    apply_momentum(i, r.lr, g, sqrt(update_square_avg(i, g)) + params.eps);
+  }
 }
 
 @compute @workgroup_size(WG)
 fn step_centered(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = index(gid);
-  let r = step_row(i);
-  if (i >= params.n) { return; }
-  let g = decayed_grad(i);
-  let avg = centered_avg(i, g, update_square_avg(i, g));
-  param[i] = param[i] - r.lr * g / avg;
+  let t = index(gid);
+  let r = step_row(t);
+  if (t >= params.threads) { return; }
+  for (var i = t; i < params.n; i += params.threads) {
+    let g = decayed_grad(i);
+    let avg = centered_avg(i, g, update_square_avg(i, g));
+    param[i] = param[i] - r.lr * g / avg;
+  }
 }
 
 @compute @workgroup_size(WG)
 fn step_centered_momentum(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = index(gid);
-  let r = step_row(i);
-  if (i >= params.n) { return; }
-  let g = decayed_grad(i);
-  apply_momentum(i, r.lr, g, centered_avg(i, g, update_square_avg(i, g)));
+  let t = index(gid);
+  let r = step_row(t);
+  if (t >= params.threads) { return; }
+  for (var i = t; i < params.n; i += params.threads) {
+    let g = decayed_grad(i);
+    apply_momentum(i, r.lr, g, centered_avg(i, g, update_square_avg(i, g)));
+  }
 }

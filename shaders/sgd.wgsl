@@ -12,9 +12,11 @@
 // arena (n floats; its padding holds zeros and stays zero).
 // Bindings (by name, src/optim/sgd.ts): params; grad, steps, counter (read); param, momentum_buffer,
 // next_counter (read_write).
-// Dispatch: ceil(n / WG) workgroups on x, wrapping onto y beyond 65535 (index = y*65535*WG + x).
+// Dispatch: `threads` = ceil(n / ELEMENTS_PER_THREAD) threads (src/optim/base.ts), thread t updating
+// elements t, t + threads, …; ceil(threads / WG) workgroups on x, wrapping onto y beyond 65535
+// (index = y*65535*WG + x).
 // CPU reference: src/optim/sgd.ref.ts
-struct Params { n: u32, rows: u32, weight_decay: f32, momentum: f32, dampening: f32, nesterov: u32 }
+struct Params { n: u32, rows: u32, threads: u32, weight_decay: f32, momentum: f32, dampening: f32, nesterov: u32 }
 struct Row { lr: f32, first_step: f32, unused0: f32, unused1: f32 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -40,26 +42,30 @@ fn step_row(i: u32) -> Row {
 
 @compute @workgroup_size(WG)
 fn step(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = index(gid);
-  let r = step_row(i);
-  if (i >= params.n) { return; }
-  let p = param[i];
-  let d = grad[i] + params.weight_decay * p;
-  param[i] = p - r.lr * d;
+  let t = index(gid);
+  let r = step_row(t);
+  if (t >= params.threads) { return; }
+  for (var i = t; i < params.n; i += params.threads) {
+    let p = param[i];
+    let d = grad[i] + params.weight_decay * p;
+    param[i] = p - r.lr * d;
+  }
 }
 
 @compute @workgroup_size(WG)
 fn step_momentum(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let i = index(gid);
-  let r = step_row(i);
-  if (i >= params.n) { return; }
-  let p = param[i];
-  let d = grad[i] + params.weight_decay * p;
-  var buf = d;
-  if (r.first_step == 0.0) {
-    buf = params.momentum * momentum_buffer[i] + (1.0 - params.dampening) * d;
+  let t = index(gid);
+  let r = step_row(t);
+  if (t >= params.threads) { return; }
+  for (var i = t; i < params.n; i += params.threads) {
+    let p = param[i];
+    let d = grad[i] + params.weight_decay * p;
+    var buf = d;
+    if (r.first_step == 0.0) {
+      buf = params.momentum * momentum_buffer[i] + (1.0 - params.dampening) * d;
+    }
+    momentum_buffer[i] = buf;
+    let direction = select(buf, d + params.momentum * buf, params.nesterov != 0u);
+    param[i] = p - r.lr * direction;
   }
-  momentum_buffer[i] = buf;
-  let direction = select(buf, d + params.momentum * buf, params.nesterov != 0u);
-  param[i] = p - r.lr * direction;
 }

@@ -74,6 +74,11 @@ export interface UpdateRule {
 /** Steps per refill of the step table (the table holds twice as many rows). */
 export const WINDOW = 512;
 const ROW_FLOATS = 4;
+/**
+ * Elements each optimizer thread updates (t, t + threads, …): the step's row and counter are read once
+ * per thread, not once per element.
+ */
+export const ELEMENTS_PER_THREAD = 8;
 
 /** One slot's place in its group and its state views. */
 interface Site {
@@ -245,13 +250,14 @@ export abstract class ElementwiseOptimizer extends Optimizer {
           ...state,
           steps: this.table,
         };
-        const params = { n: floats, rows, ...uniform };
+        const threads = Math.ceil(floats / ELEMENTS_PER_THREAD);
+        const params = { n: floats, rows, threads, ...uniform };
         const [c0, c1] = this.counters as [ManagedBuffer, ManagedBuffer];
         group.bound = [
           ctx.registry.bind(kernel, { ...resources, counter: c0, next_counter: c1 }, params),
           ctx.registry.bind(kernel, { ...resources, counter: c1, next_counter: c0 }, params),
         ];
-        group.workgroups = threadGrid(kernel, floats);
+        group.workgroups = threadGrid(kernel, threads);
       }
     } catch (e) {
       this.releaseAll();
