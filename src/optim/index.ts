@@ -1,4 +1,5 @@
-// optim: optimizers that update parameters in place on the GPU (one dispatch per tensor per step).
+// optim: optimizers that update parameters in place on the GPU (one dispatch per parameter buffer per
+// step: one for a whole parameter arena).
 // May import graph, ops, kernels (shader table and dispatch geometry), gpu (buffers, readback) and util.
 export * from './optimizer';
 export { Sgd } from './sgd';
