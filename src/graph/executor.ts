@@ -4,6 +4,9 @@
 // Buffers: inputs get their own buffers; params use their Module's buffers; op outputs share a
 // pool: once a tensor's last reader has run, its buffer is handed to a later op output of the same
 // size. Tensors named in `keep` (loss, gradients, predictions) are never recycled.
+//
+// Before compiling, the fusion pass (fuse.ts) rewrites patterns of the graph into fused nodes (unless
+// `fuse: false`); a fused node may have extra outputs, allocated and pooled like outputs.
 import type { Gpu } from '../gpu/device';
 import type { ManagedBuffer } from '../gpu/buffers';
 import { readFloat32 } from '../gpu/readback';
@@ -11,6 +14,7 @@ import type { KernelRegistry } from '../kernels/registry';
 import type { BuildContext, Dispatch } from '../ops/op';
 import { DisposedError, ShapeError } from '../util/errors';
 import { fmt } from '../util/shape';
+import { fuse, outputsOf, type FusionCounts } from './fuse';
 import type { Graph } from './graph';
 import type { Tensor } from './tensor';
 
@@ -25,6 +29,8 @@ export interface CompileOptions {
   /** Inputs that hold a constant, written once at compile time (gradient seeds: 1). */
   constants?: ReadonlyMap<Tensor, Float32Array>;
   label?: string;
+  /** Run the fusion pass (fuse.ts) before compiling (default true); false compiles the nodes as recorded. */
+  fuse?: boolean;
 }
 
 export class Executable {
@@ -33,6 +39,8 @@ export class Executable {
   private readonly dispatches: Dispatch[] = [];
   private disposed = false;
   readonly label: string;
+  /** What the fusion pass rewrote (all zero with `fuse: false`). */
+  readonly fused: FusionCounts = { lossValueGrad: 0, matmulActGrad: 0, linearParamGrad: 0 };
 
   constructor(
     private readonly ctx: ExecContext,
@@ -51,20 +59,29 @@ export class Executable {
     for (const [t, data] of options.constants ?? []) this.write(t, data);
 
     const keep = new Set(options.keep);
+    const nodes = options.fuse === false ? graph.nodes : fuse(graph.nodes, keep, this.fused);
     const lastUse = new Map<Tensor, number>();
-    graph.nodes.forEach((node, i) => node.inputs.forEach((t) => lastUse.set(t, i)));
+    nodes.forEach((node, i) => node.inputs.forEach((t) => lastUse.set(t, i)));
     const free = new Map<number, ManagedBuffer[]>();
     const buildCtx: BuildContext = {
       gpu,
       registry: ctx.registry,
       scratch: (label, n) => alloc(`scratch:${label}`, n),
     };
-    graph.nodes.forEach((node, i) => {
+    const release = (b: ManagedBuffer) => {
+      const list = free.get(b.byteSize) ?? [];
+      list.push(b);
+      free.set(b.byteSize, list);
+    };
+    nodes.forEach((node, i) => {
       const out = node.output;
-      const bytes = Math.max(4, out.numel * 4);
-      const pooled = free.get(bytes)?.pop();
-      const buffer = pooled ?? alloc(out.name, out.numel);
-      this.buffers.set(out, buffer);
+      const take = (t: Tensor): ManagedBuffer => {
+        const buffer = free.get(Math.max(4, t.numel * 4))?.pop() ?? alloc(t.name, t.numel);
+        this.buffers.set(t, buffer);
+        return buffer;
+      };
+      const buffer = take(out);
+      const extras = (node.extras ?? []).map(take);
       const ins = node.inputs.map((t) => this.buffers.get(t)!);
       const made = node.op.build(
         buildCtx,
@@ -73,22 +90,16 @@ export class Executable {
         buffer,
         out.shape,
         node.attrs as never,
+        extras,
       );
       this.dispatches.push(...made);
       // Release buffers whose last reader was this node (never params, inputs or kept tensors).
       for (const t of new Set(node.inputs)) {
         if (t.kind !== 'op' || keep.has(t) || lastUse.get(t) !== i) continue;
-        const b = this.buffers.get(t)!;
-        const list = free.get(b.byteSize) ?? [];
-        list.push(b);
-        free.set(b.byteSize, list);
+        release(this.buffers.get(t)!);
       }
       // An output nobody reads and nobody keeps can be recycled at once.
-      if (!lastUse.has(out) && !keep.has(out)) {
-        const list = free.get(buffer.byteSize) ?? [];
-        list.push(buffer);
-        free.set(buffer.byteSize, list);
-      }
+      for (const t of outputsOf(node)) if (!lastUse.has(t) && !keep.has(t)) release(this.buffers.get(t)!);
     });
     for (const t of keep) {
       if (!this.buffers.has(t))

@@ -43,7 +43,15 @@ export interface OpDef<A = Record<string, never>> {
   readonly name: string;
   /** Output shape, or a ShapeError naming the op and the offending shapes. */
   inferShape(shapes: readonly Shape[], attrs: A): Shape;
-  /** Records the GPU work that computes `out` from `inputs`. Called once per compiled graph. */
+  /**
+   * Shapes of the extra outputs of a fused op that computes more than one tensor (the fusion pass of
+   * src/graph/fuse.ts records such ops; users only ever apply single-output ops). Absent: none.
+   */
+  extraOutputs?(shapes: readonly Shape[], attrs: A): Shape[];
+  /**
+   * Records the GPU work that computes `out` (and the `extras`, one buffer per extra output) from
+   * `inputs`. Called once per compiled graph.
+   */
   build(
     ctx: BuildContext,
     inputs: readonly ManagedBuffer[],
@@ -51,8 +59,9 @@ export interface OpDef<A = Record<string, never>> {
     out: ManagedBuffer,
     outShape: Shape,
     attrs: A,
+    extras?: readonly ManagedBuffer[],
   ): Dispatch[];
-  /** Float64 CPU reference of the forward computation. */
+  /** Float64 CPU reference of the forward computation (with extra outputs: the output, then each extra, concatenated). */
   reference(inputs: readonly Float64Array[], shapes: readonly Shape[], attrs: A): Float64Array;
   /** Gradients for each input, composed from ops; 'none' for ops that are not differentiable. */
   backward: ((b: GradBuilder, args: BackwardArgs<A>) => (Sym | null)[]) | 'none';
