@@ -7,6 +7,9 @@
 //
 // Before compiling, the fusion pass (fuse.ts) rewrites patterns of the graph into fused nodes (unless
 // `fuse: false`); a fused node may have extra outputs, allocated and pooled like outputs.
+// Readouts: a fused node's dispatches that only finish the value of kept extra outputs no later node
+// reads (the sum of a loss's partials) are held apart and encoded after the others; a caller that does
+// not read those values on a step may leave them out (encode's `readouts: false`).
 import type { Gpu } from '../gpu/device';
 import type { ManagedBuffer } from '../gpu/buffers';
 import { readFloat32 } from '../gpu/readback';
@@ -37,6 +40,8 @@ export class Executable {
   private readonly buffers = new Map<Tensor, ManagedBuffer>();
   private readonly owned: ManagedBuffer[] = [];
   private readonly dispatches: Dispatch[] = [];
+  /** Dispatches that only finish the values of kept, unread extra outputs (see above). */
+  private readonly readouts: Dispatch[] = [];
   private disposed = false;
   readonly label: string;
   /** What the fusion pass rewrote (all zero with `fuse: false`). */
@@ -92,7 +97,9 @@ export class Executable {
         node.attrs as never,
         extras,
       );
-      this.dispatches.push(...made);
+      // Readouts may move to the end only when their outputs are kept (never recycled) and read by no node.
+      const deferrable = (node.extras ?? []).every((t) => keep.has(t) && !lastUse.has(t));
+      for (const d of made) (d.readout && deferrable ? this.readouts : this.dispatches).push(d);
       // Release buffers whose last reader was this node (never params, inputs or kept tensors).
       for (const t of new Set(node.inputs)) {
         if (t.kind !== 'op' || keep.has(t) || lastUse.get(t) !== i) continue;
@@ -140,10 +147,15 @@ export class Executable {
     );
   }
 
-  /** Records every dispatch into an open compute pass. */
-  encode(pass: GPUComputePassEncoder): void {
+  /**
+   * Records every dispatch into an open compute pass. With `readouts: false`, the readout dispatches are
+   * left out: every output is computed except the values of fused extra outputs such as a fused loss's
+   * value, which then keep their previous contents (for steps whose loss is not read).
+   */
+  encode(pass: GPUComputePassEncoder, { readouts = true }: { readouts?: boolean } = {}): void {
     this.check();
     for (const d of this.dispatches) d.bound.encode(pass, d.workgroups);
+    if (readouts) for (const d of this.readouts) d.bound.encode(pass, d.workgroups);
   }
 
   /** Runs the graph once, as one command buffer. */
@@ -162,16 +174,23 @@ export class Executable {
     return readFloat32(this.ctx.gpu, this.buffer(t), 0, t.numel);
   }
 
+  /** Dispatches per run, readouts included. */
   get dispatchCount(): number {
-    return this.dispatches.length;
+    return this.dispatches.length + this.readouts.length;
+  }
+
+  /** Of dispatchCount, the readouts (left out by encode's `readouts: false`). */
+  get readoutCount(): number {
+    return this.readouts.length;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const d of this.dispatches) d.bound.dispose();
+    for (const d of [...this.dispatches, ...this.readouts]) d.bound.dispose();
     for (const b of this.owned) b.dispose();
     this.dispatches.length = 0;
+    this.readouts.length = 0;
     this.buffers.clear();
   }
 }

@@ -297,8 +297,9 @@ function lossEntry(name: string, where: string) {
  * A loss's gradient through the prediction's activation, (dy · d loss / d pred) ⊙ f'(pred), and, as its
  * extra output, the loss value [1] (inputs pred, target, dy [1]): the loss op, its gradient op and
  * activationGradY(pred, ·) in one kernel, plus sumAll over its partials when there is more than one
- * (the same partials and sum as the loss op's forward, so the value is the same float). Its reference is
- * the gradient followed by the value.
+ * (the same partials and sum as the loss op's forward, so the value is the same float); that sum is a
+ * readout dispatch (Dispatch.readout), which a step whose loss is not read may leave out. Its reference
+ * is the gradient followed by the value.
  */
 export const lossValueGrad: OpDef<LossValueGradAttrs> = defineOp<LossValueGradAttrs>({
   name: 'lossValueGrad',
@@ -329,7 +330,10 @@ export const lossValueGrad: OpDef<LossValueGradAttrs> = defineOp<LossValueGradAt
     const partials = ctx.scratch(`${attrs.loss}.valueGrad:partials`, groups);
     return [
       { bound: ctx.registry.bind(kernel, { ...resources, out: partials }, params), workgroups: [groups, 1, 1] },
-      ...sumAll.build(ctx, [partials], [[groups]], value, [1], { alpha: params.alpha }),
+      ...sumAll.build(ctx, [partials], [[groups]], value, [1], { alpha: params.alpha }).map((d) => ({
+        ...d,
+        readout: true,
+      })),
     ];
   },
   reference: ([pred, tgt, dy], [ps, ts, dys], attrs) => {

@@ -11,6 +11,12 @@ import type { Shape } from '../util/shape';
 export interface Dispatch {
   bound: BoundKernel;
   workgroups: readonly [number, number, number];
+  /**
+   * Needed only for the value of the op's extra outputs, and reading nothing any other dispatch of the
+   * op writes after it (the final sum of a fused loss's partials): the executor may encode it only when
+   * that value is going to be read (Executable.encode's `readouts`).
+   */
+  readout?: boolean;
 }
 
 export interface BuildContext {

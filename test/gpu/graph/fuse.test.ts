@@ -13,8 +13,8 @@ import type { Tensor } from '../../../src/graph/tensor';
 import { FcAutoencoder } from '../../../src/nn/autoencoders';
 import { paramTensor } from '../../../src/nn/module';
 import { activationGradY } from '../../../src/ops/activation';
-import { add } from '../../../src/ops/elementwise';
-import { bceLoss, mseLoss } from '../../../src/ops/loss';
+import { add, scale } from '../../../src/ops/elementwise';
+import { bceLoss, mseLoss, mseLossGrad } from '../../../src/ops/loss';
 import { matmul } from '../../../src/ops/matmul';
 import { Rng } from '../../../src/util/rng';
 import { getGpu } from '../../helpers/gpu';
@@ -85,6 +85,9 @@ describe('fusion pass on the FC training graph', () => {
       expect(unfused.exe.fused).to.deep.equal({ lossValueGrad: 0, matmulActGrad: 0, linearParamGrad: 0 });
       expect(fused.exe.fused).to.deep.equal({ lossValueGrad: 1, matmulActGrad: 5, linearParamGrad: 6 });
       expect(fused.exe.dispatchCount).to.equal(19);
+      // The sum of the loss's partials is the one readout: 18 dispatches on steps whose loss is not read.
+      expect(fused.exe.readoutCount).to.equal(1);
+      expect(unfused.exe.readoutCount).to.equal(0);
       await expectSameStep(fused, unfused);
     } finally {
       dispose();
@@ -96,6 +99,37 @@ describe('fusion pass on the FC training graph', () => {
     try {
       expect(fused.exe.fused).to.deep.equal({ lossValueGrad: 1, matmulActGrad: 5, linearParamGrad: 6 });
       expect(fused.exe.dispatchCount).to.equal(unfused.exe.dispatchCount - 13);
+      await expectSameStep(fused, unfused);
+    } finally {
+      dispose();
+    }
+  });
+});
+
+describe('readouts: a step may leave out the loss value and still compute every gradient', () => {
+  it('encode({ readouts: false }) gives the same gradients and leaves the loss buffer as it was', async () => {
+    const { gpu } = await getGpu();
+    // 256 × 784 loss terms: more than one workgroup's partial on every adapter, so a readout sums them.
+    const { fused, unfused, dispose } = await trainingGraphs(784, 'leakyRelu', 'mse');
+    try {
+      expect(fused.exe.readoutCount).to.equal(1);
+      const encoder = gpu.device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      fused.exe.encode(pass, { readouts: false });
+      pass.end();
+      gpu.device.queue.submit([encoder.finish()]);
+      // Never written yet: the buffer's initial zero.
+      expect(Array.from(await fused.exe.read(fused.loss))).to.deep.equal([0]);
+      unfused.exe.run();
+      for (const [k, t] of fused.grads.entries()) {
+        const a = await fused.exe.read(t);
+        const b = await unfused.exe.read(unfused.grads[k]!);
+        expect(
+          a.findIndex((v, j) => !Object.is(v, b[j])),
+          `gradient ${k}`,
+        ).to.equal(-1);
+      }
+      // A full run (readouts included) writes the value.
       await expectSameStep(fused, unfused);
     } finally {
       dispose();
@@ -116,7 +150,7 @@ describe('fusion pass: leaves the graph alone where a rewrite is invalid', () =>
   const counts = async (g: Graph, keep: Tensor[]) => {
     const { gpu, registry } = await getGpu();
     const exe = new Executable({ gpu, registry }, g, { keep });
-    const out = { fused: { ...exe.fused }, dispatches: exe.dispatchCount };
+    const out = { fused: { ...exe.fused }, dispatches: exe.dispatchCount, readouts: exe.readoutCount };
     exe.dispose();
     return out;
   };
@@ -126,11 +160,36 @@ describe('fusion pass: leaves the graph alone where a rewrite is invalid', () =>
     expect(await counts(g, [z])).to.deep.equal({
       fused: { lossValueGrad: 0, matmulActGrad: 1, linearParamGrad: 0 },
       dispatches: 1,
+      readouts: 0,
     });
   });
   it('not when the product is kept', async () => {
     const { g, h, z } = build();
     expect((await counts(g, [z, h])).fused.matmulActGrad).to.equal(0);
+  });
+  it('no loss fusion when a node reads the loss value before the gradient is taken (a scaled loss)', async () => {
+    const g = new Graph();
+    const p = g.input('p', [64, 300]);
+    const t = g.input('t', [64, 300]);
+    const loss = g.apply(mseLoss, [p, t], {});
+    const scaled = g.apply(scale, [loss], { alpha: 2, beta: 0 });
+    const seed = g.input('seed', [1]);
+    const dLoss = g.apply(scale, [seed], { alpha: 2, beta: 0 });
+    const dp = g.apply(mseLossGrad, [p, t, dLoss], {});
+    expect((await counts(g, [scaled, dp])).fused.lossValueGrad).to.equal(0);
+  });
+  it('a loss value read by a later node: fused, its sum kept in place (no readout)', async () => {
+    const g = new Graph();
+    const p = g.input('p', [256, 784]);
+    const t = g.input('t', [256, 784]);
+    const loss = g.apply(mseLoss, [p, t], {});
+    const seed = g.input('seed', [1]);
+    const dp = g.apply(mseLossGrad, [p, t, seed], {});
+    const late = g.apply(scale, [loss], { alpha: 2, beta: 0 });
+    const c = await counts(g, [dp, late]);
+    expect(c.fused.lossValueGrad).to.equal(1);
+    expect(c.readouts).to.equal(0);
+    expect(c.dispatches).to.equal(3); // value and gradient, the sum of the partials, scale
   });
   it('not when the product has another reader', async () => {
     const { g, h, z } = build();
@@ -138,6 +197,7 @@ describe('fusion pass: leaves the graph alone where a rewrite is invalid', () =>
     expect(await counts(g, [z, w])).to.deep.equal({
       fused: { lossValueGrad: 0, matmulActGrad: 0, linearParamGrad: 0 },
       dispatches: 3,
+      readouts: 0,
     });
   });
 });
