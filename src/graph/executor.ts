@@ -39,9 +39,9 @@ export interface CompileOptions {
 export class Executable {
   private readonly buffers = new Map<Tensor, ManagedBuffer>();
   private readonly owned: ManagedBuffer[] = [];
+  /** Every dispatch in order, the readouts (see above) last, from index `readoutsFrom`. */
   private readonly dispatches: Dispatch[] = [];
-  /** Dispatches that only finish the values of kept, unread extra outputs (see above). */
-  private readonly readouts: Dispatch[] = [];
+  private readonly readoutsFrom: number;
   private disposed = false;
   readonly label: string;
   /** What the fusion pass rewrote (all zero with `fuse: false`). */
@@ -73,6 +73,7 @@ export class Executable {
       registry: ctx.registry,
       scratch: (label, n) => alloc(`scratch:${label}`, n),
     };
+    const readouts: Dispatch[] = [];
     const release = (b: ManagedBuffer) => {
       const list = free.get(b.byteSize) ?? [];
       list.push(b);
@@ -99,7 +100,7 @@ export class Executable {
       );
       // Readouts may move to the end only when their outputs are kept (never recycled) and read by no node.
       const deferrable = (node.extras ?? []).every((t) => keep.has(t) && !lastUse.has(t));
-      for (const d of made) (d.readout && deferrable ? this.readouts : this.dispatches).push(d);
+      for (const d of made) (d.readout && deferrable ? readouts : this.dispatches).push(d);
       // Release buffers whose last reader was this node (never params, inputs or kept tensors).
       for (const t of new Set(node.inputs)) {
         if (t.kind !== 'op' || keep.has(t) || lastUse.get(t) !== i) continue;
@@ -108,6 +109,8 @@ export class Executable {
       // An output nobody reads and nobody keeps can be recycled at once.
       for (const t of outputsOf(node)) if (!lastUse.has(t) && !keep.has(t)) release(this.buffers.get(t)!);
     });
+    this.readoutsFrom = this.dispatches.length;
+    this.dispatches.push(...readouts);
     for (const t of keep) {
       if (!this.buffers.has(t))
         throw new ShapeError(
@@ -154,8 +157,8 @@ export class Executable {
    */
   encode(pass: GPUComputePassEncoder, { readouts = true }: { readouts?: boolean } = {}): void {
     this.check();
-    for (const d of this.dispatches) d.bound.encode(pass, d.workgroups);
-    if (readouts) for (const d of this.readouts) d.bound.encode(pass, d.workgroups);
+    const end = readouts ? this.dispatches.length : this.readoutsFrom;
+    for (let i = 0; i < end; i++) this.dispatches[i]!.bound.encode(pass, this.dispatches[i]!.workgroups);
   }
 
   /** Runs the graph once, as one command buffer. */
@@ -176,21 +179,20 @@ export class Executable {
 
   /** Dispatches per run, readouts included. */
   get dispatchCount(): number {
-    return this.dispatches.length + this.readouts.length;
+    return this.dispatches.length;
   }
 
   /** Of dispatchCount, the readouts (left out by encode's `readouts: false`). */
   get readoutCount(): number {
-    return this.readouts.length;
+    return this.dispatches.length - this.readoutsFrom;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const d of [...this.dispatches, ...this.readouts]) d.bound.dispose();
+    for (const d of this.dispatches) d.bound.dispose();
     for (const b of this.owned) b.dispose();
     this.dispatches.length = 0;
-    this.readouts.length = 0;
     this.buffers.clear();
   }
 }
