@@ -43,10 +43,11 @@ export function fuse(nodes: readonly Node[], keep: ReadonlySet<Tensor>, counts?:
   });
   const only = (t: Tensor, reader: number) =>
     !keep.has(t) && (readers.get(t)?.size ?? 0) === 1 && readers.get(t)!.has(reader);
-  const at = (t: Tensor, op: OpDef<never>): [number, Node] | null => {
+  /** The index of the node that computes `t`, if that node is an application of `op`. */
+  // biome-ignore lint/suspicious/noExplicitAny: ops of any attribute type are compared by identity
+  const madeBy = (t: Tensor, op: OpDef<any>): number | null => {
     const i = producer.get(t);
-    const node = i === undefined ? null : list[i];
-    return node && node.op === (op as unknown) ? [i!, node] : null;
+    return i !== undefined && list[i]?.op === op ? i : null;
   };
 
   /** Replaces the nodes at `gone` by `fused`, placed at the last of them, if every reader of its outputs comes later. */
@@ -102,15 +103,16 @@ export function fuse(nodes: readonly Node[], keep: ReadonlySet<Tensor>, counts?:
     const node = list[i];
     if (!node || node.op !== activationGradY) continue;
     const [y, dh] = node.inputs as [Tensor, Tensor];
-    const m = at(dh, matmul as OpDef<never>);
-    if (!m || !only(dh, i) || !sameShape(y.shape, dh.shape)) continue;
+    const mi = madeBy(dh, matmul);
+    if (mi === null || !only(dh, i) || !sameShape(y.shape, dh.shape)) continue;
+    const mm = list[mi]!;
     const fused: Node = {
       op: matmulActGrad,
-      inputs: [m[1].inputs[0]!, m[1].inputs[1]!, y],
-      attrs: { ...(m[1].attrs as MatmulAttrs), ...(node.attrs as object) },
+      inputs: [mm.inputs[0]!, mm.inputs[1]!, y],
+      attrs: { ...(mm.attrs as MatmulAttrs), ...(node.attrs as object) },
       output: node.output,
     };
-    replace([m[0], i], fused, 'matmulActGrad');
+    replace([mi, i], fused, 'matmulActGrad');
   }
 
   // 3. A weight gradient dzᵀ·x and the bias gradient Σ_rows dz.
