@@ -5,25 +5,34 @@
 //             With one workgroup this is the loss; otherwise src/ops/loss.ts sums the partials
 //             (reduce.wgsl#sum_all) and applies alpha there. n = elements, or rows for kind 4.
 //   backward: out[i] = dy[0] * alpha * d term / d pred[i], for i < n (n = elements of pred).
+//   value_grad: both at once, the gradient taken on through the activation whose output is pred (ACT, as
+//             in activation.wgsl#backward_y; slope = its leaky ReLU slope): workgroup g writes out[g] as
+//             forward does (over its terms), and grad_out[i] = (dy[0] * alpha * d term / d pred[i]) * act'(pred[i])
+//             for the elements i < elems it visits (the same grid-stride walk); the product is formed in
+//             the order of backward then activation.wgsl#backward_y, so it equals their two passes bit for bit.
 // alpha is 1/count (the mean's divisor), so the gradient of mean(term) is alpha * term'.
 // Conventions (the CPU reference src/ops/loss.ref.ts states the same):
 //   BCE clamps pred into [0, 1] and each log at -100 (as PyTorch); gradient (p - t) / max(p(1-p), 1e-12)
 //   inside [0, 1] (PyTorch's), 0 outside. KL terms with tgt <= 0 are 0 (0·log 0 = 0), gradient -tgt.
 //   Cross-entropy clamps the class index into [0, cols) so reads stay in bounds; validate on the CPU.
 //   Circular wraps d = pred - tgt to d - 360·floor(d/360 + 1/2) in [-180, 180): a tie maps to -180.
-// Bindings (by name, src/ops/loss.ts): params; pred, tgt, dy (read); out (read_write).
-// Dispatch: forward: min(ceil(n / (WG · terms per thread)), 1024) workgroups (src/ops/loss.ts); backward:
-// ceil(n / WG) workgroups, wrapping onto y beyond 65535 (index = y*65535*WG + x).
-struct Params { n: u32, cols: u32, alpha: f32 }
+// Bindings (by name, src/ops/loss.ts): params; pred, tgt, dy (read); out, grad_out (read_write).
+// Dispatch: forward, value_grad: min(ceil(max(n, elems) / (WG · terms per thread)), 1024) workgroups
+// (src/ops/loss.ts); backward: ceil(n / WG) workgroups, wrapping onto y beyond 65535 (index = y*65535*WG + x).
+// elems and slope are read by value_grad only.
+struct Params { n: u32, cols: u32, alpha: f32, elems: u32, slope: f32 }
 
 // The loss, fixed per pipeline (codes above), so each pipeline carries only its own terms.
 override KIND: u32 = 0u;
+// The activation whose output pred is, for value_grad: 0 identity, 1 leaky ReLU (slope), 2 sigmoid, 3 tanh.
+override ACT: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> pred: array<f32>;
 @group(0) @binding(2) var<storage, read> tgt: array<f32>;
 @group(0) @binding(3) var<storage, read> dy: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
+@group(0) @binding(5) var<storage, read_write> grad_out: array<f32>;
 
 const WG: u32 = 256u;
 var<workgroup> partial: array<f32, WG>;
@@ -107,10 +116,19 @@ fn grad(i: u32) -> f32 {
   }
 }
 
-@compute @workgroup_size(WG)
-fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
-           @builtin(num_workgroups) groups: vec3<u32>) {
-  let stride = groups.x * WG;
+// act'(v) from the activation's output v.
+fn act_grad(v: f32) -> f32 {
+  let kind = ACT; // read into a let (see term)
+  switch kind {
+    case 1u: { return select(params.slope, 1.0, v > 0.0); }
+    case 2u: { return v * (1.0 - v); }
+    case 3u: { return 1.0 - v * v; }
+    default: { return 1.0; }
+  }
+}
+
+// Workgroup g's share of the sum, times scale, into out[g] (all threads call it: barriers).
+fn sum_terms(wid: vec3<u32>, lid: vec3<u32>, stride: u32, scale: f32) {
   var s = 0.0;
   for (var i = wid.x * WG + lid.x; i < params.n; i += stride) { s += term(i); }
   partial[lid.x] = s;
@@ -119,7 +137,26 @@ fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) 
     if (lid.x < width) { partial[lid.x] += partial[lid.x + width]; }
     workgroupBarrier();
   }
-  if (lid.x == 0u) { out[wid.x] = params.alpha * partial[0]; }
+  if (lid.x == 0u) { out[wid.x] = scale * partial[0]; }
+}
+
+@compute @workgroup_size(WG)
+fn value_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
+              @builtin(num_workgroups) groups: vec3<u32>) {
+  let stride = groups.x * WG;
+  let scale = dy[0] * params.alpha;
+  for (var i = wid.x * WG + lid.x; i < params.elems; i += stride) {
+    let g = scale * grad(i);
+    grad_out[i] = g * act_grad(pred[i]);
+  }
+  // As forward: alpha applied here when there is one workgroup, else by the sum of the partials.
+  sum_terms(wid, lid, stride, select(1.0, params.alpha, groups.x == 1u));
+}
+
+@compute @workgroup_size(WG)
+fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
+           @builtin(num_workgroups) groups: vec3<u32>) {
+  sum_terms(wid, lid, groups.x * WG, params.alpha);
 }
 
 @compute @workgroup_size(WG)

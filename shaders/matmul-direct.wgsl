@@ -2,7 +2,11 @@
 // memory: the variant for CPU adapters (SwiftShader), where barriers are costly and caches do the
 // tiling. Same bindings, params and dispatch geometry as matmul.wgsl (its tiled twin for GPUs):
 // A(m, k) = a[b*a_bs + m*a_rs + k*a_cs], B(k, n) = b[b*b_bs + k*b_rs + n*b_cs], C(m, n) = c[b*c_bs + m*N + n].
-// Bindings (by name, src/ops/matmul.ts): params; a, b, bias (read); c (read_write).
+// Bindings (by name, src/ops/matmul.ts): params; a, b, bias, act_out (read); c, row_sums (read_write).
+// Entries: `forward` C = A·B; `forward_bias_act` C = act(A·B + bias); `forward_act_grad` C = (A·B) ⊙ act'(Y)
+// with Y = act_out laid out as C (an input gradient through the activation whose output was saved);
+// `forward_bias_grad` C = A·B and row_sums[m] = Σ_k A(m, k) (a weight gradient and its bias gradient;
+// batch 1). `*_v4`: the same reading operands as vec4.
 // Dispatch: (ceil(N / (8·WX)), ceil(M / (8·WY)), batch) workgroups of WX × WY threads (overrides,
 // default 8 × 8: 64 × 64 tiles, matmul.wgsl's geometry); each thread owns an 8×8 block of C.
 // src/ops/matmul.ts picks WX, WY per product so that skinny ones (16 rows, 16 columns) waste little.
@@ -25,6 +29,10 @@ override ACT: u32 = 0u;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
+// The saved activation output Y of `forward_act_grad*` (same layout as C).
+@group(0) @binding(5) var<storage, read> act_out: array<f32>;
+// The row sums of A of `forward_bias_grad*` (M values).
+@group(0) @binding(6) var<storage, read_write> row_sums: array<f32>;
 
 // The same operands viewed as vec4, for the `*_v4` entries (src/ops/matmul.ts picks them only when
 // every offset they step by is a multiple of 4, so each vec4 is aligned).
@@ -37,6 +45,9 @@ override WY: u32 = 8u;
 // `*_v4` entries: whether A's (B's) stride along K is 1; otherwise its stride along M (N) is 1.
 override A_KC: bool = true;
 override B_KC: bool = false;
+// Whether gemm_block also sums each of its rows of A over K (the `forward_bias_grad*` entries): added
+// one K slice at a time from 0, the order of reduce.wgsl#sum_rows.
+override ROWSUM: bool = false;
 
 // q + x·yᵀ (row i of the block gains x[i]·y), as fused multiply-adds. (Parameter names differ from the
 // bindings': the registry's reflection counts a name as a binding use wherever it appears.)
@@ -44,7 +55,8 @@ fn outer_acc(q: mat4x4<f32>, x: vec4<f32>, y: vec4<f32>) -> mat4x4<f32> {
   return mat4x4<f32>(fma(vec4<f32>(x.x), y, q[0]), fma(vec4<f32>(x.y), y, q[1]), fma(vec4<f32>(x.z), y, q[2]), fma(vec4<f32>(x.w), y, q[3]));
 }
 
-struct Block { r0: mat4x4<f32>, r1: mat4x4<f32>, r2: mat4x4<f32>, r3: mat4x4<f32> }
+// s0, s1: with ROWSUM, the sums over K of the block's rows of A (rows of r0 / r1, then of r2 / r3).
+struct Block { r0: mat4x4<f32>, r1: mat4x4<f32>, r2: mat4x4<f32>, r3: mat4x4<f32>, s0: vec4<f32>, s1: vec4<f32> }
 
 // WX × WY threads, each owning an 8×8 block of C (rows 4·lid.y + {0..3} and 4·WY + 4·lid.y + {0..3};
 // columns likewise with WX). Operands are read straight from storage, one k at a time: no workgroup
@@ -68,6 +80,7 @@ fn gemm_block(wid: vec3<u32>, lid: vec3<u32>) -> Block {
   let bc2 = bb + min(n0 + 2u, nmax) * params.b_cs; let bc3 = bb + min(n0 + 3u, nmax) * params.b_cs;
   let bc4 = bb + min(n0 + hn, nmax) * params.b_cs; let bc5 = bb + min(n0 + hn + 1u, nmax) * params.b_cs;
   let bc6 = bb + min(n0 + hn + 2u, nmax) * params.b_cs; let bc7 = bb + min(n0 + hn + 3u, nmax) * params.b_cs;
+  var s0 = vec4<f32>(); var s1 = vec4<f32>();
   for (var k = 0u; k < params.K; k++) {
     let ak = k * params.a_cs;
     let bk = k * params.b_rs;
@@ -79,8 +92,9 @@ fn gemm_block(wid: vec3<u32>, lid: vec3<u32>) -> Block {
     c01 = outer_acc(c01, a0, b1);
     c10 = outer_acc(c10, a1, b0);
     c11 = outer_acc(c11, a1, b1);
+    if (ROWSUM) { s0 += a0; s1 += a1; }
   }
-  return Block(c00, c01, c10, c11);
+  return Block(c00, c01, c10, c11, s0, s1);
 }
 
 // Four rows (or columns) at four consecutive K slices: kj holds the four values of slice k + j.
@@ -138,6 +152,7 @@ fn gemm_block_v4(wid: vec3<u32>, lid: vec3<u32>) -> Block {
   let step_b = params.b_rs / 4u;
   let k4_end = params.K / 4u;
   var c00 = mat4x4<f32>(); var c01 = mat4x4<f32>(); var c10 = mat4x4<f32>(); var c11 = mat4x4<f32>();
+  var s0 = vec4<f32>(); var s1 = vec4<f32>();
   for (var k4 = 0u; k4 < k4_end; k4++) {
     let x0 = quad(A_KC, 0u, sa0, k4, step_a);
     let x1 = quad(A_KC, 0u, sa1, k4, step_a);
@@ -151,8 +166,12 @@ fn gemm_block_v4(wid: vec3<u32>, lid: vec3<u32>) -> Block {
     c10 = outer_acc(c10, x1.k2, y0.k2); c11 = outer_acc(c11, x1.k2, y1.k2);
     c00 = outer_acc(c00, x0.k3, y0.k3); c01 = outer_acc(c01, x0.k3, y1.k3);
     c10 = outer_acc(c10, x1.k3, y0.k3); c11 = outer_acc(c11, x1.k3, y1.k3);
+    if (ROWSUM) {
+      s0 += x0.k0; s0 += x0.k1; s0 += x0.k2; s0 += x0.k3;
+      s1 += x1.k0; s1 += x1.k1; s1 += x1.k2; s1 += x1.k3;
+    }
   }
-  return Block(c00, c01, c10, c11);
+  return Block(c00, c01, c10, c11, s0, s1);
 }
 
 fn activate(v: f32) -> f32 {
@@ -183,6 +202,34 @@ fn store_bias_act(z: u32, m: u32, n: u32, q: mat4x4<f32>) {
   }
 }
 
+// act'(v) from the activation's output v, as activation.wgsl#backward_y takes it.
+fn act_grad(v: f32) -> f32 {
+  let kind = ACT; // read into a let (see activate)
+  switch kind {
+    case 1u: { return select(params.alpha, 1.0, v > 0.0); }
+    case 2u: { return v * (1.0 - v); }
+    case 3u: { return 1.0 - v * v; }
+    default: { return 1.0; }
+  }
+}
+
+// The same with the input gradient's epilogue: each value times act'(y) at the same place.
+fn store_act_grad(z: u32, m: u32, n: u32, q: mat4x4<f32>) {
+  for (var i = 0u; i < 4u; i++) {
+    for (var j = 0u; j < 4u; j++) {
+      let at = z * params.c_bs + (m + i) * params.N + n + j;
+      if (m + i < params.M && n + j < params.N) { c[at] = q[i][j] * act_grad(act_out[at]); }
+    }
+  }
+}
+
+// Four row sums (rows from m) into row_sums.
+fn store_rowsum(m: u32, s: vec4<f32>) {
+  for (var i = 0u; i < 4u; i++) {
+    if (m + i < params.M) { row_sums[m + i] = s[i]; }
+  }
+}
+
 // A thread's 8×8 block written to C (the quarter layout of gemm_block), plain or with the epilogue.
 fn store_block(wid: vec3<u32>, lid: vec3<u32>, q: Block) {
   let m = wid.y * 8u * WY + 4u * lid.y;
@@ -200,6 +247,25 @@ fn store_block_bias_act(wid: vec3<u32>, lid: vec3<u32>, q: Block) {
   store_bias_act(wid.z, m, n + 4u * WX, q.r1);
   store_bias_act(wid.z, m + 4u * WY, n, q.r2);
   store_bias_act(wid.z, m + 4u * WY, n + 4u * WX, q.r3);
+}
+
+fn store_block_act_grad(wid: vec3<u32>, lid: vec3<u32>, q: Block) {
+  let m = wid.y * 8u * WY + 4u * lid.y;
+  let n = wid.x * 8u * WX + 4u * lid.x;
+  store_act_grad(wid.z, m, n, q.r0);
+  store_act_grad(wid.z, m, n + 4u * WX, q.r1);
+  store_act_grad(wid.z, m + 4u * WY, n, q.r2);
+  store_act_grad(wid.z, m + 4u * WY, n + 4u * WX, q.r3);
+}
+
+// The plain block, and the row sums from the threads that own column 0 (every row once).
+fn store_block_bias_grad(wid: vec3<u32>, lid: vec3<u32>, q: Block) {
+  store_block(wid, lid, q);
+  if (wid.x == 0u && lid.x == 0u) {
+    let m = wid.y * 8u * WY + 4u * lid.y;
+    store_rowsum(m, q.s0);
+    store_rowsum(m + 4u * WY, q.s1);
+  }
 }
 
 @compute @workgroup_size(WX, WY)
@@ -220,4 +286,24 @@ fn forward_v4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_i
 @compute @workgroup_size(WX, WY)
 fn forward_bias_act_v4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   store_block_bias_act(wid, lid, gemm_block_v4(wid, lid));
+}
+
+@compute @workgroup_size(WX, WY)
+fn forward_act_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  store_block_act_grad(wid, lid, gemm_block(wid, lid));
+}
+
+@compute @workgroup_size(WX, WY)
+fn forward_act_grad_v4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  store_block_act_grad(wid, lid, gemm_block_v4(wid, lid));
+}
+
+@compute @workgroup_size(WX, WY)
+fn forward_bias_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  store_block_bias_grad(wid, lid, gemm_block(wid, lid));
+}
+
+@compute @workgroup_size(WX, WY)
+fn forward_bias_grad_v4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  store_block_bias_grad(wid, lid, gemm_block_v4(wid, lid));
 }

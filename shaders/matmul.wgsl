@@ -2,7 +2,10 @@
 // workgroup memory: the variant for GPUs. matmul-direct.wgsl is its twin for CPU adapters.
 // A(m, k) = a[b*a_bs + m*a_rs + k*a_cs], B(k, n) = b[b*b_bs + k*b_rs + n*b_cs], C(m, n) = c[b*c_bs + m*N + n].
 // Strides express the transposed variants that backward needs (Aᵀ·B, A·Bᵀ) and batching.
-// Bindings (by name, src/ops/matmul.ts): params; a, b, bias (read); c (read_write).
+// Bindings (by name, src/ops/matmul.ts): params; a, b, bias, act_out (read); c, row_sums (read_write).
+// Epilogues (as in matmul-direct.wgsl): `forward*` C = A·B; `forward_bias_act*` C = act(A·B + bias);
+// `forward_act_grad*` C = (A·B) ⊙ act'(Y), Y = act_out laid out as C; `forward_bias_grad*` C = A·B and
+// row_sums[m] = Σ_k A(m, k) (batch 1).
 // Two tile sizes, both with 16×16 threads (src/ops/matmul.ts tiledTile picks one per product):
 //   `forward`, `forward_bias_act`: 64×64 tiles of C, a 4×4 block per thread, K in slices of 16;
 //     dispatch (ceil(N / 64), ceil(M / 64), batch).
@@ -28,6 +31,15 @@ override ACT: u32 = 0u;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
+@group(0) @binding(5) var<storage, read> act_out: array<f32>;
+@group(0) @binding(6) var<storage, read_write> row_sums: array<f32>;
+
+// Whether the GEMM also sums each of a thread's rows of A over K (`forward_bias_grad*`), one K slice at
+// a time from 0 (the order of reduce.wgsl#sum_rows; padding adds zeros), into rs0 (rs1: a wide tile's
+// second four rows).
+override ROWSUM: bool = false;
+var<private> rs0: vec4<f32>;
+var<private> rs1: vec4<f32>;
 
 // Tiles hold one K slice per row, stored as vec4 along M (a) and N (b): a_tile[k * 16 + (i ^ k)] holds
 // rows 4i..4i+3 of slice k (64 tiles), a_wide[k * 32 + (i ^ k)] likewise (128 tiles); see tile_pos.
@@ -71,6 +83,7 @@ fn gemm_block(wid: vec3<u32>, lid: vec3<u32>) -> mat4x4<f32> {
     for (var kk = 0u; kk < 16u; kk++) {
       let av = a_tile[kk * 16u + (lid.y ^ kk)];
       let bv = b_tile[kk * 16u + (lid.x ^ kk)];
+      if (ROWSUM) { rs0 += av; }
       acc += mat4x4<f32>(av.x * bv, av.y * bv, av.z * bv, av.w * bv);
     }
     workgroupBarrier();
@@ -100,6 +113,7 @@ fn gemm_block_wide(wid: vec3<u32>, lid: vec3<u32>) -> Block {
       let a1 = a_wide[kk * 32u + ((16u + lid.y) ^ kk)];
       let b0 = b_wide[kk * 32u + (lid.x ^ kk)];
       let b1 = b_wide[kk * 32u + ((16u + lid.x) ^ kk)];
+      if (ROWSUM) { rs0 += a0; rs1 += a1; }
       c00 += mat4x4<f32>(a0.x * b0, a0.y * b0, a0.z * b0, a0.w * b0);
       c01 += mat4x4<f32>(a0.x * b1, a0.y * b1, a0.z * b1, a0.w * b1);
       c10 += mat4x4<f32>(a1.x * b0, a1.y * b0, a1.z * b0, a1.w * b0);
@@ -138,6 +152,35 @@ fn store_bias_act(z: u32, m: u32, n: u32, q: mat4x4<f32>) {
   }
 }
 
+// act'(v) from the activation's output v, as activation.wgsl#backward_y takes it.
+fn act_grad(v: f32) -> f32 {
+  let kind = ACT; // read into a let (see activate)
+  switch kind {
+    case 1u: { return select(params.alpha, 1.0, v > 0.0); }
+    case 2u: { return v * (1.0 - v); }
+    case 3u: { return 1.0 - v * v; }
+    default: { return 1.0; }
+  }
+}
+
+// store with the input gradient's epilogue: each value times act'(act_out) at the same place.
+fn store_act_grad(z: u32, m: u32, n: u32, q: mat4x4<f32>) {
+  for (var i = 0u; i < 4u; i++) {
+    for (var j = 0u; j < 4u; j++) {
+      let at = z * params.c_bs + (m + i) * params.N + n + j;
+      if (m + i < params.M && n + j < params.N) { c[at] = q[i][j] * act_grad(act_out[at]); }
+    }
+  }
+}
+
+// Four row sums (rows from m) into row_sums, from the threads owning column 0 (every row once).
+fn store_rowsum(wid: vec3<u32>, lid: vec3<u32>, m: u32, s: vec4<f32>) {
+  if (wid.x != 0u || lid.x != 0u) { return; }
+  for (var i = 0u; i < 4u; i++) {
+    if (m + i < params.M) { row_sums[m + i] = s[i]; }
+  }
+}
+
 @compute @workgroup_size(16, 16)
 fn forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let q = gemm_block(wid, lid);
@@ -170,4 +213,42 @@ fn forward_bias_act_wide(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_i
   store_bias_act(wid.z, m, n + 64u, q.r1);
   store_bias_act(wid.z, m + 64u, n, q.r2);
   store_bias_act(wid.z, m + 64u, n + 64u, q.r3);
+}
+
+@compute @workgroup_size(16, 16)
+fn forward_act_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let q = gemm_block(wid, lid);
+  store_act_grad(wid.z, wid.y * 64u + 4u * lid.y, wid.x * 64u + 4u * lid.x, q);
+}
+
+@compute @workgroup_size(16, 16)
+fn forward_act_grad_wide(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let q = gemm_block_wide(wid, lid);
+  let m = wid.y * 128u + 4u * lid.y;
+  let n = wid.x * 128u + 4u * lid.x;
+  store_act_grad(wid.z, m, n, q.r0);
+  store_act_grad(wid.z, m, n + 64u, q.r1);
+  store_act_grad(wid.z, m + 64u, n, q.r2);
+  store_act_grad(wid.z, m + 64u, n + 64u, q.r3);
+}
+
+@compute @workgroup_size(16, 16)
+fn forward_bias_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let q = gemm_block(wid, lid);
+  let m = wid.y * 64u + 4u * lid.y;
+  store(wid.z, m, wid.x * 64u + 4u * lid.x, q);
+  store_rowsum(wid, lid, m, rs0);
+}
+
+@compute @workgroup_size(16, 16)
+fn forward_bias_grad_wide(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let q = gemm_block_wide(wid, lid);
+  let m = wid.y * 128u + 4u * lid.y;
+  let n = wid.x * 128u + 4u * lid.x;
+  store(wid.z, m, n, q.r0);
+  store(wid.z, m, n + 64u, q.r1);
+  store(wid.z, m + 64u, n, q.r2);
+  store(wid.z, m + 64u, n + 64u, q.r3);
+  store_rowsum(wid, lid, m, rs0);
+  store_rowsum(wid, lid, m + 64u, rs1);
 }

@@ -4,6 +4,12 @@
 // Buffers: inputs get their own buffers; params use their Module's buffers; op outputs share a
 // pool: once a tensor's last reader has run, its buffer is handed to a later op output of the same
 // size. Tensors named in `keep` (loss, gradients, predictions) are never recycled.
+//
+// Before compiling, the fusion pass (fuse.ts) rewrites patterns of the graph into fused nodes (unless
+// `fuse: false`); a fused node may have extra outputs, allocated and pooled like outputs.
+// Readouts: a fused node's dispatches that only finish the value of kept extra outputs no later node
+// reads (the sum of a loss's partials) are held apart and encoded after the others; a caller that does
+// not read those values on a step may leave them out (encode's `readouts: false`).
 import type { Gpu } from '../gpu/device';
 import type { ManagedBuffer } from '../gpu/buffers';
 import { readFloat32 } from '../gpu/readback';
@@ -11,6 +17,7 @@ import type { KernelRegistry } from '../kernels/registry';
 import type { BuildContext, Dispatch } from '../ops/op';
 import { DisposedError, ShapeError } from '../util/errors';
 import { fmt } from '../util/shape';
+import { fuse, outputsOf, type FusionCounts } from './fuse';
 import type { Graph } from './graph';
 import type { Tensor } from './tensor';
 
@@ -30,14 +37,20 @@ export interface CompileOptions {
    * (e.g. a gradient written straight into an arena). Placed outputs are never recycled.
    */
   place?: ReadonlyMap<Tensor, ManagedBuffer>;
+  /** Run the fusion pass (fuse.ts) before compiling (default true); false compiles the nodes as recorded. */
+  fuse?: boolean;
 }
 
 export class Executable {
   private readonly buffers = new Map<Tensor, ManagedBuffer>();
   private readonly owned: ManagedBuffer[] = [];
+  /** Every dispatch in order, the readouts (see above) last, from index `readoutsFrom`. */
   private readonly dispatches: Dispatch[] = [];
+  private readonly readoutsFrom: number;
   private disposed = false;
   readonly label: string;
+  /** What the fusion pass rewrote (all zero with `fuse: false`). */
+  readonly fused: FusionCounts = { lossValueGrad: 0, matmulActGrad: 0, linearParamGrad: 0 };
 
   constructor(
     private readonly ctx: ExecContext,
@@ -57,19 +70,30 @@ export class Executable {
     for (const [t, data] of options.constants ?? []) this.write(t, data);
 
     const keep = new Set([...options.keep, ...place.keys()]);
+    const nodes = options.fuse === false ? graph.nodes : fuse(graph.nodes, keep, this.fused);
     const lastUse = new Map<Tensor, number>();
-    graph.nodes.forEach((node, i) => node.inputs.forEach((t) => lastUse.set(t, i)));
+    nodes.forEach((node, i) => node.inputs.forEach((t) => lastUse.set(t, i)));
     const free = new Map<number, ManagedBuffer[]>();
     const buildCtx: BuildContext = {
       gpu,
       registry: ctx.registry,
       scratch: (label, n) => alloc(`scratch:${label}`, n),
     };
-    graph.nodes.forEach((node, i) => {
+    const readouts: Dispatch[] = [];
+    const release = (b: ManagedBuffer) => {
+      const list = free.get(b.byteSize) ?? [];
+      list.push(b);
+      free.set(b.byteSize, list);
+    };
+    nodes.forEach((node, i) => {
       const out = node.output;
-      const bytes = Math.max(4, out.numel * 4);
-      const buffer = place.get(out) ?? free.get(bytes)?.pop() ?? alloc(out.name, out.numel);
-      this.buffers.set(out, buffer);
+      const take = (t: Tensor): ManagedBuffer => {
+        const buffer = place.get(t) ?? free.get(Math.max(4, t.numel * 4))?.pop() ?? alloc(t.name, t.numel);
+        this.buffers.set(t, buffer);
+        return buffer;
+      };
+      const buffer = take(out);
+      const extras = (node.extras ?? []).map(take);
       const ins = node.inputs.map((t) => this.buffers.get(t)!);
       const made = node.op.build(
         buildCtx,
@@ -78,23 +102,21 @@ export class Executable {
         buffer,
         out.shape,
         node.attrs as never,
+        extras,
       );
-      this.dispatches.push(...made);
+      // Readouts may move to the end only when their outputs are kept (never recycled) and read by no node.
+      const deferrable = (node.extras ?? []).every((t) => keep.has(t) && !lastUse.has(t));
+      for (const d of made) (d.readout && deferrable ? readouts : this.dispatches).push(d);
       // Release buffers whose last reader was this node (never params, inputs or kept tensors).
       for (const t of new Set(node.inputs)) {
         if (t.kind !== 'op' || keep.has(t) || lastUse.get(t) !== i) continue;
-        const b = this.buffers.get(t)!;
-        const list = free.get(b.byteSize) ?? [];
-        list.push(b);
-        free.set(b.byteSize, list);
+        release(this.buffers.get(t)!);
       }
       // An output nobody reads and nobody keeps can be recycled at once.
-      if (!lastUse.has(out) && !keep.has(out)) {
-        const list = free.get(buffer.byteSize) ?? [];
-        list.push(buffer);
-        free.set(buffer.byteSize, list);
-      }
+      for (const t of outputsOf(node)) if (!lastUse.has(t) && !keep.has(t)) release(this.buffers.get(t)!);
     });
+    this.readoutsFrom = this.dispatches.length;
+    this.dispatches.push(...readouts);
     for (const t of keep) {
       if (!this.buffers.has(t))
         throw new ShapeError(
@@ -134,10 +156,15 @@ export class Executable {
     );
   }
 
-  /** Records every dispatch into an open compute pass. */
-  encode(pass: GPUComputePassEncoder): void {
+  /**
+   * Records every dispatch into an open compute pass. With `readouts: false`, the readout dispatches are
+   * left out: every output is computed except the values of fused extra outputs such as a fused loss's
+   * value, which then keep their previous contents (for steps whose loss is not read).
+   */
+  encode(pass: GPUComputePassEncoder, { readouts = true }: { readouts?: boolean } = {}): void {
     this.check();
-    for (const d of this.dispatches) d.bound.encode(pass, d.workgroups);
+    const end = readouts ? this.dispatches.length : this.readoutsFrom;
+    for (let i = 0; i < end; i++) this.dispatches[i]!.bound.encode(pass, this.dispatches[i]!.workgroups);
   }
 
   /** Runs the graph once, as one command buffer. */
@@ -156,8 +183,14 @@ export class Executable {
     return readFloat32(this.ctx.gpu, this.buffer(t), 0, t.numel);
   }
 
+  /** Dispatches per run, readouts included. */
   get dispatchCount(): number {
     return this.dispatches.length;
+  }
+
+  /** Of dispatchCount, the readouts (left out by encode's `readouts: false`). */
+  get readoutCount(): number {
+    return this.dispatches.length - this.readoutsFrom;
   }
 
   dispose(): void {

@@ -5,3 +5,5 @@ export type { Node, TensorKind } from './tensor';
 export { gradients, Gradients } from './autodiff';
 export { Executable } from './executor';
 export type { ExecContext, CompileOptions } from './executor';
+export { fuse } from './fuse';
+export type { FusionCounts } from './fuse';

@@ -12,6 +12,8 @@ export interface Node {
   inputs: readonly Tensor[];
   attrs: unknown;
   output: Tensor;
+  /** Further outputs of a fused node (src/graph/fuse.ts), computed by the same op; absent for recorded ops. */
+  extras?: readonly Tensor[];
 }
 
 /**

@@ -2,7 +2,7 @@
 import { activation, activationGradY, leakyReluInverse, leakyReluInverseGrad } from './activation';
 import { channelSum, conv2d, conv2dBackwardInput, conv2dBackwardWeight, convTranspose2d } from './conv';
 import { add, addRow, mul, scale, sub } from './elementwise';
-import { linear, matmul } from './matmul';
+import { linear, linearParamGrad, matmul, matmulActGrad } from './matmul';
 import {
   bceLoss,
   bceLossGrad,
@@ -16,6 +16,7 @@ import {
   klDivLossGrad,
   mseLoss,
   mseLossGrad,
+  lossValueGrad,
 } from './loss';
 import { columnMean, columnStd, frobeniusNorm, logSoftmax, meanAbsOffDiagonal, pearson, softmax } from './stats';
 import { broadcastCols, broadcastRows, broadcastScalar, sumAll, sumCols, sumRows } from './reduce';
@@ -42,6 +43,8 @@ export const OPS = {
   broadcastScalar,
   matmul,
   linear,
+  matmulActGrad,
+  linearParamGrad,
   reshape,
   conv2d,
   convTranspose2d,
@@ -63,6 +66,7 @@ export const OPS = {
   crossEntropyLossGrad,
   circularLoss,
   circularLossGrad,
+  lossValueGrad,
   softmax,
   logSoftmax,
   columnMean,
@@ -85,8 +89,8 @@ export {
 } from './activation';
 export type { ActivationKind, ActivationAttrs, InverseAttrs } from './activation';
 export { add, sub, mul, scale, addRow } from './elementwise';
-export { matmul, linear, matmulDims } from './matmul';
-export type { MatmulAttrs } from './matmul';
+export { matmul, linear, matmulDims, matmulActGrad, linearParamGrad } from './matmul';
+export type { MatmulAttrs, MatmulActGradAttrs } from './matmul';
 export { sumRows, sumCols, sumAll, broadcastRows, broadcastCols, broadcastScalar } from './reduce';
 export {
   mseLoss,
@@ -103,8 +107,10 @@ export {
   circularLossGrad,
   checkClassTargets,
   wrapDegrees,
+  lossValueGrad,
+  lossGradOf,
 } from './loss';
-export type { KlDivAttrs } from './loss';
+export type { KlDivAttrs, LossValueGradAttrs } from './loss';
 export { softmax, logSoftmax, columnMean, columnStd, pearson, meanAbsOffDiagonal, frobeniusNorm } from './stats';
 export {
   conv2d,

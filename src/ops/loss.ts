@@ -7,6 +7,9 @@
 // reflected workgroup size), which sumAll then reduces and scales by 1/count; `backward` is
 // elementwise and reads dy[0] from its buffer.
 // The target never gets a gradient (backward returns null for it).
+// lossValueGrad (recorded by the graph's fusion pass, src/graph/fuse.ts) computes a loss's value and its
+// gradient in one pass (`value_grad`), the gradient taken on through the activation whose output is the
+// prediction; its value sums the same terms into the same partials as `forward`, so it rounds the same.
 import type { ManagedBuffer } from '../gpu/buffers';
 import { SHADERS } from '../kernels/shaders';
 import { ceilDiv, threadGrid } from '../kernels/dispatch';
@@ -14,6 +17,7 @@ import { ConfigError, ShapeError } from '../util/errors';
 import { fmt, numel, sameShape, type Shape } from '../util/shape';
 import { defineOp, type BuildContext, type Dispatch, type OpDef } from './op';
 import { sumAll } from './reduce';
+import { activationCode, activationGradY, slopeOf, type ActivationAttrs } from './activation';
 import {
   bceGradRef,
   bceRef,
@@ -70,14 +74,18 @@ function forwardSites(
   if (groups === 1) {
     return [
       {
-        bound: ctx.registry.bind(kernel, { pred, tgt, out }, { n: l.terms, cols: l.cols, alpha }),
+        bound: ctx.registry.bind(kernel, { pred, tgt, out }, { n: l.terms, cols: l.cols, alpha, elems: 0, slope: 0 }),
         workgroups: [1, 1, 1],
       },
     ];
   }
   const partials = ctx.scratch(`${name}.forward:partials`, groups);
   const first: Dispatch = {
-    bound: ctx.registry.bind(kernel, { pred, tgt, out: partials }, { n: l.terms, cols: l.cols, alpha: 1 }),
+    bound: ctx.registry.bind(
+      kernel,
+      { pred, tgt, out: partials },
+      { n: l.terms, cols: l.cols, alpha: 1, elems: 0, slope: 0 },
+    ),
     workgroups: [groups, 1, 1],
   };
   return [first, ...sumAll.build(ctx, [partials], [[groups]], out, [1], { alpha })];
@@ -87,6 +95,10 @@ function checkScalar(name: string, dy: Shape): void {
   if (numel(dy) !== 1)
     throw new ShapeError(`${name}: the incoming gradient must be a scalar; expected dy=[1], got dy=${fmt(dy)}.`);
 }
+
+/** Every loss op by name, with its spec and gradient op (for lossValueGrad and the fusion pass). */
+// biome-ignore lint/suspicious/noExplicitAny: each loss checks its own attrs
+const LOSSES = new Map<string, { spec: LossSpec<any>; loss: OpDef<any>; grad: OpDef<any> }>();
 
 /** A loss op and its gradient op from one spec. */
 function defineLoss<A>(spec: LossSpec<A>): { loss: OpDef<A>; grad: OpDef<A> } {
@@ -103,7 +115,7 @@ function defineLoss<A>(spec: LossSpec<A>): { loss: OpDef<A>; grad: OpDef<A> } {
       const l = spec.layout(ps!, ts!, attrs);
       const n = numel(ps!);
       const kernel = ctx.registry.kernel(SHADERS.loss, 'backward', { KIND: kind });
-      const params = { n, cols: l.cols, alpha: 1 / l.divisor };
+      const params = { n, cols: l.cols, alpha: 1 / l.divisor, elems: 0, slope: 0 };
       return [
         {
           bound: ctx.registry.bind(kernel, { pred: pred!, tgt: tgt!, dy: dy!, out }, params),
@@ -130,6 +142,7 @@ function defineLoss<A>(spec: LossSpec<A>): { loss: OpDef<A>; grad: OpDef<A> } {
       null,
     ],
   });
+  LOSSES.set(spec.name, { spec, loss, grad });
   return { loss, grad };
 }
 
@@ -256,3 +269,81 @@ const circular = defineLoss<NoAttrs>({
  */
 export const circularLoss: OpDef<NoAttrs> = circular.loss;
 export const circularLossGrad: OpDef<NoAttrs> = circular.grad;
+
+/** The gradient op of a loss op (mseLoss → mseLossGrad), or null when `op` is not a loss. */
+// biome-ignore lint/suspicious/noExplicitAny: any op may be asked about
+export function lossGradOf(op: OpDef<any>): OpDef<any> | null {
+  const entry = LOSSES.get(op.name);
+  return entry && entry.loss === op ? entry.grad : null;
+}
+
+export interface LossValueGradAttrs {
+  /** The loss op's name ('mseLoss', 'bceLoss', …). */
+  loss: string;
+  /** The loss op's attributes. */
+  lossAttrs: unknown;
+  /** The activation whose output the prediction is; the gradient is taken on through it ('identity': not). */
+  act: ActivationAttrs;
+}
+
+function lossEntry(name: string, where: string) {
+  const entry = LOSSES.get(name);
+  if (!entry)
+    throw new ConfigError(`${where}: unknown loss "${name}"; expected one of ${[...LOSSES.keys()].join(', ')}.`);
+  return entry;
+}
+
+/**
+ * A loss's gradient through the prediction's activation, (dy · d loss / d pred) ⊙ f'(pred), and, as its
+ * extra output, the loss value [1] (inputs pred, target, dy [1]): the loss op, its gradient op and
+ * activationGradY(pred, ·) in one kernel, plus sumAll over its partials when there is more than one
+ * (the same partials and sum as the loss op's forward, so the value is the same float); that sum is a
+ * readout dispatch (Dispatch.readout), which a step whose loss is not read may leave out. Its reference
+ * is the gradient followed by the value.
+ */
+export const lossValueGrad: OpDef<LossValueGradAttrs> = defineOp<LossValueGradAttrs>({
+  name: 'lossValueGrad',
+  inferShape: ([pred, tgt, dy], attrs) => {
+    const { spec } = lossEntry(attrs.loss, 'lossValueGrad');
+    spec.layout(pred!, tgt!, attrs.lossAttrs);
+    checkScalar('lossValueGrad', dy!);
+    slopeOf(attrs.act);
+    return pred!;
+  },
+  extraOutputs: () => [[1]],
+  build: (ctx, [pred, tgt, dy], [ps, ts], out, _o, attrs, extras) => {
+    const value = extras?.[0];
+    if (!value) throw new ShapeError('lossValueGrad: no buffer for the loss value (its extra output) was given.');
+    const { spec } = lossEntry(attrs.loss, 'lossValueGrad');
+    const l = spec.layout(ps!, ts!, attrs.lossAttrs);
+    const kernel = ctx.registry.kernel(SHADERS.loss, 'value_grad', {
+      KIND: KIND[spec.kind as keyof typeof KIND],
+      ACT: activationCode(attrs.act.kind),
+    });
+    // The forward pass's partition of the terms (forwardSites), so the value's partials are the same.
+    const perGroup = kernel.workgroupSize[0] * ctx.registry.tuning.termsPerThread;
+    const groups = Math.min(ceilDiv(l.terms, perGroup), MAX_PARTIALS);
+    const params = { n: l.terms, cols: l.cols, alpha: 1 / l.divisor, elems: numel(ps!), slope: slopeOf(attrs.act) };
+    const resources = { pred: pred!, tgt: tgt!, dy: dy!, grad_out: out };
+    if (groups === 1)
+      return [{ bound: ctx.registry.bind(kernel, { ...resources, out: value }, params), workgroups: [1, 1, 1] }];
+    const partials = ctx.scratch(`${attrs.loss}.valueGrad:partials`, groups);
+    return [
+      { bound: ctx.registry.bind(kernel, { ...resources, out: partials }, params), workgroups: [groups, 1, 1] },
+      ...sumAll.build(ctx, [partials], [[groups]], value, [1], { alpha: params.alpha }).map((d) => ({
+        ...d,
+        readout: true,
+      })),
+    ];
+  },
+  reference: ([pred, tgt, dy], [ps, ts, dys], attrs) => {
+    const { loss, grad } = lossEntry(attrs.loss, 'lossValueGrad');
+    const g = grad.reference([pred!, tgt!, dy!], [ps!, ts!, dys!], attrs.lossAttrs);
+    const dz = attrs.act.kind === 'identity' ? g : activationGradY.reference([pred!, g], [ps!, ps!], attrs.act);
+    const out = new Float64Array(dz.length + 1);
+    out.set(dz);
+    out[dz.length] = loss.reference([pred!, tgt!], [ps!, ts!], attrs.lossAttrs)[0]!;
+    return out;
+  },
+  backward: 'none',
+});

@@ -1,9 +1,11 @@
-// matmul.ts: matrix products (with the transposed variants backward needs, and batching) and the
-// fused Linear layer y = act(x·Wᵀ + b). Imports kernels, gpu types, util.
+// matmul.ts: matrix products (with the transposed variants backward needs, and batching), the fused
+// Linear layer y = act(x·Wᵀ + b), and the fused products of its backward that the graph's fusion pass
+// (src/graph/fuse.ts) records: an input gradient through the previous activation, and a weight gradient
+// with its bias gradient. Imports kernels, gpu types, util.
 import { SHADERS } from '../kernels/shaders';
 import { ceilDiv, coveringGrid } from '../kernels/dispatch';
 import { ShapeError } from '../util/errors';
-import { fmt, type Shape } from '../util/shape';
+import { fmt, sameShape, type Shape } from '../util/shape';
 import { defineOp, type BuildContext, type Dispatch, type OpDef } from './op';
 import type { ManagedBuffer } from '../gpu/buffers';
 import { matmulRef } from './matmul.ref';
@@ -61,15 +63,18 @@ function strideParams(d: Dims, { transA = false, transB = false }: MatmulAttrs) 
 
 type GemmParams = ReturnType<typeof strideParams>;
 
-/** The epilogue of `forward_bias_act`: the activation (the ACT override) and its slope (the alpha uniform). */
+/** The epilogue's activation (the ACT override) and its slope (the alpha uniform): `forward_bias_act`, `forward_act_grad`. */
 interface Epilogue {
   act: number;
   alpha: number;
 }
 
+/** The GEMM entries (each with its `_v4` and `_wide` twins): plain, and the three epilogues of matmul.wgsl. */
+type GemmEntry = 'forward' | 'forward_bias_act' | 'forward_act_grad' | 'forward_bias_grad';
+
 function gemmSite(
   ctx: BuildContext,
-  entry: 'forward' | 'forward_bias_act',
+  entry: GemmEntry,
   resources: Record<string, ManagedBuffer>,
   d: Dims,
   t: MatmulAttrs,
@@ -144,7 +149,7 @@ export function vec4Layout(p: GemmParams, batch: number): { aK: boolean; bK: boo
 
 function gemmSiteWith(
   ctx: BuildContext,
-  entry: 'forward' | 'forward_bias_act',
+  entry: GemmEntry,
   resources: Record<string, ManagedBuffer>,
   p: GemmParams,
   batch: number,
@@ -152,9 +157,15 @@ function gemmSiteWith(
 ): Dispatch {
   // Both variants share bindings and params; the adapter's tuning picks one. The tiled one (GPUs) runs
   // 64 × 64 or 128 × 128 tiles (tiledTile); the direct one (CPU adapters) sizes its tiles to the product.
-  // Only the epilogue entries take the activation, as their ACT override.
+  // Only the activation epilogues take the activation, as their ACT override; the bias gradient's
+  // entries sum rows of A (the ROWSUM override).
   const tuning = ctx.registry.tuning;
-  const act: Record<string, number> = entry === 'forward_bias_act' ? { ACT: epilogue.act } : {};
+  const act: Record<string, number> =
+    entry === 'forward_bias_act' || entry === 'forward_act_grad'
+      ? { ACT: epilogue.act }
+      : entry === 'forward_bias_grad'
+        ? { ROWSUM: 1 }
+        : {};
   const params = { ...p, alpha: epilogue.alpha };
   if (tuning.gemm === 'direct') {
     const [WX, WY] = directGrid(p.M, p.N, tuning.directGrids ?? DIRECT_GRIDS);
@@ -323,4 +334,71 @@ export const linear: OpDef<ActivationAttrs> = defineOp<ActivationAttrs>({
       needsGrad[2] ? g.apply(sumRows, [dz], {}) : null,
     ];
   },
+});
+
+/** matmul's attributes and the activation whose gradient the product is taken through. */
+export type MatmulActGradAttrs = MatmulAttrs & ActivationAttrs;
+
+/**
+ * (op(A)·op(B)) ⊙ f'(y), with f'(y) taken from the activation's output y (of the product's shape), as
+ * activationGradY: the input gradient of a Linear layer through the previous layer's activation, in one
+ * GEMM whose epilogue reads y. Recorded by the fusion pass for matmul → activationGradY.
+ */
+export const matmulActGrad: OpDef<MatmulActGradAttrs> = defineOp<MatmulActGradAttrs>({
+  name: 'matmulActGrad',
+  inferShape: ([a, b, y], attrs) => {
+    const shape = matmul.inferShape([a!, b!], attrs);
+    if (!y || !sameShape(y, shape))
+      throw new ShapeError(
+        `matmulActGrad: the activation output must have the product's shape ${fmt(shape)}; got y=${y ? fmt(y) : 'none'}.`,
+      );
+    return shape;
+  },
+  build: (ctx, [a, b, y], [as, bs], out, _o, attrs) => [
+    gemmSite(ctx, 'forward_act_grad', { a: a!, b: b!, act_out: y!, c: out }, matmulDims(as!, bs!, attrs), attrs, {
+      act: activationCode(attrs.kind),
+      alpha: slopeOf(attrs),
+    }),
+  ],
+  reference: ([a, b, y], [as, bs, ys], attrs) => {
+    const prod = matmul.reference([a!, b!], [as!, bs!], attrs);
+    return activationGradY.reference([y!, prod], [ys!, ys!], attrs);
+  },
+  backward: 'none',
+});
+
+/**
+ * dW = dzᵀ·x and, as its extra output, db = Σ over rows of dz: a Linear layer's weight and bias
+ * gradients (dz [batch, out], x [batch, in] → dW [out, in], db [out]) in one GEMM that also sums the
+ * rows of its A operand (dzᵀ), in sumRows's order. Recorded by the fusion pass for matmul(dz, x,
+ * { transA }) + sumRows(dz). Its reference is dW followed by db.
+ */
+export const linearParamGrad: OpDef<Record<string, never>> = defineOp<Record<string, never>>({
+  name: 'linearParamGrad',
+  inferShape: ([dz, x]) => {
+    if (dz!.length !== 2 || x!.length !== 2 || dz![0] !== x![0])
+      throw new ShapeError(
+        `linearParamGrad: expected dz [batch, out] and x [batch, in] with one batch size; got dz=${fmt(dz!)} x=${fmt(x!)}.`,
+      );
+    return [dz![1]!, x![1]!];
+  },
+  extraOutputs: ([dz]) => [[dz![1]!]],
+  build: (ctx, [dz, x], [ds, xs], out, _o, _attrs, extras) => {
+    const rowSums = extras?.[0];
+    if (!rowSums)
+      throw new ShapeError('linearParamGrad: no buffer for its bias gradient (its extra output) was given.');
+    const t = { transA: true };
+    return [
+      gemmSite(ctx, 'forward_bias_grad', { a: dz!, b: x!, c: out, row_sums: rowSums }, matmulDims(ds!, xs!, t), t),
+    ];
+  },
+  reference: ([dz, x], [ds, xs]) => {
+    const [B, O] = ds as [number, number];
+    const I = xs![1]!;
+    const out = new Float64Array(O * I + O);
+    out.set(matmulRef(dz!, x!, O, B, I, true, false));
+    out.set(sumRows.reference([dz!], [ds!], {}), O * I);
+    return out;
+  },
+  backward: 'none',
 });

@@ -11,6 +11,12 @@ import type { Shape } from '../util/shape';
 export interface Dispatch {
   bound: BoundKernel;
   workgroups: readonly [number, number, number];
+  /**
+   * Needed only for the value of the op's extra outputs, and reading nothing any other dispatch of the
+   * op writes after it (the final sum of a fused loss's partials): the executor may encode it only when
+   * that value is going to be read (Executable.encode's `readouts`).
+   */
+  readout?: boolean;
 }
 
 export interface BuildContext {
@@ -43,7 +49,15 @@ export interface OpDef<A = Record<string, never>> {
   readonly name: string;
   /** Output shape, or a ShapeError naming the op and the offending shapes. */
   inferShape(shapes: readonly Shape[], attrs: A): Shape;
-  /** Records the GPU work that computes `out` from `inputs`. Called once per compiled graph. */
+  /**
+   * Shapes of the extra outputs of a fused op that computes more than one tensor (the fusion pass of
+   * src/graph/fuse.ts records such ops; users only ever apply single-output ops). Absent: none.
+   */
+  extraOutputs?(shapes: readonly Shape[], attrs: A): Shape[];
+  /**
+   * Records the GPU work that computes `out` (and the `extras`, one buffer per extra output) from
+   * `inputs`. Called once per compiled graph.
+   */
   build(
     ctx: BuildContext,
     inputs: readonly ManagedBuffer[],
@@ -51,8 +65,9 @@ export interface OpDef<A = Record<string, never>> {
     out: ManagedBuffer,
     outShape: Shape,
     attrs: A,
+    extras?: readonly ManagedBuffer[],
   ): Dispatch[];
-  /** Float64 CPU reference of the forward computation. */
+  /** Float64 CPU reference of the forward computation (with extra outputs: the output, then each extra, concatenated). */
   reference(inputs: readonly Float64Array[], shapes: readonly Shape[], attrs: A): Float64Array;
   /** Gradients for each input, composed from ops; 'none' for ops that are not differentiable. */
   backward: ((b: GradBuilder, args: BackwardArgs<A>) => (Sym | null)[]) | 'none';

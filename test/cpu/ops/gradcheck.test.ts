@@ -62,6 +62,8 @@ const GRADCHECK: { [K in OpName]: Case | 'no backward' } = {
     ],
     attrs: {},
   },
+  matmulActGrad: 'no backward',
+  linearParamGrad: 'no backward',
   linear: { shapes: [[3, 4], [5, 4], [5]], attrs: { kind: 'tanh' } },
   reshape: { shapes: [[2, 6]], attrs: { shape: [3, 4] } },
   conv2d: { shapes: [[2, 2, 5, 5], [3, 2, 3, 3], [3]], attrs: { stride: 2, padding: 1 } },
@@ -81,6 +83,7 @@ const GRADCHECK: { [K in OpName]: Case | 'no backward' } = {
     wrt: [0],
   },
   mseLossGrad: 'no backward',
+  lossValueGrad: 'no backward',
   bceLoss: {
     shapes: [
       [3, 4],

@@ -13,6 +13,7 @@ const LOSS = ['test/gpu/loss/loss.test.ts', 'test/gpu/loss/pins.test.ts'];
 const LOSS_PINS = ['test/gpu/loss/pins.test.ts'];
 const STATS = 'test/gpu/loss/stats.test.ts';
 const ROW_SUMS = 'test/gpu/ops/row-sums.test.ts';
+const FUSED = 'test/gpu/ops/fused.test.ts';
 
 const GPU_TESTS: { readonly [K in OpName]: readonly string[] } = {
   activation: [ELEMENTWISE, COMPOSING],
@@ -29,6 +30,8 @@ const GPU_TESTS: { readonly [K in OpName]: readonly string[] } = {
   broadcastCols: [ROW_SUMS],
   matmul: [MATMUL],
   linear: [MATMUL],
+  matmulActGrad: [FUSED],
+  linearParamGrad: [FUSED],
   reshape: [COMPOSING],
   conv2d: CONV,
   convTranspose2d: CONV,
@@ -50,6 +53,7 @@ const GPU_TESTS: { readonly [K in OpName]: readonly string[] } = {
   crossEntropyLossGrad: LOSS,
   circularLoss: LOSS,
   circularLossGrad: LOSS,
+  lossValueGrad: [FUSED],
   softmax: [STATS],
   logSoftmax: [STATS],
   columnMean: [STATS],
