@@ -306,15 +306,16 @@ export class Trainer {
     const encoder = device.createCommandEncoder({ label: `${this.exe.label}:steps` });
     const single = this.pendingGather;
     this.pendingGather = null;
-    const encodeStep = (pass: GPUComputePassEncoder, j: number) => {
+    // A step whose loss is not read leaves out the graph's readouts (a fused loss's final sum).
+    const encodeStep = (pass: GPUComputePassEncoder, j: number, readouts: boolean) => {
       const gather = batches[j] ?? single;
       gather?.feed.encode(pass, gather.index);
-      this.exe.encode(pass);
+      this.exe.encode(pass, { readouts });
       optimizer.encode(pass);
     };
     if (k > 1) {
       const pass = encoder.beginComputePass({ label: `${this.exe.label}:steps` });
-      for (let j = 0; j < k - 1; j++) encodeStep(pass, j);
+      for (let j = 0; j < k - 1; j++) encodeStep(pass, j, false);
       pass.end();
     }
     const snapshot = readLossOfLast ? this.snapshot() : null;
@@ -327,7 +328,7 @@ export class Trainer {
         this.paramArena.byteSize,
       );
     const pass = encoder.beginComputePass({ label: `${this.exe.label}:step` });
-    encodeStep(pass, k - 1);
+    encodeStep(pass, k - 1, readLossOfLast);
     const monitor = snapshot !== null && this.options.monitor && this.slots.length ? this.monitor(snapshot) : null;
     monitor?.encode(pass);
     pass.end();
