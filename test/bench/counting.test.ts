@@ -1,7 +1,13 @@
 // The dispatch and upload counters behind the benchmark's dispatches_per_step / upload_bytes_per_step
 // (src/gpu/counting.ts), checked against work counted by hand: raw WebGPU calls of every counted kind,
 // and a two-op graph. Also: the wrapped prototypes are put back afterwards, also when the code throws.
+// And the counted step of the conv training rows (ours): conv-train-c128 against conv-train and a hand
+// count of its uploads, and the JSON fields the report makes of the counts.
 import { expect } from 'chai';
+import { compact } from '../../bench/report.mjs';
+import type { BenchResult } from '../../bench/suite';
+import { CONV_TRAIN_C128_WORKLOAD, CONV_TRAIN_WORKLOAD } from '../../bench/workloads/conv-train';
+import type { BenchEnv, Workload, WorkloadResult } from '../../bench/workloads/index';
 import { countWork } from '../../src/gpu/counting';
 import { Executable } from '../../src/graph/executor';
 import { Graph } from '../../src/graph/graph';
@@ -99,5 +105,76 @@ describe('countWork (dispatches and host-to-GPU bytes of one call)', () => {
     expect(queueProto.writeBuffer).to.equal(before);
     const { count } = await countWork(gpu.device, () => 0);
     expect(count).to.deep.equal({ dispatches: 0, uploadBytes: 0, submits: 0 });
+  });
+});
+
+describe('the counted step of the conv training rows (ours)', () => {
+  it('conv-train-c128: the same dispatches as conv-train (same layers), the batch plus Adam settings uploaded', async function () {
+    this.timeout(300_000);
+    const { gpu, registry } = await getGpu();
+    // The conv peers read only our device, registry and (null: seeded noise) images from the environment.
+    const env = { gpu, registry, images: null } as unknown as BenchEnv;
+    const counted = async (w: Workload) => {
+      const peer = await w.ours(env, 'smoke');
+      try {
+        await peer.run(1); // the first step, which compiles every pipeline
+        await registry.settled();
+        return (await countWork(gpu.device, () => peer.run(1))).count;
+      } finally {
+        peer.dispose();
+      }
+    };
+    const small = await counted(CONV_TRAIN_WORKLOAD);
+    const big = await counted(CONV_TRAIN_C128_WORKLOAD);
+    expect(big.dispatches).to.equal(small.dispatches);
+    expect(big.dispatches).to.be.greaterThan(0);
+    // By hand: the batch (4 images × 784 floats × 4 B) written into the input, and Adam's per-step
+    // settings, one 32-byte uniform for each of the model's 12 parameter tensors.
+    const batchBytes = 4 * 784 * 4;
+    expect(big.uploadBytes).to.equal(batchBytes + 12 * 32);
+    expect(small.uploadBytes).to.equal(batchBytes + 12 * 32);
+  });
+
+  it('the JSON rows: counted fields of ours, FLOPs per step and GFLOP/s, the 2048³ GEMM share of the FMA ceiling', () => {
+    const peer = (median: number) => ({ median, min: median, max: median, samples: [median], seconds: [1] });
+    const row = (name: string, unit: string, ours: number, extra: Partial<WorkloadResult> = {}): WorkloadResult => ({
+      name,
+      unit,
+      lowerIsBetter: false,
+      description: '',
+      workPerRep: 64,
+      reps: 1,
+      rounds: 1,
+      roundsRequested: 1,
+      ours: peer(ours),
+      tfjs: { unavailable: 'left out' },
+      jax: { unavailable: 'left out' },
+      ratioTfjs: null,
+      ratioJax: null,
+      ...extra,
+    });
+    const result = {
+      env: { adapter: { vendor: 'v', architecture: '', device: '', description: '', isFallback: false } },
+      workloads: [
+        row('fma-peak', 'GFLOPS', 4000),
+        row('gemm-2048-peak', 'GFLOPS', 1000),
+        row('conv-train-c128', 'samples/s', 32, {
+          counts: { ours: { dispatches: 72, uploadBytes: 201_088, submits: 1 } },
+          flopsPerRep: 2e10,
+          gflops: { ours: { median: 10, min: 9, max: 11 } },
+        }),
+      ],
+    } as unknown as BenchResult;
+    const out = compact(result) as { workloads: Record<string, unknown>[] };
+    const [fma, gemm, conv] = out.workloads;
+    expect(gemm!.share_of_fma_peak).to.equal(0.25);
+    expect(fma!).to.not.have.property('share_of_fma_peak');
+    expect(conv!).to.include({ dispatches_per_step: 72, upload_bytes_per_step: 201_088, flops_per_step: 2e10 });
+    expect(conv!.gflops).to.deep.equal({ ours: 10, tfjs: null, jax: null });
+    expect(conv!.tfjs).to.deep.equal({ unavailable: 'left out' });
+    expect(conv!.ratio_tfjs).to.equal(null);
+    // Without fma-peak in the run the share is null, not a guess.
+    const alone = compact({ ...result, workloads: [result.workloads[1]!] } as BenchResult) as typeof out;
+    expect(alone.workloads[0]!.share_of_fma_peak).to.equal(null);
   });
 });
