@@ -137,12 +137,17 @@ export function table(result) {
   const out = [line(head), widths.map((n) => '-'.repeat(n)).join('  '), ...rows.slice(1).map(line)];
   const missing = [
     ...new Set(
-      result.workloads.filter((w) => !('median' in w.jax)).map((w) => /** @type {Unavailable} */ (w.jax).unavailable),
+      result.workloads
+        // Rows that ran ours alone say why once, below, for both peers.
+        .filter((w) => !('median' in w.jax) && 'median' in w.tfjs)
+        .map((w) => /** @type {Unavailable} */ (w.jax).unavailable),
     ),
   ];
   if (missing.length) out.push('', ...missing.map((m) => `jax n/a: ${m}`));
-  for (const w of result.workloads)
-    if (!('median' in w.tfjs)) out.push(`${w.name}: tfjs and jax n/a: ${w.tfjs.unavailable}`);
+  const alone = result.workloads.flatMap((w) =>
+    'median' in w.tfjs ? [] : [`${w.name}: tfjs and jax n/a: ${w.tfjs.unavailable}`],
+  );
+  if (alone.length) out.push('', ...alone);
   const fmaShare = fmaPeakShare(result);
   if (fmaShare !== null) out.push('', `gemm-2048-peak: ${pct(fmaShare)} of the measured FMA ceiling (fma-peak)`);
   const losses = result.workloads.filter((w) => w.ours.firstLoss !== undefined);

@@ -109,7 +109,7 @@ describe('countWork (dispatches and host-to-GPU bytes of one call)', () => {
 });
 
 describe('the counted step of the conv training rows (ours)', () => {
-  it('conv-train-c128: the same dispatches as conv-train (same layers), the batch plus Adam settings uploaded', async function () {
+  it('conv-train-c128 (smoke shapes): the same dispatches as conv-train (same layers, same lowering), the batch plus Adam settings uploaded', async function () {
     this.timeout(300_000);
     const { gpu, registry } = await getGpu();
     // The conv peers read only our device, registry and (null: seeded noise) images from the environment.
