@@ -37,8 +37,34 @@ const ratio = (x) => (x === null ? 'n/a' : x.toFixed(2));
 function peakShare(result, w, who) {
   const peak = result.workloads.find((x) => x.name === 'gemm-2048-peak');
   const p = w[who];
-  if (!peak || w.unit !== 'GFLOPS' || !('median' in p)) return null;
+  if (!peak || w.unit !== 'GFLOPS' || w.name === FMA_PEAK || !('median' in p)) return null;
   return p.median / peak.ours.median;
+}
+
+/** The workload that measures the adapter's f32 FMA rate (bench/workloads/fma-peak.ts). */
+const FMA_PEAK = 'fma-peak';
+
+/**
+ * gemm-2048-peak's share of the adapter's measured FMA ceiling (our medians), or null when either row
+ * did not run.
+ * @param {BenchResult} result
+ * @returns {number | null}
+ */
+export function fmaPeakShare(result) {
+  const gemm = result.workloads.find((x) => x.name === 'gemm-2048-peak');
+  const fma = result.workloads.find((x) => x.name === FMA_PEAK);
+  return gemm && fma ? gemm.ours.median / fma.ours.median : null;
+}
+
+/**
+ * Every peer's GFLOP/s median on the rows that count their FLOPs (training steps), as o/t/j.
+ * @param {WorkloadResult} w
+ */
+function gflopsCell(w) {
+  const g = w.gflops;
+  /** @type {PeerKey[]} */
+  const peers = ['ours', 'tfjs', 'jax'];
+  return g ? peers.map((k) => (g[k] ? num(g[k].median) : '-')).join('/') : '';
 }
 /** @param {number | null} x */
 const pct = (x) => (x === null ? '' : `${(100 * x).toFixed(0)}%`);
@@ -73,6 +99,7 @@ export function table(result) {
       'peak% o/t/j',
       'dispatches/step o/t/j',
       'upload B/step o/t/j',
+      'GFLOP/s o/t/j',
       'reps',
       'rounds',
     ],
@@ -94,6 +121,7 @@ export function table(result) {
       shares,
       counted(w, 'dispatches'),
       counted(w, 'uploadBytes'),
+      gflopsCell(w),
       String(w.reps),
       rounds,
     ]);
@@ -109,10 +137,19 @@ export function table(result) {
   const out = [line(head), widths.map((n) => '-'.repeat(n)).join('  '), ...rows.slice(1).map(line)];
   const missing = [
     ...new Set(
-      result.workloads.filter((w) => !('median' in w.jax)).map((w) => /** @type {Unavailable} */ (w.jax).unavailable),
+      result.workloads
+        // Rows that ran ours alone say why once, below, for both peers.
+        .filter((w) => !('median' in w.jax) && 'median' in w.tfjs)
+        .map((w) => /** @type {Unavailable} */ (w.jax).unavailable),
     ),
   ];
   if (missing.length) out.push('', ...missing.map((m) => `jax n/a: ${m}`));
+  const alone = result.workloads.flatMap((w) =>
+    'median' in w.tfjs ? [] : [`${w.name}: tfjs and jax n/a: ${w.tfjs.unavailable}`],
+  );
+  if (alone.length) out.push('', ...alone);
+  const fmaShare = fmaPeakShare(result);
+  if (fmaShare !== null) out.push('', `gemm-2048-peak: ${pct(fmaShare)} of the measured FMA ceiling (fma-peak)`);
   const losses = result.workloads.filter((w) => w.ours.firstLoss !== undefined);
   if (losses.length) {
     out.push('', 'training loss (first → last read back):');
@@ -161,6 +198,19 @@ export function compact(result) {
       // Counted in one steady-state step of ours (training rows; the peers' counts are in the results file).
       dispatches_per_step: w.counts?.ours?.dispatches ?? null,
       upload_bytes_per_step: w.counts?.ours?.uploadBytes ?? null,
+      // Rows that count their FLOPs (training steps): FLOPs of one step and each peer's GFLOP/s.
+      ...(w.flopsPerRep !== undefined
+        ? {
+            flops_per_step: w.flopsPerRep,
+            gflops: {
+              ours: w.gflops?.ours?.median ?? null,
+              tfjs: w.gflops?.tfjs?.median ?? null,
+              jax: w.gflops?.jax?.median ?? null,
+            },
+          }
+        : {}),
+      // Our 2048³ GEMM as a share of the adapter's measured FMA rate (null when fma-peak did not run).
+      ...(w.name === 'gemm-2048-peak' ? { share_of_fma_peak: fmaPeakShare(result) } : {}),
     })),
   };
 }
@@ -180,7 +230,7 @@ export function header(result) {
       `jax-js ${j.version} (${j.device ?? `not running: ${j.unavailable}`})`,
     `${result.config.size} shapes, up to ${result.config.rounds} round(s) alternating ours/tfjs/jax` +
       `${result.config.budgetSeconds ? ` (time budget ${result.config.budgetSeconds} s per workload)` : ''}; data: ${result.data}`,
-    "peak% = share of the adapter's measured peak (our gemm-2048-peak median); ratios are ours ÷ peer (for seconds, lower is better).",
+    "peak% = share of the adapter's measured peak (our gemm-2048-peak median); fma-peak = the adapter's measured f32 FMA rate; ratios are ours ÷ peer (for seconds, lower is better).",
   ].join('\n');
 }
 
@@ -309,10 +359,10 @@ export function usage(script) {
   --budget S   measured seconds per workload after which no new round starts (default 45,
                0 = no limit); at least one round always runs. Keeps a SwiftShader run to minutes
   --smoke      1 round at tiny shapes (a few seconds); writes no results file
-  --only LIST  comma-separated workload names (gemm-2048-peak, gemm-1024, gemm-fc-fwd, gemm-fc-dx,
-               gemm-fc-dw, conv-fwd, conv-bwd, fc-train-sync1, fc-train-sync10, conv-train,
-               first-step, first-step-warm, inference); first-step runs each measurement in a
-               fresh ${node ? 'node process' : 'Chromium'}
+  --only LIST  comma-separated workload names (fma-peak, gemm-2048-peak, gemm-1024, gemm-fc-fwd,
+               gemm-fc-dx, gemm-fc-dw, conv-fwd, conv-bwd, fc-train-sync1, fc-train-sync10,
+               conv-train, conv-train-c128, first-step, first-step-warm, inference); first-step
+               runs each measurement in a fresh ${node ? 'node process' : 'Chromium'}
   --tuning K=V,…  force our kernel variants (gemm=tiled|direct, conv=im2col|direct,
                termsPerThread=N, im2colMaxBytes=N, wideMinTiles=N) instead of the adapter's defaults
   --json       print only the JSON result on stdout (progress still goes to stderr)${

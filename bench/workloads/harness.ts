@@ -62,10 +62,11 @@ export interface WorkloadResult {
   rounds: number;
   roundsRequested: number;
   ours: PeerResult;
-  tfjs: PeerResult;
+  /** tfjs's result, or why it was left out (a workload that runs ours alone on this adapter). */
+  tfjs: PeerResult | Unavailable;
   jax: PeerResult | Unavailable;
-  /** ours median ÷ tfjs median, in the unit (> 1 is ours faster for rates; < 1 for seconds). */
-  ratioTfjs: number;
+  /** ours median ÷ tfjs median, in the unit (> 1 is ours faster for rates; < 1 for seconds); null when tfjs was not measured. */
+  ratioTfjs: number | null;
   /** ours median ÷ jax median; null when jax was not measured. */
   ratioJax: number | null;
   /**
@@ -73,6 +74,10 @@ export interface WorkloadResult {
    * steady-state step (one repetition after the warm-up) of each measured peer.
    */
   counts?: Partial<Record<PeerKey, WorkCount>>;
+  /** Workloads with flopsPerRep: the counted FLOPs of one repetition (one training step). */
+  flopsPerRep?: number;
+  /** Workloads with flopsPerRep: each measured peer's rate as GFLOP/s (its rounds' rates × FLOPs per unit of work). */
+  gflops?: Partial<Record<PeerKey, Summary>>;
 }
 
 export function summarize(values: readonly number[]): Summary {
@@ -106,7 +111,7 @@ export function workloadResult(
   size: Size,
   run: { workPerRep: number; reps: number; rounds: number; roundsRequested: number },
   ours: PeerResult,
-  tfjs: PeerResult,
+  tfjs: PeerResult | Unavailable,
   jax: PeerResult | Unavailable,
 ): WorkloadResult {
   return {
@@ -118,7 +123,7 @@ export function workloadResult(
     ours,
     tfjs,
     jax,
-    ratioTfjs: ours.median / tfjs.median,
+    ratioTfjs: 'median' in tfjs ? ours.median / tfjs.median : null,
     ratioJax: 'median' in jax ? ours.median / jax.median : null,
   };
 }
@@ -129,19 +134,23 @@ export async function measureWorkload(w: Workload, env: BenchEnv, options: Measu
   const target = options.targetSeconds ?? 0.25;
   const maxReps = w.maxReps ?? options.maxReps ?? 200;
   const budget = options.budgetSeconds ?? Infinity;
-  const work = w.workPerRep(size);
+  const work = w.workPerRep(size, env);
   const value = (reps: number, seconds: number) =>
     w.lowerIsBetter ? seconds / reps : (work * reps) / seconds / w.unitScale;
+  // On some adapters a workload runs ours alone (the peers would take too long): tfjs and jax say why.
+  const alone = w.oursAlone?.(env, size) ?? null;
   const jaxMissing =
-    env.jax === null
-      ? (env.jaxUnavailable ?? 'jax-js: not started.')
-      : w.jax === undefined
-        ? (w.jaxMissing ?? 'no jax-js version of this workload.')
-        : null;
+    alone !== null
+      ? alone
+      : env.jax === null
+        ? (env.jaxUnavailable ?? 'jax-js: not started.')
+        : w.jax === undefined
+          ? (w.jaxMissing ?? 'no jax-js version of this workload.')
+          : null;
   const peers: [PeerKey, Peer][] = [];
   try {
     peers.push(['ours', await w.ours(env, size)]);
-    peers.push(['tfjs', await w.tfjs(env, size)]);
+    if (alone === null) peers.push(['tfjs', await w.tfjs(env, size)]);
     if (jaxMissing === null) peers.push(['jax', await w.jax!(env.jax!, env, size)]);
     checkErrors(env, `${w.name} setup`);
 
@@ -197,7 +206,7 @@ export async function measureWorkload(w: Workload, env: BenchEnv, options: Measu
     }
     const result = (key: PeerKey) => peerResult(peers.find(([k]) => k === key)![1], samples[key], seconds[key]);
     const ours = result('ours');
-    const tfjs = result('tfjs');
+    const tfjs: PeerResult | Unavailable = alone === null ? result('tfjs') : { unavailable: alone };
     const jax: PeerResult | Unavailable = jaxMissing === null ? result('jax') : { unavailable: jaxMissing };
     for (const [key, r] of [
       ['ours', ours],
@@ -217,7 +226,18 @@ export async function measureWorkload(w: Workload, env: BenchEnv, options: Measu
       tfjs,
       jax,
     );
-    return counts ? { ...row, counts } : row;
+    const flops = w.flopsPerRep?.(size);
+    const gflops =
+      flops === undefined
+        ? undefined
+        : Object.fromEntries(
+            peers.map(([k]) => [k, summarize(samples[k].map((v) => (v * flops) / work / 1e9))] as const),
+          );
+    return {
+      ...row,
+      ...(counts ? { counts } : {}),
+      ...(flops === undefined ? {} : { flopsPerRep: flops, gflops }),
+    };
   } finally {
     for (const [, p] of peers) p.dispose();
   }

@@ -1,8 +1,9 @@
 // workloads: every benchmark workload in run order, the harness that measures one, and the shared
 // environment. The bench page (bench/main.ts), the Node runner and the smoke test (test/bench) import this.
 import { CONV_WORKLOADS } from './conv';
-import { CONV_TRAIN_WORKLOAD } from './conv-train';
+import { CONV_TRAIN_C128_WORKLOAD, CONV_TRAIN_WORKLOAD } from './conv-train';
 import { INFERENCE_WORKLOAD } from './fc-extra';
+import { FMA_PEAK_WORKLOAD } from './fma-peak';
 import { TRAIN_WORKLOADS } from './fc-train';
 import { FIRST_STEP_COLD_WORKLOAD, FIRST_STEP_WARM_WORKLOAD } from './first-step';
 import { GEMM_WORKLOADS } from './gemm';
@@ -10,10 +11,12 @@ import type { ColdWorkload, Workload } from './types';
 
 /** Every workload in run order: the in-page ones and the cold ones (each measurement in a fresh process). */
 export const SUITE_WORKLOADS: readonly (Workload | ColdWorkload)[] = [
+  FMA_PEAK_WORKLOAD,
   ...GEMM_WORKLOADS,
   ...CONV_WORKLOADS,
   ...TRAIN_WORKLOADS,
   CONV_TRAIN_WORKLOAD,
+  CONV_TRAIN_C128_WORKLOAD,
   FIRST_STEP_COLD_WORKLOAD,
   FIRST_STEP_WARM_WORKLOAD,
   INFERENCE_WORKLOAD,
@@ -31,6 +34,8 @@ export type { MeasureOptions, PeerKey, PeerResult, Summary, Unavailable, Workloa
 export { OurOpsPeer, TfOpsPeer, tfFinish } from './peers';
 export { JaxOpsPeer, startJax, type Jax } from './jax';
 export { InferPeer } from './fc-extra';
+export { FMA_M, FmaKernel, fmaChainsRef, fmaFlops, fmaShape, type FmaShape } from './fma-peak';
+export { convForwardMacs, convStepFlops } from './conv-train';
 export {
   coldFirstStep,
   FIRST_LOSS_RTOL,

@@ -59,8 +59,21 @@ export interface Workload {
   maxReps?: number;
   /** One line: shapes, what is timed, how completion is awaited. */
   description(size: Size): string;
-  /** Work of one repetition in the unit's numerator: FLOPs (counted as 2·M·N·K per product) or samples. */
-  workPerRep(size: Size): number;
+  /**
+   * Work of one repetition in the unit's numerator: FLOPs (counted as 2·M·N·K per product) or samples.
+   * `env` is given for workloads whose shapes follow the adapter (fma-peak).
+   */
+  workPerRep(size: Size, env: BenchEnv): number;
+  /**
+   * Training workloads: counted FLOPs of one repetition (one step), from the layer shapes; the result
+   * then also reports every peer's rate as GFLOP/s.
+   */
+  flopsPerRep?(size: Size): number;
+  /**
+   * Why tfjs and jax-js are left out on this adapter and size (ours runs alone), or null when they
+   * run. Absent: they always run.
+   */
+  oursAlone?(env: BenchEnv, size: Size): string | null;
   /** Divides work/second into the unit (1e9 for GFLOPS). */
   unitScale: number;
   /** Repetition counts are rounded up to a multiple of this (10 when the loss is read every 10 steps). */

@@ -3,6 +3,7 @@
 import activation from '../../shaders/activation.wgsl?raw';
 import conv2d from '../../shaders/conv2d.wgsl?raw';
 import elementwise from '../../shaders/elementwise.wgsl?raw';
+import fmaPeak from '../../shaders/fma-peak.wgsl?raw';
 import gather from '../../shaders/gather.wgsl?raw';
 import im2col from '../../shaders/im2col.wgsl?raw';
 import loss from '../../shaders/loss.wgsl?raw';
@@ -23,6 +24,7 @@ export const SHADERS = {
   activation: { name: 'activation', source: activation },
   conv2d: { name: 'conv2d', source: conv2d },
   elementwise: { name: 'elementwise', source: elementwise },
+  fmaPeak: { name: 'fma-peak', source: fmaPeak },
   gather: { name: 'gather', source: gather },
   im2col: { name: 'im2col', source: im2col },
   loss: { name: 'loss', source: loss },

@@ -12,6 +12,12 @@
 // transposed forward: NCHW → channel-major → Wᵀ·dy → col2im; weight gradient: dy channel-major ·
 // im2col(x)ᵀ), or the direct kernels of shaders/conv2d.wgsl, which need no scratch and also take the
 // convolutions whose im2col matrices would pass tuning.im2colMaxBytes.
+//
+// The weight gradient reads im2col(x) again, which a lowered conv2d of the same x has already built:
+// conv2dBackwardWeight takes that conv2d's output as an optional third input, and within one compiled
+// graph (one BuildContext) it then reads the forward's matrix (kept in the forward's own scratch, which
+// nothing else writes) instead of gathering it anew. The backward rules pass it: conv2d's own output,
+// and for convTranspose2d the input gradient conv2d(dy, w), whose im2col is that of the weight gradient.
 import { SHADERS } from '../kernels/shaders';
 import { groupPerItem, threadGrid } from '../kernels/dispatch';
 import { ConfigError, ShapeError } from '../util/errors';
@@ -41,6 +47,11 @@ export interface Conv2dBackwardInputAttrs extends Conv2dAttrs {
   inputSize: readonly [number, number];
 }
 
+/**
+ * conv2dBackwardWeight's inputs are x, dy and optionally y = conv2d(x, w') for some w' with the same
+ * stride, padding and kernel size (in the backward rules: the forward's output), whose im2col matrix
+ * it reuses when both run lowered in one compiled graph.
+ */
 export interface Conv2dBackwardWeightAttrs extends Conv2dAttrs {
   /** [KH, KW] of the forward weight. */
   kernelSize: readonly [number, number];
@@ -199,8 +210,13 @@ function backwardInputChecked([dy, w]: readonly Shape[], attrs: Conv2dBackwardIn
   return g;
 }
 
-function backwardWeightChecked([x, dy]: readonly Shape[], attrs: Conv2dBackwardWeightAttrs): ConvGeometry {
+function backwardWeightChecked([x, dy, ...rest]: readonly Shape[], attrs: Conv2dBackwardWeightAttrs): ConvGeometry {
   const name = 'conv2dBackwardWeight';
+  if (!x || !dy || rest.length > 1) {
+    throw new ShapeError(
+      `${name}: wrong number of inputs; expected x, dy and optionally y = conv2d(x, ·), got ${[x, dy, ...rest].filter(Boolean).length}.`,
+    );
+  }
   need4d(name, { x: x!, dy: dy! }, 'x [N, C, H, W] and dy [N, O, OH, OW]');
   const [KH, KW] = sizePair(name, 'kernelSize', attrs.kernelSize);
   const g = conv2dGeometry(x!, [dy![1]!, x![1]!, KH, KW], attrs, name, ['stride', 'padding', 'kernelSize']);
@@ -209,7 +225,39 @@ function backwardWeightChecked([x, dy]: readonly Shape[], attrs: Conv2dBackwardW
       `${name}: dy does not fit x with a ${KH}×${KW} kernel; expected dy=${fmt([g.N, g.O, g.OH, g.OW])}, got x=${fmt(x!)} dy=${fmt(dy!)}. Check kernelSize, stride and padding.`,
     );
   }
+  const y = rest[0];
+  if (y && (y.length !== 4 || y[0] !== g.N || y[2] !== g.OH || y[3] !== g.OW)) {
+    throw new ShapeError(
+      `${name}: the third input is not a conv2d output of x with a ${KH}×${KW} kernel; expected y=[${g.N},·,${g.OH},${g.OW}], got y=${fmt(y)} with x=${fmt(x!)}. Pass conv2d(x, w)'s output or leave it out.`,
+    );
+  }
   return g;
+}
+
+/** The im2col matrix a lowered conv2d built for the x in buffer `x`, with the geometry key `key`. */
+interface ForwardCols {
+  x: ManagedBuffer;
+  key: string;
+  cols: ManagedBuffer;
+}
+
+/**
+ * Per compiled graph (BuildContext), the im2col matrices of its lowered conv2d ops by the buffer of
+ * each op's output. Every conv op's build first drops the entry of its own output buffer, so an entry
+ * only ever describes the conv2d that last wrote that buffer.
+ */
+const forwardCols = new WeakMap<BuildContext, Map<ManagedBuffer, ForwardCols>>();
+
+/** What the im2col matrix depends on besides x's values. */
+const colsKey = (g: ConvGeometry): string => [g.N, g.C, g.H, g.W, g.KH, g.KW, g.stride, g.pad].join(',');
+
+function colsOf(ctx: BuildContext): Map<ManagedBuffer, ForwardCols> {
+  let m = forwardCols.get(ctx);
+  if (!m) {
+    m = new Map();
+    forwardCols.set(ctx, m);
+  }
+  return m;
 }
 
 type Entry = 'forward' | 'forward_no_bias' | 'backward_input' | 'transpose_forward' | 'backward_weight' | 'bias_grad';
@@ -293,6 +341,7 @@ function loweredForward(
   const { Q, NP } = lowering(g);
   const cols = ctx.scratch('conv2d:cols', Q * NP);
   const yT = ctx.scratch('conv2d:yT', g.O * NP);
+  colsOf(ctx).set(y, { x, key: colsKey(g), cols });
   return [
     moveSite(ctx, 'im2col', { x, y: cols }, g, Q * NP),
     gemmDispatch(ctx, w, cols, yT, { M: g.O, K: Q, N: NP }, {}),
@@ -322,19 +371,26 @@ function loweredInput(
   ];
 }
 
-/** dw [O, Q] = to_channel_major(dy) [O, NP] · im2col(x)ᵀ, K = N·OH·OW split into slices (gemmSplitK). */
+/**
+ * dw [O, Q] = to_channel_major(dy) [O, NP] · im2col(x)ᵀ, K = N·OH·OW split into slices (gemmSplitK).
+ * im2col(x) is the one the conv2d that wrote `y` built, when that conv2d ran lowered on this x in the
+ * same compiled graph; otherwise it is gathered here.
+ */
 function loweredWeight(
   ctx: BuildContext,
   x: ManagedBuffer,
   dy: ManagedBuffer,
+  y: ManagedBuffer | undefined,
   dw: ManagedBuffer,
   g: ConvGeometry,
 ): Dispatch[] {
   const { Q, NP } = lowering(g);
-  const cols = ctx.scratch('conv2d:cols', Q * NP);
+  const built = y ? forwardCols.get(ctx)?.get(y) : undefined;
+  const reuse = built && built.x === x && built.key === colsKey(g) ? built.cols : null;
+  const cols = reuse ?? ctx.scratch('conv2d:cols', Q * NP);
   const dyT = ctx.scratch('conv2d:dyT', g.O * NP);
   return [
-    moveSite(ctx, 'im2col', { x, y: cols }, g, Q * NP),
+    ...(reuse ? [] : [moveSite(ctx, 'im2col', { x, y: cols }, g, Q * NP)]),
     moveSite(ctx, 'to_channel_major', { t: dy, y: dyT }, g, g.O * NP),
     ...gemmSplitK(ctx, dyT, cols, dw, { M: g.O, K: NP, N: Q }, { transB: true }, splitKParts({ M: g.O, K: NP, N: Q })),
   ];
@@ -349,6 +405,7 @@ export const conv2d: OpDef<Conv2dAttrs> = defineOp<Conv2dAttrs>({
   },
   build: (ctx, [x, w, b], shapes, out, outShape, attrs) => {
     const g = conv2dChecked(shapes, attrs);
+    forwardCols.get(ctx)?.delete(out);
     if (lowered(ctx, g)) return loweredForward(ctx, x!, w!, b, out, g);
     const n = numel(outShape);
     return [
@@ -358,14 +415,19 @@ export const conv2d: OpDef<Conv2dAttrs> = defineOp<Conv2dAttrs>({
     ];
   },
   reference: ([x, w, b], shapes, attrs) => conv2dRef(x!, w!, b ?? null, conv2dChecked(shapes, attrs)),
-  backward: (gb, { inputs: [x, w, b], dy, attrs, needsGrad }) => {
+  // The weight gradient gets the output too, so that it reads this op's im2col(x) (see the header).
+  backward: (gb, { inputs: [x, w, b], output, dy, attrs, needsGrad }) => {
     const { stride, padding } = attrs;
     const grads = [
       needsGrad[0]
         ? gb.apply(conv2dBackwardInput, [dy, w!], { stride, padding, inputSize: [x!.shape[2]!, x!.shape[3]!] })
         : null,
       needsGrad[1]
-        ? gb.apply(conv2dBackwardWeight, [x!, dy], { stride, padding, kernelSize: [w!.shape[2]!, w!.shape[3]!] })
+        ? gb.apply(conv2dBackwardWeight, [x!, dy, output], {
+            stride,
+            padding,
+            kernelSize: [w!.shape[2]!, w!.shape[3]!],
+          })
         : null,
     ];
     return b ? [...grads, needsGrad[2] ? gb.apply(channelSum, [dy], {}) : null] : grads;
@@ -384,6 +446,7 @@ export const convTranspose2d: OpDef<Conv2dAttrs> = defineOp<Conv2dAttrs>({
   },
   build: (ctx, [x, w, b], shapes, out, outShape, attrs) => {
     const g = convTranspose2dChecked(shapes, attrs);
+    forwardCols.get(ctx)?.delete(out);
     if (lowered(ctx, g)) return loweredInput(ctx, x!, w!, b, out, g);
     const n = numel(outShape);
     return [
@@ -401,13 +464,16 @@ export const convTranspose2d: OpDef<Conv2dAttrs> = defineOp<Conv2dAttrs>({
   },
   // The adjoint of a transposed convolution in x is the convolution itself (no bias); its weight
   // gradient is the convolution's weight gradient with the roles of x and dy swapped, which comes
-  // out as [Cin, Cout, KH, KW], PyTorch's transposed layout, with no rearranging.
+  // out as [Cin, Cout, KH, KW], PyTorch's transposed layout, with no rearranging. That weight gradient
+  // needs im2col(dy), which the input gradient conv2d(dy, w) builds: it gets that output to reuse it.
   backward: (gb, { inputs: [x, w, b], dy, attrs, needsGrad }) => {
     const { stride, padding } = attrs;
+    const dx = needsGrad[0] ? gb.apply(conv2d, [dy, w!], { stride, padding }) : null;
+    const kernelSize: [number, number] = [w!.shape[2]!, w!.shape[3]!];
     const grads = [
-      needsGrad[0] ? gb.apply(conv2d, [dy, w!], { stride, padding }) : null,
+      dx,
       needsGrad[1]
-        ? gb.apply(conv2dBackwardWeight, [dy, x!], { stride, padding, kernelSize: [w!.shape[2]!, w!.shape[3]!] })
+        ? gb.apply(conv2dBackwardWeight, dx ? [dy, x!, dx] : [dy, x!], { stride, padding, kernelSize })
         : null,
     ];
     return b ? [...grads, needsGrad[2] ? gb.apply(channelSum, [dy], {}) : null] : grads;
@@ -423,6 +489,7 @@ export const conv2dBackwardInput: OpDef<Conv2dBackwardInputAttrs> = defineOp<Con
   },
   build: (ctx, [dy, w], shapes, out, outShape, attrs) => {
     const g = backwardInputChecked(shapes, attrs);
+    forwardCols.get(ctx)?.delete(out);
     return lowered(ctx, g)
       ? loweredInput(ctx, dy!, w!, undefined, out, g)
       : [site(ctx, 'backward_input', { dy: dy!, w: w!, dx: out }, g, numel(outShape))];
@@ -431,17 +498,21 @@ export const conv2dBackwardInput: OpDef<Conv2dBackwardInputAttrs> = defineOp<Con
   backward: 'none',
 });
 
-/** dw [O, C, KH, KW] from x [N, C, H, W] and dy [N, O, OH, OW]: conv2d's weight gradient. */
+/**
+ * dw [O, C, KH, KW] from x [N, C, H, W] and dy [N, O, OH, OW]: conv2d's weight gradient. An optional
+ * third input y = conv2d(x, ·) lets it reuse that op's im2col(x) (Conv2dBackwardWeightAttrs).
+ */
 export const conv2dBackwardWeight: OpDef<Conv2dBackwardWeightAttrs> = defineOp<Conv2dBackwardWeightAttrs>({
   name: 'conv2dBackwardWeight',
   inferShape: (shapes, attrs) => {
     const g = backwardWeightChecked(shapes, attrs);
     return [g.O, g.C, g.KH, g.KW];
   },
-  build: (ctx, [x, dy], shapes, out, outShape, attrs) => {
+  build: (ctx, [x, dy, y], shapes, out, outShape, attrs) => {
     const g = backwardWeightChecked(shapes, attrs);
+    forwardCols.get(ctx)?.delete(out);
     return lowered(ctx, g)
-      ? loweredWeight(ctx, x!, dy!, out, g)
+      ? loweredWeight(ctx, x!, dy!, y, out, g)
       : [site(ctx, 'backward_weight', { x: x!, dy: dy!, dw: out }, g, numel(outShape))];
   },
   reference: ([x, dy], shapes, attrs) => conv2dBackwardWeightRef(x!, dy!, backwardWeightChecked(shapes, attrs)),

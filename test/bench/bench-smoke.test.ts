@@ -27,6 +27,8 @@ import {
   type PeerKey,
   type PeerResult,
 } from '../../bench/workloads/index';
+import { CONV_TRAIN_C128_WORKLOAD } from '../../bench/workloads/conv-train';
+import { convForwardMacs } from '../../bench/workloads/index';
 import { Executable } from '../../src/graph/executor';
 import { Graph } from '../../src/graph/graph';
 import { ConvAutoencoder } from '../../src/nn/conv-autoencoder';
@@ -35,7 +37,8 @@ import type * as TfCore from '@tensorflow/tfjs-core';
 import { allclose } from '../helpers/allclose';
 import { loadTfjs } from './tfjs-loader';
 
-const TRAINING = new Set(['fc-train-sync1', 'fc-train-sync10', 'conv-train']);
+const TRAINING = new Set(['fc-train-sync1', 'fc-train-sync10', 'conv-train', 'conv-train-c128']);
+const CONV_TRAINING = new Set(['conv-train', 'conv-train-c128']);
 
 describe('bench workloads (smoke shapes)', () => {
   let env: BenchEnv;
@@ -57,28 +60,51 @@ describe('bench workloads (smoke shapes)', () => {
   for (const w of WORKLOADS) {
     it(`${w.name}: every measured peer returns a positive finite ${w.unit}`, async function () {
       // conv-train builds three conv models' pipelines; SwiftShader on a shared CPU compiles slowly.
-      if (w.name === 'conv-train') this.timeout(300_000);
+      if (CONV_TRAINING.has(w.name)) this.timeout(300_000);
       const r = await measureWorkload(w, env, { size: 'smoke', rounds: 1 });
-      // Extra kernel-level rows without a jax-js version say why in the jax column.
-      expect('median' in r.jax, `${w.name}: jax ${JSON.stringify(r.jax)}`).to.equal(w.jax !== undefined);
-      const peers =
-        'median' in r.jax
-          ? ([
-              ['ours', r.ours],
-              ['tfjs', r.tfjs],
-              ['jax', r.jax],
-            ] as const)
-          : ([
-              ['ours', r.ours],
-              ['tfjs', r.tfjs],
-            ] as const);
+      // A workload that runs ours alone says why in the tfjs and jax columns; extra kernel-level rows
+      // without a jax-js version say why in the jax column.
+      const alone = w.oursAlone?.(env, 'smoke') ?? null;
+      expect('median' in r.tfjs, `${w.name}: tfjs ${JSON.stringify(r.tfjs)}`).to.equal(alone === null);
+      if (alone !== null) {
+        expect(r.tfjs).to.deep.equal({ unavailable: alone });
+        expect(r.jax).to.deep.equal({ unavailable: alone });
+        expect(r.ratioTfjs).to.equal(null);
+        expect(r.ratioJax).to.equal(null);
+      } else {
+        expect('median' in r.jax, `${w.name}: jax ${JSON.stringify(r.jax)}`).to.equal(w.jax !== undefined);
+      }
+      const peers = (
+        [
+          ['ours', r.ours],
+          ['tfjs', r.tfjs],
+          ['jax', r.jax],
+        ] as const
+      ).filter((e): e is readonly [PeerKey, PeerResult] => 'median' in e[1]);
+      // Rows that count their FLOPs report every measured peer's rate in GFLOP/s as well.
+      if (w.flopsPerRep) {
+        const flops = w.flopsPerRep('smoke');
+        expect(r.flopsPerRep).to.equal(flops);
+        for (const [who, peer] of peers) {
+          const want = (peer.median * flops) / r.workPerRep / 1e9;
+          expect(r.gflops?.[who]?.median, `${w.name} ${who} GFLOP/s`).to.be.closeTo(want, 1e-12 * want);
+        }
+      } else {
+        expect(r.gflops).to.equal(undefined);
+      }
+      // Rows that count steps: one steady-state step of every measured peer, with at least one dispatch.
+      if (w.countsSteps) {
+        for (const [who] of peers)
+          expect(r.counts?.[who]?.dispatches, `${w.name} ${who} dispatches`).to.be.greaterThan(0);
+      }
       for (const [who, peer] of peers) {
         expect(peer.samples, `${w.name} ${who}`).to.have.length(1);
         expect(Number.isFinite(peer.median) && peer.median > 0, `${w.name} ${who}: value ${peer.median}`).to.equal(
           true,
         );
       }
-      expect(Number.isFinite(r.ratioTfjs) && r.ratioTfjs > 0).to.equal(true);
+      if (alone !== null) return;
+      expect(Number.isFinite(r.ratioTfjs!) && r.ratioTfjs! > 0).to.equal(true);
       if (w.jax) expect(Number.isFinite(r.ratioJax!) && r.ratioJax! > 0).to.equal(true);
       if (!TRAINING.has(w.name)) return;
       for (const [who, peer] of peers) {
@@ -88,8 +114,13 @@ describe('bench workloads (smoke shapes)', () => {
       // rounding (different summation orders and layouts) separates ours and tfjs (rtol 1e-4). jax-js
       // on WebGPU lands 6e-4 (relative) off on the conv model, though its lax.conv / convTranspose
       // match a float64 loop to 1e-7 on its CPU device; so conv-train vs jax gets rtol 2e-3.
-      const jaxTol = w.name === 'conv-train' ? 2e-3 : 1e-4;
-      allclose([r.ours.firstLoss!], [r.tfjs.firstLoss!], { atol: 0, rtol: 1e-4 }, `${w.name} first loss vs tfjs`);
+      const jaxTol = CONV_TRAINING.has(w.name) ? 2e-3 : 1e-4;
+      allclose(
+        [r.ours.firstLoss!],
+        [(r.tfjs as PeerResult).firstLoss!],
+        { atol: 0, rtol: 1e-4 },
+        `${w.name} first loss vs tfjs`,
+      );
       allclose(
         [r.ours.firstLoss!],
         [(r.jax as PeerResult).firstLoss!],
@@ -266,7 +297,7 @@ describe('bench workloads (smoke shapes)', () => {
       expect(peer.lossFell, who).to.equal(undefined);
       allclose([peer.firstLoss!], [r.ours.firstLoss!], { atol: 0, rtol: FIRST_LOSS_RTOL }, `${who} cold first loss`);
     }
-    expect(Number.isFinite(r.ratioTfjs) && r.ratioTfjs > 0).to.equal(true);
+    expect(Number.isFinite(r.ratioTfjs!) && r.ratioTfjs! > 0).to.equal(true);
     expect(Number.isFinite(r.ratioJax!) && r.ratioJax! > 0).to.equal(true);
   });
 
@@ -289,5 +320,38 @@ describe('bench workloads (smoke shapes)', () => {
     expect(r.jax).to.deep.equal({ unavailable: 'jax-js: no WebGPU here' });
     expect(r.ratioJax).to.equal(null);
     expect(r.ours.samples).to.deep.equal([0.5, 0.5]);
+  });
+});
+
+describe('conv-train-c128: counted FLOPs, and where it runs ours alone', () => {
+  it('counts 3 × 2 × the forward multiply-adds of the c = 128 model, layer by layer by hand', () => {
+    const [c, L] = [128, 10];
+    // One image: each output of a convolution sums C_in·4·4 products; a transposed convolution spreads
+    // each of its inputs over C_out·4·4 outputs; a Linear layer is in·out.
+    const perImage = [
+      c * 14 * 14 * (1 * 16), // Conv2d 1 → c, 28 → 14
+      2 * c * 7 * 7 * (c * 16), // Conv2d c → 2c, 14 → 7
+      2 * c * 49 * L, // Linear 2c·49 → L
+      L * 2 * c * 49, // Linear L → 2c·49
+      2 * c * 7 * 7 * (c * 16), // ConvTranspose2d 2c → c, 7 → 14
+      c * 14 * 14 * (1 * 16), // ConvTranspose2d c → 1, 14 → 28
+    ].reduce((a, b) => a + b, 0);
+    expect(perImage).to.equal(52_433_920);
+    expect(convForwardMacs({ c, latent: L })).to.equal(perImage);
+    // Batch 64: 20.1 GFLOP per step.
+    expect(CONV_TRAIN_C128_WORKLOAD.flopsPerRep!('full')).to.equal(20_134_625_280);
+  });
+
+  it('leaves tfjs and jax-js out at full size on a CPU adapter only', () => {
+    const env = (isFallback: boolean) =>
+      ({
+        gpu: { adapter: { vendor: 'google', architecture: 'swiftshader', device: '', description: '', isFallback } },
+      }) as unknown as BenchEnv;
+    const why = CONV_TRAIN_C128_WORKLOAD.oursAlone!(env(true), 'full');
+    expect(why)
+      .to.be.a('string')
+      .and.match(/CPU adapter \(google swiftshader\)/);
+    expect(CONV_TRAIN_C128_WORKLOAD.oursAlone!(env(false), 'full')).to.equal(null);
+    expect(CONV_TRAIN_C128_WORKLOAD.oursAlone!(env(true), 'smoke')).to.equal(null);
   });
 });

@@ -3,8 +3,13 @@
 // and a two-op graph; the benchmark's FC training step (784-392-196-8, Adam, batch 256): one optimizer
 // dispatch over the parameter arena and no host-to-GPU bytes per step after the first, also for K
 // steps in one submission. Also: the wrapped prototypes are put back afterwards, also when the code
-// throws.
+// throws. And the counted step of the conv training rows (ours): conv-train-c128 against conv-train and
+// a hand count of its uploads, and the JSON fields the report makes of the counts.
 import { expect } from 'chai';
+import { compact } from '../../bench/report.mjs';
+import type { BenchResult } from '../../bench/suite';
+import { CONV_TRAIN_C128_WORKLOAD, CONV_TRAIN_WORKLOAD } from '../../bench/workloads/conv-train';
+import type { BenchEnv, Workload, WorkloadResult } from '../../bench/workloads/index';
 import { countWork } from '../../src/gpu/counting';
 import { Executable } from '../../src/graph/executor';
 import { Graph } from '../../src/graph/graph';
@@ -96,6 +101,11 @@ describe('countWork (dispatches and host-to-GPU bytes of one call)', () => {
     try {
       const { device } = fc.gpu;
       const graph = fc.trainer.exe.dispatchCount;
+      // The fused loss's final sum runs only on steps whose loss is read.
+      const readouts = fc.trainer.exe.readoutCount;
+      expect(readouts).to.equal(1);
+      // gather 1 + forward 6 + fused loss 1 + its sum 1 + input gradients 5 + weight/bias gradients 6.
+      expect(graph).to.equal(20);
       // The first step writes the optimizer's step table (a window of 512 rows of 16 bytes).
       const first = await countWork(device, async () => {
         await fc.trainer.runSteps(1, true, [fc.batchOf(0)]);
@@ -115,7 +125,13 @@ describe('countWork (dispatches and host-to-GPU bytes of one call)', () => {
           Array.from({ length: K }, (_, j) => fc.batchOf(j)),
         );
       });
-      expect(several.count).to.deep.equal({ dispatches: K * (1 + graph + 1), uploadBytes: 0, submits: 1 });
+      expect(several.count).to.deep.equal({
+        dispatches: K * (1 + graph + 1) - (K - 1) * readouts,
+        uploadBytes: 0,
+        submits: 1,
+      });
+      // A step whose loss is not read: 20 dispatches with the gather and the optimizer.
+      expect(1 + graph - readouts + 1).to.equal(20);
     } finally {
       fc.dispose();
     }
@@ -141,5 +157,76 @@ describe('countWork (dispatches and host-to-GPU bytes of one call)', () => {
     expect(queueProto.writeBuffer).to.equal(before);
     const { count } = await countWork(gpu.device, () => 0);
     expect(count).to.deep.equal({ dispatches: 0, uploadBytes: 0, submits: 0 });
+  });
+});
+
+describe('the counted step of the conv training rows (ours)', () => {
+  it('conv-train-c128 (smoke shapes): the same dispatches as conv-train (same layers, same lowering), only the batch uploaded', async function () {
+    this.timeout(300_000);
+    const { gpu, registry } = await getGpu();
+    // The conv peers read only our device, registry and (null: seeded noise) images from the environment.
+    const env = { gpu, registry, images: null } as unknown as BenchEnv;
+    const counted = async (w: Workload) => {
+      const peer = await w.ours(env, 'smoke');
+      try {
+        await peer.run(1); // the first step, which compiles every pipeline
+        await registry.settled();
+        return (await countWork(gpu.device, () => peer.run(1))).count;
+      } finally {
+        peer.dispose();
+      }
+    };
+    const small = await counted(CONV_TRAIN_WORKLOAD);
+    const big = await counted(CONV_TRAIN_C128_WORKLOAD);
+    expect(big.dispatches).to.equal(small.dispatches);
+    expect(big.dispatches).to.be.greaterThan(0);
+    // By hand: the batch (4 images × 784 floats × 4 B) written into the input; the optimizer's step
+    // values come from its table on the GPU (written on the first step), so nothing else.
+    const batchBytes = 4 * 784 * 4;
+    expect(big.uploadBytes).to.equal(batchBytes);
+    expect(small.uploadBytes).to.equal(batchBytes);
+  });
+
+  it('the JSON rows: counted fields of ours, FLOPs per step and GFLOP/s, the 2048³ GEMM share of the FMA ceiling', () => {
+    const peer = (median: number) => ({ median, min: median, max: median, samples: [median], seconds: [1] });
+    const row = (name: string, unit: string, ours: number, extra: Partial<WorkloadResult> = {}): WorkloadResult => ({
+      name,
+      unit,
+      lowerIsBetter: false,
+      description: '',
+      workPerRep: 64,
+      reps: 1,
+      rounds: 1,
+      roundsRequested: 1,
+      ours: peer(ours),
+      tfjs: { unavailable: 'left out' },
+      jax: { unavailable: 'left out' },
+      ratioTfjs: null,
+      ratioJax: null,
+      ...extra,
+    });
+    const result = {
+      env: { adapter: { vendor: 'v', architecture: '', device: '', description: '', isFallback: false } },
+      workloads: [
+        row('fma-peak', 'GFLOPS', 4000),
+        row('gemm-2048-peak', 'GFLOPS', 1000),
+        row('conv-train-c128', 'samples/s', 32, {
+          counts: { ours: { dispatches: 72, uploadBytes: 201_088, submits: 1 } },
+          flopsPerRep: 2e10,
+          gflops: { ours: { median: 10, min: 9, max: 11 } },
+        }),
+      ],
+    } as unknown as BenchResult;
+    const out = compact(result) as { workloads: Record<string, unknown>[] };
+    const [fma, gemm, conv] = out.workloads;
+    expect(gemm!.share_of_fma_peak).to.equal(0.25);
+    expect(fma!).to.not.have.property('share_of_fma_peak');
+    expect(conv!).to.include({ dispatches_per_step: 72, upload_bytes_per_step: 201_088, flops_per_step: 2e10 });
+    expect(conv!.gflops).to.deep.equal({ ours: 10, tfjs: null, jax: null });
+    expect(conv!.tfjs).to.deep.equal({ unavailable: 'left out' });
+    expect(conv!.ratio_tfjs).to.equal(null);
+    // Without fma-peak in the run the share is null, not a guess.
+    const alone = compact({ ...result, workloads: [result.workloads[1]!] } as BenchResult) as typeof out;
+    expect(alone.workloads[0]!.share_of_fma_peak).to.equal(null);
   });
 });
