@@ -1,0 +1,100 @@
+// spread.ts: the spread of a chart over several seeds, drawn the same way on the page (<ae-chart>) and
+// in the PNGs (renderChart): a shaded band ±1 standard deviation around a mean line (two uPlot series,
+// the band's edges, filled between by a uPlot band) and an error bar ±1 sd on each bar (drawn onto
+// uPlot's canvas in its draw hook). Imports uplot types only.
+import type uPlot from 'uplot';
+
+/** Opacity of a band's fill. */
+export const BAND_ALPHA = 0.2;
+/** Half the width of an error bar's caps, in CSS pixels. */
+export const ERROR_CAP = 4;
+
+/** `colour` at BAND_ALPHA: a #rrggbb gets an alpha byte, any other CSS colour is mixed with transparent. */
+export function bandFill(colour: string): string {
+  if (/^#[0-9a-f]{6}$/i.test(colour))
+    return `${colour}${Math.round(BAND_ALPHA * 255)
+      .toString(16)
+      .padStart(2, '0')}`;
+  return `color-mix(in srgb, ${colour} ${Math.round(BAND_ALPHA * 100)}%, transparent)`;
+}
+
+/**
+ * The edges of a ±1 sd band around `y`: null where y or its sd is missing (no band there), and on a
+ * log axis a lower edge ≤ 0 left out (the band then starts at the axis' bottom).
+ */
+export function bandEdges(
+  y: readonly (number | null)[],
+  sd: readonly (number | null | undefined)[],
+  log: boolean,
+): { lo: (number | null)[]; hi: (number | null)[] } {
+  const lo: (number | null)[] = [];
+  const hi: (number | null)[] = [];
+  y.forEach((v, i) => {
+    const s = sd[i];
+    const known = v !== null && typeof s === 'number' && Number.isFinite(s);
+    hi.push(known ? v + s : null);
+    const low = known ? v - s : null;
+    lo.push(low !== null && log && low <= 0 ? null : low);
+  });
+  return { lo, hi };
+}
+
+/** The uPlot series of a band edge: not stroked, no points, gaps spanned. */
+export function bandEdgeSeries(label: string): uPlot.Series {
+  return { label, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } };
+}
+
+/** One bar series' error bars: its uPlot series index, the sd per category and its centre's offset from the category. */
+export interface ErrorBars {
+  series: number;
+  sd: readonly (number | null | undefined)[];
+  centre: number;
+}
+
+/**
+ * Draws ±1 sd error bars (a vertical line with caps) over bars onto `u`'s canvas, in `colour`: at
+ * category k of series s, from y − sd to y + sd at x = k + centre. Call from uPlot's draw hook.
+ */
+export function drawErrorBars(u: uPlot, bars: readonly ErrorBars[], colour: string): void {
+  const ctx = u.ctx;
+  const ratio = u.ctx.canvas.width / Math.max(1, u.width);
+  ctx.save();
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = Math.max(1, 1.5 * ratio);
+  ctx.beginPath();
+  for (const b of bars) {
+    const ys = u.data[b.series] as (number | null)[] | undefined;
+    if (!ys) continue;
+    ys.forEach((y, k) => {
+      const s = b.sd[k];
+      if (y === null || y === undefined || typeof s !== 'number' || !Number.isFinite(s)) return;
+      const x = u.valToPos(k + b.centre, 'x', true);
+      const top = u.valToPos(y + s, 'y', true);
+      const bottom = u.valToPos(y - s, 'y', true);
+      const cap = ERROR_CAP * ratio;
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, bottom);
+      ctx.moveTo(x - cap, top);
+      ctx.lineTo(x + cap, top);
+      ctx.moveTo(x - cap, bottom);
+      ctx.lineTo(x + cap, bottom);
+    });
+  }
+  ctx.stroke();
+  ctx.restore();
+}
+
+/** The highest y + sd of some columns (for a y range that keeps every error bar in view); -∞ when none. */
+export function spreadTop(
+  cols: readonly (readonly (number | null)[])[],
+  sds: readonly (readonly (number | null | undefined)[])[],
+): number {
+  let top = Number.NEGATIVE_INFINITY;
+  cols.forEach((col, i) =>
+    col.forEach((y, k) => {
+      const s = sds[i]?.[k];
+      if (y !== null && typeof s === 'number' && Number.isFinite(s)) top = Math.max(top, y + s);
+    }),
+  );
+  return top;
+}
