@@ -352,7 +352,11 @@ export function disagreementsOf(run) {
   const r = resultOf(run);
   if (!r) return out;
   // A note that only restates the report's claim is not ours; one that goes on to say what we measured is.
-  for (const n of r.notes ?? []) if (DISAGREES.test(n) && (!/^Report\b/.test(n) || /\bMeasured\b/.test(n))) out.push(n);
+  // Over several seeds a note of one seed alone starts "seed N: ".
+  for (const n of r.notes ?? []) {
+    const bare = n.replace(/^seed \d+: /, '');
+    if (DISAGREES.test(bare) && (!/^Report\b/.test(bare) || /\bMeasured\b/.test(bare))) out.push(n);
+  }
   const m = r.metrics ?? {};
   if (run.id === 'conv-latent' && !out.some((n) => /does not fall/.test(n))) {
     const rows = latentRows(m);

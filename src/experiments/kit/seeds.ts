@@ -127,7 +127,12 @@ export async function runSeeds<C extends { seed: number; seeds?: number }>(
     const tagged: ExperimentContext = {
       ...ctx,
       onProgress: onProgress
-        ? (p) => onProgress({ ...p, stage: `${p.stage} (seed ${seed})`, message: `seed ${seed}: ${p.message}` })
+        ? (p) =>
+            onProgress({
+              ...p,
+              stage: `${p.stage} (seed ${seed})`,
+              ...(p.point ? { point: { ...p.point, series: `${p.point.series} (seed ${seed})` } } : {}),
+            })
         : undefined,
     };
     return run(tagged, c);
