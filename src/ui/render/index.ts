@@ -28,5 +28,14 @@ export type { GrayImagesOptions, GridRenderLayout, TileLayout, TileLayoutInput }
 export { heatCellSide, heatmapLayout, paintHeatCells, renderHeatmap } from './heatmap';
 export type { HeatCellsOptions, HeatmapRenderLayout } from './heatmap';
 export { base64ToBytes, bytesToBase64, canvasToPng } from './png';
-export { BAND_ALPHA, ERROR_CAP, bandEdgeSeries, bandEdges, bandFill, drawErrorBars, spreadTop } from './spread';
+export {
+  BAND_ALPHA,
+  BAND_EDGE_CLASS,
+  ERROR_CAP,
+  bandEdgeSeries,
+  bandEdges,
+  bandFill,
+  drawErrorBars,
+  spreadTop,
+} from './spread';
 export type { ErrorBars } from './spread';

@@ -39,9 +39,12 @@ export function bandEdges(
   return { lo, hi };
 }
 
+/** The class of a band edge's uPlot series (and of its legend row, which <ae-chart> hides). */
+export const BAND_EDGE_CLASS = 'ae-band-edge';
+
 /** The uPlot series of a band edge: not stroked, no points, gaps spanned. */
 export function bandEdgeSeries(label: string): uPlot.Series {
-  return { label, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } };
+  return { label, class: BAND_EDGE_CLASS, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } };
 }
 
 /** One bar series' error bars: its uPlot series index, the sd per category and its centre's offset from the category. */

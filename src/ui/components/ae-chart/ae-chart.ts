@@ -10,7 +10,7 @@ import type { Series } from '../../../experiments/types';
 import { formatTick, formatValue } from '../../format';
 import { DECIMAL_INCREMENTS, INTEGER_INCREMENTS } from '../../render/chart';
 import { SERIES_COLORS } from '../../render/colour';
-import { bandEdgeSeries, bandEdges, bandFill, drawErrorBars, spreadTop } from '../../render/spread';
+import { BAND_EDGE_CLASS, bandEdgeSeries, bandEdges, bandFill, drawErrorBars, spreadTop } from '../../render/spread';
 import { chartStyles, uplotStyles } from './ae-chart.styles';
 import { figureStyles } from '../figure.styles';
 
@@ -357,8 +357,8 @@ export class AeChart extends LitElement {
     }
     this.plot = new uPlot(opts, data, this.plotBox);
     // The band edges are drawing aids, not series of their own: no legend rows.
-    const rows = this.plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
-    for (const b of this.bands) for (const k of [b.hi, b.lo]) rows[k]?.style.setProperty('display', 'none');
+    for (const row of this.plot.root.querySelectorAll<HTMLElement>(`.u-legend .${BAND_EDGE_CLASS}`))
+      row.style.setProperty('display', 'none');
     this.drawn = this.pointCount;
   }
 
