@@ -75,6 +75,24 @@ describe('spread in the PNG charts (renderChart)', () => {
     expect(part.n).to.be.lessThan(whole.n * 0.4);
   });
 
+  it('draws an error bar at a line of a single point (one epoch), where a band cannot show', () => {
+    const one = (sd: number[] | null): Chart => ({
+      id: 'one',
+      title: 'One epoch',
+      xLabel: 'epoch',
+      yLabel: 'loss',
+      series: [
+        { name: 'train', x: [1], y: [0.5], ...(sd ? { sd } : {}) },
+        { name: 'frame', x: [0, 2], y: [0, 1] },
+      ],
+    });
+    const colour = hexRgb(SERIES_COLORS[0]);
+    const plain = count(renderChart(one(null), { width: 600, height: 400 }), colour, 12);
+    const bar = count(renderChart(one([0.2]), { width: 600, height: 400 }), colour, 12);
+    // The point alone (and the legend swatch); with the sd a 1.5 px line ±0.2 of a 0…1 axis (~130 px tall) and caps.
+    expect(bar.n - plain.n).to.be.greaterThan(80);
+  });
+
   it('draws an error bar on each bar, over the bar top and past it', () => {
     const bars = (sd: number[] | null): Chart => ({
       id: 'cap',

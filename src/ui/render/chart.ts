@@ -9,7 +9,7 @@ import type { Chart } from '../../experiments/types';
 import { ConfigError } from '../../util/errors';
 import { formatTick } from '../format';
 import { SERIES_COLORS } from './colour';
-import { bandEdges, bandEdgeSeries, bandFill, drawErrorBars, spreadTop } from './spread';
+import { bandEdges, bandEdgeSeries, bandFill, drawErrorBars, type ErrorBars, lonePointBars, spreadTop } from './spread';
 import { BODY_FONT, FONT_FAMILY, TEXT_COLOR, TITLE_FONT, blankCanvas, centredText, fitText } from './text';
 
 export interface ChartRenderOptions {
@@ -178,7 +178,12 @@ function plotOptions(
   height: number,
   measure: CanvasRenderingContext2D,
   categories: number[] | null,
-  spread: { bands: { series: number; hi: number; lo: number }[]; barSd: (number | null)[][]; top: number },
+  spread: {
+    bands: { series: number; hi: number; lo: number }[];
+    barSd: (number | null)[][];
+    top: number;
+    lone: ErrorBars[];
+  },
 ): uPlot.Options {
   const log = chart.yScale === 'log';
   const bars = categories !== null;
@@ -283,7 +288,9 @@ function plotOptions(
               ),
           ],
         }
-      : {},
+      : spread.lone.length
+        ? { draw: [(u: uPlot) => drawErrorBars(u, spread.lone, TEXT_COLOR)] }
+        : {},
   };
 }
 
@@ -315,6 +322,13 @@ export function renderChart(chart: Chart, options: ChartRenderOptions = {}): HTM
   const barSd = bars ? sdColumns(chart, categories!) : [];
   const spread = {
     bands: line?.bands ?? [],
+    lone: line
+      ? lonePointBars(
+          data.slice(1, chart.series.length + 1) as (number | null)[][],
+          sdColumns(chart, data[0] as number[]),
+          chart.series.map((_, i) => SERIES_COLORS[i % SERIES_COLORS.length]!),
+        )
+      : [],
     barSd,
     top: bars ? spreadTop(data.slice(1) as (number | null)[][], barSd) : Number.NEGATIVE_INFINITY,
   };

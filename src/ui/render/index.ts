@@ -36,6 +36,7 @@ export {
   bandEdges,
   bandFill,
   drawErrorBars,
+  lonePointBars,
   spreadTop,
 } from './spread';
 export type { ErrorBars } from './spread';

@@ -47,11 +47,36 @@ export function bandEdgeSeries(label: string): uPlot.Series {
   return { label, class: BAND_EDGE_CLASS, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } };
 }
 
-/** One bar series' error bars: its uPlot series index, the sd per category and its centre's offset from the category. */
+/**
+ * One series' error bars: its uPlot series index, the sd per point and the bar's offset from the point's
+ * x (bars: x is the category's index; `atData`: x is the data's own x, for the lone point of a line).
+ * `colour` overrides drawErrorBars' colour.
+ */
 export interface ErrorBars {
   series: number;
   sd: readonly (number | null | undefined)[];
   centre: number;
+  atData?: boolean;
+  colour?: string;
+}
+
+/**
+ * Error bars for the lines that have a single point (a band needs two): ±1 sd at that point in the
+ * series' colour. `cols` and `sds` are the series' columns and sds, `colours` their colours.
+ */
+export function lonePointBars(
+  cols: readonly (readonly (number | null)[])[],
+  sds: readonly (readonly (number | null | undefined)[])[],
+  colours: readonly string[],
+): ErrorBars[] {
+  const out: ErrorBars[] = [];
+  cols.forEach((col, i) => {
+    const points = col.filter((v) => v !== null).length;
+    const sd = sds[i] ?? [];
+    if (points === 1 && sd.some((v) => typeof v === 'number' && Number.isFinite(v)))
+      out.push({ series: i + 1, sd, centre: 0, atData: true, colour: colours[i] });
+  });
+  return out;
 }
 
 /**
@@ -62,16 +87,17 @@ export function drawErrorBars(u: uPlot, bars: readonly ErrorBars[], colour: stri
   const ctx = u.ctx;
   const ratio = u.ctx.canvas.width / Math.max(1, u.width);
   ctx.save();
-  ctx.strokeStyle = colour;
   ctx.lineWidth = Math.max(1, 1.5 * ratio);
-  ctx.beginPath();
   for (const b of bars) {
     const ys = u.data[b.series] as (number | null)[] | undefined;
     if (!ys) continue;
+    const xs = u.data[0] as number[];
+    ctx.strokeStyle = b.colour ?? colour;
+    ctx.beginPath();
     ys.forEach((y, k) => {
       const s = b.sd[k];
       if (y === null || y === undefined || typeof s !== 'number' || !Number.isFinite(s)) return;
-      const x = u.valToPos(k + b.centre, 'x', true);
+      const x = u.valToPos((b.atData ? xs[k]! : k) + b.centre, 'x', true);
       const top = u.valToPos(y + s, 'y', true);
       const bottom = u.valToPos(y - s, 'y', true);
       const cap = ERROR_CAP * ratio;
@@ -82,8 +108,8 @@ export function drawErrorBars(u: uPlot, bars: readonly ErrorBars[], colour: stri
       ctx.moveTo(x - cap, bottom);
       ctx.lineTo(x + cap, bottom);
     });
+    ctx.stroke();
   }
-  ctx.stroke();
   ctx.restore();
 }
 

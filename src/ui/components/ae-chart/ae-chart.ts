@@ -10,7 +10,15 @@ import type { Series } from '../../../experiments/types';
 import { formatTick, formatValue } from '../../format';
 import { DECIMAL_INCREMENTS, INTEGER_INCREMENTS } from '../../render/chart';
 import { SERIES_COLORS } from '../../render/colour';
-import { BAND_EDGE_CLASS, bandEdgeSeries, bandEdges, bandFill, drawErrorBars, spreadTop } from '../../render/spread';
+import {
+  BAND_EDGE_CLASS,
+  bandEdgeSeries,
+  bandEdges,
+  bandFill,
+  drawErrorBars,
+  lonePointBars,
+  spreadTop,
+} from '../../render/spread';
 import { chartStyles, uplotStyles } from './ae-chart.styles';
 import { figureStyles } from '../figure.styles';
 
@@ -342,6 +350,13 @@ export class AeChart extends LitElement {
         ]),
       );
       opts.bands = this.bands.map((b) => ({ series: [b.hi, b.lo], fill: bandFill(this.colour(b.series)) }));
+      // A line of one point has no band to show: an error bar there instead.
+      const lone = lonePointBars(
+        data.slice(1, this.names.length + 1) as (number | null)[][],
+        this.names.map((n) => (data[0] as number[]).map((x) => this.sds.get(n)?.get(x) ?? null)),
+        this.names.map((_, i) => this.colour(i)),
+      );
+      if (lone.length) opts.hooks = { draw: [(u) => drawErrorBars(u, lone, fg)] };
     } else if (this.sds.size) {
       const width = 0.7 / Math.max(1, this.names.length);
       opts.hooks = {
