@@ -96,7 +96,8 @@ export function drawErrorBars(u: uPlot, bars: readonly ErrorBars[], colour: stri
     ctx.beginPath();
     ys.forEach((y, k) => {
       const s = b.sd[k];
-      if (y === null || y === undefined || typeof s !== 'number' || !Number.isFinite(s)) return;
+      // No bar for an unknown sd, nor for a spread of exactly 0 (equal in every seed, e.g. a parameter count).
+      if (y === null || y === undefined || typeof s !== 'number' || !Number.isFinite(s) || s <= 0) return;
       const x = u.valToPos((b.atData ? xs[k]! : k) + b.centre, 'x', true);
       const top = u.valToPos(y + s, 'y', true);
       const bottom = u.valToPos(y - s, 'y', true);
