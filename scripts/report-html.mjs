@@ -451,10 +451,9 @@ function table(t, cls = '') {
       (row, i) =>
         `<tr>${row
           .map((c, j) => {
-            const sd = t.sd?.[i]?.[j];
-            return typeof sd === 'number' && Number.isFinite(sd)
-              ? `<td class="spread">${esc(withSd(c, sd))}</td>`
-              : `<td>${esc(num(c))}</td>`;
+            // A figure with its spread (from the table's sd, or a metric row's "mean ± sd" text).
+            const text = withSd(c, t.sd?.[i]?.[j]);
+            return text.includes(' ± ') ? `<td class="spread">${esc(text)}</td>` : `<td>${esc(text)}</td>`;
           })
           .join('')}</tr>`,
     )
