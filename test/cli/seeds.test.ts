@@ -223,6 +223,51 @@ describe('seeds: merging the runs of one experiment', () => {
     expect(c[0]!.series[0]).to.deep.equal({ name: 'a', x: [0], y: [2], sd: [Math.SQRT2] });
   });
 
+  it("keeps a sweep's own groups, each named by its seed, after the seeds' group", async () => {
+    const sweep = defineExperiment<Toy>({
+      name: 'toy-sweep',
+      title: 'Toy sweep',
+      description: 'variants in one group',
+      schema: TOY_SCHEMA,
+      async run(_ctx, c) {
+        const { results, grouping } = await trainGroup(
+          ctx,
+          ['a', 'b'].map((v) => ({ name: `v=${v}`, run: v })),
+          async (v) => (v === 'a' ? c.seed : 10 * c.seed),
+        );
+        return {
+          ...(await toy.run(ctx, toy.validate({ seed: c.seed }, 'tiny'))),
+          metrics: { a: results[0]!, b: results[1]! },
+          grouping,
+        };
+      },
+    });
+    const r = await sweep.run(ctx, sweep.validate({ seed: 1, seeds: 2 }, 'tiny'));
+    const how = 'trained one after another';
+    expect(r.grouping).to.deep.equal([
+      { runs: ['seed=1', 'seed=2'], together: false, how },
+      { runs: ['seed=1 v=a', 'seed=1 v=b'], together: false, how },
+      { runs: ['seed=2 v=a', 'seed=2 v=b'], together: false, how },
+    ]);
+    expect(r.metrics).to.deep.equal({ a: 1.5, b: 15 });
+  });
+
+  it('trainGroup asks `before` ahead of each member and stops when it answers true', async () => {
+    const seen: string[] = [];
+    const { results, grouping } = await trainGroup(
+      ctx,
+      ['x', 'y', 'z'].map((n) => ({ name: n, run: n })),
+      async (n) => {
+        seen.push(n);
+        return n;
+      },
+      (m) => m.name === 'z',
+    );
+    expect(seen).to.deep.equal(['x', 'y']);
+    expect(results).to.deep.equal(['x', 'y']);
+    expect(grouping[0]!.runs).to.deep.equal(['x', 'y']);
+  });
+
   it('trainGroup runs its members in order and stops starting new ones after an abort', async () => {
     const abort = new AbortController();
     const seen: number[] = [];

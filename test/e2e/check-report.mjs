@@ -363,8 +363,10 @@ export function checkReport(dir, { scale = null, seeds = 1, only = null } = {}) 
     check(`${id}: over ${seeds} seeds, each with its own figures, trained one after another`, () => {
       expect(Array.isArray(r.seeds) && r.seeds.length === seeds, `seeds ${JSON.stringify(r.seeds)}`);
       expect(Array.isArray(r.perSeed) && r.perSeed.length === seeds, `${r.perSeed?.length ?? 0} per-seed results`);
-      const runs = (r.grouping ?? []).flatMap((/** @type {any} */ g) => g.runs);
-      expect(runs.length === seeds, `grouping names ${runs.length} runs`);
+      const seedRuns = (r.grouping ?? []).find((/** @type {any} */ g) =>
+        g.runs.every((/** @type {string} */ x) => /^seed=\d+$/.test(x)),
+      )?.runs;
+      expect(seedRuns?.length === seeds, `the seeds' group names ${JSON.stringify(seedRuns)}`);
       expect(html.includes('trained one after another'), 'report.html does not say how the runs were trained');
       return `seeds ${r.seeds.join(', ')}`;
     });

@@ -83,16 +83,18 @@ export interface GroupMember<T> {
 /**
  * Trains a group of runs of one experiment that differ only in seed (or in variants of one shape).
  * This version has no model axis, so the runs are trained one after another; the returned grouping
- * says so. Runs stop being started once ctx.signal is aborted (the finished ones are returned).
+ * says so. No run is started after ctx.signal is aborted (the finished ones are returned), nor once
+ * `before` (asked before each run) answers true.
  */
 export async function trainGroup<T, R>(
   ctx: ExperimentContext,
   members: readonly GroupMember<T>[],
   train: (run: T, index: number) => Promise<R>,
+  before?: (member: GroupMember<T>, index: number) => boolean,
 ): Promise<{ results: R[]; grouping: RunGroup[] }> {
   const results: R[] = [];
   for (const [i, m] of members.entries()) {
-    if (i > 0 && ctx.signal?.aborted) break;
+    if (before?.(m, i) || (i > 0 && ctx.signal?.aborted)) break;
     results.push(await train(m.run, i));
   }
   return {
@@ -291,7 +293,13 @@ export function combineSeeds(
     metricsSd,
     seeds: [...seeds],
     perSeed,
-    grouping,
+    // The seeds' group, then the groups within each seed's run (a sweep's variants), named by seed.
+    grouping: [
+      ...grouping,
+      ...results.flatMap((r, k) =>
+        (r.grouping ?? []).map((g) => ({ ...g, runs: g.runs.map((x) => `seed=${seeds[k]} ${x}`) })),
+      ),
+    ],
     charts: combineCharts(results.map((r) => r.charts)),
     grids: first.grids.map((g) => ({ ...g, title: `${g.title} (seed ${seeds[0]})` })),
     tables: combineTables(results.map((r) => r.tables)),
