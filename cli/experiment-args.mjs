@@ -32,6 +32,8 @@ export const USAGE = `usage: npm run experiment -- <name> [--key value …] --ou
   --out <dir>         where result.json, the PNGs and the weights go (required)
   --scale S           tiny | small | full: picks the defaults (default small)
   --seed N            the experiment's seed
+  --seeds N           run it over N seeds (seed, seed+1, …, seed+N−1, one after another) and report
+                      every figure as mean ± sample standard deviation (default 1)
   --weights FILE      a .safetensors file to reuse (repeatable; KEY=FILE names its key; a folder
                       means every .safetensors file in it)
   --<key> <value>     any config key, kebab-case (--train-size 6000 sets trainSize); the value is

@@ -6,12 +6,14 @@
 // 2 the request was refused before any work (bad arguments, unknown experiment, a config value
 // the experiment's validate() rejects, a missing weights file). `--help` lists the experiments;
 // `<name> --help` prints every key of its schema (type, range or choices, unit, defaults, help).
-// Imports ./session.mjs and ./experiment-args.mjs.
+// Its tables and metrics are printed (mean ± sd when run over several seeds, --seeds N).
+// Imports ./session.mjs, ./experiment-args.mjs and ../scripts/report-html.mjs.
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { USAGE, UsageError, parseExperimentArgs, splitWeightsArg, weightsKey } from './experiment-args.mjs';
 import { openSession, resolveRunner } from './session.mjs';
 import { writeAtomic } from '../scripts/write-atomic.mjs';
+import { resultText } from '../scripts/report-html.mjs';
 
 /** @typedef {import('./session.mjs').Outcome} Outcome what a runner answers for one run */
 
@@ -169,6 +171,8 @@ async function main() {
     const pngs = written.filter((f) => f.endsWith('.png')).length;
     const tensors = written.filter((f) => f.endsWith('.safetensors')).length;
     process.stderr.write(`[${request.name}] done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    const text = resultText(JSON.parse(outcome.resultJson));
+    if (text) process.stdout.write(`${text}\n`);
     process.stdout.write(
       `${join(out, 'result.json')} (+ ${pngs} PNG${pngs === 1 ? '' : 's'}, ${tensors} weights file${tensors === 1 ? '' : 's'})\n`,
     );

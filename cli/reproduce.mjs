@@ -1,9 +1,10 @@
-// reproduce.mjs: `npm run reproduce -- [--scale tiny|small|full] [--seed N] [--only a,b] --out <dir>`
+// reproduce.mjs: `npm run reproduce -- [--scale tiny|small|full] [--seed N] [--seeds N] [--only a,b] --out <dir>`
 // runs every experiment of both reports in one session (the browser page or the Node runner, see
 // ./session.mjs), handing trained weights on (fc-train/fc-compression → fc-inversion; conv-latent →
 // conv-capacity, conv-interpolate, conv-correlation, conv-transfer), prints progress (experiment,
 // epoch, ETA per model and overall) to stderr, and writes <dir>/report.html, <dir>/report.json and
-// each experiment's files under <dir>/<experiment>/.
+// each experiment's files under <dir>/<experiment>/. --seeds N runs every experiment over seeds
+// seed, seed+1, …, seed+N−1 and reports each figure as mean ± sample standard deviation.
 // A run is resumable: <dir>/run.json records its configuration; each model is checkpointed under
 // <dir>/<experiment>/checkpoints/ every --checkpoint-every seconds (or --checkpoint-steps steps) and
 // when finished; run again with the same --out, finished experiments are kept and the others resume
@@ -19,8 +20,9 @@ import { RUNNERS, openSession, resolveRunner } from './session.mjs';
 import { estimateCost, parseShard, splitPlan } from './shards.mjs';
 import { writeAtomic } from '../scripts/write-atomic.mjs';
 
-const USAGE = `usage: npm run reproduce -- [--scale tiny|small|full] [--seed N] [--only a,b] --out <dir>
+const USAGE = `usage: npm run reproduce -- [--scale tiny|small|full] [--seed N] [--seeds N] [--only a,b] --out <dir>
   runs every experiment of both reports and writes <dir>/report.html and report.json
+  --seeds N                    every experiment over N seeds (seed, seed+1, …); figures as mean ± sd (default 1)
   --runner auto|browser|node   where to run (default auto: the browser where Chromium is installed, else node)
   --plan                       list every model with its steps and an estimated time, then stop
   --checkpoint-every S         seconds between checkpoints of a model in training (default 120)
@@ -35,10 +37,10 @@ const PROGRAM = 'autoencoder-lab reproduce';
  * @typedef {import('./experiment-args.mjs').Scale} Scale
  * @typedef {import('../scripts/report-html.mjs').ReportRun} ReportRun
  * @typedef {import('./session.mjs').PlannedModel} PlannedModel
- * @typedef {{ scale: Scale, out: string | null, seed: number | undefined, only: string[] | null, help: boolean,
+ * @typedef {{ scale: Scale, out: string | null, seed: number | undefined, seeds: number, only: string[] | null, help: boolean,
  *   runner: string, plan: boolean, shard: string | null, merge: string[] | null, checkpointEvery: number,
  *   checkpointSteps: number | undefined }} Args
- * @typedef {{ program: string, scale: Scale, seed: number | null, experiments: string[], shard: string | null,
+ * @typedef {{ program: string, scale: Scale, seed: number | null, seeds?: number, experiments: string[], shard: string | null,
  *   part: string[], finished: boolean, adapter?: string, totalMs?: number,
  *   runs?: { id: string, name: string, status: string, error?: string, wallMs: number }[] }} RunRecord
  */
@@ -67,6 +69,7 @@ function parseArgs(argv) {
     scale: 'small',
     out: null,
     seed: undefined,
+    seeds: 1,
     only: null,
     help: false,
     runner: 'auto',
@@ -96,6 +99,7 @@ function parseArgs(argv) {
     } else if (flag === '--out') a.out = value();
     else if (flag === '--only') a.only = value().split(',');
     else if (flag === '--seed') a.seed = wholeNumber('--seed', value(), 0);
+    else if (flag === '--seeds') a.seeds = wholeNumber('--seeds', value(), 1);
     else if (flag === '--runner') {
       const r = value();
       if (!(/** @type {readonly string[]} */ (RUNNERS).includes(r)))
@@ -117,7 +121,7 @@ function parseArgs(argv) {
         throw new UsageError('--merge: needs the parts\u2019 folders; expected --merge DIR… --out D.');
     } else
       throw new UsageError(
-        `reproduce: unknown argument "${arg}"; expected --scale, --seed, --only, --out, --runner, --plan, --shard, --merge, --checkpoint-every or --checkpoint-steps.\n${USAGE}`,
+        `reproduce: unknown argument "${arg}"; expected --scale, --seed, --seeds, --only, --out, --runner, --plan, --shard, --merge, --checkpoint-every or --checkpoint-steps.\n${USAGE}`,
       );
   }
   if (a.merge && (a.shard || a.plan || a.only))
@@ -158,8 +162,9 @@ function differences(there, here) {
   /** @type {string[]} */
   const out = [];
   const show = (/** @type {unknown} */ v) => (Array.isArray(v) ? v.join(',') : v === null ? 'none' : String(v));
-  for (const key of /** @type {const} */ (['scale', 'seed', 'experiments', 'shard'])) {
-    if (show(there[key]) !== show(here[key])) out.push(`${key}: ${show(there[key])} there, ${show(here[key])} here`);
+  for (const key of /** @type {const} */ (['scale', 'seed', 'seeds', 'experiments', 'shard'])) {
+    if (show(there[key] ?? (key === 'seeds' ? 1 : null)) !== show(here[key] ?? (key === 'seeds' ? 1 : null)))
+      out.push(`${key}: ${show(there[key])} there, ${show(here[key])} here`);
   }
   return out;
 }
@@ -203,6 +208,7 @@ async function main() {
       /** @type {Record<string, unknown>} */
       const config = { ...(step.config?.[args.scale] ?? {}) };
       if (args.seed !== undefined) config.seed = args.seed;
+      if (args.seeds !== 1) config.seeds = args.seeds;
       const checked = await session.validate(step.name, config, args.scale);
       if (checked.status !== 'ok') throw new UsageError(`${step.id}: ${checked.message}`);
       planned.push({ ...step, config, cost: estimateCost(step.name, checked.config) });
@@ -213,6 +219,7 @@ async function main() {
       program: PROGRAM,
       scale: args.scale,
       seed: args.seed ?? null,
+      ...(args.seeds !== 1 ? { seeds: args.seeds } : {}),
       experiments: steps.map((s) => s.id),
       shard: args.shard,
       part: part.map((s) => s.id),
@@ -222,7 +229,7 @@ async function main() {
       const diff = differences(existing, record);
       if (diff.length)
         throw new UsageError(
-          `reproduce: ${out} holds a run of another configuration (${diff.join('; ')}); nothing was changed. Resume with the same --scale, --seed, --only and --shard, or choose another --out.`,
+          `reproduce: ${out} holds a run of another configuration (${diff.join('; ')}); nothing was changed. Resume with the same --scale, --seed, --seeds, --only and --shard, or choose another --out.`,
         );
     }
     if (shard)
@@ -318,6 +325,7 @@ async function main() {
     const report = buildReport({
       scale: args.scale,
       seed: args.seed ?? null,
+      seeds: args.seeds,
       adapter,
       totalMs,
       finishedAt: new Date().toISOString(),
@@ -360,7 +368,10 @@ async function plan(session, part, scale, log) {
   const adapter = await session.adapter();
   // Each experiment's lines go out as soon as it is measured: a long plan shows its progress.
   const print = (/** @type {string[]} */ lines) => process.stdout.write(`${lines.join('\n')}\n`);
-  print([`plan: scale ${scale}, ${part.length} experiment(s), adapter ${adapter.name}`]);
+  const seeds = Number(part[0]?.config.seeds ?? 1);
+  print([
+    `plan: scale ${scale}, ${part.length} experiment(s)${seeds > 1 ? `, ${seeds} seeds each (trained one after another)` : ''}, adapter ${adapter.name}`,
+  ]);
   let total = 0;
   let failed = 0;
   for (const step of part) {
@@ -416,9 +427,9 @@ function merge(dirs, outArg) {
   });
   const first = /** @type {{ dir: string, record: RunRecord }} */ (parts[0]);
   for (const p of parts.slice(1))
-    for (const key of /** @type {const} */ (['scale', 'seed', 'experiments'])) {
-      const a = JSON.stringify(first.record[key]);
-      const b = JSON.stringify(p.record[key]);
+    for (const key of /** @type {const} */ (['scale', 'seed', 'seeds', 'experiments'])) {
+      const a = JSON.stringify(first.record[key] ?? (key === 'seeds' ? 1 : null));
+      const b = JSON.stringify(p.record[key] ?? (key === 'seeds' ? 1 : null));
       if (a !== b)
         throw new UsageError(
           `--merge: the parts differ in ${key} (${first.dir}: ${a}; ${p.dir}: ${b}); expected parts of one run.`,
@@ -485,6 +496,7 @@ function merge(dirs, outArg) {
   const report = buildReport({
     scale: first.record.scale,
     seed: first.record.seed,
+    seeds: first.record.seeds ?? 1,
     adapter: adapters.join(' + '),
     totalMs,
     finishedAt: new Date().toISOString(),

@@ -176,6 +176,8 @@ export async function resultFiles(
     elapsedMs: result.elapsedMs,
     finishedAt: new Date().toISOString(),
     metrics: result.metrics,
+    ...(result.seeds ? { seeds: result.seeds, metricsSd: result.metricsSd } : {}),
+    ...(result.grouping ? { grouping: result.grouping } : {}),
     stopReasons: result.stopReasons,
     notes: result.notes,
     tables: result.tables,
@@ -183,6 +185,7 @@ export async function resultFiles(
     grids,
     heatmaps,
     weights,
+    ...(result.perSeed ? { perSeed: result.perSeed } : {}),
     ...(renderErrors.length ? { renderErrors } : {}),
   };
   return { resultJson: `${toJson(json)}\n`, files };

@@ -15,7 +15,10 @@
  * @property {Partial<Record<'tiny' | 'small' | 'full', Record<string, unknown>>>} [config]
  * @property {boolean} [usesWeights]
  */
-/** @typedef {{ title: string, columns: string[], rows: (string | number)[][] }} ReportTable */
+/**
+ * A table; `sd` (over seeds) holds each cell's sample standard deviation, null where there is none.
+ * @typedef {{ title: string, columns: string[], rows: (string | number)[][], sd?: (number | null)[][] }} ReportTable
+ */
 /**
  * One run as reproduce.mjs hands it over: `result` is the parsed result.json, or null when it failed.
  * @typedef {object} ReportRun
@@ -31,6 +34,7 @@
  * @typedef {object} ReportInput
  * @property {'tiny' | 'small' | 'full'} scale
  * @property {number | null} [seed]
+ * @property {number} [seeds] seeds per experiment (seed, seed+1, …); 1 when absent
  * @property {string} [adapter]
  * @property {number} [totalMs]
  * @property {string} [finishedAt]
@@ -41,6 +45,9 @@
  * The parts of a result.json (as run-experiment-core writes it) the report reads; any may be missing.
  * @typedef {object} ResultView
  * @property {Record<string, unknown>} [metrics]
+ * @property {Record<string, unknown>} [metricsSd] over several seeds: each metric's sample sd, in the metrics' shape
+ * @property {number[]} [seeds] over several seeds: the seeds run
+ * @property {{ runs: string[], together: boolean, how: string }[]} [grouping] over several seeds: how the runs were trained
  * @property {string[]} [notes]
  * @property {ReportTable[]} [tables]
  * @property {ImageItem[]} [charts]
@@ -175,21 +182,40 @@ const num = (v) =>
       : String(v);
 
 /**
- * Metrics flattened to [name, value] rows: nested records as a.b, arrays joined.
+ * A figure with its spread: "0.1234 ± 0.0056" (the sd to 2 significant digits) when `sd` is a finite
+ * number, else the figure alone (one seed: no made-up "± 0"). The same form as the kit's formatMeanSd.
+ * @param {unknown} v
+ * @param {unknown} [sd]
+ * @returns {string}
+ */
+export const withSd = (v, sd) =>
+  typeof v === 'number' && typeof sd === 'number' && Number.isFinite(sd)
+    ? `${num(v)} ± ${Number(sd.toPrecision(2)).toString()}`
+    : num(v);
+
+/**
+ * Metrics flattened to [name, value] rows: nested records as a.b, arrays joined; each value with its
+ * sd from `sds` (the result's metricsSd, over several seeds) when there is one.
  * @param {Record<string, unknown>} [metrics]
+ * @param {Record<string, unknown>} [sds]
  * @returns {[string, string][]}
  */
-export function metricRows(metrics = {}) {
+export function metricRows(metrics = {}, sds = {}) {
   /** @type {[string, string][]} */
   const rows = [];
-  /** @type {(prefix: string, v: unknown) => void} */
-  const walk = (prefix, v) => {
-    if (Array.isArray(v)) rows.push([prefix, v.map(num).join(', ')]);
+  /** @type {(prefix: string, v: unknown, sd: unknown) => void} */
+  const walk = (prefix, v, sd) => {
+    if (Array.isArray(v)) rows.push([prefix, v.map((x, i) => withSd(x, Array.isArray(sd) ? sd[i] : null)).join(', ')]);
     else if (v !== null && typeof v === 'object')
-      for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
-    else rows.push([prefix, num(v)]);
+      for (const [k, x] of Object.entries(v))
+        walk(
+          prefix ? `${prefix}.${k}` : k,
+          x,
+          sd !== null && typeof sd === 'object' ? /** @type {Record<string, unknown>} */ (sd)[k] : null,
+        );
+    else rows.push([prefix, withSd(v, sd)]);
   };
-  walk('', metrics);
+  walk('', metrics, sds);
   return rows;
 }
 
@@ -234,6 +260,32 @@ const get = (m, key, sub) => {
 export function comparisonTable(run) {
   const m = resultOf(run)?.metrics;
   if (!m) return null;
+  const t = measuredTable(run, m);
+  if (!t) return null;
+  const sds = resultOf(run)?.metricsSd;
+  if (!sds) return t;
+  // The same table read from the metrics' sds gives each measured cell its spread (report cells have none).
+  const spread = measuredTable(run, sds);
+  const measured = t.columns.map((c) => /^(ours|our) /.test(c) && !/params/.test(c));
+  return {
+    ...t,
+    sd: t.rows.map((row, i) =>
+      row.map((_, j) => {
+        const v = spread?.rows[i]?.[j];
+        return measured[j] && typeof v === 'number' && Number.isFinite(v) ? v : null;
+      }),
+    ),
+  };
+}
+
+/**
+ * The comparison table's layout filled from `m`: the metrics (means), or their sds (the "ours" columns
+ * then hold the sds).
+ * @param {ReportRun} run
+ * @param {Record<string, unknown>} m
+ * @returns {ReportTable | null}
+ */
+function measuredTable(run, m) {
   if (run.id === 'fc-sweep-loss') {
     const raw = m.nrmse_test_raw ? '_raw' : '';
     return {
@@ -300,7 +352,11 @@ export function disagreementsOf(run) {
   const r = resultOf(run);
   if (!r) return out;
   // A note that only restates the report's claim is not ours; one that goes on to say what we measured is.
-  for (const n of r.notes ?? []) if (DISAGREES.test(n) && (!/^Report\b/.test(n) || /\bMeasured\b/.test(n))) out.push(n);
+  // Over several seeds a note of one seed alone starts "seed N: ".
+  for (const n of r.notes ?? []) {
+    const bare = n.replace(/^seed \d+: /, '');
+    if (DISAGREES.test(bare) && (!/^Report\b/.test(bare) || /\bMeasured\b/.test(bare))) out.push(n);
+  }
   const m = r.metrics ?? {};
   if (run.id === 'conv-latent' && !out.some((n) => /does not fall/.test(n))) {
     const rows = latentRows(m);
@@ -390,7 +446,18 @@ function latentRows(m) {
  */
 function table(t, cls = '') {
   const head = t.columns.map((c) => `<th>${esc(c)}</th>`).join('');
-  const body = t.rows.map((row) => `<tr>${row.map((c) => `<td>${esc(num(c))}</td>`).join('')}</tr>`).join('\n');
+  const body = t.rows
+    .map(
+      (row, i) =>
+        `<tr>${row
+          .map((c, j) => {
+            // A figure with its spread (from the table's sd, or a metric row's "mean ± sd" text).
+            const text = withSd(c, t.sd?.[i]?.[j]);
+            return text.includes(' ± ') ? `<td class="spread">${esc(text)}</td>` : `<td>${esc(text)}</td>`;
+          })
+          .join('')}</tr>`,
+    )
+    .join('\n');
   return `<figure class="table ${cls}"><figcaption>${esc(t.title)}</figcaption><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></figure>`;
 }
 
@@ -415,11 +482,30 @@ function section(run, scale) {
   }
   const r = /** @type {ResultView} */ (resultOf(run));
   const seed = r.seed ?? r.config?.seed;
-  const facts = `scale ${esc(r.scale ?? scale)} · seed ${esc(seed ?? '—')} · adapter ${esc(r.adapter ?? '?')} · time ${esc(formatClock((r.elapsedMs ?? run.wallMs ?? 0) / 1000))}`;
+  const seedText = r.seeds && r.seeds.length > 1 ? `seeds ${r.seeds.join(', ')} (mean ± sd)` : `seed ${seed ?? '—'}`;
+  const facts = `scale ${esc(r.scale ?? scale)} · ${esc(seedText)} · adapter ${esc(r.adapter ?? '?')} · time ${esc(formatClock((r.elapsedMs ?? run.wallMs ?? 0) / 1000))}`;
   if (compared) ours.push(table(compared, 'comparison'));
   ours.push(
-    table({ title: `${run.id}: metrics`, columns: ['metric', 'value'], rows: metricRows(r.metrics) }, 'metrics'),
+    table(
+      {
+        title: `${run.id}: metrics${r.seeds && r.seeds.length > 1 ? ` (mean ± sd over ${r.seeds.length} seeds)` : ''}`,
+        columns: ['metric', 'value'],
+        rows: metricRows(r.metrics, r.metricsSd),
+      },
+      'metrics',
+    ),
   );
+  if (r.grouping?.length)
+    ours.push(
+      table(
+        {
+          title: `${run.id}: how the runs were trained`,
+          columns: ['runs', 'how'],
+          rows: r.grouping.map((g) => [g.runs.join(', '), g.together ? 'trained together' : g.how]),
+        },
+        'grouping',
+      ),
+    );
   for (const t of r.tables ?? []) ours.push(table(t, 'ours'));
   const stops = Object.entries(r.stopReasons ?? {});
   if (stops.length)
@@ -458,7 +544,15 @@ th{background:#f6f8fa}figure{margin:.75rem 0}figcaption{font-weight:600;margin-b
  * parsed result.json or null }]. Returns { html, json } (json.disagreements: [{ experiment, text }]).
  * @param {ReportInput} input
  */
-export function buildReport({ scale, seed = null, adapter = 'unknown', totalMs = 0, finishedAt = '', runs }) {
+export function buildReport({
+  scale,
+  seed = null,
+  seeds = 1,
+  adapter = 'unknown',
+  totalMs = 0,
+  finishedAt = '',
+  runs,
+}) {
   const disagreements = runs.flatMap((run) => disagreementsOf(run).map((text) => ({ experiment: run.id, text })));
   /** @param {number} n */
   const byReport = (n) => runs.filter((run) => (PLAN.find((p) => p.id === run.id)?.report ?? 0) === n);
@@ -473,7 +567,7 @@ export function buildReport({ scale, seed = null, adapter = 'unknown', totalMs =
 <title>Autoencoder reports reproduced (${esc(scale)})</title><link rel="icon" href="data:,"><style>${STYLE}</style></head>
 <body>
 <h1>Autoencoder reports reproduced</h1>
-<p class="facts">Scale <strong>${esc(scale)}</strong> · seed ${esc(seed ?? 'each experiment\u2019s default')} · adapter ${esc(adapter)} · total time ${esc(formatClock(totalMs / 1000))} · finished ${esc(finishedAt)}</p>
+<p class="facts">Scale <strong>${esc(scale)}</strong> · seed ${esc(seed ?? 'each experiment\u2019s default')}${seeds > 1 ? ` · <strong>${seeds} seeds</strong> per experiment (seed, seed+1, …): every figure is the mean ± sample standard deviation; charts draw a ±1 sd band or error bars` : ''} · adapter ${esc(adapter)} · total time ${esc(formatClock(totalMs / 1000))} · finished ${esc(finishedAt)}</p>
 <p>Each section puts our measurement (tables, charts, image grids) next to the report's own figures. The reports trained far longer on all the data; at a smaller scale absolute values differ, and a disagreement is listed only where a trend or figure the report claims did not appear in our run.</p>
 ${table({ title: 'Experiments', columns: ['experiment', 'status', 'time', 'disagreements'], rows: summary }, 'summary')}
 <h2 class="part">First report: fully connected autoencoder, Fashion-MNIST</h2>
@@ -489,6 +583,7 @@ ${byReport(2)
   const json = {
     scale,
     seed,
+    seeds,
     adapter,
     totalMs,
     finishedAt,
@@ -506,4 +601,36 @@ ${byReport(2)
     disagreements,
   };
   return { html, json };
+}
+
+/**
+ * A result.json as plain-text tables for the terminal: each of its tables, then its metrics, every
+ * figure with its spread ("0.1234 ± 0.0056") when the result is over several seeds.
+ * @param {ResultView & { tables?: (ReportTable & { id?: string })[] }} result
+ * @returns {string}
+ */
+export function resultText(result) {
+  /** @param {string} title @param {string[]} columns @param {string[][]} rows */
+  const block = (title, columns, rows) => {
+    const all = columns.length ? [columns, ...rows] : rows;
+    const widths = all[0]?.map((_, j) => Math.max(...all.map((r) => (r[j] ?? '').length))) ?? [];
+    return [title, ...all.map((r) => `  ${r.map((c, j) => c.padEnd(widths[j] ?? 0)).join('  ')}`.trimEnd())];
+  };
+  const seeds = result.seeds && result.seeds.length > 1 ? result.seeds : null;
+  const over = seeds ? ` (mean ± sd over ${seeds.length} seeds: ${seeds.join(', ')})` : '';
+  /** @type {string[]} */
+  const lines = [];
+  for (const t of result.tables ?? [])
+    lines.push(
+      ...block(
+        `${t.title}${over}`,
+        t.columns,
+        t.rows.map((row, i) => row.map((c, j) => withSd(c, t.sd?.[i]?.[j]))),
+      ),
+    );
+  const metrics = metricRows(result.metrics, result.metricsSd);
+  if (metrics.length) lines.push(...block(`metrics${over}`, [], metrics));
+  for (const g of result.grouping ?? [])
+    lines.push(`runs ${g.runs.join(', ')}: ${g.together ? 'trained together' : g.how}`);
+  return lines.join('\n');
 }

@@ -101,7 +101,8 @@ if (e2eWanted) {
 }
 // The headless report: `reproduce --scale tiny` runs every experiment of both reports, then
 // test/e2e/check-report.mjs checks its report.json, report.html and PNG files. Skipped like the
-// end-to-end tests, or with REPRODUCE=0. Its counts join e2e's in the last line.
+// end-to-end tests, or with REPRODUCE=0. Its counts join e2e's in the last line. Then the Node
+// runner's parity, and a few experiments over two seeds checked for their spread.
 if (e2eWanted && process.env.REPRODUCE !== '0') {
   const dir = 'test-artifacts/reproduce-tiny';
   rmSync(dir, { recursive: true, force: true });
@@ -128,6 +129,31 @@ if (e2eWanted && process.env.REPRODUCE !== '0') {
   }
   if (pr.status !== 0 && pc.failed === 0) pc.failed = 1;
   e2e = { passed: e2e.passed + pc.passed, failed: e2e.failed + pc.failed };
+  // Over two seeds: a few experiments (fc-train's curves, a sweep, the conv latent sizes and capacity bars)
+  // at tiny scale; check-report --seeds 2 looks for the "mean ± sd" figures, the bands and error bars.
+  const seedsDir = `${dir}-seeds2`;
+  const only = 'fc-train,fc-sweep-loss,conv-latent,conv-capacity';
+  rmSync(seedsDir, { recursive: true, force: true });
+  const ts = Date.now();
+  const sr2 = spawnSync(
+    'node',
+    ['cli/reproduce.mjs', '--scale', 'tiny', '--seeds', '2', '--only', only, '--out', seedsDir],
+    { stdio: 'inherit' },
+  );
+  console.log(`reproduce --scale tiny --seeds 2 exited ${sr2.status} after ${((Date.now() - ts) / 1000).toFixed(0)} s`);
+  const sc = spawnSync(
+    'node',
+    ['test/e2e/check-report.mjs', seedsDir, '--scale', 'tiny', '--seeds', '2', '--only', only],
+    { stdio: 'inherit' },
+  );
+  let sc2 = { passed: 0, failed: 1 };
+  try {
+    sc2 = JSON.parse(readFileSync(`${seedsDir}/check-summary.json`, 'utf8'));
+  } catch {
+    // the checker died before counting
+  }
+  if ((sr2.status !== 0 || sc.status !== 0) && sc2.failed === 0) sc2.failed = 1;
+  e2e = { passed: e2e.passed + sc2.passed, failed: e2e.failed + sc2.failed };
 }
 if (summary) {
   const tail = summary.skipped ? `, ${summary.skipped} skipped` : '';

@@ -55,6 +55,11 @@ export interface Series {
   name: string;
   x: number[];
   y: number[];
+  /**
+   * Over several seeds: y is the mean and sd the sample standard deviation at each point (NaN where
+   * it is not known), drawn as a band ±1 sd around a line and as error bars on a bar.
+   */
+  sd?: number[];
 }
 
 /** A line chart. */
@@ -84,6 +89,8 @@ export interface Table {
   title: string;
   columns: string[];
   rows: (string | number)[][];
+  /** Over several seeds: the sample standard deviation of each cell (null where none: text, labels, one seed). */
+  sd?: (number | null)[][];
 }
 
 /** A square matrix shown as a heat map (e.g. a correlation matrix). */
@@ -114,6 +121,34 @@ export interface ExperimentResult {
   elapsedMs: number;
   /** Plain-language notes, e.g. where a measurement disagrees with a report's claim. */
   notes: string[];
+  /** Over several seeds: the seeds run, in order (absent for a single run). */
+  seeds?: number[];
+  /** Over several seeds: the sample standard deviation of every metric, in the metrics' shape (NaN where unknown). */
+  metricsSd?: Record<string, MetricValue>;
+  /** Over several seeds: each seed's own figures. */
+  perSeed?: SeedRun[];
+  /** Over several seeds: which runs were trained together and which one after another. */
+  grouping?: RunGroup[];
+}
+
+/** Runs of one experiment trained as a group: together in the same steps, or one after another. */
+export interface RunGroup {
+  /** The runs, e.g. ["seed=0", "seed=1"]. */
+  runs: string[];
+  together: boolean;
+  /** How, in words: "trained one after another". */
+  how: string;
+}
+
+/** One seed's own figures within a result over several seeds. */
+export interface SeedRun {
+  seed: number;
+  metrics: Record<string, MetricValue>;
+  tables: Table[];
+  charts: Chart[];
+  stopReasons: Record<string, string>;
+  notes: string[];
+  elapsedMs: number;
 }
 
 /** One experiment: defaults per scale, validation of a user config, and the run itself. */

@@ -7,7 +7,12 @@
 // fully connected autoencoder (fc-train's, and the best setting of each sweep) reconstructs the test
 // images better than the test set's mean image does (its MSE computed here from public/data);
 // transfer accuracy is above chance.
-// `node test/e2e/check-report.mjs <dir> [--scale tiny]`. Prints one line per check, ends with
+// With --seeds N (N > 1, a run of `reproduce --seeds N`): every result is over N seeds with its
+// per-seed figures, each required metric has a sample sd (some above 0), report.html shows "mean ± sd"
+// beside the figures and says how the runs were trained, every line chart's series carry an sd, some
+// chart PNG shows a shaded ±1 sd band (pixels of the band colour), a bar chart's series carry an sd.
+// --only a,b checks just those experiments of the plan (the others must be absent).
+// `node test/e2e/check-report.mjs <dir> [--scale tiny] [--seeds N] [--only a,b]`. Prints one line per check, ends with
 // `REPORT: N passed, N failed`, writes <dir>/check-summary.json ({ passed, failed }) and exits
 // non-zero on any failure. Imports node built-ins and ../../scripts/report-html.mjs.
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -15,6 +20,35 @@ import { inflateSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PLAN } from '../../scripts/report-html.mjs';
+
+/** The series colours of the charts (src/ui/render/colour.ts) and the opacity of a band (render/spread.ts). */
+const SERIES_COLORS = ['#0b62d6', '#d1495b', '#2a9d55', '#b36b00', '#7b4fc9', '#0f8b8d', '#c2185b', '#5d6d1e'];
+const BAND_ALPHA = 0.2;
+
+/**
+ * The colour of a band of `hex` drawn on white: what its pixels show where nothing else is drawn.
+ * @param {string} hex
+ * @returns {number[]}
+ */
+const bandOnWhite = (hex) =>
+  [1, 3, 5].map((i) => Math.round(255 * (1 - BAND_ALPHA) + Number.parseInt(hex.slice(i, i + 2), 16) * BAND_ALPHA));
+
+/**
+ * How many pixels of `rgba` are within 3 of `rgb` in every channel.
+ * @param {Uint8Array} rgba
+ * @param {number[]} rgb
+ */
+function pixelsNear(rgba, rgb) {
+  let n = 0;
+  for (let i = 0; i < rgba.length; i += 4)
+    if (
+      Math.abs((rgba[i] ?? 0) - (rgb[0] ?? 0)) <= 3 &&
+      Math.abs((rgba[i + 1] ?? 0) - (rgb[1] ?? 0)) <= 3 &&
+      Math.abs((rgba[i + 2] ?? 0) - (rgb[2] ?? 0)) <= 3
+    )
+      n++;
+  return n;
+}
 
 /** The metrics each experiment must report, by PLAN id (the keys its report's tables are made of). */
 /** @type {Record<string, string[]>} */
@@ -153,10 +187,10 @@ function leaves(value, path) {
 /**
  * Checks the folder; returns { passed, failed, lines }.
  * @param {string} dir
- * @param {{ scale?: string | null }} [options]
+ * @param {{ scale?: string | null, seeds?: number, only?: string[] | null }} [options]
  * @returns {{ passed: number, failed: number, lines: string[] }}
  */
-export function checkReport(dir, { scale = null } = {}) {
+export function checkReport(dir, { scale = null, seeds = 1, only = null } = {}) {
   let passed = 0;
   let failed = 0;
   /** @type {string[]} */
@@ -214,7 +248,14 @@ export function checkReport(dir, { scale = null } = {}) {
   /** @type {Map<string, any>} */
   const byId = new Map((report.experiments ?? []).map((/** @type {any} */ e) => [e.id, e]));
   const meanImageMse = fashionMeanImageMse();
-  for (const step of PLAN) {
+  /** @type {{ chart: string, band: number }[]} band-colour pixels of each line chart's PNG (several seeds) */
+  const bandPixels = [];
+  if (seeds > 1)
+    check(`report: ${seeds} seeds per experiment stated, every figure as mean ± sd`, () => {
+      expect(report.seeds === seeds, `report.json seeds is ${JSON.stringify(report.seeds)}; expected ${seeds}`);
+      expect(html.includes(`<strong>${seeds} seeds</strong> per experiment`), 'report.html does not state the seeds');
+    });
+  for (const step of PLAN.filter((p) => !only || only.includes(p.id))) {
     const exp = byId.get(step.id);
     check(`${step.id}: present in report.json and ran (report ${step.report})`, () => {
       expect(exp, 'missing from report.json');
@@ -303,6 +344,7 @@ export function checkReport(dir, { scale = null } = {}) {
         expect(best < meanImageMse, `the best, ${path} = ${best}, is no better than the mean image`);
         return `best ${path} = ${Number(best).toFixed(4)}`;
       });
+    if (seeds > 1) checkSpread(step.id, exp, r);
     if (step.id === 'conv-transfer')
       check(`conv-transfer: test accuracy above chance (${CHANCE})`, () => {
         const frozen = lastValue(r.metrics?.accuracy_frozen);
@@ -311,8 +353,91 @@ export function checkReport(dir, { scale = null } = {}) {
         return `frozen ${frozen}, full ${full}`;
       });
   }
-  check('report: no experiment outside the plan', () => {
-    const extra = [...byId.keys()].filter((id) => !PLAN.some((p) => p.id === id));
+  /**
+   * The checks of a result over several seeds.
+   * @param {string} id
+   * @param {any} exp
+   * @param {any} r
+   */
+  function checkSpread(id, exp, r) {
+    check(`${id}: over ${seeds} seeds, each with its own figures, trained one after another`, () => {
+      expect(Array.isArray(r.seeds) && r.seeds.length === seeds, `seeds ${JSON.stringify(r.seeds)}`);
+      expect(Array.isArray(r.perSeed) && r.perSeed.length === seeds, `${r.perSeed?.length ?? 0} per-seed results`);
+      const seedRuns = (r.grouping ?? []).find((/** @type {any} */ g) =>
+        g.runs.every((/** @type {string} */ x) => /^seed=\d+$/.test(x)),
+      )?.runs;
+      expect(seedRuns?.length === seeds, `the seeds' group names ${JSON.stringify(seedRuns)}`);
+      expect(html.includes('trained one after another'), 'report.html does not say how the runs were trained');
+      return `seeds ${r.seeds.join(', ')}`;
+    });
+    const required = REQUIRED_METRICS[id] ?? [];
+    check(`${id}: ${required.join(', ')} have a sample sd (finite, some above 0)`, () => {
+      const sds = required.flatMap((k) => leaves(r.metricsSd?.[k], k));
+      expect(sds.length > 0, 'no metricsSd');
+      const bad = sds.filter(([, v]) => typeof v !== 'number' || !Number.isFinite(v) || v < 0);
+      expect(bad.length === 0, `not a finite sd ≥ 0: ${bad.map(([p, v]) => `${p}=${v}`).join(', ')}`);
+      expect(
+        sds.some(([, v]) => v > 0),
+        'every sd is 0: the seeds gave identical figures',
+      );
+      return `${sds.length} sd(s)`;
+    });
+    check(`${id}: report.html gives the figures with their spread (±)`, () => {
+      const section = html.slice(html.indexOf(`id="exp-${id}"`));
+      const end = section.indexOf('</section>');
+      const cells = section.slice(0, end).match(/<td class="spread">[^<]* ± [^<]*<\/td>/g) ?? [];
+      expect(cells.length > 0, 'no "mean ± sd" cell in its section');
+      return `${cells.length} cell(s), e.g. ${cells[0]?.replace(/<[^>]+>/g, '')}`;
+    });
+    const lines = (r.charts ?? []).filter((/** @type {any} */ c) => c.kind !== 'bar' && c.file);
+    if (lines.length)
+      check(`${id}: line charts carry an sd (drawn as ±1 sd bands)`, () => {
+        /** @type {string[]} */
+        const seen = [];
+        for (const c of lines) {
+          const withSd = c.series.filter(
+            (/** @type {any} */ s) =>
+              Array.isArray(s.sd) && s.sd.some((/** @type {unknown} */ v) => typeof v === 'number' && v > 0),
+          );
+          expect(withSd.length > 0, `chart "${c.title}": no series with an sd`);
+          // The band's pixels: of each series' band colour where nothing else is drawn. A band thinner
+          // than its line (a small sd) or around a single point (one epoch) shows none.
+          const { rgba } = decodePng(readFileSync(join(dir, exp.dir, c.file)));
+          let band = 0;
+          c.series.forEach((/** @type {any} */ s, /** @type {number} */ i) => {
+            if (withSd.includes(s))
+              band += pixelsNear(rgba, bandOnWhite(SERIES_COLORS[i % SERIES_COLORS.length] ?? '#000000'));
+          });
+          bandPixels.push({ chart: `${id}/${c.file}`, band });
+          seen.push(`${c.file} ${band}`);
+        }
+        return `band pixels: ${seen.join(', ')}`;
+      });
+    const bars = (r.charts ?? []).filter((/** @type {any} */ c) => c.kind === 'bar');
+    if (bars.length)
+      check(`${id}: bar charts carry an sd for their error bars`, () => {
+        for (const c of bars)
+          expect(
+            c.series.some(
+              (/** @type {any} */ s) =>
+                Array.isArray(s.sd) && s.sd.some((/** @type {unknown} */ v) => typeof v === 'number'),
+            ),
+            `chart "${c.title}": no series with an sd`,
+          );
+      });
+  }
+
+  if (seeds > 1)
+    check('report: the chart PNGs show ±1 sd bands', () => {
+      const shown = bandPixels.filter((b) => b.band >= 20);
+      expect(
+        shown.length > 0,
+        `no line chart shows a band: ${bandPixels.map((b) => `${b.chart} ${b.band}`).join(', ')}`,
+      );
+      return shown.map((b) => `${b.chart} ${b.band} px`).join(', ');
+    });
+  check(`report: no experiment outside the ${only ? 'chosen ones' : 'plan'}`, () => {
+    const extra = [...byId.keys()].filter((id) => !PLAN.some((p) => p.id === id && (!only || only.includes(id))));
     expect(extra.length === 0, `unexpected: ${extra.join(', ')}`);
   });
   return { passed, failed, lines };
@@ -321,14 +446,19 @@ export function checkReport(dir, { scale = null } = {}) {
 // Run as a script.
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
   const args = process.argv.slice(2);
-  const at = args.indexOf('--scale');
-  const scale = at >= 0 ? (args[at + 1] ?? null) : null;
-  const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--scale');
-  if (!dir) {
-    console.error('usage: node test/e2e/check-report.mjs <reproduce output dir> [--scale tiny]');
+  /** @param {string} flag */
+  const option = (flag) => (args.indexOf(flag) >= 0 ? (args[args.indexOf(flag) + 1] ?? null) : null);
+  const scale = option('--scale');
+  const seeds = Number(option('--seeds') ?? 1);
+  const only = option('--only')?.split(',') ?? null;
+  const dir = args.find((a, i) => !a.startsWith('--') && !['--scale', '--seeds', '--only'].includes(args[i - 1] ?? ''));
+  if (!dir || !Number.isInteger(seeds) || seeds < 1) {
+    console.error(
+      'usage: node test/e2e/check-report.mjs <reproduce output dir> [--scale tiny] [--seeds N] [--only a,b]',
+    );
     process.exit(2);
   }
-  const { passed, failed, lines } = checkReport(resolve(dir), { scale });
+  const { passed, failed, lines } = checkReport(resolve(dir), { scale, seeds, only });
   for (const l of lines) console.log(l);
   writeFileSync(join(resolve(dir), 'check-summary.json'), JSON.stringify({ passed, failed }));
   console.log(`REPORT: ${passed} passed, ${failed} failed`);

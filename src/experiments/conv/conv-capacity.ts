@@ -123,7 +123,7 @@ export const convCapacity = defineExperiment<ConvCapacityConfig>({
       id: 'summary',
       title: `Capacity sweep at latent ${cfg.latent}`,
       columns: ['capacity', 'parameters', 'train loss', 'test loss'],
-      rows: done.map((c) => [c, at(c).params, formatSignificant(at(c).train), formatSignificant(at(c).test)]),
+      rows: done.map((c) => [c, at(c).params, at(c).train, at(c).test]),
     });
     if (done.length) result.notes.push(...capacityNotes(cfg, done, got));
     result.elapsedMs = performance.now() - started;

@@ -120,7 +120,7 @@ export const convCorrelation = defineExperiment<ConvCorrelationConfig>({
       id: 'summary',
       title: 'Overall correlation by latent size',
       columns: ['latent', 'mean |r| (i ≠ j)'],
-      rows: done.map((l, i) => [l, formatSignificant(overall[i]!)]),
+      rows: done.map((l, i) => [l, overall[i]!]),
     });
     result.notes.push(
       'Report: the overall correlation (mean |r| over pairs of distinct coordinates, from 10,000 encoded images) decreases as the latent size grows, almost exponentially.',

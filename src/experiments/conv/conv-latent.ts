@@ -139,8 +139,8 @@ export const convLatent = defineExperiment<ConvLatentConfig>({
       rows: done.map((l) => [
         l,
         at(l).params,
-        formatSignificant(at(l).train),
-        formatSignificant(at(l).test),
+        at(l).train,
+        at(l).test,
         REPORT_LATENT_TABLE[l]?.train ?? '—',
         REPORT_LATENT_TABLE[l]?.test ?? '—',
         REPORT_LATENT_TABLE[l]?.params ?? '—',

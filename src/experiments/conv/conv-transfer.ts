@@ -321,10 +321,10 @@ export const convTransfer = defineExperiment<ConvTransferConfig>({
       columns: ['epoch', 'accuracy frozen', 'accuracy full', 'test loss frozen', 'test loss full'],
       rows: Array.from({ length: rows }, (_, i) => [
         i + 1,
-        formatSignificant(acc.frozen[i] ?? NaN, 3),
-        formatSignificant(acc.full[i] ?? NaN, 3),
-        formatSignificant(loss.frozen[i] ?? NaN),
-        formatSignificant(loss.full[i] ?? NaN),
+        acc.frozen[i] ?? NaN,
+        acc.full[i] ?? NaN,
+        loss.frozen[i] ?? NaN,
+        loss.full[i] ?? NaN,
       ]),
     });
     transferNotes(result, cfg, acc);

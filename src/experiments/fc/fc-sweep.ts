@@ -2,7 +2,7 @@
 // activations or losses, each other setting held at the original (Adam, leaky ReLU 0.5, MSE).
 // Imports experiments (fc helpers, types), util.
 import { DEFAULTS } from '../../optim/optimizer';
-import { badValue, defineExperiment, firstImages, formatNumber, newResult, stopped } from '../kit/index';
+import { badValue, defineExperiment, firstImages, formatNumber, newResult, stopped, trainGroup } from '../kit/index';
 import type { Chart, ExperimentContext, ExperimentResult } from '../types';
 import { checkBatch, FC_MODEL_SCHEMA, type FcModelConfig, learningRate, SGD_DEFAULT_LR } from './config';
 import { settingNotes } from './fc-train';
@@ -130,38 +130,48 @@ async function run(ctx: ExperimentContext, c: FcSweepConfig): Promise<Experiment
   const series: Chart['series'] = [];
   const gridRows = [{ label: 'original', images: originals }];
   const tableRows: (string | number)[][] = [];
-  for (const [name, change] of sweepSettings(c.vary, base)) {
-    if (stopped(ctx, result, `before ${name}`)) break;
-    const setting = { ...base, ...change };
-    const t = await trainOrLoad(ctx, NAME, setting, data, `${c.vary}=${name}`);
-    try {
-      result.stopReasons[name] = t.stopReason;
-      if (t.bytes) result.weights.push({ key: t.key, bytes: t.bytes });
-      const ev = await evaluate(ctx, NAME, t.model, setting, data, name);
-      const epochs = t.run?.epochs ?? [];
-      rows.push({
-        name,
-        m: ev.metrics,
-        firstLoss: epochs[0]?.trainLoss,
-        lastLoss: epochs[epochs.length - 1]?.trainLoss,
-      });
-      series.push(...lossSeries(t.run, `${name} `));
-      gridRows.push({ label: name, images: (await reconstructions(ctx, t.model, setting, originals)).image });
-      const raw = (k: string) => ev.metrics[`${k}_raw`] ?? ev.metrics[k]!;
-      tableRows.push([
-        name,
-        ev.metrics.nrmse_train!,
-        ev.metrics.nrmse_test!,
-        ev.metrics.mse_train!,
-        ev.metrics.mse_test!,
-        ...(c.vary === 'loss' ? [raw('nrmse_train'), raw('nrmse_test')] : []),
-        epochs[epochs.length - 1]?.trainLoss ?? NaN,
-        t.stopReason,
-      ]);
-    } finally {
-      t.model.dispose();
-    }
-  }
+  // The variants share one shape (784-…-latent): one group, trained one after another in this version.
+  const members = sweepSettings(c.vary, base).map(([name, change]) => ({
+    name: `${c.vary}=${name}`,
+    run: { name, change },
+  }));
+  const { grouping } = await trainGroup(
+    ctx,
+    members,
+    async ({ name, change }) => {
+      const setting = { ...base, ...change };
+      const t = await trainOrLoad(ctx, NAME, setting, data, `${c.vary}=${name}`);
+      try {
+        result.stopReasons[name] = t.stopReason;
+        if (t.bytes) result.weights.push({ key: t.key, bytes: t.bytes });
+        const ev = await evaluate(ctx, NAME, t.model, setting, data, name);
+        const epochs = t.run?.epochs ?? [];
+        rows.push({
+          name,
+          m: ev.metrics,
+          firstLoss: epochs[0]?.trainLoss,
+          lastLoss: epochs[epochs.length - 1]?.trainLoss,
+        });
+        series.push(...lossSeries(t.run, `${name} `));
+        gridRows.push({ label: name, images: (await reconstructions(ctx, t.model, setting, originals)).image });
+        const raw = (k: string) => ev.metrics[`${k}_raw`] ?? ev.metrics[k]!;
+        tableRows.push([
+          name,
+          ev.metrics.nrmse_train!,
+          ev.metrics.nrmse_test!,
+          ev.metrics.mse_train!,
+          ev.metrics.mse_test!,
+          ...(c.vary === 'loss' ? [raw('nrmse_train'), raw('nrmse_test')] : []),
+          epochs[epochs.length - 1]?.trainLoss ?? NaN,
+          t.stopReason,
+        ]);
+      } finally {
+        t.model.dispose();
+      }
+    },
+    (m) => stopped(ctx, result, `before ${m.run.name}`),
+  );
+  result.grouping = grouping;
   for (const key of [
     'nrmse_train',
     'nrmse_test',

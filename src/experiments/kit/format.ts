@@ -13,3 +13,18 @@ export function formatNumber(v: number | undefined, digits = 4): string {
 export function formatSignificant(v: number, digits = 4): string {
   return Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : String(v);
 }
+
+/** Whether `sd` is a known spread (a finite number; null, undefined and NaN mean none is known). */
+export const hasSpread = (sd: number | null | undefined): sd is number => typeof sd === 'number' && Number.isFinite(sd);
+
+/**
+ * A mean with its standard deviation, "12.3 ± 0.4" (the sd to 2 significant digits), or the mean alone
+ * when the sd is not known (one seed): never a made-up "± 0". `format` writes the mean.
+ */
+export function formatMeanSd(
+  mean: number,
+  sd: number | null | undefined,
+  format: (v: number) => string = (v) => formatSignificant(v),
+): string {
+  return hasSpread(sd) ? `${format(mean)} ± ${formatSignificant(sd, 2)}` : format(mean);
+}

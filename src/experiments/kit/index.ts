@@ -6,4 +6,5 @@ export * from './help';
 export * from './models';
 export * from './result';
 export * from './schema';
+export * from './seeds';
 export * from './keys';

@@ -2,12 +2,14 @@
 // detached element, then copied with a title and a legend onto one canvas, ready for a PNG. uPlot
 // draws its axes on its canvas but keeps title and legend in HTML, so both are drawn here by hand.
 // <ae-chart> draws the live chart with uPlot too, with the same colours, tick spacings and tick labels.
+// A series with an sd (a mean over seeds) gets a shaded ±1 sd band (lines) or error bars (bars), ./spread.
 // Imports uplot, experiments types, ../format, ./colour and ./text.
 import uPlot from 'uplot';
 import type { Chart } from '../../experiments/types';
 import { ConfigError } from '../../util/errors';
 import { formatTick } from '../format';
 import { SERIES_COLORS } from './colour';
+import { bandEdges, bandEdgeSeries, bandFill, drawErrorBars, type ErrorBars, lonePointBars, spreadTop } from './spread';
 import { BODY_FONT, FONT_FAMILY, TEXT_COLOR, TITLE_FONT, blankCanvas, centredText, fitText } from './text';
 
 export interface ChartRenderOptions {
@@ -99,6 +101,48 @@ function lineData(chart: Chart, log: boolean): uPlot.AlignedData {
   return [xs, ...columns] as uPlot.AlignedData;
 }
 
+/** Each series' sd (over seeds) aligned to `xs`: null where the series has none at that x. */
+function sdColumns(chart: Chart, xs: readonly number[]): (number | null)[][] {
+  const at = new Map(xs.map((x, i) => [x, i]));
+  return chart.series.map((s) => {
+    const col: (number | null)[] = new Array(xs.length).fill(null);
+    if (s.sd)
+      s.x.forEach((x, i) => {
+        const k = at.get(x);
+        const v = s.sd![i];
+        if (k !== undefined && v !== undefined && Number.isFinite(v)) col[k] = v;
+      });
+    return col;
+  });
+}
+
+/** Whether a series carries a known spread anywhere. */
+const hasSd = (col: readonly (number | null)[]): boolean => col.some((v) => v !== null);
+
+/**
+ * A line chart's data with a ±1 sd band for every series that has a spread: the mean columns, then
+ * the band edges (hi, lo) of each such series, and the uPlot bands that fill between them.
+ */
+function lineBandData(
+  chart: Chart,
+  log: boolean,
+): { data: uPlot.AlignedData; bands: { series: number; hi: number; lo: number }[] } {
+  const data = lineData(chart, log);
+  const xs = data[0] as number[];
+  const sds = sdColumns(chart, xs);
+  const cols: (number | null)[][] = [];
+  const bands: { series: number; hi: number; lo: number }[] = [];
+  let next = chart.series.length + 1;
+  sds.forEach((sd, i) => {
+    if (!hasSd(sd)) return;
+    const { lo, hi } = bandEdges(data[i + 1] as (number | null)[], sd, log);
+    cols.push(hi, lo);
+    bands.push({ series: i, hi: next, lo: next + 1 });
+    next += 2;
+  });
+  return { data: [...data, ...cols] as uPlot.AlignedData, bands };
+}
+
 /** Bars: one category per distinct x (in order), each series one bar of a group of width 0.8. */
 function barData(chart: Chart, log: boolean): { data: uPlot.AlignedData; categories: number[] } {
   const categories = [...new Set(chart.series.flatMap((s) => s.x.filter(Number.isFinite)))].sort((a, b) => a - b);
@@ -134,6 +178,12 @@ function plotOptions(
   height: number,
   measure: CanvasRenderingContext2D,
   categories: number[] | null,
+  spread: {
+    bands: { series: number; hi: number; lo: number }[];
+    barSd: (number | null)[][];
+    top: number;
+    lone: ErrorBars[];
+  },
 ): uPlot.Options {
   const log = chart.yScale === 'log';
   const bars = categories !== null;
@@ -178,7 +228,7 @@ function plotOptions(
     bars && !log
       ? (_u, lo, hi) => {
           const min = Math.min(0, lo ?? 0);
-          const max = Math.max(0, hi ?? 0);
+          const max = Math.max(0, hi ?? 0, spread.top);
           const pad = (max - min) * 0.06 || 1;
           return [min < 0 ? min - pad : 0, max > 0 ? max + pad : 0];
         }
@@ -215,7 +265,32 @@ function plotOptions(
         ...(log ? {} : { values: (_u: uPlot, splits: number[]) => splits.map(formatTick) }),
       },
     ],
-    series: [{}, ...series],
+    series: [
+      {},
+      ...series,
+      ...spread.bands.flatMap((b) => [
+        bandEdgeSeries(`${chart.series[b.series]!.name} + 1 sd`),
+        bandEdgeSeries(`${chart.series[b.series]!.name} − 1 sd`),
+      ]),
+    ],
+    bands: spread.bands.map((b) => ({
+      series: [b.hi, b.lo] as [number, number],
+      fill: bandFill(SERIES_COLORS[b.series % SERIES_COLORS.length]!),
+    })),
+    hooks: bars
+      ? {
+          draw: [
+            (u: uPlot) =>
+              drawErrorBars(
+                u,
+                spread.barSd.map((sd, i) => ({ series: i + 1, sd, centre: -groupWidth / 2 + (i + 0.46) * barWidth })),
+                TEXT_COLOR,
+              ),
+          ],
+        }
+      : spread.lone.length
+        ? { draw: [(u: uPlot) => drawErrorBars(u, spread.lone, TEXT_COLOR)] }
+        : {},
   };
 }
 
@@ -242,11 +317,27 @@ export function renderChart(chart: Chart, options: ChartRenderOptions = {}): HTM
 
   const log = chart.yScale === 'log';
   const bars = chart.kind === 'bar';
-  const { data, categories } = bars ? barData(chart, log) : { data: lineData(chart, log), categories: null };
-  const hasPoints = data.slice(1).some((col) => (col as (number | null)[]).some((v) => v !== null));
+  const line = bars ? null : lineBandData(chart, log);
+  const { data, categories } = line ? { data: line.data, categories: null } : barData(chart, log);
+  const barSd = bars ? sdColumns(chart, categories!) : [];
+  const spread = {
+    bands: line?.bands ?? [],
+    lone: line
+      ? lonePointBars(
+          data.slice(1, chart.series.length + 1) as (number | null)[][],
+          sdColumns(chart, data[0] as number[]),
+          chart.series.map((_, i) => SERIES_COLORS[i % SERIES_COLORS.length]!),
+        )
+      : [],
+    barSd,
+    top: bars ? spreadTop(data.slice(1) as (number | null)[][], barSd) : Number.NEGATIVE_INFINITY,
+  };
+  const hasPoints = data
+    .slice(1, chart.series.length + 1)
+    .some((col) => (col as (number | null)[]).some((v) => v !== null));
   if (hasPoints) {
     const host = document.createElement('div');
-    const plot = new uPlot(plotOptions(chart, width, plotHeight, ctx, categories), data, host);
+    const plot = new uPlot(plotOptions(chart, width, plotHeight, ctx, categories, spread), data, host);
     try {
       // uPlot commits its first draw in a microtask; batch() runs that commit now, synchronously.
       plot.batch(() => {});

@@ -28,3 +28,15 @@ export type { GrayImagesOptions, GridRenderLayout, TileLayout, TileLayoutInput }
 export { heatCellSide, heatmapLayout, paintHeatCells, renderHeatmap } from './heatmap';
 export type { HeatCellsOptions, HeatmapRenderLayout } from './heatmap';
 export { base64ToBytes, bytesToBase64, canvasToPng } from './png';
+export {
+  BAND_ALPHA,
+  BAND_EDGE_CLASS,
+  ERROR_CAP,
+  bandEdgeSeries,
+  bandEdges,
+  bandFill,
+  drawErrorBars,
+  lonePointBars,
+  spreadTop,
+} from './spread';
+export type { ErrorBars } from './spread';

@@ -10,6 +10,15 @@ import type { Series } from '../../../experiments/types';
 import { formatTick, formatValue } from '../../format';
 import { DECIMAL_INCREMENTS, INTEGER_INCREMENTS } from '../../render/chart';
 import { SERIES_COLORS } from '../../render/colour';
+import {
+  BAND_EDGE_CLASS,
+  bandEdgeSeries,
+  bandEdges,
+  bandFill,
+  drawErrorBars,
+  lonePointBars,
+  spreadTop,
+} from '../../render/spread';
 import { chartStyles, uplotStyles } from './ae-chart.styles';
 import { figureStyles } from '../figure.styles';
 
@@ -60,6 +69,10 @@ export class AeChart extends LitElement {
   private frame = 0;
   private names: string[] = [];
   private values = new Map<string, Map<number, number>>();
+  /** Standard deviations by series and x, from `series` items that carry one (means over seeds). */
+  private sds = new Map<string, Map<number, number>>();
+  /** Line charts: the band of each series with a spread (its index in names; the uPlot series of its edges). */
+  private bands: { series: number; hi: number; lo: number }[] = [];
   private drawn = 0;
   /** Bar charts: the x value of each category (bars stand at 0, 1, 2, … on the plot). */
   private categories: number[] = [];
@@ -118,10 +131,16 @@ export class AeChart extends LitElement {
     this.schedule();
   }
 
+  /** Series names that carry a spread (standard deviations, drawn as a band or as error bars). */
+  get spreadNames(): readonly string[] {
+    return this.names.filter((n) => (this.sds.get(n)?.size ?? 0) > 0);
+  }
+
   /** Removes every series and point. */
   clear(): void {
     this.names = [];
     this.values.clear();
+    this.sds.clear();
     this.rebuild();
   }
 
@@ -136,11 +155,15 @@ export class AeChart extends LitElement {
     if (changed.has('series') && this.series) {
       this.names = [];
       this.values.clear();
+      this.sds.clear();
       for (const s of this.series) {
         const m = new Map<number, number>();
         s.x.forEach((x, i) => Number.isFinite(x) && m.set(x, s.y[i]!));
         this.values.set(s.name, m);
         this.names.push(s.name);
+        const sd = new Map<number, number>();
+        s.sd?.forEach((v, i) => Number.isFinite(s.x[i]) && Number.isFinite(v) && sd.set(s.x[i]!, v));
+        if (sd.size) this.sds.set(s.name, sd);
       }
     }
   }
@@ -287,7 +310,12 @@ export class AeChart extends LitElement {
           this.yScale === 'log'
             ? { distr: 3 }
             : bars
-              ? { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.05 : 1] }
+              ? {
+                  range: (u, min, max) => {
+                    const top = Math.max(max, spreadTop(u.data.slice(1) as (number | null)[][], this.sdColumns()));
+                    return [Math.min(0, min), top > 0 ? top * 1.05 : 1];
+                  },
+                }
               : {},
       },
       axes: [
@@ -313,8 +341,46 @@ export class AeChart extends LitElement {
       legend: { show: true, live: false },
       cursor: { drag: { x: true, y: false } },
     };
-    this.plot = new uPlot(opts, this.data(), this.plotBox);
+    const data = this.data();
+    if (!bars) {
+      opts.series.push(
+        ...this.bands.flatMap((b) => [
+          bandEdgeSeries(`${this.names[b.series]} + 1 sd`),
+          bandEdgeSeries(`${this.names[b.series]} − 1 sd`),
+        ]),
+      );
+      opts.bands = this.bands.map((b) => ({ series: [b.hi, b.lo], fill: bandFill(this.colour(b.series)) }));
+      // A line of one point has no band to show: an error bar there instead.
+      const lone = lonePointBars(
+        data.slice(1, this.names.length + 1) as (number | null)[][],
+        this.names.map((n) => (data[0] as number[]).map((x) => this.sds.get(n)?.get(x) ?? null)),
+        this.names.map((_, i) => this.colour(i)),
+      );
+      if (lone.length) opts.hooks = { draw: [(u) => drawErrorBars(u, lone, fg)] };
+    } else if (this.sds.size) {
+      const width = 0.7 / Math.max(1, this.names.length);
+      opts.hooks = {
+        draw: [
+          (u) =>
+            drawErrorBars(
+              u,
+              this.sdColumns().map((sd, i) => ({ series: i + 1, sd, centre: -0.35 + (i + 0.5) * width })),
+              fg,
+            ),
+        ],
+      };
+    }
+    this.plot = new uPlot(opts, data, this.plotBox);
+    // The band edges are drawing aids, not series of their own: no legend rows.
+    for (const row of this.plot.root.querySelectorAll<HTMLElement>(`.u-legend .${BAND_EDGE_CLASS}`))
+      row.style.setProperty('display', 'none');
     this.drawn = this.pointCount;
+  }
+
+  /** Each series' standard deviations aligned to the plot's x values (null where none). */
+  private sdColumns(): (number | null)[][] {
+    const xs = this.kind === 'bar' ? this.categories : ((this.plot?.data[0] ?? []) as number[]);
+    return this.names.map((n) => xs.map((x) => this.sds.get(n)?.get(x) ?? null));
   }
 
   /** Columnar data: the sorted union of x values, then each series (null where it has no point). */
@@ -328,7 +394,24 @@ export class AeChart extends LitElement {
         return y === undefined || !Number.isFinite(y) || (log && y <= 0) ? null : y;
       });
     });
-    if (this.kind !== 'bar') return [xs, ...cols] as uPlot.AlignedData;
+    if (this.kind !== 'bar') {
+      // A ±1 sd band for each series with a spread: its edges follow the series columns.
+      this.bands = [];
+      const edges: (number | null)[][] = [];
+      this.names.forEach((n, i) => {
+        const sd = this.sds.get(n);
+        if (!sd) return;
+        const { lo, hi } = bandEdges(
+          cols[i]!,
+          xs.map((x) => sd.get(x) ?? null),
+          log,
+        );
+        const at = this.names.length + 1 + edges.length;
+        this.bands.push({ series: i, hi: at, lo: at + 1 });
+        edges.push(hi, lo);
+      });
+      return [xs, ...cols, ...edges] as uPlot.AlignedData;
+    }
     this.categories = xs;
     return [xs.map((_, k) => k), ...cols] as uPlot.AlignedData;
   }
@@ -336,6 +419,12 @@ export class AeChart extends LitElement {
   private draw(): void {
     const plot = this.plot;
     if (!plot) return;
+    // A chart with bands holds extra series (the band edges): rebuilt whole rather than grown.
+    if (this.bands.length) {
+      this.rebuild();
+      this.requestUpdate();
+      return;
+    }
     for (let i = plot.series.length - 1; i < this.names.length; i++)
       plot.addSeries(this.seriesOptions(this.names[i]!, i), i + 1);
     plot.setData(this.data());

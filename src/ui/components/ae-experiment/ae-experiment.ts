@@ -48,7 +48,7 @@ type Resolved = { def: ExperimentDef<object>; config: object } | { error: Error;
 /**
  * @summary Runs one experiment of the reports in the page. Attributes other than its own are config
  * keys (kebab-case: `latent`, `latents`, `optimizer`, `activation`, `slope`, `loss`, `epochs`, `batch`,
- * `lr`, `train-size`, `test-size`, `seed`, `capacity`, `capacities`, `weights`, …), read by the
+ * `lr`, `train-size`, `test-size`, `seed`, `seeds`, `capacity`, `capacities`, `weights`, …), read by the
  * experiment's config schema (the type, range or choices of each key; `npm run experiment -- <name>
  * --help` lists them) and checked by its validate() before any GPU work; a bad value is shown in
  * `part="error"` with the same message the command line gives. Start / Stop / Resume control the run; the progress line and live

@@ -3,6 +3,7 @@
 // experiments' result types and the sibling components.
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ExperimentResult, HeatMap, ImageGrid, MetricValue, Table } from '../../../experiments/types';
+import { formatMeanSd } from '../../../experiments/kit/format';
 import '../ae-chart/ae-chart';
 import { formatValue } from '../ae-chart/ae-chart';
 import '../ae-heatmap/ae-heatmap';
@@ -17,30 +18,42 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
 }
 
-/** A metric value in words: numbers to 4 significant digits, lists joined. */
-function metricText(v: number | number[]): string {
-  return Array.isArray(v) ? v.map(formatValue).join(', ') : formatValue(v);
+/** A metric value in words: numbers to 4 significant digits, lists joined; with its sd ("0.12 ± 0.01") when known. */
+function metricText(v: number | number[], sd?: MetricValue): string {
+  if (Array.isArray(v))
+    return v.map((x, i) => formatMeanSd(x, Array.isArray(sd) ? sd[i] : undefined, formatValue)).join(', ');
+  return formatMeanSd(v, typeof sd === 'number' ? sd : undefined, formatValue);
 }
 
-/** Metrics flattened to rows: nested records become "outer › inner". */
-export function metricRows(metrics: Record<string, MetricValue>): [string, string][] {
+/** Metrics flattened to rows: nested records become "outer › inner"; each with its sd from `sds` (several seeds). */
+export function metricRows(
+  metrics: Record<string, MetricValue>,
+  sds: Record<string, MetricValue> = {},
+): [string, string][] {
   const rows: [string, string][] = [];
   for (const [k, v] of Object.entries(metrics)) {
-    if (typeof v === 'number' || Array.isArray(v)) rows.push([k, metricText(v)]);
-    else for (const [k2, v2] of Object.entries(v)) rows.push([`${k} › ${k2}`, metricText(v2)]);
+    const sd = sds[k];
+    if (typeof v === 'number' || Array.isArray(v)) rows.push([k, metricText(v, sd)]);
+    else
+      for (const [k2, v2] of Object.entries(v))
+        rows.push([
+          `${k} › ${k2}`,
+          metricText(v2, sd !== undefined && typeof sd === 'object' && !Array.isArray(sd) ? sd[k2] : undefined),
+        ]);
   }
   return rows;
 }
 
-const cell = (v: string | number) =>
-  typeof v === 'number' ? html`<td class="num">${formatValue(v)}</td>` : html`<td>${v}</td>`;
+/** A table cell: numbers to 4 significant digits, with their sd ("0.12 ± 0.01") when the table carries one. */
+const cell = (v: string | number, sd: number | null | undefined) =>
+  typeof v === 'number' ? html`<td class="num">${formatMeanSd(v, sd, formatValue)}</td>` : html`<td>${v}</td>`;
 
 export function renderTable(t: Table): TemplateResult {
   return html`<div class="table-wrap">
     <table data-table=${t.id}>
       <caption>${t.title}</caption>
       <thead><tr>${t.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
-      <tbody>${t.rows.map((r) => html`<tr>${r.map(cell)}</tr>`)}</tbody>
+      <tbody>${t.rows.map((r, i) => html`<tr>${r.map((v, j) => cell(v, t.sd?.[i]?.[j]))}</tr>`)}</tbody>
     </table>
   </div>`;
 }
@@ -61,7 +74,7 @@ export function renderResult(
   result: ExperimentResult,
   opts: { stopped: boolean; reused: readonly string[] },
 ): TemplateResult {
-  const metrics = metricRows(result.metrics);
+  const metrics = metricRows(result.metrics, result.metricsSd);
   const stops = Object.entries(result.stopReasons);
   return html`
     <p class="summary">

@@ -66,7 +66,12 @@ export class RunStore {
       config: structuredClone(result.config),
       metrics: flatMetrics(result.metrics),
       curvesTitle: chart?.title ?? '',
-      curves: (chart?.series ?? []).map((s) => ({ name: s.name, x: [...s.x], y: [...s.y] })),
+      curves: (chart?.series ?? []).map((s) => ({
+        name: s.name,
+        x: [...s.x],
+        y: [...s.y],
+        ...(s.sd ? { sd: [...s.sd] } : {}),
+      })),
       stopped,
       pinned: false,
     };
@@ -92,7 +97,9 @@ export class RunStore {
 
   /** The pinned runs' curves on one chart: each series named "#<run> <series>". */
   overlay(): Series[] {
-    return this.pinned.flatMap((r) => r.curves.map((s) => ({ name: `#${r.id} ${s.name}`, x: s.x, y: s.y })));
+    return this.pinned.flatMap((r) =>
+      r.curves.map((s) => ({ name: `#${r.id} ${s.name}`, x: s.x, y: s.y, ...(s.sd ? { sd: s.sd } : {}) })),
+    );
   }
 
   /** The setting keys whose values differ between `runs` (every key when there is one run). */
