@@ -61,13 +61,17 @@ function strideParams(d: Dims, { transA = false, transB = false }: MatmulAttrs) 
 
 type GemmParams = ReturnType<typeof strideParams>;
 
-/** The epilogue of `forward_bias_act`: the activation (the ACT override) and its slope (the alpha uniform). */
-interface Epilogue {
+/**
+ * The epilogue of `forward_bias_act`: the activation (the ACT override), its slope (the alpha uniform)
+ * and the bias's batch stride (the bias_bs uniform; 0, the default, shares one bias over the batch).
+ */
+export interface Epilogue {
   act: number;
   alpha: number;
+  biasStride?: number;
 }
 
-function gemmSite(
+export function gemmSite(
   ctx: BuildContext,
   entry: 'forward' | 'forward_bias_act',
   resources: Record<string, ManagedBuffer>,
@@ -155,7 +159,7 @@ function gemmSiteWith(
   // Only the epilogue entries take the activation, as their ACT override.
   const tuning = ctx.registry.tuning;
   const act: Record<string, number> = entry === 'forward_bias_act' ? { ACT: epilogue.act } : {};
-  const params = { ...p, alpha: epilogue.alpha };
+  const params = { ...p, alpha: epilogue.alpha, bias_bs: epilogue.biasStride ?? 0 };
   if (tuning.gemm === 'direct') {
     const [WX, WY] = directGrid(p.M, p.N, tuning.directGrids ?? DIRECT_GRIDS);
     const v4 = tuning.vec4Reads ? vec4Layout(p, batch) : null;
