@@ -249,25 +249,29 @@ describe('model axis: stacked ops against their references', () => {
     [
       { loss: 'crossEntropy' },
       crossEntropyLoss as OpDef<never>,
-      (r, n, i) => (i ? Float32Array.from({ length: n }, (_, k) => k % 5) : uniform(r, n, -2, 2)),
+      (r, n, i) => (i ? Float32Array.from({ length: n }, (_, k) => k % 3) : uniform(r, n, -2, 2)),
     ],
     [{ loss: 'circular' }, circularLoss as OpDef<never>, (r, n) => uniform(r, n, -300, 300)],
   ];
   for (const [attrs, lone, values] of LOSS_OPS) {
     it(`stackedLoss / stackedLossGrad (${attrs.loss}) equal the float64 reference and the lone loss bit for bit`, async () => {
       const rng = new Rng(attrs.loss.length);
-      // Long enough (3 × 1500 terms) that the lone loss sums several workgroup partials.
+      // Long enough (20,000 terms per model) that each model's loss sums several workgroup partials on
+      // every adapter (a workgroup adds 256 · termsPerThread terms: 16,384 on CPU adapters).
       const N = 3;
       const [pShape, tShape]: Shape[] =
         attrs.loss === 'crossEntropy'
           ? [
-              [N, 300, 5],
-              [N, 300],
+              [N, 20000, 3],
+              [N, 20000],
             ]
           : [
-              [N, 30, 50],
-              [N, 30, 50],
+              [N, 40, 500],
+              [N, 40, 500],
             ];
+      const { registry } = await getGpu();
+      const terms = attrs.loss === 'crossEntropy' ? 20000 : 40 * 500;
+      expect(Math.ceil(terms / (256 * registry.tuning.termsPerThread)), 'partials per model').to.be.greaterThan(1);
       const pred = values(rng, numel(pShape!), 0);
       const tgt = values(rng, numel(tShape!), 1);
       const dy = uniform(rng, N, 0.5, 2);
