@@ -38,7 +38,6 @@ import { Rng } from '../../../src/util/rng';
 import { numel, type Shape } from '../../../src/util/shape';
 import { allclose } from '../../helpers/allclose';
 import { getGpu, runOp } from '../../helpers/gpu';
-import { tinySamples } from '../../helpers/tiny-training';
 
 /** Fails naming the first index whose float32 bits differ. */
 function sameBits(actual: Float32Array, expected: Float32Array, what: string): void {
@@ -78,19 +77,32 @@ const LOSSES: Record<string, LossCase> = {
 const WIDTH = 16;
 const BATCH = 8;
 
+/** The autoencoder's input width and latent size, the batch, and the samples drawn from. */
+interface Arch {
+  width: number;
+  latent: number;
+  batch: number;
+  count: number;
+}
+/** 16-8-4-2: every GEMM small. */
+const TINY: Arch = { width: WIDTH, latent: 2, batch: BATCH, count: 24 };
+/** The first report's 784-392-196-10 at batch 32: the GEMM shapes (tiles, vec4 reads) of the real model. */
+const REPORT: Arch = { width: 784, latent: 10, batch: 32, count: 64 };
+
 /** The lone run: FcAutoencoder(seed) trained as src/experiments/train.ts trains it on the host path. */
 async function trainLone(
   seed: number,
+  arch: Arch,
   samples: Samples,
   loss: LossCase,
   opt: ModelOptimizer,
   steps: number,
 ): Promise<{ weights: NamedTensor[]; losses: number[] }> {
   const ctx = await getGpu();
-  const model = new FcAutoencoder(ctx.gpu, { inputSize: WIDTH, latent: 2, seed });
+  const model = new FcAutoencoder(ctx.gpu, { inputSize: arch.width, latent: arch.latent, seed });
   const g = new Graph();
-  const x = g.input('x', [BATCH, WIDTH]);
-  const t = loss.targets ? g.input('target', [BATCH, WIDTH]) : x;
+  const x = g.input('x', [arch.batch, arch.width]);
+  const t = loss.targets ? g.input('target', [arch.batch, arch.width]) : x;
   const raw = model.forward(g, x);
   const y = loss.head ? loss.head(g, raw) : raw;
   const trainer = new Trainer(ctx, {
@@ -100,14 +112,14 @@ async function trainLone(
     optimizer: createOptimizer(opt.name, opt.options as never),
   });
   const losses: number[] = [];
-  const targets = loss.targets?.(samples.x, samples.count, WIDTH);
+  const targets = loss.targets?.(samples.x, samples.count, arch.width);
   try {
     for (let epoch = 0; losses.length < steps; epoch++) {
-      for (const idx of batches(samples.count, BATCH, seed, epoch, { dropLast: true })) {
+      for (const idx of batches(samples.count, arch.batch, seed, epoch, { dropLast: true })) {
         if (losses.length === steps) break;
         const rows = (src: Float32Array) => {
-          const out = new Float32Array(BATCH * WIDTH);
-          idx.forEach((r, i) => out.set(src.subarray(r * WIDTH, (r + 1) * WIDTH), i * WIDTH));
+          const out = new Float32Array(arch.batch * arch.width);
+          idx.forEach((r, i) => out.set(src.subarray(r * arch.width, (r + 1) * arch.width), i * arch.width));
           return out;
         };
         trainer.feed(x, rows(samples.x));
@@ -125,27 +137,28 @@ async function trainLone(
 /** The same models trained together as one stack. */
 async function trainStack(
   seeds: number[],
+  arch: Arch,
   samples: Samples,
   loss: LossCase,
   opt: ModelOptimizer | ModelOptimizer[],
   steps: number,
 ): Promise<{ models: NamedTensor[][]; losses: Float32Array[] }> {
   const ctx = await getGpu();
-  const model = new StackedFcAutoencoder(ctx.gpu, { inputSize: WIDTH, latent: 2, seeds });
+  const model = new StackedFcAutoencoder(ctx.gpu, { inputSize: arch.width, latent: arch.latent, seeds });
   const trainer = new StackedTrainer(ctx, {
     model,
-    batchSize: BATCH,
+    batchSize: arch.batch,
     loss: loss.stacked,
     optimizer: opt,
     ...(loss.head ? { head: loss.head } : {}),
     separateTarget: loss.targets !== undefined,
   });
   const losses: Float32Array[] = [];
-  const targets = loss.targets ? { ...samples, x: loss.targets(samples.x, samples.count, WIDTH) } : null;
+  const targets = loss.targets ? { ...samples, x: loss.targets(samples.x, samples.count, arch.width) } : null;
   try {
     for (let epoch = 0; losses.length < steps; epoch++) {
-      const tb = targets ? stackedBatches(targets, BATCH, seeds, epoch) : null;
-      for (const xb of stackedBatches(samples, BATCH, seeds, epoch)) {
+      const tb = targets ? stackedBatches(targets, arch.batch, seeds, epoch) : null;
+      for (const xb of stackedBatches(samples, arch.batch, seeds, epoch)) {
         if (losses.length === steps) break;
         trainer.feed(xb);
         if (tb) trainer.feedTarget(tb.next().value as Float32Array);
@@ -168,11 +181,17 @@ async function expectEquivalent(
   opts: ModelOptimizer[],
   steps: number,
   what: string,
+  arch: Arch = TINY,
 ): Promise<void> {
-  const samples = tinySamples(24, 7);
-  const stack = await trainStack(seeds, samples, loss, opts.length === 1 ? opts[0]! : opts, steps);
+  const rng = new Rng(7);
+  const samples: Samples = {
+    x: Float32Array.from({ length: arch.count * arch.width }, () => rng.next()),
+    width: arch.width,
+    count: arch.count,
+  };
+  const stack = await trainStack(seeds, arch, samples, loss, opts.length === 1 ? opts[0]! : opts, steps);
   for (const [k, seed] of seeds.entries()) {
-    const lone = await trainLone(seed, samples, loss, opts[opts.length === 1 ? 0 : k]!, steps);
+    const lone = await trainLone(seed, arch, samples, loss, opts[opts.length === 1 ? 0 : k]!, steps);
     sameBits(
       Float32Array.from(stack.losses.map((l) => l[k]!)),
       Float32Array.from(lone.losses),
@@ -370,6 +389,10 @@ describe('model axis: a stack trains each model exactly as it trains alone', () 
       await expectEquivalent([21, 22, 23], LOSSES[name]!, [{ name: 'adam', options: { lr: 0.01 } }], 5, name);
     });
   }
+
+  it("the report's model (784-392-196-10, batch 32), adam, MSE: 2 models × 3 steps equal their lone runs", async () => {
+    await expectEquivalent([41, 42], LOSSES.mse!, [{ name: 'adam', options: { lr: 1e-3 } }], 3, 'report', REPORT);
+  });
 
   it('per-model optimizers and learning rates (grouped by kind): 4 models equal their lone runs', async () => {
     const opts: ModelOptimizer[] = [
