@@ -20,6 +20,8 @@ struct Params {
   c_bs: u32,
   // The leaky ReLU slope of the epilogue (entries `forward_bias_act*` only; ReLU is alpha 0).
   alpha: f32,
+  // The bias of batch b starts at b * bias_bs: 0 shares one bias; N gives each batch (a stack of models) its own.
+  bias_bs: u32,
 }
 
 // The epilogue's activation, fixed per pipeline as in activation.wgsl: 0 none, 1 leaky ReLU (alpha),
@@ -147,7 +149,7 @@ fn store(z: u32, m: u32, n: u32, q: mat4x4<f32>) {
 fn store_bias_act(z: u32, m: u32, n: u32, q: mat4x4<f32>) {
   for (var i = 0u; i < 4u; i++) {
     for (var j = 0u; j < 4u; j++) {
-      if (m + i < params.M && n + j < params.N) { c[z * params.c_bs + (m + i) * params.N + n + j] = activate(q[i][j] + bias[n + j]); }
+      if (m + i < params.M && n + j < params.N) { c[z * params.c_bs + (m + i) * params.N + n + j] = activate(q[i][j] + bias[z * params.bias_bs + n + j]); }
     }
   }
 }

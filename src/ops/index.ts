@@ -22,6 +22,7 @@ import { columnMean, columnStd, frobeniusNorm, logSoftmax, meanAbsOffDiagonal, p
 import { broadcastCols, broadcastRows, broadcastScalar, sumAll, sumCols, sumRows } from './reduce';
 import { reshape } from './reshape';
 import { gatherBytes } from './gather';
+import { stackedLinear, stackedLoss, stackedLossGrad, stackedSumRows } from './stacked';
 
 /**
  * Every op, by name. Test tables are keyed on this, so an op without its tests is a type error:
@@ -75,6 +76,10 @@ export const OPS = {
   meanAbsOffDiagonal,
   frobeniusNorm,
   gatherBytes,
+  stackedLinear,
+  stackedSumRows,
+  stackedLoss,
+  stackedLossGrad,
 } as const;
 
 export type OpName = keyof typeof OPS;
@@ -126,3 +131,5 @@ export { reshape } from './reshape';
 export { gatherBytes, packBytes } from './gather';
 export type { GatherAttrs } from './gather';
 export type { ReshapeAttrs } from './reshape';
+export { stackedLinear, stackedSumRows, stackedLoss, stackedLossGrad } from './stacked';
+export type { StackedLossAttrs, StackedLossKind } from './stacked';

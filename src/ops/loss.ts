@@ -36,10 +36,10 @@ import {
 export { checkClassTargets, wrapDegrees } from './loss.ref';
 
 /** The shader's KIND override for each loss. */
-const KIND = { mse: 0, bce: 1, bceWithLogits: 2, klDiv: 3, crossEntropy: 4, circular: 5 } as const;
+export const KIND = { mse: 0, bce: 1, bceWithLogits: 2, klDiv: 3, crossEntropy: 4, circular: 5 } as const;
 
 /** The most workgroup partials a forward pass writes (however long the sum), for sumAll to add up. */
-const MAX_PARTIALS = 1024;
+export const MAX_PARTIALS = 1024;
 
 /** How a loss walks its inputs: `terms` summed by the forward pass, `cols` per row, `divisor` of the mean. */
 interface Layout {

@@ -63,16 +63,21 @@ function strideParams(d: Dims, { transA = false, transB = false }: MatmulAttrs) 
 
 type GemmParams = ReturnType<typeof strideParams>;
 
-/** The epilogue's activation (the ACT override) and its slope (the alpha uniform): `forward_bias_act`, `forward_act_grad`. */
-interface Epilogue {
+/**
+ * The epilogue's activation (the ACT override) and its slope (the alpha uniform): `forward_bias_act`,
+ * `forward_act_grad`; and the bias's batch stride in `forward_bias_act` (the bias_bs uniform; 0, the
+ * default, shares one bias over the batch).
+ */
+export interface Epilogue {
   act: number;
   alpha: number;
+  biasStride?: number;
 }
 
 /** The GEMM entries (each with its `_v4` and `_wide` twins): plain, and the three epilogues of matmul.wgsl. */
-type GemmEntry = 'forward' | 'forward_bias_act' | 'forward_act_grad' | 'forward_bias_grad';
+export type GemmEntry = 'forward' | 'forward_bias_act' | 'forward_act_grad' | 'forward_bias_grad';
 
-function gemmSite(
+export function gemmSite(
   ctx: BuildContext,
   entry: GemmEntry,
   resources: Record<string, ManagedBuffer>,
@@ -166,7 +171,7 @@ function gemmSiteWith(
       : entry === 'forward_bias_grad'
         ? { ROWSUM: 1 }
         : {};
-  const params = { ...p, alpha: epilogue.alpha };
+  const params = { ...p, alpha: epilogue.alpha, bias_bs: epilogue.biasStride ?? 0 };
   if (tuning.gemm === 'direct') {
     const [WX, WY] = directGrid(p.M, p.N, tuning.directGrids ?? DIRECT_GRIDS);
     const v4 = tuning.vec4Reads ? vec4Layout(p, batch) : null;

@@ -145,6 +145,25 @@ const GRADCHECK: { [K in OpName]: Case | 'no backward' } = {
   meanAbsOffDiagonal: 'no backward',
   frobeniusNorm: 'no backward',
   gatherBytes: 'no backward',
+  stackedLinear: {
+    shapes: [
+      [2, 3, 4],
+      [2, 5, 4],
+      [2, 5],
+    ],
+    attrs: { kind: 'tanh' },
+  },
+  stackedSumRows: 'no backward',
+  stackedLoss: {
+    shapes: [
+      [3, 2, 4],
+      [3, 2, 4],
+    ],
+    attrs: { loss: 'bce' },
+    values: probabilities,
+    wrt: [0],
+  },
+  stackedLossGrad: 'no backward',
 };
 
 const size = (s: Shape) => s.reduce((a, b) => a * b, 1);

@@ -14,6 +14,7 @@ const LOSS_PINS = ['test/gpu/loss/pins.test.ts'];
 const STATS = 'test/gpu/loss/stats.test.ts';
 const ROW_SUMS = 'test/gpu/ops/row-sums.test.ts';
 const FUSED = 'test/gpu/ops/fused.test.ts';
+const MODEL_AXIS = 'test/gpu/nn/model-axis.test.ts';
 
 const GPU_TESTS: { readonly [K in OpName]: readonly string[] } = {
   activation: [ELEMENTWISE, COMPOSING],
@@ -62,6 +63,10 @@ const GPU_TESTS: { readonly [K in OpName]: readonly string[] } = {
   meanAbsOffDiagonal: [STATS],
   frobeniusNorm: [STATS],
   gatherBytes: ['test/gpu/ops/gather.test.ts'],
+  stackedLinear: [MODEL_AXIS],
+  stackedSumRows: [MODEL_AXIS],
+  stackedLoss: [MODEL_AXIS],
+  stackedLossGrad: [MODEL_AXIS],
 };
 
 const sources = new Map<string, Promise<string>>();
