@@ -188,11 +188,6 @@ export class Executable {
     return this.dispatches.length;
   }
 
-  /** The dispatches encode() leaves out with `readouts: false`. */
-  get readoutCount(): number {
-    return this.dispatches.length - this.readoutsFrom;
-  }
-
   /** Of dispatchCount, the readouts (left out by encode's `readouts: false`). */
   get readoutCount(): number {
     return this.dispatches.length - this.readoutsFrom;

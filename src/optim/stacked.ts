@@ -71,6 +71,13 @@ export class StackedOptimizer extends Optimizer {
     }
   }
 
+  /** Steps one submission may hold: the least of the groups' optimizers (known once built). */
+  get maxStepsPerSubmit(): number {
+    if (!this.built)
+      throw new EngineError('StackedOptimizer.maxStepsPerSubmit: known after build(); build the optimizer first.');
+    return Math.min(...this.groups.map((g) => g.optimizer.maxStepsPerSubmit));
+  }
+
   get models(): number {
     return this.perModel.length;
   }
