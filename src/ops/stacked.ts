@@ -220,7 +220,8 @@ function stackedLossSites(
   const perGroup = kernel.workgroupSize[0] * ctx.registry.tuning.termsPerThread;
   const groups = Math.min(ceilDiv(l.terms, perGroup), MAX_PARTIALS);
   const alpha = 1 / l.divisor;
-  const params = { n: l.terms, cols: l.cols };
+  // elems and slope belong to the lone loss's fused value_grad entry; these entries do not read them.
+  const params = { n: l.terms, cols: l.cols, elems: 0, slope: 0 };
   if (groups === 1) {
     return [
       {
@@ -269,7 +270,7 @@ export const stackedLossGrad: OpDef<StackedLossAttrs> = defineOp<StackedLossAttr
         bound: ctx.registry.bind(
           kernel,
           { pred: pred!, tgt: tgt!, dy: dy!, out },
-          { n, cols: l.cols, alpha: 1 / l.divisor },
+          { n, cols: l.cols, alpha: 1 / l.divisor, elems: 0, slope: 0 },
         ),
         workgroups: threadGrid(kernel, n),
       },
